@@ -1,0 +1,6 @@
+// Bundles the CLI (and later the server, client and webview) with esbuild.
+import * as esbuild from 'esbuild';
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+
+await esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' });

@@ -1,0 +1,122 @@
+/**
+ * `netlens`: the engine from the command line.
+ *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
+ *   netlens check [--format text|json] FILES_OR_DIRS...
+ */
+import { analyze, LineIndex, parseManifestFile, type Analysis, type Finding, type Protocol } from '../engine/index.js';
+import { collectFiles, InputError, readText } from './files.js';
+import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
+import { formatMatrixTable } from './formatMatrix.js';
+
+const USAGE = `usage:
+  netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
+  netlens check [--format text|json] FILES_OR_DIRS...`;
+
+interface Loaded {
+  readonly analysis: Analysis;
+  readonly lineIndex: (file: string) => LineIndex;
+}
+
+function load(paths: readonly string[]): Loaded {
+  if (paths.length === 0) throw new InputError('no files given');
+  const texts = new Map<string, string>();
+  for (const file of collectFiles(paths)) texts.set(file, readText(file));
+  const analysis = analyze([...texts].map(([file, text]) => parseManifestFile(file, text)));
+  const indexes = new Map<string, LineIndex>();
+  const lineIndex = (file: string) => {
+    let idx = indexes.get(file);
+    if (idx === undefined) indexes.set(file, (idx = new LineIndex(texts.get(file) ?? '')));
+    return idx;
+  };
+  return { analysis, lineIndex };
+}
+
+function parseFlags(args: string[], valued: string[], boolean: string[]): { flags: Map<string, string | true>; rest: string[] } {
+  const flags = new Map<string, string | true>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      if (valued.includes(name)) {
+        const value = inline ?? args[++i];
+        if (value === undefined) throw new InputError(`--${name} needs a value`);
+        flags.set(name, value);
+      } else if (boolean.includes(name)) flags.set(name, true);
+      else throw new InputError(`unknown option --${name}`);
+    } else rest.push(a);
+  }
+  return { flags, rest };
+}
+
+function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  let port: number | undefined;
+  if (flags.has('port')) {
+    port = Number(flags.get('port'));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`--port must be a number from 1 to 65535, not ${String(flags.get('port'))}`);
+  }
+  let protocol: Protocol | undefined;
+  if (flags.has('protocol')) {
+    const p = String(flags.get('protocol')).toUpperCase();
+    if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new InputError(`--protocol must be TCP, UDP or SCTP, not ${String(flags.get('protocol'))}`);
+    protocol = p;
+  }
+  const { analysis, lineIndex } = load(rest);
+  // The matrix still answers with the parseable documents; say which ones were left out.
+  for (const f of analysis.findings) if (f.code === 'yaml-syntax') err(`warning: ${formatFindingsText([f], lineIndex).split('\n')[0]}`);
+  const { groups, allowed } = analysis.reachability.groupMatrix({ port, protocol });
+  const pods = groups.map((g) => g.id);
+  if (flags.has('json')) out(JSON.stringify({ pods, allowed }));
+  else out(formatMatrixTable(pods, allowed, port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
+  return 0;
+}
+
+function runCheck(args: string[], out: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['format'], []);
+  const format = flags.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new InputError(`--format must be text or json, not ${String(format)}`);
+  const { analysis, lineIndex } = load(rest);
+  const findings = sortFindings(analysis.findings);
+  out(format === 'json' ? formatFindingsJson(findings, lineIndex) : formatFindingsText(findings, lineIndex));
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start));
+}
+
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'matrix':
+        return runMatrix(args, out, err);
+      case 'check':
+        return runCheck(args, out);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        err(`netlens: unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof InputError) {
+      err(`netlens: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,74 @@
+/**
+ * A fixed-size set of small integers (pod class indices). Reachability over a
+ * few thousand classes is a few thousand bitset ORs and tests, which is what
+ * keeps a whole-workspace matrix well under a second.
+ */
+export class Bitset {
+  readonly words: Uint32Array;
+
+  constructor(readonly size: number) {
+    this.words = new Uint32Array((size + 31) >>> 5);
+  }
+
+  static of(size: number, members: Iterable<number>): Bitset {
+    const b = new Bitset(size);
+    for (const m of members) b.add(m);
+    return b;
+  }
+
+  static full(size: number): Bitset {
+    const b = new Bitset(size);
+    b.words.fill(0xffffffff);
+    const tail = size & 31;
+    if (tail !== 0) b.words[b.words.length - 1] = (1 << tail) - 1;
+    return b;
+  }
+
+  has(i: number): boolean {
+    return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
+  }
+
+  add(i: number): void {
+    this.words[i >>> 5]! |= 1 << (i & 31);
+  }
+
+  /** In place: this |= other. */
+  orWith(other: Bitset): void {
+    const w = this.words;
+    const o = other.words;
+    for (let k = 0; k < w.length; k++) w[k]! |= o[k]!;
+  }
+
+  and(other: Bitset): Bitset {
+    const r = new Bitset(this.size);
+    for (let k = 0; k < r.words.length; k++) r.words[k] = this.words[k]! & other.words[k]!;
+    return r;
+  }
+
+  get isEmpty(): boolean {
+    for (let k = 0; k < this.words.length; k++) if (this.words[k] !== 0) return false;
+    return true;
+  }
+
+  count(): number {
+    let n = 0;
+    for (let k = 0; k < this.words.length; k++) {
+      let v = this.words[k]!;
+      v = v - ((v >>> 1) & 0x55555555);
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+      n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    return n;
+  }
+
+  *members(): IterableIterator<number> {
+    for (let k = 0; k < this.words.length; k++) {
+      let v = this.words[k]!;
+      while (v !== 0) {
+        const low = v & -v;
+        yield (k << 5) + (31 - Math.clz32(low));
+        v ^= low;
+      }
+    }
+  }
+}

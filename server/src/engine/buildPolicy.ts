@@ -1,0 +1,228 @@
+/**
+ * NetworkPolicy → PolicyModel, validating as it goes. The result is normalised
+ * the way policy-assistant does it: a target selector plus rules made of a
+ * closed set of peer matchers and port matchers.
+ */
+import type { Node } from 'yaml';
+import { parsePrefix, RangeSet, type Prefix } from './cidr.js';
+import { parseSelector } from './labels.js';
+import type { Direction, PeerMatcher, PolicyModel, PolicyRule, PortMatcher } from './model.js';
+import { parsePortValue, parseProtocol } from './ports.js';
+import { finding, type Finding } from './rules.js';
+import type { SourceSpan } from './source.js';
+import { entry, get, integer, isNullNode, isSeqNode, items, spanOf, text, type NodeContext } from './yamlNodes.js';
+
+export interface PolicyHeader {
+  readonly namespace: string;
+  readonly name: string;
+  readonly span: SourceSpan;
+  readonly nameSpan: SourceSpan;
+}
+
+export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, findings: Finding[]): PolicyModel {
+  const spec = get(ctx, root, 'spec');
+  const podSelectorNode = get(ctx, spec, 'podSelector');
+  const podSelector = parseSelector(ctx, podSelectorNode ?? spec ?? root, findings);
+
+  const ingressEntry = entry(ctx, spec, 'ingress');
+  const egressEntry = entry(ctx, spec, 'egress');
+  const ingressItems = items(ctx, ingressEntry?.value);
+  const egressItems = items(ctx, egressEntry?.value);
+
+  const typesEntry = entry(ctx, spec, 'policyTypes');
+  const declaredTypes = items(ctx, typesEntry?.value).map((n) => ({ node: n, value: text(ctx, n) }));
+  let affectsIngress: boolean;
+  let affectsEgress: boolean;
+  if (declaredTypes.length === 0) {
+    // Upstream defaulting: Ingress always, Egress only when egress rules exist.
+    affectsIngress = true;
+    affectsEgress = egressItems.length > 0;
+  } else {
+    affectsIngress = false;
+    affectsEgress = false;
+    for (const t of declaredTypes) {
+      if (t.value === 'Ingress') affectsIngress = true;
+      else if (t.value === 'Egress') affectsEgress = true;
+      else findings.push(finding('object-invalid', spanOf(ctx, t.node), `Unknown policyType ${JSON.stringify(t.value ?? null)}: use Ingress or Egress.`));
+    }
+    const typesSpan = spanOf(ctx, typesEntry?.keyNode);
+    if (!affectsIngress && ingressItems.length > 0) {
+      findings.push(
+        finding('policy-types-missing-ingress', typesSpan, 'policyTypes does not list Ingress, so the ingress rules of this policy are ignored.', [
+          { span: spanOf(ctx, ingressEntry?.keyNode), message: 'ignored ingress rules' },
+        ]),
+      );
+    }
+    if (!affectsEgress && egressItems.length > 0) {
+      findings.push(
+        finding('policy-types-missing-egress', typesSpan, 'policyTypes does not list Egress, so the egress rules of this policy are ignored.', [
+          { span: spanOf(ctx, egressEntry?.keyNode), message: 'ignored egress rules' },
+        ]),
+      );
+    }
+  }
+
+  // Rules of a direction the policy does not affect are still validated, so their mistakes show.
+  const ingress = ingressItems.map((n, i) => buildRule(ctx, n, 'ingress', i, findings));
+  const egress = egressItems.map((n, i) => buildRule(ctx, n, 'egress', i, findings));
+
+  return {
+    id: `${header.namespace}/${header.name}`,
+    namespace: header.namespace,
+    name: header.name,
+    podSelector,
+    affectsIngress,
+    affectsEgress,
+    ingress: affectsIngress ? ingress : [],
+    egress: affectsEgress ? egress : [],
+    span: header.span,
+    nameSpan: header.nameSpan,
+  };
+}
+
+function buildRule(ctx: NodeContext, node: Node, direction: Direction, index: number, findings: Finding[]): PolicyRule {
+  const peersKey = direction === 'ingress' ? 'from' : 'to';
+  const peerNodes = items(ctx, get(ctx, node, peersKey));
+  const portNodes = items(ctx, get(ctx, node, 'ports'));
+  const span = spanOf(ctx, node);
+  if (peerNodes.length === 0 && portNodes.length === 0) {
+    findings.push(
+      finding(
+        'rule-allows-all',
+        span,
+        direction === 'ingress'
+          ? 'This rule allows ingress from everywhere on every port. If the intent was to deny all ingress, use `ingress: []`.'
+          : 'This rule allows egress to everywhere on every port. If the intent was to deny all egress, use `egress: []`.',
+      ),
+    );
+  }
+  return {
+    direction,
+    index,
+    peers: peerNodes.length === 0 ? undefined : peerNodes.map((p) => buildPeer(ctx, p, findings)),
+    ports: portNodes.length === 0 ? undefined : portNodes.map((p) => buildPortMatcher(ctx, p, findings)),
+    span,
+  };
+}
+
+function buildPeer(ctx: NodeContext, node: Node, findings: Finding[]): PeerMatcher {
+  const span = spanOf(ctx, node);
+  const ipBlock = entry(ctx, node, 'ipBlock');
+  const podSel = entry(ctx, node, 'podSelector');
+  const nsSel = entry(ctx, node, 'namespaceSelector');
+  const hasPodSel = podSel !== undefined && !isNullNode(ctx, podSel.value);
+  const hasNsSel = nsSel !== undefined && !isNullNode(ctx, nsSel.value);
+  if (ipBlock !== undefined && !isNullNode(ctx, ipBlock.value)) {
+    if (hasPodSel || hasNsSel) {
+      findings.push(
+        finding('ipblock-with-selector', spanOf(ctx, ipBlock.keyNode), 'A peer with ipBlock cannot also have podSelector or namespaceSelector; split them into separate peers.', [
+          { span: spanOf(ctx, (hasPodSel ? podSel : nsSel)!.keyNode), message: 'selector in the same peer' },
+        ]),
+      );
+      return { kind: 'invalid', span };
+    }
+    return buildIPBlock(ctx, ipBlock.value!, span, findings);
+  }
+  if (!hasPodSel && !hasNsSel) {
+    findings.push(finding('object-invalid', span, 'A peer needs podSelector, namespaceSelector or ipBlock.'));
+    return { kind: 'invalid', span };
+  }
+  return {
+    kind: 'pods',
+    podSelector: hasPodSel ? parseSelector(ctx, podSel!.value, findings) : undefined,
+    namespaceSelector: hasNsSel ? parseSelector(ctx, nsSel!.value, findings) : undefined,
+    span,
+  };
+}
+
+function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: Finding[]): PeerMatcher {
+  const cidrNode = get(ctx, node, 'cidr');
+  const cidrText = text(ctx, cidrNode);
+  if (cidrText === undefined) {
+    findings.push(finding('cidr-invalid', spanOf(ctx, cidrNode ?? node), 'ipBlock needs a cidr, e.g. 10.0.0.0/8.'));
+    return { kind: 'invalid', span };
+  }
+  const parsed = parsePrefix(cidrText);
+  if (!parsed.ok) {
+    findings.push(finding('cidr-invalid', spanOf(ctx, cidrNode), parsed.error));
+    return { kind: 'invalid', span };
+  }
+  const cidr = parsed.value;
+  if (!cidr.isCanonical) {
+    findings.push(finding('cidr-not-canonical', spanOf(ctx, cidrNode), `${cidr.toString()} has host bits set; it means ${cidr.canonical().toString()}.`));
+  }
+  const except: Prefix[] = [];
+  const exceptNode = get(ctx, node, 'except');
+  if (exceptNode !== undefined && !isNullNode(ctx, exceptNode) && !isSeqNode(ctx, exceptNode)) {
+    findings.push(finding('object-invalid', spanOf(ctx, exceptNode), 'except must be a list of CIDRs.'));
+  }
+  for (const e of items(ctx, exceptNode)) {
+    const t = text(ctx, e);
+    const p = t === undefined ? undefined : parsePrefix(t);
+    if (p === undefined || !p.ok) {
+      findings.push(finding('cidr-invalid', spanOf(ctx, e), p ? p.error : 'except entries must be CIDR strings.'));
+      continue;
+    }
+    if (p.value.family !== cidr.family) {
+      findings.push(
+        finding('except-outside-cidr', spanOf(ctx, e), `except ${p.value.toString()} is IPv${p.value.family} but cidr ${cidr.toString()} is IPv${cidr.family}.`, [
+          { span: spanOf(ctx, cidrNode), message: 'the ipBlock cidr' },
+        ]),
+      );
+      continue;
+    }
+    if (!p.value.isCanonical) {
+      findings.push(finding('cidr-not-canonical', spanOf(ctx, e), `${p.value.toString()} has host bits set; it means ${p.value.canonical().toString()}.`));
+    }
+    // Upstream validation demands a strict subset; an except equal to or outside the cidr is rejected.
+    const inside = cidr.canonical().contains(p.value.canonical()) && p.value.bits > cidr.bits;
+    if (!inside) {
+      findings.push(
+        finding('except-outside-cidr', spanOf(ctx, e), `except ${p.value.toString()} is not strictly inside cidr ${cidr.toString()}.`, [
+          { span: spanOf(ctx, cidrNode), message: 'the ipBlock cidr' },
+        ]),
+      );
+      continue;
+    }
+    except.push(p.value.canonical());
+  }
+  const addresses = RangeSet.fromPrefix(cidr.canonical()).subtract(RangeSet.fromPrefixes(cidr.family, except));
+  return { kind: 'ipBlock', cidr, except, addresses, span };
+}
+
+function buildPortMatcher(ctx: NodeContext, node: Node, findings: Finding[]): PortMatcher {
+  const span = spanOf(ctx, node);
+  const protocol = parseProtocol(ctx, get(ctx, node, 'protocol'), findings);
+  const portNode = get(ctx, node, 'port');
+  const endPortEntry = entry(ctx, node, 'endPort');
+  const endPortNode = endPortEntry && !isNullNode(ctx, endPortEntry.value) ? endPortEntry.value : undefined;
+  if (protocol === undefined) return { kind: 'invalid', span };
+  if (portNode === undefined || isNullNode(ctx, portNode)) {
+    if (endPortNode !== undefined) {
+      findings.push(finding('end-port-invalid', spanOf(ctx, endPortEntry!.keyNode), 'endPort needs a numeric port to start the range.'));
+      return { kind: 'invalid', span };
+    }
+    return { kind: 'all', protocol, span };
+  }
+  const port = parsePortValue(ctx, portNode, findings, 'port');
+  if (port === undefined) return { kind: 'invalid', span };
+  if (port.kind === 'name') {
+    if (endPortNode !== undefined) {
+      findings.push(finding('end-port-invalid', spanOf(ctx, endPortEntry!.keyNode), `endPort cannot be used with the named port "${port.name}".`));
+      return { kind: 'invalid', span };
+    }
+    // Named-port findings point at the name itself.
+    return { kind: 'named', protocol, name: port.name, span: spanOf(ctx, portNode) };
+  }
+  if (endPortNode === undefined) return { kind: 'range', protocol, from: port.port, to: port.port, span };
+  const endPort = integer(ctx, endPortNode);
+  if (endPort === undefined || endPort < 1 || endPort > 65535) {
+    findings.push(finding('end-port-invalid', spanOf(ctx, endPortNode), 'endPort must be a number from 1 to 65535.'));
+    return { kind: 'invalid', span };
+  }
+  if (endPort < port.port) {
+    findings.push(finding('end-port-invalid', spanOf(ctx, endPortNode), `endPort ${endPort} is smaller than port ${port.port}.`, [{ span: spanOf(ctx, portNode), message: 'the start port' }]));
+    return { kind: 'invalid', span };
+  }
+  return { kind: 'range', protocol, from: port.port, to: endPort, span };
+}

@@ -1,0 +1,66 @@
+/**
+ * Why one connection is allowed or denied: which policies isolate each side
+ * and which rules let it through. One explanation feeds hover, graph and CLI.
+ */
+import type { PolicyModel, PolicyRule, Protocol } from './model.js';
+import { policySelects, ruleAllows, type Endpoint, type NamespaceLabels } from './matching.js';
+
+export interface RuleRef {
+  readonly policy: PolicyModel;
+  readonly rule: PolicyRule;
+}
+
+export interface SideVerdict {
+  /** Whether some policy of this direction selects the pod (false for external endpoints). */
+  readonly isolated: boolean;
+  readonly isolatingPolicies: readonly PolicyModel[];
+  /** Rules that admit the connection; empty when not isolated. */
+  readonly allowedBy: readonly RuleRef[];
+  readonly allowed: boolean;
+}
+
+export interface TrafficVerdict {
+  readonly allowed: boolean;
+  /** The source's egress side. */
+  readonly egress: SideVerdict;
+  /** The destination's ingress side. */
+  readonly ingress: SideVerdict;
+}
+
+export function explainTraffic(
+  policies: readonly PolicyModel[],
+  source: Endpoint,
+  destination: Endpoint,
+  port: number,
+  protocol: Protocol,
+  namespaceLabels: NamespaceLabels,
+): TrafficVerdict {
+  const egress = side(policies, 'egress', source, destination, destination, port, protocol, namespaceLabels);
+  const ingress = side(policies, 'ingress', destination, source, destination, port, protocol, namespaceLabels);
+  return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+}
+
+function side(
+  policies: readonly PolicyModel[],
+  direction: 'ingress' | 'egress',
+  subject: Endpoint,
+  peer: Endpoint,
+  destination: Endpoint,
+  port: number,
+  protocol: Protocol,
+  namespaceLabels: NamespaceLabels,
+): SideVerdict {
+  if (subject.kind !== 'pod') return { isolated: false, isolatingPolicies: [], allowedBy: [], allowed: true };
+  const isolatingPolicies: PolicyModel[] = [];
+  const allowedBy: RuleRef[] = [];
+  for (const policy of policies) {
+    const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
+    if (!affects || !policySelects(policy, subject.group)) continue;
+    isolatingPolicies.push(policy);
+    for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+      if (ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels)) allowedBy.push({ policy, rule });
+    }
+  }
+  const isolated = isolatingPolicies.length > 0;
+  return { isolated, isolatingPolicies, allowedBy, allowed: !isolated || allowedBy.length > 0 };
+}

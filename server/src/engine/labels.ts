@@ -1,0 +1,138 @@
+/**
+ * Label selectors (metav1.LabelSelector). A selector is compiled once while the
+ * model is built; matching cannot fail. An invalid selector is reported and
+ * then matches nothing, as the API server would never admit it.
+ */
+import { finding, type Finding } from './rules.js';
+import type { SourceSpan } from './source.js';
+import { entries, entry, items, spanOf, text, type NodeContext } from './yamlNodes.js';
+
+export type Labels = ReadonlyMap<string, string>;
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values: readonly string[];
+}
+
+export interface Selector {
+  /** Every requirement must hold; matchLabels become `In` requirements. */
+  readonly requirements: readonly SelectorRequirement[];
+  /** False when the selector was invalid: it then selects nothing. */
+  readonly valid: boolean;
+  /** Canonical text, equal for selectors that select the same pods: a cache key. */
+  readonly key: string;
+  readonly span: SourceSpan;
+}
+
+export const EVERYTHING_KEY = '{}';
+
+export function selectorMatches(selector: Selector, labels: Labels): boolean {
+  if (!selector.valid) return false;
+  for (const r of selector.requirements) {
+    const value = labels.get(r.key);
+    switch (r.operator) {
+      case 'In':
+        if (value === undefined || !r.values.includes(value)) return false;
+        break;
+      case 'NotIn':
+        // NotIn also matches objects without the key, as upstream does.
+        if (value !== undefined && r.values.includes(value)) return false;
+        break;
+      case 'Exists':
+        if (value === undefined) return false;
+        break;
+      case 'DoesNotExist':
+        if (value !== undefined) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+export function isEmptySelector(selector: Selector): boolean {
+  return selector.valid && selector.requirements.length === 0;
+}
+
+export function makeSelector(requirements: SelectorRequirement[], valid: boolean, span: SourceSpan): Selector {
+  const canonical = requirements
+    .map((r) => `${JSON.stringify(r.key)}${r.operator}${JSON.stringify([...new Set(r.values)].sort())}`)
+    .sort();
+  const key = valid ? (canonical.length === 0 ? EVERYTHING_KEY : `{${canonical.join(',')}}`) : `invalid@${span.file}:${span.start}`;
+  return { requirements, valid, key, span };
+}
+
+const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding[]): Selector {
+  const span = spanOf(ctx, node);
+  const requirements: SelectorRequirement[] = [];
+  let valid = true;
+  for (const e of entries(ctx, entry(ctx, node, 'matchLabels')?.value)) {
+    const value = text(ctx, e.value);
+    if (value === undefined) {
+      findings.push(finding('selector-invalid', spanOf(ctx, e.value ?? e.keyNode), `matchLabels value for "${e.key}" must be a string.`));
+      valid = false;
+      continue;
+    }
+    requirements.push({ key: e.key, operator: 'In', values: [value] });
+  }
+  for (const item of items(ctx, entry(ctx, node, 'matchExpressions')?.value)) {
+    const key = text(ctx, entry(ctx, item, 'key')?.value);
+    const operatorNode = entry(ctx, item, 'operator');
+    const operator = text(ctx, operatorNode?.value);
+    const valuesNode = entry(ctx, item, 'values');
+    const values = items(ctx, valuesNode?.value).map((v) => text(ctx, v) ?? '');
+    if (key === undefined) {
+      findings.push(finding('selector-invalid', spanOf(ctx, item), 'A matchExpressions entry needs a key.'));
+      valid = false;
+      continue;
+    }
+    if (operator === undefined || !OPERATORS.includes(operator)) {
+      findings.push(
+        finding(
+          'selector-invalid',
+          spanOf(ctx, operatorNode?.value ?? item),
+          `Unknown selector operator ${operator === undefined ? '(missing)' : `"${operator}"`}; use In, NotIn, Exists or DoesNotExist.`,
+        ),
+      );
+      valid = false;
+      continue;
+    }
+    const op = operator as SelectorOperator;
+    if ((op === 'In' || op === 'NotIn') && values.length === 0) {
+      findings.push(finding('selector-invalid', spanOf(ctx, valuesNode?.value ?? item), `Operator ${op} needs at least one value.`));
+      valid = false;
+      continue;
+    }
+    if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) {
+      findings.push(finding('selector-invalid', spanOf(ctx, valuesNode?.value ?? item), `Operator ${op} takes no values.`));
+      valid = false;
+      continue;
+    }
+    requirements.push({ key, operator: op, values });
+  }
+  return makeSelector(requirements, valid, span);
+}
+
+/** "app=db, tier in (a, b)" — for hovers, plain-English policies and the CLI. */
+export function describeSelector(selector: Selector): string {
+  if (!selector.valid) return '(invalid selector)';
+  if (selector.requirements.length === 0) return '(all)';
+  return selector.requirements
+    .map((r) => {
+      switch (r.operator) {
+        case 'In':
+          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(', ')})`;
+        case 'NotIn':
+          return `${r.key} notin (${r.values.join(', ')})`;
+        case 'Exists':
+          return r.key;
+        case 'DoesNotExist':
+          return `!${r.key}`;
+      }
+    })
+    .join(', ');
+}

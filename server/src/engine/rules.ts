@@ -1,0 +1,53 @@
+/**
+ * The one table of everything Netlens can report. Codes are stable: tools,
+ * settings (severity overrides) and tests refer to them, never to message text.
+ */
+import type { SourceSpan } from './source.js';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface RuleInfo {
+  readonly severity: Severity;
+  /** One line for docs, hovers and `netlens rules`. */
+  readonly doc: string;
+}
+
+export const RULES = {
+  'yaml-syntax': { severity: 'error', doc: 'The YAML or JSON document does not parse; it is left out of the analysis until it does.' },
+  'object-invalid': { severity: 'error', doc: 'A field of a recognised object has the wrong type or shape, so the object cannot be modelled as the API server would.' },
+  'selector-invalid': { severity: 'error', doc: 'A label selector uses an unknown operator or the wrong number of values; the API server rejects it.' },
+  'policy-selects-no-pods': { severity: 'warning', doc: "The policy's podSelector matches no pod in its namespace anywhere in the workspace." },
+  'peer-selects-no-pods': { severity: 'warning', doc: 'A from/to peer matches no pod in the workspace, so the rule allows nothing through it.' },
+  'policy-types-missing-ingress': { severity: 'warning', doc: 'policyTypes is set without Ingress while ingress rules exist: those rules are ignored.' },
+  'policy-types-missing-egress': { severity: 'warning', doc: 'policyTypes is set without Egress while egress rules exist: those rules are ignored.' },
+  'rule-allows-all': { severity: 'information', doc: 'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.' },
+  'port-protocol-invalid': { severity: 'error', doc: 'The protocol must be TCP, UDP or SCTP.' },
+  'port-invalid': { severity: 'error', doc: 'A port must be a number from 1 to 65535 or an IANA_SVC_NAME (at most 15 lowercase letters, digits and dashes).' },
+  'end-port-invalid': { severity: 'error', doc: 'endPort needs a numeric port and must not be smaller than it.' },
+  'named-port-not-found': { severity: 'warning', doc: 'A named port is not declared by any container of the pods it would apply to, so it matches nothing.' },
+  'cidr-invalid': { severity: 'error', doc: 'The value is not a valid CIDR.' },
+  'cidr-not-canonical': { severity: 'warning', doc: 'The CIDR has host bits set; it is applied as its network address, which may not be what was meant.' },
+  'except-outside-cidr': { severity: 'error', doc: 'An ipBlock except entry must lie inside the ipBlock cidr (and be of the same IP family).' },
+  'ipblock-with-selector': { severity: 'error', doc: 'A peer with ipBlock may not also have podSelector or namespaceSelector; the API server rejects it.' },
+  'service-selects-no-pods': { severity: 'warning', doc: "The Service's selector matches no pod in its namespace, so it has no endpoints." },
+  'service-target-port-not-found': { severity: 'warning', doc: 'The Service targetPort is not a container port of any selected pod.' },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleCode = keyof typeof RULES;
+
+export interface RelatedInfo {
+  readonly span: SourceSpan;
+  readonly message: string;
+}
+
+export interface Finding {
+  readonly code: RuleCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly span: SourceSpan;
+  readonly related: readonly RelatedInfo[];
+}
+
+export function finding(code: RuleCode, span: SourceSpan, message: string, related: RelatedInfo[] = []): Finding {
+  return { code, severity: RULES[code].severity, message, span, related };
+}

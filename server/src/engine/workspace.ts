@@ -1,0 +1,42 @@
+/**
+ * All parsed files together: the namespaces (declared or implied), pods,
+ * Services and policies of one workspace snapshot.
+ */
+import type { ManifestFile } from './manifests.js';
+import type { NamespaceModel, PodGroup, PolicyModel, ServiceModel } from './model.js';
+import type { Finding } from './rules.js';
+
+export interface WorkspaceModel {
+  readonly namespaces: ReadonlyMap<string, NamespaceModel>;
+  readonly podGroups: readonly PodGroup[];
+  readonly services: readonly ServiceModel[];
+  readonly policies: readonly PolicyModel[];
+  /** Findings made while reading each document. */
+  readonly parseFindings: readonly Finding[];
+}
+
+export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
+  const namespaces = new Map<string, NamespaceModel>();
+  const podGroups: PodGroup[] = [];
+  const services: ServiceModel[] = [];
+  const policies: PolicyModel[] = [];
+  const parseFindings: Finding[] = [];
+  for (const file of files) {
+    for (const doc of file.documents) {
+      for (const ns of doc.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+      podGroups.push(...doc.podGroups);
+      services.push(...doc.services);
+      policies.push(...doc.policies);
+      parseFindings.push(...doc.findings);
+    }
+  }
+  const implied = (name: string) => {
+    if (!namespaces.has(name)) {
+      namespaces.set(name, { name, labels: new Map([['kubernetes.io/metadata.name', name]]), span: undefined, nameSpan: undefined });
+    }
+  };
+  for (const g of podGroups) implied(g.namespace);
+  for (const s of services) implied(s.namespace);
+  for (const p of policies) implied(p.namespace);
+  return { namespaces, podGroups, services, policies, parseFindings };
+}

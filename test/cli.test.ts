@@ -1,0 +1,180 @@
+/**
+ * The `netlens` CLI as a user runs it: a child process, real files.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { LineIndex } from '../server/src/engine/index.js';
+import { diffFindings, parseMarkers } from './support/markers.js';
+import { CLI, REPO_ROOT } from './support/paths.js';
+
+function run(args: string[], cwd = REPO_ROOT) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+}
+
+function tmpWorkspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const TWO_PODS_DENY = `
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: demo, labels: {app: client}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: demo, labels: {app: server}}
+spec: {containers: [{name: s, image: i, ports: [{name: http, containerPort: 80}, {name: dns, containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: server, namespace: demo}
+spec:
+  podSelector: {matchLabels: {app: server}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: client}}}]
+      ports: [{port: http}]
+`;
+
+test('matrix --json prints exactly pods and allowed', () => {
+  const dir = tmpWorkspace({ 'a.yaml': TWO_PODS_DENY });
+  const out = execFileSync(process.execPath, [CLI, 'matrix', '--json', '--port', '80', path.join(dir, 'a.yaml')], { encoding: 'utf8' });
+  const parsed = JSON.parse(out);
+  assert.deepEqual(Object.keys(parsed), ['pods', 'allowed']);
+  assert.deepEqual(parsed, {
+    pods: ['demo/client', 'demo/server'],
+    allowed: [
+      [true, true],
+      [true, false],
+    ],
+  });
+  assert.equal(out.trim(), JSON.stringify(parsed));
+});
+
+test('matrix honours --protocol, and defaults to any declared port', () => {
+  const dir = tmpWorkspace({ 'a.yaml': TWO_PODS_DENY });
+  const udp = JSON.parse(run(['matrix', '--json', '--port', '53', '--protocol', 'UDP', dir]).stdout);
+  assert.deepEqual(udp.allowed, [
+    [true, false],
+    [true, false],
+  ]);
+  const any = JSON.parse(run(['matrix', '--json', dir]).stdout);
+  // client → server: allowed on http (80/TCP), one of the ports the server declares.
+  // server → client: the client declares no ports and is not isolated, so any port works.
+  assert.deepEqual(any.allowed, [
+    [true, true],
+    [true, false],
+  ]);
+});
+
+test('matrix without --json prints a readable table', () => {
+  const dir = tmpWorkspace({ 'a.yaml': TWO_PODS_DENY });
+  const r = run(['matrix', '--port', '80', dir]);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /Reachability on 80\/TCP/);
+  assert.match(r.stdout, /1\. demo\/client/);
+  assert.match(r.stdout, /3 of 4 pairs allowed/);
+});
+
+test('workloads count once per workload, named after it', () => {
+  const dir = tmpWorkspace({
+    'w.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  replicas: 5
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: i}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: nightly}}
+        spec: {containers: [{name: n, image: i}], restartPolicy: Never}
+`,
+  });
+  assert.deepEqual(JSON.parse(run(['matrix', '--json', dir]).stdout).pods, ['shop/api', 'shop/nightly']);
+});
+
+test('check examples/ reports exactly the planted mistakes', () => {
+  const r = run(['check', '--format', 'json', 'examples/']);
+  assert.equal(r.status, 1, 'errors among the findings give exit code 1');
+  const report = JSON.parse(r.stdout) as { findings: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; code: string }> };
+  const files = new Set<string>();
+  const walk = (d: string): string[] =>
+    fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.yaml') ? [path.join(d, e.name)] : []));
+  for (const f of walk(path.join(REPO_ROOT, 'examples'))) files.add(path.relative(REPO_ROOT, f));
+  const problems: string[] = [];
+  const codes = new Set<string>();
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    const expected = parseMarkers(text);
+    expected.forEach((e) => codes.add(e.code));
+    const actual = report.findings
+      .filter((f) => f.file === file)
+      .map((f) => ({ code: f.code, line: f.line - 1, startColumn: f.column - 1, endLine: f.endLine - 1, endColumn: f.endColumn - 1 }));
+    problems.push(...diffFindings(expected, actual).map((p) => `${file}: ${p}`));
+  }
+  assert.deepEqual(problems, []);
+  assert.equal(new Set(report.findings.map((f) => f.file)).size <= files.size, true);
+  // One planted mistake per rule the engine has.
+  const { RULES } = require('../server/src/engine/rules.js') as typeof import('../server/src/engine/rules.js');
+  assert.deepEqual([...codes].sort(), Object.keys(RULES).sort());
+});
+
+test('check prints file:line:col and exits 0 on a clean workspace', () => {
+  const clean = tmpWorkspace({ 'a.yaml': TWO_PODS_DENY });
+  const r = run(['check', clean]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^0 finding\(s\)/m);
+  const bad = tmpWorkspace({ 'b.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x}\nspec:\n  podSelector: {}\n  ingress:\n    - from: [{ipBlock: {cidr: 10.0.0.0/40}}]\n' });
+  const rb = run(['check', bad]);
+  assert.equal(rb.status, 1);
+  const file = path.join(bad, 'b.yaml');
+  const col = new LineIndex(fs.readFileSync(file, 'utf8')).positionAt(fs.readFileSync(file, 'utf8').indexOf('10.0.0.0/40')).character + 1;
+  assert.match(rb.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:${col}: error cidr-invalid: invalid CIDR "10.0.0.0/40"`));
+});
+
+test('bad input: missing file, unparseable YAML, unknown kinds', () => {
+  const missing = run(['check', 'no/such/file.yaml']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /netlens: cannot read no\/such\/file.yaml: no such file or directory/);
+  assert.doesNotMatch(missing.stderr, /at .*\.js:\d+/, 'no stack trace');
+
+  const dir = tmpWorkspace({
+    'broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p\nspec: {}\n',
+    'unknown.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n',
+  });
+  const m = run(['matrix', '--json', dir]);
+  assert.equal(m.status, 0);
+  assert.match(m.stderr, /broken\.yaml:\d+:\d+: error yaml-syntax/);
+  assert.deepEqual(JSON.parse(m.stdout), { pods: [], allowed: [] });
+  const c = run(['check', dir]);
+  assert.match(c.stdout, /broken\.yaml:\d+:\d+: error yaml-syntax/);
+  assert.doesNotMatch(c.stdout, /unknown\.yaml/);
+
+  assert.equal(run(['matrix', '--port', 'http', dir]).status, 2);
+  assert.equal(run(['frobnicate']).status, 2);
+});
+
+test('README documents every rule code', () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const { RULES } = require('../server/src/engine/rules.js') as typeof import('../server/src/engine/rules.js');
+  for (const code of Object.keys(RULES)) assert.match(readme, new RegExp(`\\| \`${code}\` \\|`), code);
+});
