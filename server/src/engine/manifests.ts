@@ -1,8 +1,12 @@
 /**
  * One file's text → the Kubernetes objects it holds, document by document.
- * A document that does not parse is reported and left out; the others in the
- * same file still count. YAML that is not a network-relevant Kubernetes object
- * (CI workflows, compose files, Helm templates) yields nothing at all.
+ *
+ * The file is split at its `---` lines and each document is parsed on its own:
+ * a document that does not parse is reported and left out while the others
+ * still count, and an editor that keeps a `DocumentCache` per file re-parses
+ * only the document that changed. YAML that is not a network-relevant
+ * Kubernetes object (CI workflows, compose files, Helm templates) yields
+ * nothing at all.
  */
 import { isMap, parseAllDocuments, type Document, type Node } from 'yaml';
 import { buildPolicy } from './buildPolicy.js';
@@ -21,7 +25,7 @@ export interface ManifestObjects {
 }
 
 export interface ManifestDocument extends ManifestObjects {
-  /** [start, end) of the document's text, separators excluded. */
+  /** [start, end) of the document's text. */
   readonly span: SourceSpan;
   readonly findings: Finding[];
 }
@@ -54,38 +58,106 @@ const API_VERSIONS: Record<string, readonly string[]> = {
 
 const MAX_LIST_ITEMS = 100_000;
 
-export function parseManifestFile(file: string, source: string, options: ParseOptions = {}): ManifestFile {
-  const defaultNamespace = options.defaultNamespace ?? 'default';
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(source, { prettyErrors: false, strict: false }) as Document.Parsed[];
-  } catch (err) {
-    // `yaml` reports problems as document errors; a throw here is a parser bug, kept from spreading.
-    const message = err instanceof Error ? err.message : String(err);
-    return { file, documents: [emptyDocument({ file, start: 0, end: source.length }, [finding('yaml-syntax', { file, start: 0, end: 0 }, `Cannot parse: ${message}`)])] };
+export interface DocumentChunk {
+  /** Offset of the chunk in the file. */
+  readonly start: number;
+  readonly text: string;
+}
+
+/**
+ * Splits at lines that start with `---`. Such a line can only be a document
+ * marker: block scalar content is always indented, and YAML forbids the marker
+ * inside quoted scalars. The marker line stays with the document it opens.
+ */
+export function splitDocuments(source: string): DocumentChunk[] {
+  const chunks: DocumentChunk[] = [];
+  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  let start = 0;
+  for (let m = marker.exec(source); m !== null; m = marker.exec(source)) {
+    if (m.index > start) chunks.push({ start, text: source.slice(start, m.index) });
+    start = m.index;
   }
-  if (!Array.isArray(docs)) docs = [docs];
-  return { file, documents: docs.map((doc) => parseDocument(file, source, doc, defaultNamespace)) };
+  chunks.push({ start, text: source.slice(start) });
+  return chunks;
+}
+
+/**
+ * What an editor keeps per file between edits: the parsed documents by text,
+ * and the models built from them at a given offset. Parsing is the expensive
+ * part; a document that only moved is rebuilt from its cached syntax tree.
+ */
+export class DocumentCache {
+  private entries = new Map<string, { docs: Document.Parsed[]; built?: { offset: number; result: ManifestDocument[] } }>();
+  private defaultNamespace: string | undefined;
+
+  /** @internal */
+  lookup(chunk: DocumentChunk, defaultNamespace: string, build: (docs: Document.Parsed[]) => ManifestDocument[]): ManifestDocument[] {
+    if (defaultNamespace !== this.defaultNamespace) {
+      this.entries.clear();
+      this.defaultNamespace = defaultNamespace;
+    }
+    let entry = this.entries.get(chunk.text);
+    if (entry === undefined) {
+      entry = { docs: parseChunk(chunk.text) };
+      this.entries.set(chunk.text, entry);
+    }
+    if (entry.built === undefined || entry.built.offset !== chunk.start) entry.built = { offset: chunk.start, result: build(entry.docs) };
+    return entry.built.result;
+  }
+
+  /** @internal Keeps only what the latest text uses, so the cache never outgrows the file. */
+  retain(chunks: readonly DocumentChunk[]): void {
+    const live = new Set(chunks.map((c) => c.text));
+    for (const key of this.entries.keys()) if (!live.has(key)) this.entries.delete(key);
+  }
+}
+
+function parseChunk(text: string): Document.Parsed[] {
+  try {
+    return parseAllDocuments(text, { prettyErrors: false, strict: false }) as Document.Parsed[];
+  } catch {
+    // `yaml` reports problems as document errors; a throw would be a parser bug. Treat as unparseable.
+    return [];
+  }
+}
+
+export function parseManifestFile(file: string, source: string, options: ParseOptions = {}, cache?: DocumentCache): ManifestFile {
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const chunks = splitDocuments(source);
+  const documents: ManifestDocument[] = [];
+  for (const chunk of chunks) {
+    const build = (docs: Document.Parsed[]) => {
+      if (docs.length === 0 && chunk.text.trim() !== '' && looksLikeKubernetes(chunk.text)) {
+        const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
+        return [emptyDocument(span, [finding('yaml-syntax', { file, start: chunk.start, end: chunk.start + 1 }, 'This document cannot be parsed.')])];
+      }
+      return docs.map((doc) => parseDocument(file, chunk, doc, defaultNamespace));
+    };
+    documents.push(...(cache ? cache.lookup(chunk, defaultNamespace, build) : build(parseChunk(chunk.text))));
+  }
+  cache?.retain(chunks);
+  return { file, documents };
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
   return { span, findings, namespaces: [], podGroups: [], services: [], policies: [] };
 }
 
-function parseDocument(file: string, source: string, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
-  const span: SourceSpan = { file, start: doc.range[0], end: doc.range[2] };
+function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
+  const span: SourceSpan = { file, start: chunk.start + doc.range[0], end: chunk.start + doc.range[2] };
   const out = emptyDocument(span, []);
-  const body = source.slice(span.start, span.end);
+  const body = chunk.text.slice(doc.range[0], doc.range[2]);
   // A Helm or other template is not a manifest until rendered: stay silent on it.
   if (body.includes('{{')) return out;
-  const ctx: NodeContext = { file, doc };
+  const ctx: NodeContext = { file, doc, offset: chunk.start };
   const root = doc.contents as Node | null;
   if (doc.errors.length > 0) {
     // Only speak up for documents that look like Kubernetes objects; other broken YAML is not ours.
     if (looksLikeKubernetes(body)) {
       const e = doc.errors[0]!;
       const first = e.message.split('\n')[0] ?? e.message;
-      out.findings.push(finding('yaml-syntax', { file, start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, first));
+      const start = chunk.start + e.pos[0];
+      out.findings.push(finding('yaml-syntax', { file, start, end: Math.max(chunk.start + e.pos[1], start + 1) }, first));
     }
     return out;
   }

@@ -10,6 +10,8 @@ import type { SourceSpan } from './source.js';
 export interface NodeContext {
   readonly file: string;
   readonly doc: Document.Parsed;
+  /** Where the parsed text starts in the file: node ranges are relative to it. */
+  readonly offset: number;
 }
 
 const MAX_ALIAS_HOPS = 16;
@@ -26,7 +28,7 @@ export function deref(ctx: NodeContext, node: unknown): Node | undefined {
 
 export function spanOf(ctx: NodeContext, node: unknown, fallback?: SourceSpan): SourceSpan {
   const n = node as Node | undefined;
-  if (n && n.range) return { file: ctx.file, start: n.range[0], end: n.range[1] };
+  if (n && n.range) return { file: ctx.file, start: ctx.offset + n.range[0], end: ctx.offset + n.range[1] };
   return fallback ?? { file: ctx.file, start: 0, end: 0 };
 }
 
