@@ -8,7 +8,8 @@ import { parsePrefix, RangeSet, type Prefix } from './cidr.js';
 import { parseSelector } from './labels.js';
 import type { Direction, PeerMatcher, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import { parsePortValue, parseProtocol } from './ports.js';
-import { finding, type Finding } from './rules.js';
+import { appendToSequenceEdit, fix, removeItemEdit, replace } from './fixes.js';
+import { finding, type Finding, type Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
 import { entry, get, integer, isNullNode, isSeqNode, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
@@ -46,18 +47,30 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
       else findings.push(finding('object-invalid', spanOf(ctx, t.node), `Unknown policyType ${JSON.stringify(t.value ?? null)}: use Ingress or Egress.`));
     }
     const typesSpan = spanOf(ctx, typesEntry?.keyNode);
+    const addType = (type: string): Fix[] => {
+      const edit = appendToSequenceEdit(ctx, spec, 'policyTypes', typesEntry?.keyNode, typesEntry?.value, declaredTypes.map((t) => t.node), [`- ${type}`], type);
+      return edit === undefined ? [] : [fix(`Add ${type} to policyTypes`, [edit], true)];
+    };
     if (!affectsIngress && ingressItems.length > 0) {
       findings.push(
-        finding('policy-types-missing-ingress', typesSpan, 'policyTypes does not list Ingress, so the ingress rules of this policy are ignored.', [
-          { span: spanOf(ctx, ingressEntry?.keyNode), message: 'ignored ingress rules' },
-        ]),
+        finding(
+          'policy-types-missing-ingress',
+          typesSpan,
+          'policyTypes does not list Ingress, so the ingress rules of this policy are ignored.',
+          [{ span: spanOf(ctx, ingressEntry?.keyNode), message: 'ignored ingress rules' }],
+          addType('Ingress'),
+        ),
       );
     }
     if (!affectsEgress && egressItems.length > 0) {
       findings.push(
-        finding('policy-types-missing-egress', typesSpan, 'policyTypes does not list Egress, so the egress rules of this policy are ignored.', [
-          { span: spanOf(ctx, egressEntry?.keyNode), message: 'ignored egress rules' },
-        ]),
+        finding(
+          'policy-types-missing-egress',
+          typesSpan,
+          'policyTypes does not list Egress, so the egress rules of this policy are ignored.',
+          [{ span: spanOf(ctx, egressEntry?.keyNode), message: 'ignored egress rules' }],
+          addType('Egress'),
+        ),
       );
     }
   }
@@ -77,7 +90,31 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
     egress: affectsEgress ? egress : [],
     span: header.span,
     nameSpan: header.nameSpan,
+    egressSpan: spanOf(ctx, egressEntry?.keyNode ?? typesEntry?.keyNode ?? podSelectorNode ?? header.nameSpan),
+    addDnsEgressFix: affectsEgress ? dnsEgressFix(ctx, spec, egressEntry, egressItems) : undefined,
   };
+}
+
+const DNS_RULE_BLOCK = [
+  '- to:',
+  '    - namespaceSelector:',
+  '        matchLabels:',
+  '          kubernetes.io/metadata.name: kube-system',
+  '      podSelector:',
+  '        matchLabels:',
+  '          k8s-app: kube-dns',
+  '  ports:',
+  '    - port: 53',
+  '      protocol: UDP',
+  '    - port: 53',
+  '      protocol: TCP',
+];
+const DNS_RULE_FLOW =
+  '{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}';
+
+function dnsEgressFix(ctx: NodeContext, spec: Node | undefined, egressEntry: { keyNode: Node; value: Node | undefined } | undefined, egressItems: Node[]): Fix | undefined {
+  const edit = appendToSequenceEdit(ctx, spec, 'egress', egressEntry?.keyNode, egressEntry?.value, egressItems, DNS_RULE_BLOCK, DNS_RULE_FLOW);
+  return edit === undefined ? undefined : fix('Allow DNS egress to kube-dns (UDP and TCP 53)', [edit], true);
 }
 
 function buildRule(ctx: NodeContext, node: Node, direction: Direction, index: number, findings: Finding[]): PolicyRule {
@@ -149,7 +186,11 @@ function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: 
   }
   const cidr = parsed.value;
   if (!cidr.isCanonical) {
-    findings.push(finding('cidr-not-canonical', spanOf(ctx, cidrNode), `${cidr.toString()} has host bits set; it means ${cidr.canonical().toString()}.`));
+    findings.push(
+      finding('cidr-not-canonical', spanOf(ctx, cidrNode), `${cidr.toString()} has host bits set; it means ${cidr.canonical().toString()}.`, [], [
+        fix(`Change to ${cidr.canonical().toString()}`, [replace(spanOf(ctx, cidrNode), cidr.canonical().toString())], true),
+      ]),
+    );
   }
   const except: Prefix[] = [];
   const exceptNode = get(ctx, node, 'except');
@@ -165,29 +206,41 @@ function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: 
     }
     if (p.value.family !== cidr.family) {
       findings.push(
-        finding('except-outside-cidr', spanOf(ctx, e), `except ${p.value.toString()} is IPv${p.value.family} but cidr ${cidr.toString()} is IPv${cidr.family}.`, [
-          { span: spanOf(ctx, cidrNode), message: 'the ipBlock cidr' },
-        ]),
+        finding(
+          'except-outside-cidr',
+          spanOf(ctx, e),
+          `except ${p.value.toString()} is IPv${p.value.family} but cidr ${cidr.toString()} is IPv${cidr.family}.`,
+          [{ span: spanOf(ctx, cidrNode), message: 'the ipBlock cidr' }],
+          [fix(`Remove except ${p.value.toString()}`, [removeItemEdit(ctx, e)], true)],
+        ),
       );
       continue;
     }
     if (!p.value.isCanonical) {
-      findings.push(finding('cidr-not-canonical', spanOf(ctx, e), `${p.value.toString()} has host bits set; it means ${p.value.canonical().toString()}.`));
+      findings.push(
+        finding('cidr-not-canonical', spanOf(ctx, e), `${p.value.toString()} has host bits set; it means ${p.value.canonical().toString()}.`, [], [
+          fix(`Change to ${p.value.canonical().toString()}`, [replace(spanOf(ctx, e), p.value.canonical().toString())], true),
+        ]),
+      );
     }
     // Upstream validation demands a strict subset; an except equal to or outside the cidr is rejected.
     const inside = cidr.canonical().contains(p.value.canonical()) && p.value.bits > cidr.bits;
     if (!inside) {
       findings.push(
-        finding('except-outside-cidr', spanOf(ctx, e), `except ${p.value.toString()} is not strictly inside cidr ${cidr.toString()}.`, [
-          { span: spanOf(ctx, cidrNode), message: 'the ipBlock cidr' },
-        ]),
+        finding(
+          'except-outside-cidr',
+          spanOf(ctx, e),
+          `except ${p.value.toString()} is not strictly inside cidr ${cidr.toString()}.`,
+          [{ span: spanOf(ctx, cidrNode), message: 'the ipBlock cidr' }],
+          [fix(`Remove except ${p.value.toString()}`, [removeItemEdit(ctx, e)], true)],
+        ),
       );
       continue;
     }
     except.push(p.value.canonical());
   }
   const addresses = RangeSet.fromPrefix(cidr.canonical()).subtract(RangeSet.fromPrefixes(cidr.family, except));
-  return { kind: 'ipBlock', cidr, except, addresses, span };
+  return { kind: 'ipBlock', cidr, cidrSpan: spanOf(ctx, cidrNode), except, addresses, span };
 }
 
 function buildPortMatcher(ctx: NodeContext, node: Node, findings: Finding[]): PortMatcher {

@@ -6,8 +6,10 @@ import { parseIP, type IPAddress } from './cidr.js';
 import { makeSelector, type SelectorRequirement } from './labels.js';
 import type { ServiceModel, ServicePort, ServiceType } from './model.js';
 import { parsePortValue, parseProtocol } from './ports.js';
+import { addFirstEntryEdit, fix } from './fixes.js';
 import { finding, type Finding } from './rules.js';
 import type { ObjectHeader } from './buildWorkloads.js';
+import type { SourceSpan } from './source.js';
 import { entry, get, integer, isNullNode, items, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
 
 const SERVICE_TYPES: readonly string[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
@@ -29,8 +31,26 @@ export function buildService(ctx: NodeContext, root: Node, header: ObjectHeader,
     selector = map.size === 0 ? undefined : makeSelector(reqs, true, spanOf(ctx, selectorEntry.value));
   }
 
+  if (type === 'ExternalName' && selector !== undefined) {
+    findings.push(finding('external-name-with-selector', spanOf(ctx, selectorEntry!.keyNode), 'An ExternalName Service ignores its selector: it is only a DNS alias for externalName.'));
+  }
+
   const ports: ServicePort[] = [];
-  for (const p of items(ctx, get(ctx, spec, 'ports'))) {
+  const portNodes = items(ctx, get(ctx, spec, 'ports'));
+  if (portNodes.length > 1) {
+    for (const p of portNodes) {
+      if (text(ctx, get(ctx, p, 'name')) !== undefined) continue;
+      const port = integer(ctx, get(ctx, p, 'port'));
+      const proto = (text(ctx, get(ctx, p, 'protocol')) ?? 'TCP').toLowerCase();
+      const name = port === undefined ? 'port' : `${proto}-${port}`;
+      findings.push(
+        finding('service-ports-unnamed', spanOf(ctx, p), `This Service has ${portNodes.length} ports, so each needs a name.`, [], [
+          fix(`Name this port "${name}"`, [addFirstEntryEdit(ctx, p, `name: ${name}`)], true),
+        ]),
+      );
+    }
+  }
+  for (const p of portNodes) {
     const portNode = get(ctx, p, 'port');
     const port = integer(ctx, portNode);
     if (port === undefined || port < 1 || port > 65535) {
@@ -46,18 +66,26 @@ export function buildService(ctx: NodeContext, root: Node, header: ObjectHeader,
       if (parsed === undefined) continue;
       targetPort = parsed.kind === 'number' ? parsed.port : parsed.name;
     }
+    const nodePortNode = get(ctx, p, 'nodePort');
+    const nodePort = integer(ctx, nodePortNode);
+    if (nodePort !== undefined && (nodePort < 30000 || nodePort > 32767)) {
+      findings.push(finding('node-port-out-of-range', spanOf(ctx, nodePortNode), `nodePort ${nodePort} is outside the default node port range 30000-32767.`));
+    }
     ports.push({
       name: text(ctx, get(ctx, p, 'name')),
+      nodePortSpan: nodePortNode === undefined ? undefined : spanOf(ctx, nodePortNode),
       port,
       targetPort,
-      nodePort: integer(ctx, get(ctx, p, 'nodePort')),
+      nodePort,
       protocol,
       span: spanOf(ctx, p),
       targetPortSpan: spanOf(ctx, targetNode ?? portNode),
+      targetPortExplicit: targetNode !== undefined && !isNullNode(ctx, targetNode),
     });
   }
 
   const clusterIPs: IPAddress[] = [];
+  const clusterIPSpans: SourceSpan[] = [];
   let headless = false;
   const ipNodes = [get(ctx, spec, 'clusterIP'), ...items(ctx, get(ctx, spec, 'clusterIPs'))];
   const seen = new Set<string>();
@@ -70,7 +98,10 @@ export function buildService(ctx: NodeContext, root: Node, header: ObjectHeader,
       continue;
     }
     const ip = parseIP(t);
-    if (ip.ok) clusterIPs.push(ip.value);
+    if (ip.ok) {
+      clusterIPs.push(ip.value);
+      clusterIPSpans.push(spanOf(ctx, n));
+    }
     else findings.push(finding('cidr-invalid', spanOf(ctx, n), ip.error));
   }
 
@@ -82,6 +113,7 @@ export function buildService(ctx: NodeContext, root: Node, header: ObjectHeader,
     selector,
     ports,
     clusterIPs,
+    clusterIPSpans,
     headless,
     ipFamilies: items(ctx, get(ctx, spec, 'ipFamilies')).flatMap((n) => text(ctx, n) ?? []),
     externalName: text(ctx, get(ctx, spec, 'externalName')),

@@ -3,6 +3,7 @@
  * editor APIs, no file I/O. The CLI and the language server both call it.
  */
 import { workspaceFindings } from './checks.js';
+import { parsePrefix, type Prefix } from './cidr.js';
 import { parseManifestFile, type ManifestFile, type ParseOptions } from './manifests.js';
 import { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
@@ -14,21 +15,44 @@ export interface Analysis {
   readonly findings: readonly Finding[];
 }
 
-export function analyze(files: Iterable<ManifestFile>): Analysis {
-  const workspace = buildWorkspace(files);
-  const reachability = new Reachability(workspace);
-  return { workspace, reachability, findings: [...workspace.parseFindings, ...workspaceFindings(reachability)] };
+export interface AnalyzeOptions {
+  /** Pod network ranges (settings: netlens.podCIDR); cluster config files override them. */
+  readonly podCIDRs?: readonly string[];
+  /** Service ClusterIP ranges (settings: netlens.serviceCIDR). */
+  readonly serviceCIDRs?: readonly string[];
 }
 
-export function analyzeTexts(sources: Iterable<{ file: string; text: string }>, options: ParseOptions = {}): Analysis {
-  return analyze([...sources].map((s) => parseManifestFile(s.file, s.text, options)));
+export const DEFAULT_POD_CIDRS: readonly string[] = ['10.244.0.0/16'];
+export const DEFAULT_SERVICE_CIDRS: readonly string[] = ['10.96.0.0/12'];
+
+function prefixes(texts: readonly string[]): Prefix[] {
+  return texts.flatMap((t) => {
+    const p = parsePrefix(t.trim());
+    return p.ok ? [p.value.canonical()] : [];
+  });
+}
+
+export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions = {}): Analysis {
+  const workspace = buildWorkspace(files);
+  const reachability = new Reachability(workspace);
+  const ranges = { podCIDRs: prefixes(options.podCIDRs ?? DEFAULT_POD_CIDRS), serviceCIDRs: prefixes(options.serviceCIDRs ?? DEFAULT_SERVICE_CIDRS) };
+  return { workspace, reachability, findings: [...workspace.parseFindings, ...workspaceFindings(reachability, ranges)] };
+}
+
+export function analyzeTexts(sources: Iterable<{ file: string; text: string }>, options: ParseOptions & AnalyzeOptions = {}): Analysis {
+  return analyze(
+    [...sources].map((s) => parseManifestFile(s.file, s.text, options)),
+    options,
+  );
 }
 
 export { parseManifestFile, type ManifestFile, type ParseOptions } from './manifests.js';
 export { Reachability, type PortQuery, type PodClass } from './reachability.js';
 export { explainTraffic, type TrafficVerdict, type SideVerdict, type RuleRef } from './explain.js';
 export type { Endpoint } from './matching.js';
-export { RULES, type Finding, type RuleCode, type Severity } from './rules.js';
+export { RULES, type Finding, type Fix, type TextEdit, type RuleCode, type Severity } from './rules.js';
+export { parsePrefix, parseIP, RangeSet, Prefix, IPAddress, type Family } from './cidr.js';
+export { DocumentCache, splitDocuments } from './manifests.js';
 export { LineIndex, type SourceSpan, type LineCol } from './source.js';
 export { serviceEndpoints, resolveTargetPort, serviceDnsName } from './services.js';
 export { describeSelector, selectorMatches } from './labels.js';

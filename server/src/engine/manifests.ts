@@ -149,7 +149,7 @@ function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed,
   const body = chunk.text.slice(doc.range[0], doc.range[2]);
   // A Helm or other template is not a manifest until rendered: stay silent on it.
   if (body.includes('{{')) return out;
-  const ctx: NodeContext = { file, doc, offset: chunk.start };
+  const ctx: NodeContext = { file, doc, offset: chunk.start, source: chunk.text };
   const root = doc.contents as Node | null;
   if (doc.errors.length > 0) {
     // Only speak up for documents that look like Kubernetes objects; other broken YAML is not ours.

@@ -5,6 +5,7 @@
  */
 import type { IPAddress, Prefix, RangeSet } from './cidr.js';
 import type { Labels, Selector } from './labels.js';
+import type { Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -58,13 +59,16 @@ export interface NamespaceModel {
 
 export interface ServicePort {
   readonly name: string | undefined;
+  readonly nodePortSpan: SourceSpan | undefined;
   readonly port: number;
   /** A number, or a container port name resolved per endpoint pod. */
   readonly targetPort: number | string;
   readonly nodePort: number | undefined;
   readonly protocol: Protocol;
   readonly span: SourceSpan;
+  /** The targetPort value, or the port value when targetPort is left out. */
   readonly targetPortSpan: SourceSpan;
+  readonly targetPortExplicit: boolean;
 }
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
@@ -78,6 +82,8 @@ export interface ServiceModel {
   readonly selector: Selector | undefined;
   readonly ports: readonly ServicePort[];
   readonly clusterIPs: readonly IPAddress[];
+  /** Where each of clusterIPs is written, index for index. */
+  readonly clusterIPSpans: readonly SourceSpan[];
   readonly headless: boolean;
   readonly ipFamilies: readonly string[];
   readonly externalName: string | undefined;
@@ -88,6 +94,7 @@ export interface ServiceModel {
 export interface IPBlockPeer {
   readonly kind: 'ipBlock';
   readonly cidr: Prefix;
+  readonly cidrSpan: SourceSpan;
   readonly except: readonly Prefix[];
   /** cidr minus except: the addresses this peer admits. */
   readonly addresses: RangeSet;
@@ -141,4 +148,8 @@ export interface PolicyModel {
   readonly egress: readonly PolicyRule[];
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
+  /** Where findings about the policy's egress isolation point (policyTypes, or the egress key). */
+  readonly egressSpan: SourceSpan;
+  /** Adds an egress rule to kube-dns on UDP and TCP 53; computed while the text is at hand. */
+  readonly addDnsEgressFix: Fix | undefined;
 }

@@ -171,6 +171,11 @@ export class Reachability {
     return set;
   }
 
+  /** The rules, of every policy selecting class c, that apply in a direction. */
+  rulesFor(c: number, direction: 'ingress' | 'egress'): ReadonlyArray<{ readonly policy: PolicyModel; readonly rule: PolicyRule }> {
+    return (direction === 'ingress' ? this.ingressRulesOf : this.egressRulesOf)[c]!;
+  }
+
   isIsolated(c: number, direction: 'ingress' | 'egress'): boolean {
     return (direction === 'ingress' ? this.isolatedIngress : this.isolatedEgress).has(c);
   }

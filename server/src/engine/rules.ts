@@ -31,6 +31,19 @@ export const RULES = {
   'ipblock-with-selector': { severity: 'error', doc: 'A peer with ipBlock may not also have podSelector or namespaceSelector; the API server rejects it.' },
   'service-selects-no-pods': { severity: 'warning', doc: "The Service's selector matches no pod in its namespace, so it has no endpoints." },
   'service-target-port-not-found': { severity: 'warning', doc: 'The Service targetPort is not a container port of any selected pod.' },
+  'service-protocol-mismatch': { severity: 'warning', doc: 'The Service port targets a container port that the pods declare only with another protocol.' },
+  'service-ports-unnamed': { severity: 'error', doc: 'A Service with several ports must name every port; the API server rejects it otherwise.' },
+  'node-port-out-of-range': { severity: 'error', doc: 'nodePort must lie in the node port range (30000-32767 by default).' },
+  'node-port-duplicate': { severity: 'error', doc: 'The same nodePort and protocol is used by another Service port; only one can have it.' },
+  'cluster-ip-outside-service-cidr': { severity: 'error', doc: 'A Service clusterIP must lie inside the Service CIDR.' },
+  'cluster-ip-duplicate': { severity: 'error', doc: 'Two Services ask for the same clusterIP; the second cannot be created.' },
+  'external-name-with-selector': { severity: 'warning', doc: 'An ExternalName Service is a DNS alias: its selector is ignored and it has no endpoints.' },
+  'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines.' },
+  'namespace-without-default-deny': { severity: 'information', doc: 'The namespace runs workloads but no policy isolates all its pods (a default deny), so new pods start open.' },
+  'egress-blocks-dns': { severity: 'warning', doc: 'The policy isolates egress but nothing lets the selected pods reach port 53, so name lookups fail.' },
+  'rule-shadowed': { severity: 'information', doc: 'Every connection this rule allows is already allowed by another rule of the same policy.' },
+  'ipblock-covers-pod-cidr': { severity: 'information', doc: 'The ipBlock matches pod IPs; pod IPs change on every restart, so select pods by label instead.' },
+  'ipblock-covers-service-cidr': { severity: 'warning', doc: 'The ipBlock matches Service ClusterIPs, which policies never see: they apply after the Service is translated to a pod IP.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleCode = keyof typeof RULES;
@@ -40,14 +53,29 @@ export interface RelatedInfo {
   readonly message: string;
 }
 
+/** A text replacement; an empty span inserts. */
+export interface TextEdit {
+  readonly span: SourceSpan;
+  readonly newText: string;
+}
+
+/** A fix the engine can offer for a finding: the editor shows it as a quick fix. */
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** The fix most likely wanted, applied by "fix all" and shown first. */
+  readonly preferred?: boolean;
+}
+
 export interface Finding {
   readonly code: RuleCode;
   readonly severity: Severity;
   readonly message: string;
   readonly span: SourceSpan;
   readonly related: readonly RelatedInfo[];
+  readonly fixes?: readonly Fix[];
 }
 
-export function finding(code: RuleCode, span: SourceSpan, message: string, related: RelatedInfo[] = []): Finding {
-  return { code, severity: RULES[code].severity, message, span, related };
+export function finding(code: RuleCode, span: SourceSpan, message: string, related: RelatedInfo[] = [], fixes?: Fix[]): Finding {
+  return fixes === undefined ? { code, severity: RULES[code].severity, message, span, related } : { code, severity: RULES[code].severity, message, span, related, fixes };
 }

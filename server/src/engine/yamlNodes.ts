@@ -12,6 +12,8 @@ export interface NodeContext {
   readonly doc: Document.Parsed;
   /** Where the parsed text starts in the file: node ranges are relative to it. */
   readonly offset: number;
+  /** The parsed text, for fixes that need to see indentation. */
+  readonly source: string;
 }
 
 const MAX_ALIAS_HOPS = 16;

@@ -1,0 +1,213 @@
+/**
+ * Workspace-level findings about NetworkPolicies: selectors that match
+ * nothing, named ports nobody declares, DNS cut off by egress isolation,
+ * shadowed rules, namespaces without a default deny, ipBlocks aimed at
+ * cluster ranges.
+ */
+import { RangeSet, type Prefix } from './cidr.js';
+import { EVERYTHING_KEY, isEmptySelector, type Selector } from './labels.js';
+import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from './model.js';
+import type { Reachability } from './reachability.js';
+import { finding, type Finding } from './rules.js';
+import { replace } from './fixes.js';
+
+/** Namespaces every cluster has, whether or not a manifest declares them. */
+export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+export interface ClusterRanges {
+  readonly podCIDRs: readonly Prefix[];
+  readonly serviceCIDRs: readonly Prefix[];
+}
+
+export function policyFindings(reach: Reachability, ranges: ClusterRanges): Finding[] {
+  const out: Finding[] = [];
+  const ws = reach.workspace;
+  const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
+
+  for (const policy of ws.policies) {
+    const selectedClasses = [...reach.selectedClasses(policy).members()];
+    const selected = groupsOf(selectedClasses);
+    if (policy.podSelector.valid && selected.length === 0) {
+      const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
+      out.push(finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`));
+    }
+    const ns = ws.namespaces.get(policy.namespace);
+    if (ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
+      out.push(finding('namespace-not-defined', policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
+    }
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      checkPeers(reach, policy, rule, ranges, out);
+      // Ingress ports are looked up on the selected pods; egress ports on the peers.
+      const destinations = rule.direction === 'ingress' ? selected : groupsOf(reach.ruleClasses(policy, rule).members());
+      if (destinations.length > 0) checkNamedPorts(rule, destinations, out);
+    }
+    checkShadowed(policy.ingress, out);
+    checkShadowed(policy.egress, out);
+    if (policy.affectsEgress && selectedClasses.some((c) => !reach.rulesFor(c, 'egress').some(({ rule }) => allowsDns(rule)))) {
+      out.push(
+        finding(
+          'egress-blocks-dns',
+          policy.egressSpan,
+          `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach port 53 (UDP), so DNS lookups will fail.`,
+          [],
+          policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
+        ),
+      );
+    }
+  }
+  out.push(...defaultDenyFindings(reach));
+  return out;
+}
+
+function allowsDns(rule: PolicyRule): boolean {
+  return rule.ports === undefined || rule.ports.some((m) => (m.kind === 'all' && m.protocol === 'UDP') || (m.kind === 'range' && m.protocol === 'UDP' && m.from <= 53 && 53 <= m.to));
+}
+
+function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, out: Finding[]): void {
+  for (const peer of rule.peers ?? []) {
+    if (peer.kind === 'ipBlock') {
+      checkIPBlockRanges(peer, ranges, out);
+      continue;
+    }
+    if (peer.kind !== 'pods') continue;
+    if ((peer.podSelector && !peer.podSelector.valid) || (peer.namespaceSelector && !peer.namespaceSelector.valid)) continue;
+    if (reach.peerClasses(policy, peer).isEmpty) {
+      const where = peer.namespaceSelector === undefined ? `namespace ${policy.namespace}` : 'the selected namespaces';
+      out.push(finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`));
+    }
+  }
+}
+
+function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: ClusterRanges, out: Finding[]): void {
+  // 0.0.0.0/0 and ::/0 are the idiom for "anywhere": covering cluster ranges is then incidental.
+  if (peer.cidr.bits === 0) return;
+  const overlapping = (cidrs: readonly Prefix[]) => cidrs.filter((c) => c.family === peer.addresses.family && peer.addresses.overlaps(RangeSet.fromPrefix(c)));
+  const services = overlapping(ranges.serviceCIDRs);
+  if (services.length > 0) {
+    out.push(
+      finding(
+        'ipblock-covers-service-cidr',
+        peer.cidrSpan,
+        `${peer.cidr.toString()} overlaps the Service CIDR ${services.map((c) => c.toString()).join(', ')}: policies see pod IPs after Service translation, so ClusterIPs in an ipBlock never match. Select the Service's pods instead.`,
+      ),
+    );
+  }
+  const pods = overlapping(ranges.podCIDRs);
+  if (pods.length > 0) {
+    out.push(
+      finding(
+        'ipblock-covers-pod-cidr',
+        peer.cidrSpan,
+        `${peer.cidr.toString()} overlaps the pod CIDR ${pods.map((c) => c.toString()).join(', ')}: pod IPs change when pods restart; select pods by label instead.`,
+      ),
+    );
+  }
+}
+
+function checkNamedPorts(rule: PolicyRule, destinations: PodGroup[], out: Finding[]): void {
+  for (const m of rule.ports ?? []) {
+    if (m.kind !== 'named') continue;
+    if (destinations.some((g) => g.ports.some((p) => p.name === m.name && p.protocol === m.protocol))) continue;
+    const whose = rule.direction === 'ingress' ? 'the pods this policy selects' : 'the pods this rule allows egress to';
+    const names = [...new Set(destinations.flatMap((g) => g.ports.filter((p) => p.protocol === m.protocol && p.name !== undefined).map((p) => p.name!)))];
+    out.push(
+      finding(
+        'named-port-not-found',
+        m.span,
+        `No ${m.protocol} container port named "${m.name}" on ${whose}, so it matches nothing.${names.length > 0 ? ` They declare: ${names.slice(0, 6).join(', ')}.` : ''}`,
+        [],
+        closest(m.name, names, 3).map((n, i) => ({ title: `Change to "${n}"`, edits: [replace(m.span, n)], ...(i === 0 ? { preferred: true } : {}) })),
+      ),
+    );
+  }
+}
+
+/** Up to `count` candidates, nearest first by edit distance. */
+export function closest(word: string, candidates: readonly string[], count: number): string[] {
+  return [...candidates]
+    .map((c) => ({ c, d: editDistance(word, c) }))
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
+    .slice(0, count)
+    .map((x) => x.c);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+function selectorCovers(outer: Selector | undefined, inner: Selector | undefined): boolean {
+  if (outer === undefined || outer.key === EVERYTHING_KEY) return true;
+  return inner !== undefined && inner.key === outer.key;
+}
+
+function peerCovers(outer: PeerMatcher, inner: PeerMatcher): boolean {
+  if (outer.kind === 'ipBlock' && inner.kind === 'ipBlock') return outer.addresses.containsSet(inner.addresses);
+  if (outer.kind === 'pods' && inner.kind === 'pods') {
+    // "Same namespace" (no namespaceSelector) is only covered by the same, or by all namespaces.
+    const nsCovers =
+      outer.namespaceSelector === undefined ? inner.namespaceSelector === undefined : outer.namespaceSelector.key === EVERYTHING_KEY || outer.namespaceSelector.key === inner.namespaceSelector?.key;
+    return nsCovers && selectorCovers(outer.podSelector, inner.podSelector);
+  }
+  return false;
+}
+
+function portCovers(outer: PortMatcher, inner: PortMatcher): boolean {
+  if (outer.kind === 'invalid' || inner.kind === 'invalid' || outer.protocol !== inner.protocol) return false;
+  if (outer.kind === 'all') return true;
+  if (outer.kind === 'range' && inner.kind === 'range') return outer.from <= inner.from && inner.to <= outer.to;
+  return outer.kind === 'named' && inner.kind === 'named' && outer.name === inner.name;
+}
+
+function ruleCovers(outer: PolicyRule, inner: PolicyRule): boolean {
+  if (inner.peers?.some((p) => p.kind === 'invalid') || inner.ports?.some((p) => p.kind === 'invalid')) return false;
+  const peersOk = outer.peers === undefined || (inner.peers !== undefined && inner.peers.every((pi) => outer.peers!.some((po) => peerCovers(po, pi))));
+  const portsOk = outer.ports === undefined || (inner.ports !== undefined && inner.ports.every((pi) => outer.ports!.some((po) => portCovers(po, pi))));
+  return peersOk && portsOk;
+}
+
+function checkShadowed(rules: readonly PolicyRule[], out: Finding[]): void {
+  rules.forEach((rule, i) => {
+    const by = rules.find((other, j) => j !== i && ruleCovers(other, rule) && (j < i || !ruleCovers(rule, other)));
+    if (by === undefined) return;
+    out.push(
+      finding('rule-shadowed', rule.span, `This ${rule.direction} rule allows nothing that ${rule.direction} rule ${by.index + 1} of the same policy does not already allow.`, [
+        { span: by.span, message: 'the rule that already allows it' },
+      ]),
+    );
+  });
+}
+
+function defaultDenyFindings(reach: Reachability): Finding[] {
+  const ws = reach.workspace;
+  const out: Finding[] = [];
+  const isolatedNamespaces = new Set(ws.policies.filter((p) => p.affectsIngress && isEmptySelector(p.podSelector)).map((p) => p.namespace));
+  const firstWorkload = new Map<string, PodGroup>();
+  for (const g of ws.podGroups) if (!g.hostNetwork && !firstWorkload.has(g.namespace)) firstWorkload.set(g.namespace, g);
+  for (const [name, workload] of firstWorkload) {
+    if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
+    const ns = ws.namespaces.get(name);
+    const anchor = ns?.span ?? workload.span;
+    const at = { file: anchor.file, start: anchor.end, end: anchor.end };
+    const doc = ['', '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny-ingress', `  namespace: ${name}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress]'].join('\n');
+    out.push(
+      finding(
+        'namespace-without-default-deny',
+        ns?.nameSpan ?? workload.nameSpan,
+        `Namespace ${name} runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.`,
+        [],
+        [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
+      ),
+    );
+  }
+  return out;
+}
