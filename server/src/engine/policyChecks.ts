@@ -197,8 +197,9 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
     const ns = ws.namespaces.get(name);
     const anchor = ns?.span ?? workload.span;
+    // The anchor may end before or after its final newline: the inserted text is valid YAML either way.
     const at = { file: anchor.file, start: anchor.end, end: anchor.end };
-    const doc = ['', '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny-ingress', `  namespace: ${name}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress]'].join('\n');
+    const doc = ['', '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny-ingress', `  namespace: ${name}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress]', ''].join('\n');
     out.push(
       finding(
         'namespace-without-default-deny',

@@ -1,0 +1,95 @@
+/**
+ * Counts for code lenses, hovers and the status bar: who reaches a workload,
+ * whom it reaches, who reaches a Service. Matrices are computed once per
+ * analysis and per port, and only when first asked for.
+ */
+import { Bitset } from './bitset.js';
+import type { Analysis } from './index.js';
+import type { PodGroup, PolicyModel, Protocol, ServiceModel } from './model.js';
+import { serviceEndpoints } from './services.js';
+
+export interface PodSet {
+  /** Pods, replicas counted. */
+  readonly pods: number;
+  readonly groups: readonly PodGroup[];
+}
+
+export class ReachSummary {
+  private anyPort: Bitset[] | undefined;
+  private readonly perPort = new Map<string, Bitset[]>();
+  private columns: Bitset[] | undefined;
+
+  constructor(readonly analysis: Analysis) {}
+
+  private get reach() {
+    return this.analysis.reachability;
+  }
+
+  private matrix(port?: number, protocol?: Protocol): Bitset[] {
+    if (port === undefined) return (this.anyPort ??= this.reach.classMatrix({}));
+    const key = `${port}/${protocol ?? 'TCP'}`;
+    let m = this.perPort.get(key);
+    if (m === undefined) this.perPort.set(key, (m = this.reach.classMatrix({ port, protocol: protocol ?? 'TCP' })));
+    return m;
+  }
+
+  /** Column view of the any-port matrix: who reaches each class. */
+  private incoming(): Bitset[] {
+    if (this.columns === undefined) {
+      const n = this.reach.classes.length;
+      const cols = this.reach.classes.map(() => new Bitset(n));
+      this.matrix().forEach((row, s) => {
+        for (const d of row.members()) cols[d]!.add(s);
+      });
+      this.columns = cols;
+    }
+    return this.columns;
+  }
+
+  /** The pods of some classes, leaving out one group (a workload does not count itself). */
+  podsOf(classes: Iterable<number>, except?: PodGroup): PodSet {
+    const groups = [...classes].flatMap((c) => this.reach.classes[c]!.groups).filter((g) => g !== except);
+    return { pods: groups.reduce((n, g) => n + g.replicas, 0), groups };
+  }
+
+  reachableFrom(group: PodGroup): PodSet {
+    return this.podsOf(this.incoming()[this.reach.classOf(group)]!.members(), group);
+  }
+
+  canReach(group: PodGroup): PodSet {
+    return this.podsOf(this.matrix()[this.reach.classOf(group)]!.members(), group);
+  }
+
+  selectedBy(policy: PolicyModel): PodSet {
+    return this.podsOf(this.reach.selectedClasses(policy).members());
+  }
+
+  /** Pods that some ingress rule of the policy admits (on some port). */
+  ingressAllowedFrom(policy: PolicyModel): PodSet {
+    const admitted = new Bitset(this.reach.classes.length);
+    for (const rule of policy.ingress) admitted.orWith(this.reach.ruleClasses(policy, rule));
+    return this.podsOf(admitted.members());
+  }
+
+  /** Pods that reach at least one endpoint of the Service on one of its target ports. */
+  serviceReachableFrom(service: ServiceModel): PodSet {
+    const sources = new Bitset(this.reach.classes.length);
+    for (const endpoint of serviceEndpoints(service, this.analysis.workspace.podGroups)) {
+      const d = this.reach.classOf(endpoint.group);
+      for (const p of endpoint.ports) {
+        if (p.containerPort === undefined) continue;
+        this.matrix(p.containerPort, p.servicePort.protocol).forEach((row, s) => {
+          if (row.has(d)) sources.add(s);
+        });
+      }
+    }
+    return this.podsOf(sources.members());
+  }
+
+  policiesSelecting(group: PodGroup): { ingress: PolicyModel[]; egress: PolicyModel[] } {
+    const c = this.reach.classOf(group);
+    const ws = this.analysis.workspace;
+    const selecting = ws.policies.filter((p) => this.reach.selectedClasses(p).has(c));
+    return { ingress: selecting.filter((p) => p.affectsIngress), egress: selecting.filter((p) => p.affectsEgress) };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Hovers: the pods a selector or peer picks, CIDR facts, the policy in plain
+ * English, a Service's DNS name and endpoints, the policies over a workload.
+ */
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import {
+  describePeer,
+  describePolicy,
+  describeSelector,
+  formatIP,
+  parseIP,
+  parsePrefix,
+  Prefix,
+  RangeSet,
+  serviceDnsName,
+  serviceEndpoints,
+  type Analysis,
+  type LineIndex,
+  type PodGroup,
+  type PodSet,
+  type ReachSummary,
+} from './engine/index.js';
+import { targetAt } from './locate.js';
+import { toRange } from './positions.js';
+import type { NetlensSettings } from './settings.js';
+
+const MAX_LISTED = 12;
+
+/** Markdown text with anything that could be markup escaped (label values can hold anything). */
+export function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+function linkTo(group: PodGroup, lineIndex: (uri: string) => LineIndex): string {
+  const line = lineIndex(group.nameSpan.file).positionAt(group.nameSpan.start).line + 1;
+  return `[${md(group.id)}](${group.nameSpan.file}#L${line})`;
+}
+
+function listPods(set: PodSet, lineIndex: (uri: string) => LineIndex): string {
+  if (set.groups.length === 0) return '_none in the workspace_';
+  const lines = set.groups.slice(0, MAX_LISTED).map((g) => `- ${linkTo(g, lineIndex)}${g.replicas !== 1 ? ` ×${g.replicas}` : ''} (${g.kind})`);
+  if (set.groups.length > MAX_LISTED) lines.push(`- … and ${set.groups.length - MAX_LISTED} more`);
+  return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function cidrFacts(text: string, settings: NetlensSettings): string {
+  const asPrefix = text.includes('/') ? parsePrefix(text) : undefined;
+  const ip = asPrefix === undefined ? parseIP(text) : undefined;
+  const prefix = asPrefix?.ok ? asPrefix.value : ip?.ok ? new Prefix(ip.value, ip.value.family === 4 ? 32 : 128) : undefined;
+  if (prefix === undefined) return '';
+  const c = prefix.canonical();
+  const rows = [
+    `**\`${text}\`** — IPv${prefix.family} ${asPrefix ? 'network' : 'address'}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| network | \`${c.toString()}\`${prefix.isCanonical ? '' : ' (host bits set in the text)'} |`,
+    `| first | \`${formatIP(c.family, c.first)}\` |`,
+    `| last | \`${formatIP(c.family, c.last)}\` |`,
+    `| addresses | ${c.size.toLocaleString('en-US')} |`,
+  ];
+  const known: Array<[string, string]> = [
+    ...settings.podCIDR.map((p): [string, string] => ['pod CIDR', p]),
+    ...settings.serviceCIDR.map((p): [string, string] => ['Service CIDR', p]),
+  ];
+  const overlaps: string[] = [];
+  for (const [what, t] of known) {
+    const p = parsePrefix(t);
+    if (!p.ok || p.value.family !== c.family) continue;
+    const k = p.value.canonical();
+    if (!RangeSet.fromPrefix(k).overlaps(RangeSet.fromPrefix(c))) continue;
+    const relation = k.contains(c) ? 'inside' : c.contains(k) ? 'contains' : 'overlaps';
+    overlaps.push(`${relation} the ${what} \`${k.toString()}\``);
+  }
+  rows.push('', overlaps.length > 0 ? `This range ${overlaps.join('; ')}.` : 'Overlaps no known cluster range.');
+  return rows.join('\n');
+}
+
+export function hover(analysis: Analysis, summary: ReachSummary, uri: string, text: string, offset: number, lineIndex: (uri: string) => LineIndex, settings: NetlensSettings): Hover | null {
+  const target = targetAt(analysis, uri, text, offset);
+  if (target === undefined) return null;
+  let value: string;
+  switch (target.kind) {
+    case 'cidr':
+      value = cidrFacts(target.text, settings);
+      break;
+    case 'policy': {
+      const selected = summary.selectedBy(target.policy);
+      value = [
+        `**NetworkPolicy ${md(target.policy.id)}**`,
+        '',
+        md(describePolicy(target.policy)),
+        '',
+        `Selects ${plural(selected.pods, 'pod')}:`,
+        listPods(selected, lineIndex),
+      ].join('\n');
+      break;
+    }
+    case 'policySelector': {
+      const selected = summary.selectedBy(target.policy);
+      value = [`**podSelector** \`${md(describeSelector(target.policy.podSelector))}\` selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, lineIndex)].join('\n');
+      break;
+    }
+    case 'peer': {
+      const admitted = summary.podsOf(analysis.reachability.peerClasses(target.policy, target.peer).members());
+      const what = md(describePeer(target.policy, target.peer));
+      value =
+        target.peer.kind === 'ipBlock'
+          ? [`**Peer:** ${what}`, '', admitted.groups.length > 0 ? `Also matches pods with known IPs:\n${listPods(admitted, lineIndex)}` : 'Matches no pod with a known IP.'].join('\n')
+          : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, lineIndex)].join('\n');
+      break;
+    }
+    case 'service':
+    case 'serviceSelector': {
+      const s = target.service;
+      const endpoints = serviceEndpoints(s, analysis.workspace.podGroups);
+      const reach = summary.serviceReachableFrom(s);
+      const ports = endpoints.length > 0 ? s.ports.map((p, i) => {
+        const targets = [...new Set(endpoints.map((e) => e.ports[i]!.containerPort ?? '?'))].join(', ');
+        return `- ${p.port}/${p.protocol} → ${md(String(p.targetPort))}${typeof p.targetPort === 'string' ? ` (${targets})` : ''}`;
+      }) : [];
+      value = [
+        `**Service ${md(s.id)}** (${s.type}${s.headless ? ', headless' : ''})`,
+        '',
+        `DNS: \`${serviceDnsName(s)}\``,
+        s.clusterIPs.length > 0 ? `ClusterIP: ${s.clusterIPs.map((ip) => `\`${ip.toString()}\``).join(', ')}` : '',
+        s.type === 'ExternalName' ? `Alias for \`${md(s.externalName ?? '')}\`` : '',
+        '',
+        s.selector === undefined ? 'No selector: endpoints are managed outside the workspace.' : `${plural(endpoints.reduce((n, e) => n + e.group.replicas, 0), 'endpoint')}:`,
+        s.selector === undefined ? '' : listPods({ pods: 0, groups: endpoints.map((e) => e.group) }, lineIndex),
+        ...(ports.length > 0 ? ['', 'Ports:', ...ports] : []),
+        '',
+        `Reachable from ${plural(reach.pods, 'pod')} (policies apply to the endpoint pods after Service translation).`,
+      ]
+        .filter((l, i, all) => l !== '' || all[i - 1] !== '')
+        .join('\n');
+      break;
+    }
+    case 'workload': {
+      const g = target.group;
+      const { ingress, egress } = summary.policiesSelecting(g);
+      const from = summary.reachableFrom(g);
+      const to = summary.canReach(g);
+      const names = (ps: { id: string }[]) => (ps.length === 0 ? '_none: not isolated_' : ps.map((p) => md(p.id)).join(', '));
+      value = [
+        `**${g.kind} ${md(g.id)}**${g.replicas !== 1 ? ` ×${g.replicas}` : ''}${g.hostNetwork ? ' (host network: policies do not apply)' : ''}`,
+        '',
+        `Ingress policies: ${names(ingress)}`,
+        '',
+        `Egress policies: ${names(egress)}`,
+        '',
+        `Reachable from ${plural(from.pods, 'pod')} · can reach ${plural(to.pods, 'pod')}`,
+      ].join('\n');
+      break;
+    }
+  }
+  const contents: MarkupContent = { kind: 'markdown', value };
+  return { contents, range: toRange(lineIndex(uri), target.span) };
+}

@@ -1,0 +1,21 @@
+/**
+ * The one place where engine offsets become LSP positions and back.
+ */
+import type { Location, Position, Range } from 'vscode-languageserver';
+import type { LineIndex, SourceSpan } from './engine/index.js';
+
+export function toRange(index: LineIndex, span: { start: number; end: number }): Range {
+  return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
+}
+
+export function toOffset(index: LineIndex, position: Position): number {
+  return index.offsetAt(position);
+}
+
+export function toLocation(lineIndex: (uri: string) => LineIndex, span: SourceSpan): Location {
+  return { uri: span.file, range: toRange(lineIndex(span.file), span) };
+}
+
+export function spanContains(span: { start: number; end: number }, offset: number): boolean {
+  return span.start <= offset && offset <= span.end;
+}

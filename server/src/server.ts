@@ -1,0 +1,236 @@
+/**
+ * The Netlens language server: wires the engine to LSP. Each capability lives
+ * in its own file; this one owns the connection, the workspace index, and the
+ * schedule on which diagnostics follow edits.
+ *
+ * Run with --stdio (tests, other editors) or over IPC (the VS Code client).
+ */
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions } from './codeActions.js';
+import { codeLenses } from './codeLens.js';
+import { completions } from './completion.js';
+import { diagnosticsFor } from './diagnostics.js';
+import { ReachSummary } from './engine/index.js';
+import { isManifestPath, scanFolder } from './fileScan.js';
+import { hover } from './hover.js';
+import { toOffset } from './positions.js';
+import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
+import { WorkspaceIndex } from './workspaceIndex.js';
+
+const connection: Connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let settings: NetlensSettings = DEFAULT_SETTINGS;
+const index = new WorkspaceIndex(settings);
+let folders: WorkspaceFolder[] = [];
+let supportsConfiguration = false;
+/** What was last published per uri, so only changed diagnostics are sent. */
+const published = new Map<string, string>();
+let summary: { version: number; value: ReachSummary } | undefined;
+
+function reachSummary(): ReachSummary {
+  if (summary === undefined || summary.version !== index.version) summary = { version: index.version, value: new ReachSummary(index.analysis()) };
+  return summary.value;
+}
+
+/** Runs a handler; an internal error becomes one log line and an empty answer, never a crash or a popup. */
+function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      const where = JSON.stringify(args[0] && typeof args[0] === 'object' ? { uri: (args[0] as { textDocument?: { uri?: string } }).textDocument?.uri, position: (args[0] as { position?: unknown }).position } : {});
+      connection.console.error(`netlens: ${name} failed ${where}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return fallback;
+    }
+  };
+}
+
+// ---- diagnostics, following edits ----------------------------------------
+
+let validateScheduled = false;
+
+/**
+ * Coalesces a burst of changes into one analysis. setImmediate, not a timer:
+ * it waits only for messages already queued, so it adds no visible latency.
+ */
+function scheduleValidation(): void {
+  if (validateScheduled) return;
+  validateScheduled = true;
+  setImmediate(
+    guarded('validation', undefined, () => {
+      validateScheduled = false;
+      publishAll();
+    }),
+  );
+}
+
+function publishAll(): void {
+  const uris = new Set([...index.uris(), ...published.keys()]);
+  for (const uri of uris) {
+    const diagnostics = index.has(uri) ? diagnosticsFor(index.findingsFor(uri), index.lineIndex, settings) : [];
+    const key = JSON.stringify(diagnostics);
+    if (published.get(uri) === key) continue;
+    if (diagnostics.length === 0 && !published.has(uri)) continue;
+    if (diagnostics.length === 0) published.delete(uri);
+    else published.set(uri, key);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  }
+}
+
+// ---- the workspace on disk -----------------------------------------------
+
+function readDisk(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    const p = fileURLToPath(uri);
+    if (fs.statSync(p).size > settings.maxFileSize) {
+      connection.console.log(`netlens: not indexing ${p}: larger than netlens.maxFileSize (${settings.maxFileSize} bytes)`);
+      return undefined;
+    }
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function indexWorkspace(): Promise<void> {
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('Netlens: indexing manifests', 0, undefined, false);
+  try {
+    const files = folders.flatMap((f) => (f.uri.startsWith('file:') ? scanFolder(fileURLToPath(f.uri), settings.exclude) : []));
+    let done = 0;
+    for (const file of files) {
+      done++;
+      if (index.isOpen(file.uri)) continue;
+      const text = readDisk(file.uri);
+      if (text !== undefined) index.setText(file.uri, text, false);
+      if (done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+    }
+    connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
+  } finally {
+    progress?.done();
+  }
+  scheduleValidation();
+}
+
+async function loadSettings(): Promise<void> {
+  if (!supportsConfiguration) return;
+  const [netlens, files] = await connection.workspace.getConfiguration([{ section: 'netlens' }, { section: 'files.exclude' }]);
+  settings = readSettings(netlens, files);
+  index.updateSettings(settings);
+}
+
+// ---- LSP wiring -----------------------------------------------------------
+
+connection.onInitialize((params): InitializeResult => {
+  folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+  supportsConfiguration = params.capabilities.workspace?.configuration === true;
+  if (params.initializationOptions && typeof params.initializationOptions === 'object') {
+    settings = readSettings((params.initializationOptions as Record<string, unknown>)['settings']);
+    index.updateSettings(settings);
+  }
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      completionProvider: { triggerCharacters: [':', ' ', '-', '{', ','] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'netlens', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(
+  guarded('initialized', undefined, () => {
+    if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'netlens' });
+    void loadSettings()
+      .catch((err) => connection.console.error(`netlens: reading settings failed: ${String(err)}`))
+      .then(() => indexWorkspace())
+      .catch((err) => connection.console.error(`netlens: indexing failed: ${String(err)}`));
+  }),
+);
+
+connection.onDidChangeConfiguration(
+  guarded('configuration', undefined, (change) => {
+    if (!supportsConfiguration && change.settings && typeof change.settings === 'object') {
+      settings = readSettings((change.settings as Record<string, unknown>)['netlens']);
+      index.updateSettings(settings);
+      scheduleValidation();
+      return;
+    }
+    void loadSettings().then(scheduleValidation);
+  }),
+);
+
+documents.onDidChangeContent(
+  guarded('change', undefined, (e) => {
+    if (!isManifestPath(e.document.uri) && e.document.languageId !== 'yaml' && e.document.languageId !== 'json') return;
+    if (index.setText(e.document.uri, e.document.getText(), true)) scheduleValidation();
+  }),
+);
+
+documents.onDidClose(
+  guarded('close', undefined, (e) => {
+    index.close(e.document.uri, readDisk(e.document.uri));
+    scheduleValidation();
+  }),
+);
+
+connection.onDidChangeWatchedFiles(
+  guarded('watched files', undefined, (params) => {
+    for (const change of params.changes) {
+      if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
+      if (change.type === FileChangeType.Deleted) index.remove(change.uri);
+      else {
+        const text = readDisk(change.uri);
+        if (text === undefined) index.remove(change.uri);
+        else index.setText(change.uri, text, false);
+      }
+    }
+    scheduleValidation();
+  }),
+);
+
+connection.onHover(
+  guarded('hover', null, (params) => {
+    const text = index.text(params.textDocument.uri);
+    if (text === undefined) return null;
+    const offset = toOffset(index.lineIndex(params.textDocument.uri), params.position);
+    return hover(index.analysis(), reachSummary(), params.textDocument.uri, text, offset, index.lineIndex, settings);
+  }),
+);
+
+connection.onCodeLens(
+  guarded('code lens', [], (params) => (index.has(params.textDocument.uri) ? codeLenses(index.analysis(), reachSummary(), params.textDocument.uri, index.lineIndex(params.textDocument.uri)) : [])),
+);
+
+connection.onCodeAction(
+  guarded('code action', [], (params) => codeActions(index.findingsFor(params.textDocument.uri), params.textDocument.uri, params.range, index.lineIndex, settings)),
+);
+
+connection.onCompletion(
+  guarded('completion', [], (params) => {
+    const text = index.text(params.textDocument.uri);
+    if (text === undefined) return [];
+    const li = index.lineIndex(params.textDocument.uri);
+    return completions(index.analysis(), text, toOffset(li, params.position), li);
+  }),
+);
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,123 @@
+/**
+ * Every manifest of the workspace: files on disk overlaid with the unsaved
+ * text of open documents. Each file keeps a DocumentCache, so an edit
+ * re-parses only the `---` document it touched; the whole-workspace analysis
+ * is rebuilt lazily, once per batch of changes.
+ */
+import {
+  analyze,
+  DocumentCache,
+  LineIndex,
+  parseManifestFile,
+  type Analysis,
+  type Finding,
+  type ManifestFile,
+} from './engine/index.js';
+import type { NetlensSettings } from './settings.js';
+
+interface FileEntry {
+  text: string;
+  manifest: ManifestFile;
+  readonly cache: DocumentCache;
+  lineIndex: LineIndex | undefined;
+  /** Open in the editor: its text comes from the client, not the disk. */
+  open: boolean;
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileEntry>();
+  private current: { analysis: Analysis; byFile: Map<string, Finding[]> } | undefined;
+  /** Bumped on every change; lets expensive derived data know it is stale. */
+  version = 0;
+
+  constructor(private settings: NetlensSettings) {}
+
+  updateSettings(settings: NetlensSettings): void {
+    this.settings = settings;
+    for (const [uri, entry] of this.files) entry.manifest = this.parse(uri, entry);
+    this.changed();
+  }
+
+  private parse(uri: string, entry: FileEntry): ManifestFile {
+    return parseManifestFile(uri, entry.text, { defaultNamespace: this.settings.defaultNamespace }, entry.cache);
+  }
+
+  private changed(): void {
+    this.version++;
+    this.current = undefined;
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.files.get(uri)?.open ?? false;
+  }
+
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  text(uri: string): string | undefined {
+    return this.files.get(uri)?.text;
+  }
+
+  /** Sets a file's text (from disk, or from the editor when `open`). Returns false when nothing changed. */
+  setText(uri: string, text: string, open: boolean): boolean {
+    let entry = this.files.get(uri);
+    if (entry !== undefined && entry.text === text && entry.open === open) return false;
+    if (entry === undefined) {
+      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, open };
+      this.files.set(uri, entry);
+    }
+    entry.text = text;
+    entry.open = open;
+    entry.lineIndex = undefined;
+    entry.manifest = this.parse(uri, entry);
+    this.changed();
+    return true;
+  }
+
+  /** A document closed in the editor: its disk text (if any) takes over. */
+  close(uri: string, diskText: string | undefined): void {
+    if (diskText === undefined) this.remove(uri);
+    else this.setText(uri, diskText, false);
+  }
+
+  remove(uri: string): void {
+    if (this.files.delete(uri)) this.changed();
+  }
+
+  lineIndex = (uri: string): LineIndex => {
+    const entry = this.files.get(uri);
+    if (entry === undefined) return new LineIndex('');
+    if (entry.lineIndex === undefined) entry.lineIndex = new LineIndex(entry.text);
+    return entry.lineIndex;
+  };
+
+  analysis(): Analysis {
+    return this.snapshot().analysis;
+  }
+
+  findingsFor(uri: string): readonly Finding[] {
+    return this.snapshot().byFile.get(uri) ?? [];
+  }
+
+  private snapshot(): { analysis: Analysis; byFile: Map<string, Finding[]> } {
+    if (this.current === undefined) {
+      const analysis = analyze(
+        [...this.files.values()].map((f) => f.manifest),
+        { podCIDRs: this.settings.podCIDR, serviceCIDRs: this.settings.serviceCIDR },
+      );
+      const byFile = new Map<string, Finding[]>();
+      for (const f of analysis.findings) {
+        const list = byFile.get(f.span.file);
+        if (list === undefined) byFile.set(f.span.file, [f]);
+        else list.push(f);
+      }
+      this.current = { analysis, byFile };
+    }
+    return this.current;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * A real LSP client for tests: starts the bundled server over stdio and
+ * speaks the protocol with vscode-languageserver-protocol. Waits are on real
+ * signals (published diagnostics), never on timers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CodeAction,
+  type CodeLens,
+  type CompletionItem,
+  type Diagnostic,
+  type Hover,
+  type Position,
+  type ProtocolConnection,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { LineIndex } from '../../server/src/engine/index.js';
+import { REPO_ROOT } from './paths.js';
+
+export const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
+
+export function uriOf(file: string): string {
+  return pathToFileURL(file).toString();
+}
+
+type Waiter = { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void };
+
+export class LspTestClient {
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly logs: string[] = [];
+  private waiters: Waiter[] = [];
+  private versions = new Map<string, number>();
+  readonly texts = new Map<string, string>();
+
+  private constructor(
+    private readonly proc: ChildProcess,
+    readonly connection: ProtocolConnection,
+  ) {}
+
+  static async start(rootDir: string | undefined, settings: Record<string, unknown> = {}): Promise<LspTestClient> {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const client = new LspTestClient(proc, connection);
+    proc.stderr!.on('data', (d: Buffer) => client.logs.push(d.toString()));
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      client.diagnostics.set(p.uri, p.diagnostics);
+      client.waiters = client.waiters.filter((w) => {
+        if (w.uri !== p.uri || !w.predicate(p.diagnostics)) return true;
+        w.resolve(p.diagnostics);
+        return false;
+      });
+    });
+    connection.onNotification('window/logMessage', (p: { message: string }) => {
+      client.logs.push(p.message);
+    });
+    connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'netlens' ? settings : i.section === 'files.exclude' ? {} : null)));
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onNotification('$/progress', () => undefined);
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: rootDir ? uriOf(rootDir) : null,
+      workspaceFolders: rootDir ? [{ uri: uriOf(rootDir), name: path.basename(rootDir) }] : null,
+      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  /** Resolves with the next (or current) diagnostics of uri that satisfy the predicate. */
+  waitForDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
+    const current = this.diagnostics.get(uri);
+    if (current !== undefined && predicate(current)) return Promise.resolve(current);
+    return new Promise((resolve) => this.waiters.push({ uri, predicate, resolve }));
+  }
+
+  /** Resolves with the next published diagnostics of uri, whatever they are. */
+  nextDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
+    return new Promise((resolve) => this.waiters.push({ uri, predicate, resolve }));
+  }
+
+  async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
+    this.versions.set(uri, 1);
+    this.texts.set(uri, text);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** An incremental edit, as an editor sends on a keystroke. */
+  async edit(uri: string, range: Range, newText: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, applyEdits(this.texts.get(uri) ?? '', [{ range, newText }]));
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range, text: newText }] });
+  }
+
+  /** Replaces the first occurrence of `find` (after `after`, if given) with `replacement`. */
+  async replace(uri: string, find: string, replacement: string, after = ''): Promise<void> {
+    const text = this.texts.get(uri)!;
+    const start = text.indexOf(find, after ? text.indexOf(after) : 0);
+    if (start === -1) throw new Error(`"${find}" not in ${uri}`);
+    const idx = new LineIndex(text);
+    await this.edit(uri, { start: idx.positionAt(start), end: idx.positionAt(start + find.length) }, replacement);
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  positionOf(uri: string, find: string, delta = 0, after = ''): Position {
+    const text = this.texts.get(uri)!;
+    const at = text.indexOf(find, after ? text.indexOf(after) : 0);
+    if (at === -1) throw new Error(`"${find}" not in ${uri}`);
+    return new LineIndex(text).positionAt(at + delta);
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  codeLenses(uri: string): Promise<CodeLens[] | null> {
+    return this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<Array<CodeAction> | null> {
+    return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } }) as Promise<CodeAction[] | null>;
+  }
+
+  async completion(uri: string, position: Position): Promise<CompletionItem[]> {
+    const r = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    return Array.isArray(r) ? r : (r?.items ?? []);
+  }
+
+  /** Applies a workspace edit to the open documents, as the editor would, and tells the server. */
+  async applyEdit(edit: WorkspaceEdit): Promise<void> {
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
+      const before = this.texts.get(uri);
+      if (before === undefined) throw new Error(`edit for a document that is not open: ${uri}`);
+      const after = applyEdits(before, edits);
+      const idx = new LineIndex(before);
+      const version = (this.versions.get(uri) ?? 0) + 1;
+      this.versions.set(uri, version);
+      this.texts.set(uri, after);
+      await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: idx.positionAt(before.length) }, text: after }],
+      });
+    }
+  }
+
+  get exitCode(): number | null {
+    return this.proc.exitCode;
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode === null) {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    }
+    this.connection.dispose();
+    if (this.proc.exitCode === null) await new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+  }
+}
+
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const idx = new LineIndex(text);
+  const abs = edits.map((e) => ({ start: idx.offsetAt(e.range.start), end: idx.offsetAt(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of abs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
