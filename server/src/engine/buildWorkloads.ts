@@ -7,7 +7,7 @@ import type { ContainerPort, NamespaceModel, PodGroup, PodKind } from './model.j
 import { parseProtocol } from './ports.js';
 import { finding, type Finding } from './rules.js';
 import type { SourceSpan } from './source.js';
-import { get, integer, items, scalar, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
+import { entry, get, integer, items, scalar, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
 
 export interface ObjectHeader {
   readonly namespace: string;
@@ -16,8 +16,20 @@ export interface ObjectHeader {
   readonly nameSpan: SourceSpan;
 }
 
-export function buildNamespace(ctx: NodeContext, root: Node, header: ObjectHeader): NamespaceModel {
+const LEGACY_ISOLATION = 'net.beta.kubernetes.io/network-policy';
+
+export function buildNamespace(ctx: NodeContext, root: Node, header: ObjectHeader, findings: Finding[]): NamespaceModel {
   const labels = new Map(stringMap(ctx, get(ctx, root, 'metadata', 'labels')));
+  const legacy = entry(ctx, get(ctx, root, 'metadata', 'annotations'), LEGACY_ISOLATION);
+  if (legacy !== undefined) {
+    findings.push(
+      finding(
+        'namespace-legacy-isolation',
+        spanOf(ctx, legacy.keyNode),
+        `${LEGACY_ISOLATION} is the pre-1.7 beta isolation switch; networking.k8s.io/v1 implementations ignore it. Use a NetworkPolicy with podSelector: {} instead.`,
+      ),
+    );
+  }
   // The API server sets this label on every namespace since Kubernetes 1.21.
   if (!labels.has('kubernetes.io/metadata.name')) labels.set('kubernetes.io/metadata.name', header.name);
   return { name: header.name, labels, span: header.span, nameSpan: header.nameSpan };

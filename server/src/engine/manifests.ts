@@ -181,7 +181,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
   const header = readHeader(ctx, root, kind === 'Namespace' ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
-  if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }));
+  if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
   else if ((POD_KINDS as readonly string[]).includes(kind)) out.podGroups.push(buildPodGroup(ctx, root, kind as PodKind, header, out.findings));

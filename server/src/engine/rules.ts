@@ -39,6 +39,7 @@ export const RULES = {
   'cluster-ip-duplicate': { severity: 'error', doc: 'Two Services ask for the same clusterIP; the second cannot be created.' },
   'external-name-with-selector': { severity: 'warning', doc: 'An ExternalName Service is a DNS alias: its selector is ignored and it has no endpoints.' },
   'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines.' },
+  'namespace-legacy-isolation': { severity: 'warning', doc: 'The net.beta.kubernetes.io/network-policy annotation is a pre-v1 setting that NetworkPolicy implementations ignore: it isolates nothing.' },
   'namespace-without-default-deny': { severity: 'information', doc: 'The namespace runs workloads but no policy isolates all its pods (a default deny), so new pods start open.' },
   'egress-blocks-dns': { severity: 'warning', doc: 'The policy isolates egress but nothing lets the selected pods reach port 53, so name lookups fail.' },
   'rule-shadowed': { severity: 'information', doc: 'Every connection this rule allows is already allowed by another rule of the same policy.' },
