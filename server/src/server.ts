@@ -123,8 +123,12 @@ async function indexWorkspace(): Promise<void> {
   } finally {
     progress?.done();
   }
-  scheduleValidation();
+  publishAll();
+  void connection.sendNotification(INDEXED_NOTIFICATION, { files: index.uris().length });
 }
+
+/** Sent once the start-up indexing is done and its diagnostics are out. */
+export const INDEXED_NOTIFICATION = 'netlens/indexed';
 
 async function loadSettings(): Promise<void> {
   if (!supportsConfiguration) return;

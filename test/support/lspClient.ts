@@ -167,6 +167,10 @@ export class LspTestClient {
     }
   }
 
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   get exitCode(): number | null {
     return this.proc.exitCode;
   }
