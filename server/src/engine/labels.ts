@@ -5,7 +5,7 @@
  */
 import { finding, type Finding } from './rules.js';
 import type { SourceSpan } from './source.js';
-import { entries, entry, items, spanOf, text, type NodeContext } from './yamlNodes.js';
+import { entries, entry, isMapNode, isNullNode, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
 export type Labels = ReadonlyMap<string, string>;
 
@@ -69,7 +69,8 @@ const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding[]): Selector {
   const span = spanOf(ctx, node);
   const requirements: SelectorRequirement[] = [];
-  let valid = true;
+  // A selector that is not a mapping (the schema check reports it) selects nothing rather than everything.
+  let valid = isNullNode(ctx, node) || isMapNode(ctx, node);
   for (const e of entries(ctx, entry(ctx, node, 'matchLabels')?.value)) {
     const value = text(ctx, e.value);
     if (value === undefined) {

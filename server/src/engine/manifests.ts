@@ -14,6 +14,7 @@ import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
 import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceModel } from './model.js';
 import { finding, type Finding } from './rules.js';
+import { hasSchema, schemaFindings } from './schemaCheck.js';
 import type { SourceSpan } from './source.js';
 import { get, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
@@ -184,6 +185,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
+  if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) out.findings.push(...schemaFindings(ctx, root, kind, out.findings));
   else if ((POD_KINDS as readonly string[]).includes(kind)) out.podGroups.push(buildPodGroup(ctx, root, kind as PodKind, header, out.findings));
 }
 

@@ -14,6 +14,7 @@ export interface RuleInfo {
 
 export const RULES = {
   'yaml-syntax': { severity: 'error', doc: 'The YAML or JSON document does not parse; it is left out of the analysis until it does.' },
+  'schema-invalid': { severity: 'error', doc: 'The object does not match the Kubernetes API schema: an unknown field, a wrong type or a missing required field.' },
   'object-invalid': { severity: 'error', doc: 'A field of a recognised object has the wrong type or shape, so the object cannot be modelled as the API server would.' },
   'selector-invalid': { severity: 'error', doc: 'A label selector uses an unknown operator or the wrong number of values; the API server rejects it.' },
   'policy-selects-no-pods': { severity: 'warning', doc: "The policy's podSelector matches no pod in its namespace anywhere in the workspace." },

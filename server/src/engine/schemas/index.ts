@@ -1,0 +1,11 @@
+import { networkPolicySchema } from './networkPolicy.js';
+import { serviceSchema } from './service.js';
+import type { JsonSchema } from './common.js';
+
+/** Every schema the engine validates with, by the file name it is published under in schemas/. */
+export const SCHEMAS: Record<string, JsonSchema> = {
+  'networkpolicy.schema.json': networkPolicySchema,
+  'service.schema.json': serviceSchema,
+};
+
+export { networkPolicySchema, serviceSchema, type JsonSchema };
