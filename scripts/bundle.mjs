@@ -5,3 +5,5 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 
 await esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' });
 await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
+// The client runs in VS Code's extension host, which provides the `vscode` module.
+await esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });

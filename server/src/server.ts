@@ -29,6 +29,8 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
+import { explain, reachers, summaryOf, workloads } from './customRequests.js';
+import { EXPLAIN, INDEXED, LIST_WORKLOADS, REACHERS, SUMMARY, type ExplainParams, type ExplainResult, type IndexedParams, type ReachersParams, type ReachersResult, type SummaryResult } from './requests.js';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -124,11 +126,9 @@ async function indexWorkspace(): Promise<void> {
     progress?.done();
   }
   publishAll();
-  void connection.sendNotification(INDEXED_NOTIFICATION, { files: index.uris().length });
+  const indexed: IndexedParams = { files: index.uris().length };
+  void connection.sendNotification(INDEXED, indexed);
 }
-
-/** Sent once the start-up indexing is done and its diagnostics are out. */
-export const INDEXED_NOTIFICATION = 'netlens/indexed';
 
 async function loadSettings(): Promise<void> {
   if (!supportsConfiguration) return;
@@ -235,6 +235,11 @@ connection.onCompletion(
     return completions(index.analysis(), text, toOffset(li, params.position), li);
   }),
 );
+
+connection.onRequest(SUMMARY, guarded<[], SummaryResult | null>('summary', null, () => summaryOf(index.analysis())));
+connection.onRequest(LIST_WORKLOADS, guarded('workloads', [], () => workloads(index.analysis(), index.lineIndex)));
+connection.onRequest(EXPLAIN, guarded<[ExplainParams], ExplainResult | null>('explain', null, (params) => explain(index.analysis(), params, index.lineIndex)));
+connection.onRequest(REACHERS, guarded<[ReachersParams], ReachersResult | null>('reachers', null, (params) => reachers(index.analysis(), reachSummary(), params.id)));
 
 documents.listen(connection);
 connection.listen();
