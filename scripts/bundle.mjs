@@ -1,4 +1,4 @@
-// Bundles the CLI (and later the server, client and webview) with esbuild.
+// Bundles the CLI, the server, the client and the graph webview with esbuild.
 import * as esbuild from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
@@ -7,3 +7,5 @@ await esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfil
 await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
 // The client runs in VS Code's extension host, which provides the `vscode` module.
 await esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
+// The graph page runs in a browser sandbox: one self-contained script, cytoscape included.
+await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: false, logLevel: 'warning', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/graph.js' });

@@ -32,3 +32,8 @@ test('the server reads the contributed defaults back unchanged', () => {
   // Malformed values fall back to defaults instead of breaking the server.
   assert.deepEqual(readSettings({ podCIDR: 42, severity: { 'cidr-invalid': 'loud', 'no-such-rule': 'off' }, cni: 'x' }), DEFAULT_SETTINGS);
 });
+
+test('every contributed command is one the client registers', () => {
+  const client = ['commands.ts', 'graphCommands.ts'].map((f) => fs.readFileSync(path.join(REPO_ROOT, 'client', 'src', f), 'utf8')).join('\n');
+  for (const c of pkg.contributes.commands as Array<{ command: string }>) assert.ok(client.includes(`'${c.command}'`), c.command);
+});

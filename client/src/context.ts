@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { MODEL_CHANGED, type ModelChangedParams } from '../../server/src/requests.js';
 
 export class NetlensContext implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
@@ -13,10 +14,13 @@ export class NetlensContext implements vscode.Disposable {
   private readonly clientChanged = new vscode.EventEmitter<LanguageClient>();
   /** Fires when a (re)started language client is ready. */
   readonly onClientReady = this.clientChanged.event;
+  private readonly modelChanged = new vscode.EventEmitter<ModelChangedParams>();
+  /** Fires when the server has analysed a new version of the workspace. */
+  readonly onModelChanged = this.modelChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Netlens', { log: true });
-    this.push(this.output, this.clientChanged);
+    this.push(this.output, this.clientChanged, this.modelChanged);
   }
 
   push(...disposables: vscode.Disposable[]): void {
@@ -48,6 +52,7 @@ export class NetlensContext implements vscode.Disposable {
     };
     this.languageClient = new LanguageClient('netlens', 'Netlens', serverOptions, clientOptions);
     await this.languageClient.start();
+    this.languageClient.onNotification(MODEL_CHANGED, (params: ModelChangedParams) => this.modelChanged.fire(params));
     this.clientChanged.fire(this.languageClient);
   }
 

@@ -1,10 +1,12 @@
 /**
- * Commands that ask the server about reachability: explain one connection,
- * list what can reach a pod.
+ * Commands that ask the server about reachability: the graph panel, explain
+ * one connection, list what can reach a pod.
  */
 import * as vscode from 'vscode';
 import { EXPLAIN, LIST_WORKLOADS, REACHERS, type ExplainResult, type ReachersResult, type WorkloadInfo } from '../../server/src/requests.js';
 import type { NetlensContext } from './context.js';
+import { asFocus } from './graphMessages.js';
+import { GraphPanel } from './graphPanel.js';
 
 async function pickWorkload(ctx: NetlensContext, placeHolder: string, allowIP: boolean): Promise<string | undefined> {
   const list = (await ctx.client?.sendRequest<WorkloadInfo[]>(LIST_WORKLOADS)) ?? [];
@@ -39,6 +41,8 @@ async function workloadAtCursor(ctx: NetlensContext): Promise<string | undefined
 }
 
 export const GRAPH_COMMANDS: Record<string, (ctx: NetlensContext) => (...args: unknown[]) => unknown> = {
+  // From a code lens the argument says what to focus; from the palette there is none.
+  'netlens.showGraph': (ctx) => (arg?: unknown) => GraphPanel.show(ctx, asFocus(arg)),
   'netlens.explainTraffic': (ctx) => async () => {
     const source = await pickWorkload(ctx, 'Source', true);
     if (!source) return;

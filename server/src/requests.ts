@@ -64,3 +64,89 @@ export interface ReachersResult {
   readonly target: string;
   readonly sources: ReadonlyArray<{ readonly id: string; readonly replicas: number }>;
 }
+
+/** Server → client, after each analysis that changed the model (for live views). */
+export const MODEL_CHANGED = 'netlens/modelChanged';
+export interface ModelChangedParams {
+  readonly version: number;
+}
+
+// ---- the reachability graph ------------------------------------------------
+
+/** Client → server: the reachability graph, for the graph panel. */
+export const GRAPH = 'netlens/graph';
+
+export interface SourceLink {
+  readonly uri: string;
+  /** 0-based. */
+  readonly line: number;
+}
+
+export interface GraphNodeData {
+  readonly id: string;
+  readonly kind: 'namespace' | 'workload' | 'cidr' | 'any';
+  readonly label: string;
+  /** The namespace node a workload sits in. */
+  readonly parent?: string;
+  /** Workloads: "namespace/name", as the CLI and code lenses name them. */
+  readonly ref?: string;
+  readonly workloadKind?: string;
+  readonly replicas?: number;
+  readonly labels?: ReadonlyArray<readonly [string, string]>;
+  readonly ports?: readonly string[];
+  readonly isolatedIngress?: boolean;
+  readonly isolatedEgress?: boolean;
+  readonly hostNetwork?: boolean;
+  /** Ids of the policies selecting a workload ("namespace/name"). */
+  readonly policies?: readonly string[];
+  /** Ids of the Services a workload backs ("namespace/name"). */
+  readonly services?: readonly string[];
+  readonly source?: SourceLink;
+}
+
+export interface GraphRuleData {
+  readonly policy: string;
+  readonly direction: 'ingress' | 'egress';
+  /** 0-based position in the policy's ingress or egress list. */
+  readonly rule: number;
+  /** The rule in plain English. */
+  readonly text: string;
+  readonly source: SourceLink;
+}
+
+export interface GraphEdgeData {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  readonly ports: readonly string[];
+  /** Decided by a policy rule (true) or allowed because no policy isolates either side (false). */
+  readonly explicit: boolean;
+  /** Stands for every workload pair between two namespaces. */
+  readonly aggregated?: boolean;
+  readonly rules: readonly GraphRuleData[];
+}
+
+export interface GraphData {
+  /** The model version it was computed from. */
+  readonly version: number;
+  readonly nodes: readonly GraphNodeData[];
+  readonly edges: readonly GraphEdgeData[];
+}
+
+/** What to select when the panel opens from a code lens: a workload, a policy or a Service id. */
+export interface GraphFocus {
+  readonly focus: string;
+  readonly kind?: 'workload' | 'policy' | 'service';
+}
+
+// ---- messages between the graph panel (extension host) and its webview -----
+
+export type HostToWebviewMessage =
+  | { readonly type: 'graph'; readonly graph: GraphData; readonly focus?: GraphFocus }
+  | { readonly type: 'focus'; readonly focus: GraphFocus }
+  | { readonly type: 'exported'; readonly format: 'png' | 'svg'; readonly path: string };
+
+export type WebviewToHostMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'open'; readonly uri: string; readonly line: number }
+  | { readonly type: 'export'; readonly format: 'png' | 'svg'; readonly data: string };

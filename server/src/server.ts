@@ -30,7 +30,8 @@ import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
-import { EXPLAIN, INDEXED, LIST_WORKLOADS, REACHERS, SUMMARY, type ExplainParams, type ExplainResult, type IndexedParams, type ReachersParams, type ReachersResult, type SummaryResult } from './requests.js';
+import { graphData } from './graph.js';
+import { EXPLAIN, GRAPH, INDEXED, LIST_WORKLOADS, MODEL_CHANGED, REACHERS, SUMMARY, type GraphData, type ModelChangedParams, type ExplainParams, type ExplainResult, type IndexedParams, type ReachersParams, type ReachersResult, type SummaryResult } from './requests.js';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -41,10 +42,18 @@ let supportsConfiguration = false;
 /** What was last published per uri, so only changed diagnostics are sent. */
 const published = new Map<string, string>();
 let summary: { version: number; value: ReachSummary } | undefined;
+let graph: GraphData | undefined;
+/** The model version live views were last told about. */
+let notifiedVersion = -1;
 
 function reachSummary(): ReachSummary {
   if (summary === undefined || summary.version !== index.version) summary = { version: index.version, value: new ReachSummary(index.analysis()) };
   return summary.value;
+}
+
+function currentGraph(): GraphData {
+  if (graph === undefined || graph.version !== index.version) graph = graphData(index.analysis(), index.version, index.lineIndex);
+  return graph;
 }
 
 /** Runs a handler; an internal error becomes one log line and an empty answer, never a crash or a popup. */
@@ -89,6 +98,11 @@ function publishAll(): void {
     if (diagnostics.length === 0) published.delete(uri);
     else published.set(uri, key);
     void connection.sendDiagnostics({ uri, diagnostics });
+  }
+  if (notifiedVersion !== index.version) {
+    notifiedVersion = index.version;
+    const changed: ModelChangedParams = { version: index.version };
+    void connection.sendNotification(MODEL_CHANGED, changed);
   }
 }
 
@@ -240,6 +254,7 @@ connection.onRequest(SUMMARY, guarded<[], SummaryResult | null>('summary', null,
 connection.onRequest(LIST_WORKLOADS, guarded('workloads', [], () => workloads(index.analysis(), index.lineIndex)));
 connection.onRequest(EXPLAIN, guarded<[ExplainParams], ExplainResult | null>('explain', null, (params) => explain(index.analysis(), params, index.lineIndex)));
 connection.onRequest(REACHERS, guarded<[ReachersParams], ReachersResult | null>('reachers', null, (params) => reachers(index.analysis(), reachSummary(), params.id)));
+connection.onRequest(GRAPH, guarded<[], GraphData | null>('graph', null, () => currentGraph()));
 
 documents.listen(connection);
 connection.listen();

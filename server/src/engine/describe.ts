@@ -37,7 +37,8 @@ export function describePort(m: PortMatcher): string {
   }
 }
 
-function describeRule(policy: PolicyModel, rule: PolicyRule, only: boolean): string {
+/** A rule's ports and peers: "TCP 80 from pods app=web in shop". */
+export function describeRule(policy: PolicyModel, rule: PolicyRule, only = false): string {
   const ports = rule.ports === undefined ? 'any traffic' : rule.ports.map(describePort).join(' or ');
   const dir = rule.direction === 'ingress' ? 'from' : 'to';
   const peers = rule.peers === undefined ? 'anywhere' : rule.peers.map((p) => describePeer(policy, p)).join(' or ');

@@ -58,6 +58,8 @@ export { serviceEndpoints, resolveTargetPort, serviceDnsName } from './services.
 export { describeSelector, selectorMatches } from './labels.js';
 export type * from './model.js';
 export type { WorkspaceModel } from './workspace.js';
-export { describePolicy, describePeer, describePort } from './describe.js';
+export { describePolicy, describePeer, describePort, describeRule } from './describe.js';
 export { isEmptySelector } from './labels.js';
 export { ReachSummary, type PodSet } from './summary.js';
+export { buildGraph, ANY_NODE_ID, namespaceNodeId, workloadNodeId, type ReachabilityGraph, type GraphFlow, type GraphWorkload, type GraphExternal, type GraphNamespace } from './graph.js';
+export type { RuleOfPolicy } from './reachability.js';

@@ -26,7 +26,7 @@ export interface PortQuery {
   readonly protocol?: Protocol;
 }
 
-interface RuleOfPolicy {
+export interface RuleOfPolicy {
   readonly policy: PolicyModel;
   readonly rule: PolicyRule;
 }
@@ -254,13 +254,12 @@ export class Reachability {
   }
 
   /**
-   * Class-level matrix: row s holds the classes s can reach. With a port the
-   * question is that port (TCP unless told otherwise); without, any port the
-   * destination declares.
+   * Visits every allowed (source class, destination class, port, protocol).
+   * With a port the question is that port (TCP unless told otherwise);
+   * without, any port the destination declares.
    */
-  classMatrix(query: PortQuery = {}): Bitset[] {
+  private forEachAllowed(query: PortQuery, visit: (s: number, d: number, port: number, protocol: Protocol) => void): void {
     const n = this.classes.length;
-    const rows = this.classes.map(() => new Bitset(n));
     const byPort = new Map<string, { port: number; protocol: Protocol; destinations: number[] }>();
     for (let d = 0; d < n; d++) {
       const candidates: Array<[number, Protocol]> = query.port !== undefined ? [[query.port, query.protocol ?? 'TCP']] : this.candidatePorts(d, query.protocol);
@@ -279,11 +278,54 @@ export class Reachability {
           if (ingress !== undefined && !ingress.has(s)) continue;
           const eg = egress[s];
           if (eg !== undefined && !eg.has(d)) continue;
-          rows[s]!.add(d);
+          visit(s, d, port, protocol);
         }
       }
     }
+  }
+
+  /** Class-level matrix: row s holds the classes s can reach (see forEachAllowed). */
+  classMatrix(query: PortQuery = {}): Bitset[] {
+    const rows = this.classes.map(() => new Bitset(this.classes.length));
+    this.forEachAllowed(query, (s, d) => rows[s]!.add(d));
     return rows;
+  }
+
+  /**
+   * Every allowed connection between classes with the candidate ports it is
+   * allowed on: source class → destination class → [port, protocol][].
+   */
+  classConnections(): Map<number, Map<number, Array<[number, Protocol]>>> {
+    const result = new Map<number, Map<number, Array<[number, Protocol]>>>();
+    this.forEachAllowed({}, (s, d, port, protocol) => {
+      let row = result.get(s);
+      if (row === undefined) result.set(s, (row = new Map()));
+      const ports = row.get(d);
+      if (ports === undefined) row.set(d, [[port, protocol]]);
+      else ports.push([port, protocol]);
+    });
+    return result;
+  }
+
+  /**
+   * For a port that candidatePorts chose to stand for a range (a destination
+   * that declares no ports), the range it stands for; [port, port] otherwise.
+   */
+  representedRange(d: number, port: number, protocol: Protocol): [number, number] {
+    if (this.classes[d]!.sample.ports.length > 0) return [port, port];
+    const reps = this.representativePorts().filter(([, p]) => p === protocol).map(([n]) => n);
+    const next = reps.find((n) => n > port);
+    return [port, next === undefined ? 65535 : next - 1];
+  }
+
+  /** The rules that allow class s to reach class d on port/protocol, per side; empty on a side that is not isolated. */
+  allowingRules(s: number, d: number, port: number, protocol: Protocol): { ingress: RuleOfPolicy[]; egress: RuleOfPolicy[] } {
+    const admits = (list: RuleOfPolicy[], peer: number) =>
+      list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer) && this.rulePortAllows(rule, port, protocol, d));
+    return {
+      ingress: this.isolatedIngress.has(d) ? admits(this.ingressRulesOf[d]!, s) : [],
+      egress: this.isolatedEgress.has(s) ? admits(this.egressRulesOf[s]!, d) : [],
+    };
   }
 
   /** The matrix the CLI prints: one row and column per pod group, in workspace order. */

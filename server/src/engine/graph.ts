@@ -1,0 +1,228 @@
+/**
+ * The reachability graph: what the graph panel draws, computed here so the
+ * webview only lays it out. Workloads grouped in namespaces, external address
+ * blocks that policies name, and "anywhere" for rules that admit every peer;
+ * flows aggregated per workload pair with the ports they are allowed on and
+ * the rules that allow them.
+ */
+import { describePort } from './describe.js';
+import type { PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
+import { resolveNamedPort } from './ports.js';
+import type { Reachability, RuleOfPolicy } from './reachability.js';
+import { serviceEndpoints } from './services.js';
+import type { SourceSpan } from './source.js';
+
+export interface GraphNamespace {
+  readonly id: string;
+  readonly name: string;
+  readonly span: SourceSpan | undefined;
+}
+
+export interface GraphWorkload {
+  readonly id: string;
+  readonly group: PodGroup;
+  readonly isolatedIngress: boolean;
+  readonly isolatedEgress: boolean;
+  /** Policies whose podSelector picks this workload. */
+  readonly policies: readonly PolicyModel[];
+  /** Services this workload is an endpoint of. */
+  readonly services: readonly ServiceModel[];
+}
+
+export interface GraphExternal {
+  readonly id: string;
+  readonly kind: 'cidr' | 'any';
+  readonly label: string;
+}
+
+export interface GraphFlow {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  /** "TCP 8080", "UDP 53", "TCP 1-65535", "any port". */
+  readonly ports: readonly string[];
+  /**
+   * True when a policy rule decides it (the source is isolated for egress or
+   * the destination for ingress); false for traffic allowed only because no
+   * policy isolates either side.
+   */
+  readonly explicit: boolean;
+  readonly rules: readonly RuleOfPolicy[];
+  /** Set on flows that stand for every workload pair between two namespaces. */
+  readonly aggregated?: boolean;
+}
+
+export interface ReachabilityGraph {
+  readonly namespaces: readonly GraphNamespace[];
+  readonly workloads: readonly GraphWorkload[];
+  readonly externals: readonly GraphExternal[];
+  readonly flows: readonly GraphFlow[];
+}
+
+export const ANY_NODE_ID = 'any';
+
+export const namespaceNodeId = (name: string): string => `ns:${name}`;
+/** Kind is part of the id: a Deployment and a StatefulSet may share a name. */
+export const workloadNodeId = (g: PodGroup): string => `w:${g.kind}:${g.id}`;
+
+/** Sorted, deduplicated port labels; a protocol's whole range reads as "all TCP ports". */
+function portLabels(ranges: Array<[Protocol, number, number]>): string[] {
+  const byProtocol = new Map<Protocol, Array<[number, number]>>();
+  for (const [protocol, from, to] of ranges) {
+    const list = byProtocol.get(protocol) ?? [];
+    list.push([from, to]);
+    byProtocol.set(protocol, list);
+  }
+  const labels: string[] = [];
+  for (const [protocol, list] of [...byProtocol].sort((a, b) => a[0].localeCompare(b[0]))) {
+    list.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [from, to] of list) {
+      const last = merged[merged.length - 1];
+      if (last !== undefined && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+      else merged.push([from, to]);
+    }
+    for (const [from, to] of merged) {
+      labels.push(from === 1 && to === 65535 ? `all ${protocol} ports` : from === to ? `${protocol} ${from}` : `${protocol} ${from}-${to}`);
+    }
+  }
+  return labels;
+}
+
+/** The ports a rule admits at one destination, for flows to and from external peers. */
+function rulePortLabels(rule: PolicyRule, destination: PodGroup | undefined): string[] {
+  if (rule.ports === undefined) return ['any port'];
+  return rule.ports.map((m) => {
+    if (m.kind === 'named' && destination !== undefined) {
+      const resolved = resolveNamedPort(destination.ports, m.name, m.protocol);
+      if (resolved !== undefined) return `${m.protocol} ${resolved.port} (${m.name})`;
+    }
+    return describePort(m);
+  });
+}
+
+class FlowSet {
+  private readonly byKey = new Map<string, { source: string; target: string; ports: Set<string>; explicit: boolean; rules: Map<PolicyRule, RuleOfPolicy>; aggregated?: boolean }>();
+
+  add(source: string, target: string, ports: Iterable<string>, explicit: boolean, rules: Iterable<RuleOfPolicy>, aggregated = false): void {
+    const key = `${source}\u0000${target}`;
+    let flow = this.byKey.get(key);
+    if (flow === undefined) this.byKey.set(key, (flow = { source, target, ports: new Set(), explicit, rules: new Map(), ...(aggregated ? { aggregated } : {}) }));
+    for (const p of ports) flow.ports.add(p);
+    flow.explicit ||= explicit;
+    for (const r of rules) flow.rules.set(r.rule, r);
+  }
+
+  toArray(): GraphFlow[] {
+    return [...this.byKey.values()].map((f) => ({
+      id: `${f.source}->${f.target}`,
+      source: f.source,
+      target: f.target,
+      ports: [...f.ports],
+      explicit: f.explicit,
+      rules: [...f.rules.values()],
+      ...(f.aggregated ? { aggregated: true } : {}),
+    }));
+  }
+}
+
+export function buildGraph(reach: Reachability): ReachabilityGraph {
+  const ws = reach.workspace;
+  const groups = ws.podGroups;
+  const classOf = groups.map((g) => reach.classOf(g));
+
+  const selecting = new Map<PodGroup, PolicyModel[]>();
+  for (const policy of ws.policies) {
+    const selected = reach.selectedClasses(policy);
+    for (let i = 0; i < groups.length; i++) {
+      if (!selected.has(classOf[i]!)) continue;
+      const list = selecting.get(groups[i]!) ?? [];
+      list.push(policy);
+      selecting.set(groups[i]!, list);
+    }
+  }
+  const backing = new Map<PodGroup, ServiceModel[]>();
+  for (const service of ws.services) {
+    for (const e of serviceEndpoints(service, groups)) {
+      const list = backing.get(e.group) ?? [];
+      if (!list.includes(service)) list.push(service);
+      backing.set(e.group, list);
+    }
+  }
+
+  const workloads: GraphWorkload[] = groups.map((g, i) => ({
+    id: workloadNodeId(g),
+    group: g,
+    isolatedIngress: reach.isIsolated(classOf[i]!, 'ingress'),
+    isolatedEgress: reach.isIsolated(classOf[i]!, 'egress'),
+    policies: selecting.get(g) ?? [],
+    services: backing.get(g) ?? [],
+  }));
+
+  const namespaceNames = [...new Set([...ws.namespaces.keys(), ...groups.map((g) => g.namespace)])].filter((name) => groups.some((g) => g.namespace === name));
+  const namespaces: GraphNamespace[] = namespaceNames.map((name) => ({ id: namespaceNodeId(name), name, span: ws.namespaces.get(name)?.span }));
+
+  const flows = new FlowSet();
+  const groupsOfClass = new Map<number, number[]>();
+  classOf.forEach((c, i) => groupsOfClass.set(c, [...(groupsOfClass.get(c) ?? []), i]));
+
+  // Default-allow flows between namespaces where every source pod is open for
+  // egress and every destination pod open for ingress are drawn once, between
+  // the namespaces, instead of once per workload pair.
+  const openWhole = (namespace: string, direction: 'ingress' | 'egress') =>
+    workloads.every((w) => w.group.namespace !== namespace || (direction === 'ingress' ? !w.isolatedIngress : !w.isolatedEgress));
+  const aggregatedPair = (from: string, to: string) => openWhole(from, 'egress') && openWhole(to, 'ingress') && (from !== to || groups.filter((g) => g.namespace === from).length > 1);
+  for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceNodeId(a), namespaceNodeId(b), ['any port'], false, [], true);
+
+  for (const [s, row] of reach.classConnections()) {
+    for (const [d, ports] of row) {
+      const explicit = reach.isIsolated(s, 'egress') || reach.isIsolated(d, 'ingress');
+      const labels = portLabels(ports.map(([port, protocol]) => [protocol, ...reach.representedRange(d, port, protocol)]));
+      const rules = explicit ? ports.flatMap(([port, protocol]) => {
+        const r = reach.allowingRules(s, d, port, protocol);
+        return [...r.egress, ...r.ingress];
+      }) : [];
+      for (const i of groupsOfClass.get(s) ?? []) {
+        for (const j of groupsOfClass.get(d) ?? []) {
+          if (i === j) continue;
+          const src = groups[i]!;
+          const dst = groups[j]!;
+          if (!explicit && aggregatedPair(src.namespace, dst.namespace)) continue;
+          flows.add(workloads[i]!.id, workloads[j]!.id, labels, explicit, rules);
+        }
+      }
+    }
+  }
+
+  // Rules that name address blocks, or admit every peer, reach outside the workspace.
+  const externals = new Map<string, GraphExternal>();
+  const externalsOf = (rule: PolicyRule): string[] => {
+    if (rule.peers === undefined) {
+      externals.set(ANY_NODE_ID, { id: ANY_NODE_ID, kind: 'any', label: 'anywhere' });
+      return [ANY_NODE_ID];
+    }
+    return rule.peers.flatMap((peer) => {
+      if (peer.kind !== 'ipBlock') return [];
+      const label = peer.except.length === 0 ? peer.cidr.toString() : `${peer.cidr.toString()} except ${peer.except.map((e) => e.toString()).join(', ')}`;
+      const id = `cidr:${label}`;
+      externals.set(id, { id, kind: 'cidr', label });
+      return [id];
+    });
+  };
+  for (const w of workloads) {
+    if (w.group.hostNetwork) continue;
+    const c = reach.classOf(w.group);
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const r of reach.rulesFor(c, direction)) {
+        for (const external of externalsOf(r.rule)) {
+          // Egress rules' named ports resolve on the unknown destination: only numbers are known there.
+          const labels = rulePortLabels(r.rule, direction === 'ingress' ? w.group : undefined);
+          if (direction === 'ingress') flows.add(external, w.id, labels, true, [r]);
+          else flows.add(w.id, external, labels, true, [r]);
+        }
+      }
+    }
+  }
+
+  return { namespaces, workloads, externals: [...externals.values()], flows: flows.toArray() };
+}

@@ -1,0 +1,50 @@
+/**
+ * The graph panel's data: the engine's reachability graph with source
+ * positions turned into editor links. Computed once per model version.
+ */
+import { buildGraph, describeRule, type Analysis, type LineIndex, type SourceSpan } from './engine/index.js';
+import type { GraphData, GraphEdgeData, GraphNodeData, SourceLink } from './requests.js';
+
+export function graphData(analysis: Analysis, version: number, lineIndex: (uri: string) => LineIndex): GraphData {
+  const graph = buildGraph(analysis.reachability);
+  const link = (span: SourceSpan): SourceLink => ({ uri: span.file, line: lineIndex(span.file).positionAt(span.start).line });
+  const nodes: GraphNodeData[] = [];
+  for (const ns of graph.namespaces) nodes.push({ id: ns.id, kind: 'namespace', label: ns.name, ...(ns.span ? { source: link(ns.span) } : {}) });
+  for (const w of graph.workloads) {
+    const g = w.group;
+    nodes.push({
+      id: w.id,
+      kind: 'workload',
+      label: g.name,
+      parent: `ns:${g.namespace}`,
+      ref: g.id,
+      workloadKind: g.kind,
+      replicas: g.replicas,
+      labels: [...g.labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      ports: g.ports.map((p) => `${p.protocol} ${p.port}${p.name ? ` (${p.name})` : ''}`),
+      isolatedIngress: w.isolatedIngress,
+      isolatedEgress: w.isolatedEgress,
+      hostNetwork: g.hostNetwork,
+      policies: w.policies.map((p) => p.id),
+      services: w.services.map((s) => s.id),
+      source: link(g.nameSpan),
+    });
+  }
+  for (const e of graph.externals) nodes.push({ id: e.id, kind: e.kind, label: e.label });
+  const edges: GraphEdgeData[] = graph.flows.map((f) => ({
+    id: f.id,
+    source: f.source,
+    target: f.target,
+    ports: f.ports,
+    explicit: f.explicit,
+    ...(f.aggregated ? { aggregated: true } : {}),
+    rules: f.rules.map(({ policy, rule }) => ({
+      policy: policy.id,
+      direction: rule.direction,
+      rule: rule.index,
+      text: describeRule(policy, rule),
+      source: link(rule.span),
+    })),
+  }));
+  return { version, nodes, edges };
+}

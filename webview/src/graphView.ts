@@ -1,0 +1,333 @@
+/**
+ * The cytoscape side of the panel: turns GraphData into elements, keeps
+ * positions of nodes that survive an update, runs the fcose layout (which
+ * understands namespaces as compound nodes), applies filters and highlights.
+ * Labels go to the canvas as text, never through HTML.
+ */
+import cytoscape, { type Core, type ElementDefinition, type NodeSingular, type Position, type StylesheetJson } from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import type { GraphData, GraphEdgeData, GraphNodeData } from '../../server/src/requests.js';
+import { edgePasses, nodeMatches, NO_FILTERS, type Filters } from './filters.js';
+import type { Theme } from './theme.js';
+
+cytoscape.use(fcose);
+
+export interface Selection {
+  readonly node?: GraphNodeData;
+  readonly edge?: GraphEdgeData;
+}
+
+function displayLabel(n: GraphNodeData): string {
+  if (n.kind !== 'workload') return n.label;
+  const replicas = n.replicas !== undefined && n.replicas !== 1 ? ` ×${n.replicas}` : '';
+  return `${n.label}\n${n.workloadKind ?? ''}${replicas}`;
+}
+
+function styleFor(t: Theme): StylesheetJson {
+  const hc = t.kind.startsWith('high-contrast');
+  return [
+    {
+      selector: 'node',
+      style: {
+        label: 'data(display)',
+        color: t.foreground,
+        'font-family': t.fontFamily,
+        'font-size': 11,
+        'text-wrap': 'wrap',
+        'text-valign': 'center',
+        'text-halign': 'center',
+        'background-color': t.nodeBackground,
+        'border-width': hc ? 2 : 1.5,
+        'border-color': t.focus,
+        shape: 'round-rectangle',
+        width: 'label',
+        height: 'label',
+        padding: '8px',
+      },
+    },
+    { selector: 'node[kind="workload"][?openIngress]', style: { 'border-style': 'dashed' } },
+    { selector: 'node[kind="workload"][?hostNetwork]', style: { 'border-style': 'dotted', 'border-color': t.muted } },
+    {
+      selector: 'node[kind="namespace"]',
+      style: {
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'font-weight': 'bold',
+        'font-size': 12,
+        'background-color': t.namespace,
+        'background-opacity': hc ? 0 : 0.6,
+        'border-color': t.border,
+        'border-width': 1,
+        padding: '16px',
+      },
+    },
+    { selector: 'node[kind="cidr"]', style: { shape: 'tag', 'border-color': t.external, color: t.foreground } },
+    { selector: 'node[kind="any"]', style: { shape: 'ellipse', 'border-color': t.anywhere, 'border-width': 2 } },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.5,
+        'curve-style': 'bezier',
+        'line-color': t.allow,
+        'target-arrow-color': t.allow,
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.9,
+        label: 'data(display)',
+        'font-size': 9,
+        color: t.muted,
+        'text-rotation': 'autorotate',
+        'text-background-color': t.background,
+        'text-background-opacity': 0.85,
+        'text-background-padding': '1px',
+      },
+    },
+    { selector: 'edge[!explicit]', style: { 'line-style': 'dashed', 'line-color': t.muted, 'target-arrow-color': t.muted } },
+    { selector: 'edge.quiet', style: { label: '' } },
+    { selector: '.hidden', style: { display: 'none' } },
+    { selector: '.faded', style: { opacity: 0.12 } },
+    { selector: 'node.search-miss', style: { opacity: 0.25 } },
+    { selector: 'edge.highlighted', style: { width: 3, 'line-color': t.focus, 'target-arrow-color': t.focus, label: 'data(display)', 'z-index': 10 } },
+    { selector: 'node:selected', style: { 'border-width': 3, 'border-color': t.focus, 'overlay-opacity': 0 } },
+    { selector: 'edge:selected', style: { width: 4, 'line-color': t.focus, 'target-arrow-color': t.focus, label: 'data(display)' } },
+  ] as StylesheetJson;
+}
+
+export class GraphView {
+  readonly cy: Core;
+  private data: GraphData | undefined;
+  private readonly nodes = new Map<string, GraphNodeData>();
+  private readonly edges = new Map<string, GraphEdgeData>();
+  private filters: Filters = NO_FILTERS;
+  private selected: string | undefined;
+  /** Milliseconds the last layout took. */
+  layoutMs = 0;
+
+  constructor(
+    container: HTMLElement,
+    theme: Theme,
+    private readonly onSelect: (selection: Selection) => void,
+  ) {
+    this.cy = cytoscape({ container, style: styleFor(theme), minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false, selectionType: 'single' });
+    this.cy.on('tap', 'node', (ev) => this.select(ev.target.id()));
+    this.cy.on('tap', 'edge', (ev) => this.select(ev.target.id()));
+    this.cy.on('tap', (ev) => {
+      if (ev.target === this.cy) this.select(undefined);
+    });
+  }
+
+  get graph(): GraphData | undefined {
+    return this.data;
+  }
+
+  node(id: string): GraphNodeData | undefined {
+    return this.nodes.get(id);
+  }
+
+  setTheme(theme: Theme): void {
+    this.cy.style(styleFor(theme));
+  }
+
+  /** Replaces the graph. Nodes that were there keep their place; only new ones are laid out. */
+  setGraph(graph: GraphData): void {
+    const first = this.data === undefined;
+    const previous = new Map<string, Position>();
+    this.cy.nodes().forEach((n) => {
+      if (!n.isParent()) previous.set(n.id(), { ...n.position() });
+    });
+    this.data = graph;
+    this.nodes.clear();
+    this.edges.clear();
+    for (const n of graph.nodes) this.nodes.set(n.id, n);
+    for (const e of graph.edges) this.edges.set(e.id, e);
+
+    const added: string[] = [];
+    this.cy.batch(() => {
+      this.cy.edges().remove();
+      this.cy.nodes().filter((n) => !this.nodes.has(n.id()) || this.nodes.get(n.id())!.parent !== (n.data('parent') as string | undefined)).remove();
+      // Namespaces first: a child can only be added once its parent exists.
+      const ordered = [...graph.nodes].sort((a, b) => Number(b.kind === 'namespace') - Number(a.kind === 'namespace'));
+      const elements: ElementDefinition[] = [];
+      for (const n of ordered) {
+        const data = { id: n.id, parent: n.parent, display: displayLabel(n), kind: n.kind, openIngress: n.kind === 'workload' && !n.isolatedIngress, hostNetwork: n.hostNetwork === true };
+        const existing = this.cy.getElementById(n.id);
+        if (existing.nonempty()) existing.data(data);
+        else {
+          const position = previous.get(n.id) ?? this.placeNear(n);
+          elements.push({ group: 'nodes', data, ...(position ? { position } : {}) });
+          if (n.kind !== 'namespace') added.push(n.id);
+        }
+      }
+      this.cy.add(elements);
+      this.cy.add(graph.edges.map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: e.ports.join(', ') } })));
+    });
+
+    if (first) this.layout(undefined);
+    else if (added.length > 0) this.layout(previous);
+    this.applyFilters(this.filters);
+    if (this.selected !== undefined && this.cy.getElementById(this.selected).nonempty()) this.select(this.selected);
+    else if (this.selected !== undefined) this.select(undefined);
+  }
+
+  /** A start position for a new node: the middle of its namespace, so the layout moves it little. */
+  private placeNear(n: GraphNodeData): Position | undefined {
+    if (this.data === undefined || n.parent === undefined) return undefined;
+    const siblings = this.cy.nodes().filter((m) => m.data('parent') === n.parent && !m.isParent());
+    if (siblings.empty()) return undefined;
+    const box = siblings.boundingBox({});
+    return { x: (box.x1 + box.x2) / 2 + 40, y: (box.y1 + box.y2) / 2 + 40 };
+  }
+
+  private layout(fixed: Map<string, Position> | undefined): void {
+    const start = performance.now();
+    const big = this.cy.nodes().length > 300;
+    const fixedNodeConstraint = fixed
+      ? [...fixed].filter(([id]) => {
+          const n = this.cy.getElementById(id);
+          return n.nonempty() && !n.isParent();
+        }).map(([nodeId, position]) => ({ nodeId, position }))
+      : undefined;
+    this.cy
+      .layout({
+        name: 'fcose',
+        quality: big ? 'draft' : 'default',
+        randomize: fixed === undefined,
+        animate: false,
+        fit: fixed === undefined,
+        padding: 24,
+        nodeDimensionsIncludeLabels: true,
+        packComponents: false,
+        nodeRepulsion: () => 8000,
+        idealEdgeLength: () => 110,
+        nestingFactor: 0.5,
+        numIter: big ? 800 : 2500,
+        tile: true,
+        ...(fixedNodeConstraint && fixedNodeConstraint.length > 0 ? { fixedNodeConstraint } : {}),
+      } as cytoscape.LayoutOptions)
+      .run();
+    this.layoutMs = performance.now() - start;
+  }
+
+  /** Runs a fresh layout of everything (the "re-layout" button). */
+  relayout(): void {
+    this.layout(undefined);
+  }
+
+  applyFilters(filters: Filters): void {
+    this.filters = filters;
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements().removeClass('hidden search-miss');
+      cy.edges().forEach((e) => {
+        const data = this.edges.get(e.id());
+        if (data === undefined || !edgePasses(data, filters)) e.addClass('hidden');
+      });
+      if (filters.namespace !== '') {
+        const nsId = `ns:${filters.namespace}`;
+        const inside = (id: string) => id === nsId || this.nodes.get(id)?.parent === nsId;
+        const keep = new Set<string>([nsId]);
+        cy.nodes().forEach((n) => {
+          if (inside(n.id())) keep.add(n.id());
+        });
+        cy.edges().forEach((e) => {
+          if (e.hasClass('hidden')) return;
+          const s = e.data('source') as string;
+          const t = e.data('target') as string;
+          if (!inside(s) && !inside(t)) {
+            e.addClass('hidden');
+            return;
+          }
+          for (const id of [s, t]) {
+            keep.add(id);
+            const parent = this.nodes.get(id)?.parent;
+            if (parent !== undefined) keep.add(parent);
+          }
+        });
+        cy.nodes().forEach((n) => {
+          if (!keep.has(n.id())) n.addClass('hidden');
+        });
+      }
+      if (filters.search.trim() !== '') {
+        cy.nodes().forEach((n) => {
+          const data = this.nodes.get(n.id());
+          if (data !== undefined && data.kind !== 'namespace' && !nodeMatches(data, filters.search)) n.addClass('search-miss');
+        });
+      }
+      // Edge labels clutter big graphs: show them only on highlighted edges there.
+      const many = cy.edges(':visible').length > 60;
+      cy.edges().toggleClass('quiet', many);
+    });
+  }
+
+  /** Nodes matching the search, in graph order. */
+  searchMatches(search: string): GraphNodeData[] {
+    return [...this.nodes.values()].filter((n) => n.kind !== 'namespace' && nodeMatches(n, search) && !this.cy.getElementById(n.id).hasClass('hidden'));
+  }
+
+  /** Selects a node or an edge by id (undefined clears), highlighting what it touches. */
+  select(id: string | undefined): void {
+    const cy = this.cy;
+    this.selected = id;
+    cy.batch(() => {
+      cy.elements().removeClass('faded highlighted');
+      cy.elements().unselect();
+    });
+    if (id === undefined) {
+      this.onSelect({});
+      return;
+    }
+    const el = cy.getElementById(id);
+    if (el.empty()) {
+      this.onSelect({});
+      return;
+    }
+    cy.batch(() => {
+      let keep = el.union(el.connectedNodes());
+      if (el.isNode()) {
+        const node = el as NodeSingular;
+        // Flows between whole namespaces reach this node through its namespace.
+        const edges = node.connectedEdges(':visible').union(node.parent().connectedEdges(':visible'));
+        keep = keep.union(edges).union(edges.connectedNodes());
+        edges.addClass('highlighted');
+      } else {
+        cy.getElementById(id).addClass('highlighted');
+      }
+      keep = keep.union(keep.parents());
+      cy.elements().difference(keep).addClass('faded');
+      el.select();
+    });
+    if (el.isNode()) this.onSelect({ node: this.nodes.get(id)! });
+    else this.onSelect({ edge: this.edges.get(id)! });
+  }
+
+  /** Highlights several nodes (a policy's or a Service's pods) without selecting one. */
+  highlightNodes(ids: readonly string[]): void {
+    const cy = this.cy;
+    this.selected = undefined;
+    let set = cy.collection();
+    for (const id of ids) set = set.union(cy.getElementById(id));
+    cy.batch(() => {
+      cy.elements().removeClass('faded highlighted').unselect();
+      if (set.empty()) return;
+      const keep = set.union(set.parents());
+      cy.elements().difference(keep).addClass('faded');
+      set.select();
+    });
+    if (set.nonempty()) cy.animate({ fit: { eles: set, padding: 60 }, duration: 200 });
+  }
+
+  center(id: string): void {
+    const el = this.cy.getElementById(id);
+    if (el.nonempty()) this.cy.animate({ center: { eles: el }, zoom: Math.max(this.cy.zoom(), 1), duration: 200 });
+  }
+
+  /** Flows into a node, counting flows into its namespace as a whole. */
+  incoming(id: string): GraphEdgeData[] {
+    const parent = this.nodes.get(id)?.parent;
+    return [...this.edges.values()].filter((e) => (e.target === id || (parent !== undefined && e.target === parent)) && e.source !== id);
+  }
+
+  outgoing(id: string): GraphEdgeData[] {
+    const parent = this.nodes.get(id)?.parent;
+    return [...this.edges.values()].filter((e) => (e.source === id || (parent !== undefined && e.source === parent)) && e.target !== id);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The graph panel's page. It draws what the server computed and sends back
+ * only three kinds of message: ready, open this source line, save this
+ * export. Everything from the host is checked before use.
+ */
+import type { GraphFocus, HostToWebviewMessage, SourceLink, WebviewToHostMessage } from '../../server/src/requests.js';
+import { Details } from './details.js';
+import type { Filters } from './filters.js';
+import { GraphView } from './graphView.js';
+import { isHostMessage } from './messages.js';
+import { graphToSvg } from './svgExport.js';
+import { readTheme } from './theme.js';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHostMessage): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+const graphEl = $<HTMLDivElement>('graph');
+const status = $<HTMLElement>('status');
+const search = $<HTMLInputElement>('search');
+const namespaceSelect = $<HTMLSelectElement>('namespace');
+const protocolSelect = $<HTMLSelectElement>('protocol');
+const portInput = $<HTMLInputElement>('port');
+const showDefault = $<HTMLInputElement>('show-default');
+
+let theme = readTheme();
+const view = new GraphView(graphEl, theme, (selection) => {
+  if (selection.node) details.showNode(selection.node);
+  else if (selection.edge) details.showEdge(selection.edge);
+  else details.showNothing();
+});
+const details = new Details($('details'), view, {
+  open: (link: SourceLink) => vscode.postMessage({ type: 'open', uri: link.uri, line: link.line }),
+  select: (id) => {
+    view.select(id);
+    view.center(id);
+  },
+});
+details.showNothing();
+
+// For tests and debugging in the webview developer tools.
+(window as unknown as { netlens: { view: GraphView } }).netlens = { view };
+
+function currentFilters(): Filters {
+  const port = Number.parseInt(portInput.value, 10);
+  return {
+    namespace: namespaceSelect.value,
+    protocol: protocolSelect.value,
+    port: Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined,
+    showDefault: showDefault.checked,
+    search: search.value,
+  };
+}
+
+function refreshFilters(): void {
+  view.applyFilters(currentFilters());
+  updateStatus();
+}
+
+function updateStatus(): void {
+  const graph = view.graph;
+  if (graph === undefined) {
+    status.textContent = 'Waiting for the workspace…';
+    return;
+  }
+  const workloads = graph.nodes.filter((n) => n.kind === 'workload').length;
+  const visibleEdges = view.cy.edges(':visible').length;
+  status.textContent = `${workloads} workloads · ${graph.edges.length} flows${visibleEdges !== graph.edges.length ? ` (${visibleEdges} shown)` : ''} · layout ${Math.round(view.layoutMs)} ms`;
+  document.body.dataset['layoutMs'] = String(Math.round(view.layoutMs));
+}
+
+function fillNamespaces(): void {
+  const graph = view.graph;
+  if (graph === undefined) return;
+  const chosen = namespaceSelect.value;
+  const names = graph.nodes.filter((n) => n.kind === 'namespace').map((n) => n.label).sort();
+  const options = [new Option('All namespaces', '')];
+  for (const name of names) options.push(new Option(name, name));
+  namespaceSelect.replaceChildren(...options);
+  namespaceSelect.value = names.includes(chosen) ? chosen : '';
+}
+
+function applyFocus(focus: GraphFocus): void {
+  const graph = view.graph;
+  if (graph === undefined) return;
+  const kind = focus.kind ?? 'workload';
+  if (kind === 'workload') {
+    const node = graph.nodes.find((n) => n.kind === 'workload' && n.ref === focus.focus);
+    if (node) {
+      view.select(node.id);
+      view.center(node.id);
+    }
+    return;
+  }
+  const ids = graph.nodes.filter((n) => (kind === 'policy' ? n.policies : n.services)?.includes(focus.focus)).map((n) => n.id);
+  view.highlightNodes(ids);
+  status.textContent = `${kind === 'policy' ? 'Policy' : 'Service'} ${focus.focus}: ${ids.length} workload${ids.length === 1 ? '' : 's'}`;
+}
+
+function onHostMessage(message: HostToWebviewMessage): void {
+  switch (message.type) {
+    case 'graph':
+      view.setGraph(message.graph);
+      fillNamespaces();
+      refreshFilters();
+      if (message.focus) applyFocus(message.focus);
+      break;
+    case 'focus':
+      applyFocus(message.focus);
+      break;
+    case 'exported':
+      status.textContent = `Saved ${message.format.toUpperCase()} to ${message.path}`;
+      break;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isHostMessage(event.data)) onHostMessage(event.data);
+  else console.warn('netlens: ignored a malformed message');
+});
+
+// ---- toolbar and keyboard -------------------------------------------------
+
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+search.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(refreshFilters, 120);
+});
+search.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') return;
+  const first = view.searchMatches(search.value)[0];
+  if (first) {
+    view.select(first.id);
+    view.center(first.id);
+  }
+});
+for (const input of [namespaceSelect, protocolSelect, showDefault]) input.addEventListener('change', refreshFilters);
+portInput.addEventListener('input', refreshFilters);
+
+$('fit').addEventListener('click', () => view.cy.fit(view.cy.elements(':visible'), 24));
+$('zoom-in').addEventListener('click', () => view.cy.zoom({ level: view.cy.zoom() * 1.25, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }));
+$('zoom-out').addEventListener('click', () => view.cy.zoom({ level: view.cy.zoom() / 1.25, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }));
+$('relayout').addEventListener('click', () => {
+  view.relayout();
+  updateStatus();
+});
+$('export-png').addEventListener('click', () => {
+  const data = view.cy.png({ output: 'base64uri', full: true, scale: 2, bg: theme.background });
+  vscode.postMessage({ type: 'export', format: 'png', data });
+});
+$('export-svg').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'svg', data: graphToSvg(view.cy, theme) }));
+
+document.addEventListener('keydown', (e) => {
+  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
+  if (e.key === 'Escape') {
+    view.select(undefined);
+    return;
+  }
+  if (typing) return;
+  if (e.key === '/') {
+    e.preventDefault();
+    search.focus();
+  } else if (e.key === '+' || e.key === '=') $('zoom-in').click();
+  else if (e.key === '-') $('zoom-out').click();
+  else if (e.key === '0') $('fit').click();
+});
+
+// The workbench flips body classes when the colour theme changes.
+new MutationObserver(() => {
+  theme = readTheme();
+  view.setTheme(theme);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+updateStatus();
+vscode.postMessage({ type: 'ready' });
