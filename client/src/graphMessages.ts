@@ -30,7 +30,7 @@ export function isWebviewMessage(v: unknown): v is WebviewToHostMessage {
 export function linkedUris(graph: GraphData): Set<string> {
   const uris = new Set<string>();
   for (const n of graph.nodes) if (n.source) uris.add(n.source.uri);
-  for (const e of graph.edges) for (const r of e.rules) uris.add(r.source.uri);
+  for (const r of graph.rules) uris.add(r.source.uri);
   return uris;
 }
 

@@ -2,8 +2,8 @@
  * The graph panel's data: the engine's reachability graph with source
  * positions turned into editor links. Computed once per model version.
  */
-import { buildGraph, describeRule, type Analysis, type LineIndex, type SourceSpan } from './engine/index.js';
-import type { GraphData, GraphEdgeData, GraphNodeData, SourceLink } from './requests.js';
+import { buildGraph, describeRule, type Analysis, type LineIndex, type PolicyRule, type SourceSpan } from './engine/index.js';
+import type { GraphData, GraphEdgeData, GraphNodeData, GraphRuleData, SourceLink } from './requests.js';
 
 export function graphData(analysis: Analysis, version: number, lineIndex: (uri: string) => LineIndex): GraphData {
   const graph = buildGraph(analysis.reachability);
@@ -31,6 +31,8 @@ export function graphData(analysis: Analysis, version: number, lineIndex: (uri: 
     });
   }
   for (const e of graph.externals) nodes.push({ id: e.id, kind: e.kind, label: e.label });
+  const rules: GraphRuleData[] = [];
+  const ruleIndex = new Map<PolicyRule, number>();
   const edges: GraphEdgeData[] = graph.flows.map((f) => ({
     id: f.id,
     source: f.source,
@@ -38,13 +40,14 @@ export function graphData(analysis: Analysis, version: number, lineIndex: (uri: 
     ports: f.ports,
     explicit: f.explicit,
     ...(f.aggregated ? { aggregated: true } : {}),
-    rules: f.rules.map(({ policy, rule }) => ({
-      policy: policy.id,
-      direction: rule.direction,
-      rule: rule.index,
-      text: describeRule(policy, rule),
-      source: link(rule.span),
-    })),
+    rules: f.rules.map(({ policy, rule }) => {
+      let index = ruleIndex.get(rule);
+      if (index === undefined) {
+        index = rules.push({ policy: policy.id, direction: rule.direction, rule: rule.index, text: describeRule(policy, rule), source: link(rule.span) }) - 1;
+        ruleIndex.set(rule, index);
+      }
+      return index;
+    }),
   }));
-  return { version, nodes, edges };
+  return { version, nodes, edges, rules };
 }

@@ -121,9 +121,10 @@ export interface GraphEdgeData {
   readonly ports: readonly string[];
   /** Decided by a policy rule (true) or allowed because no policy isolates either side (false). */
   readonly explicit: boolean;
-  /** Stands for every workload pair between two namespaces. */
+  /** One end is a namespace standing for each of its workloads. */
   readonly aggregated?: boolean;
-  readonly rules: readonly GraphRuleData[];
+  /** Indices into GraphData.rules. */
+  readonly rules: readonly number[];
 }
 
 export interface GraphData {
@@ -131,6 +132,8 @@ export interface GraphData {
   readonly version: number;
   readonly nodes: readonly GraphNodeData[];
   readonly edges: readonly GraphEdgeData[];
+  /** Every rule an edge cites, once. */
+  readonly rules: readonly GraphRuleData[];
 }
 
 /** What to select when the panel opens from a code lens: a workload, a policy or a Service id. */

@@ -4,7 +4,7 @@
  * hold anything a YAML string can, and none of it may become markup.
  */
 import type { GraphEdgeData, GraphNodeData, SourceLink } from '../../server/src/requests.js';
-import type { GraphView } from './graphView.js';
+import type { FlowSummary, GraphView } from './graphView.js';
 
 export interface DetailsActions {
   open(link: SourceLink): void;
@@ -52,7 +52,7 @@ export class Details {
     for (const e of edges.slice(0, MAX_LIST)) {
       const peer = peerOf(e);
       list.append(
-        el('li', {}, button(this.name(peer), () => this.actions.select(peer), { class: 'link' }), ' ', el('span', { class: 'muted' }, e.ports.join(', ')), e.explicit ? undefined : el('span', { class: 'tag' }, 'default allow')),
+        el('li', {}, button(this.name(peer), () => this.actions.select(peer), { class: 'link' }), ' ', el('span', { class: 'muted' }, e.ports.join(', ')), e.explicit ? undefined : ' ', e.explicit ? undefined : el('span', { class: 'tag' }, 'default allow')),
       );
     }
     section.append(list);
@@ -105,17 +105,25 @@ export class Details {
     this.root.replaceChildren(...parts.filter((p): p is Node | string => p !== undefined && p !== false));
   }
 
+  showSummary(s: FlowSummary): void {
+    this.root.replaceChildren(
+      el('h2', {}, `${this.name(s.source)} → ${this.name(s.target)}`),
+      el('p', {}, `${s.flows} flows between workloads of these two groups. Select a workload to draw its own flows.`),
+    );
+  }
+
   showEdge(e: GraphEdgeData): void {
     const parts: Node[] = [
       el('h2', {}, `${this.name(e.source)} → ${this.name(e.target)}`),
       el('section', {}, el('h3', {}, 'Ports'), el('p', {}, e.ports.join(', '))),
     ];
-    if (e.aggregated) parts.push(el('p', {}, 'Every workload in the first namespace may reach every workload in the second: no policy isolates them.'));
+    if (e.aggregated) parts.push(el('p', {}, 'A namespace here stands for each of its workloads: every one of them is allowed this flow.'));
     if (!e.explicit) {
       parts.push(el('p', {}, 'Allowed by default: no NetworkPolicy isolates the source for egress or the destination for ingress.'));
     } else {
       const list = el('ul', { class: 'rules' });
-      for (const r of e.rules) {
+      const table = this.view.graph?.rules ?? [];
+      for (const r of e.rules.map((i) => table[i]!)) {
         list.append(
           el(
             'li',

@@ -12,9 +12,28 @@ import type { Theme } from './theme.js';
 
 cytoscape.use(fcose);
 
+/**
+ * Above this many flows the canvas shows one summary edge per pair of
+ * namespaces, and a workload's own flows only once it is selected: tens of
+ * thousands of edges cost seconds of style computation and show a hairball.
+ */
+export const MAX_DRAWN_FLOWS = 2000;
+
+export interface FlowSummary {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  readonly flows: number;
+}
+
 export interface Selection {
   readonly node?: GraphNodeData;
   readonly edge?: GraphEdgeData;
+  readonly summary?: FlowSummary;
+}
+
+function edgeElement(e: GraphEdgeData): ElementDefinition {
+  return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: e.ports.join(', ') } };
 }
 
 function displayLabel(n: GraphNodeData): string {
@@ -83,6 +102,7 @@ function styleFor(t: Theme): StylesheetJson {
     },
     { selector: 'edge[!explicit]', style: { 'line-style': 'dashed', 'line-color': t.muted, 'target-arrow-color': t.muted } },
     { selector: 'edge.quiet', style: { label: '' } },
+    { selector: 'edge[?summary]', style: { width: 'data(weight)', opacity: 0.55 } },
     { selector: '.hidden', style: { display: 'none' } },
     { selector: '.faded', style: { opacity: 0.12 } },
     { selector: 'node.search-miss', style: { opacity: 0.25 } },
@@ -99,6 +119,11 @@ export class GraphView {
   private readonly edges = new Map<string, GraphEdgeData>();
   private filters: Filters = NO_FILTERS;
   private selected: string | undefined;
+  /** Flows that pass the filters. */
+  private passing: GraphEdgeData[] = [];
+  private readonly summaries = new Map<string, FlowSummary>();
+  /** Whether the canvas shows namespace summaries instead of every flow. */
+  summarised = false;
   /** Milliseconds the last layout took. */
   layoutMs = 0;
 
@@ -152,34 +177,74 @@ export class GraphView {
         const existing = this.cy.getElementById(n.id);
         if (existing.nonempty()) existing.data(data);
         else {
-          const position = previous.get(n.id) ?? this.placeNear(n);
+          const position = first ? undefined : (previous.get(n.id) ?? this.placeNear(n));
           elements.push({ group: 'nodes', data, ...(position ? { position } : {}) });
           if (n.kind !== 'namespace') added.push(n.id);
         }
       }
       this.cy.add(elements);
-      this.cy.add(graph.edges.map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: e.ports.join(', ') } })));
     });
 
+    // Edges before the layout: its springs are the flows.
+    this.applyFilters(this.filters);
     if (first) this.layout(undefined);
     else if (added.length > 0) this.layout(previous);
-    this.applyFilters(this.filters);
-    if (this.selected !== undefined && this.cy.getElementById(this.selected).nonempty()) this.select(this.selected);
-    else if (this.selected !== undefined) this.select(undefined);
+    if (this.selected === undefined || this.cy.getElementById(this.selected).empty()) this.select(undefined);
   }
 
   /** A start position for a new node: the middle of its namespace, so the layout moves it little. */
   private placeNear(n: GraphNodeData): Position | undefined {
-    if (this.data === undefined || n.parent === undefined) return undefined;
+    if (n.parent === undefined) return undefined;
     const siblings = this.cy.nodes().filter((m) => m.data('parent') === n.parent && !m.isParent());
     if (siblings.empty()) return undefined;
     const box = siblings.boundingBox({});
     return { x: (box.x1 + box.x2) / 2 + 40, y: (box.y1 + box.y2) / 2 + 40 };
   }
 
+  /**
+   * Big graphs: workloads in rows inside their namespace, namespaces in rows.
+   * Linear time and the same picture every time; a force layout of thousands
+   * of flows takes seconds and shows a hairball anyway.
+   */
+  private gridLayout(): void {
+    const gap = 28;
+    const namespaces = this.cy.nodes('[kind="namespace"]');
+    const loose = this.cy.nodes().filter((n) => !n.isParent() && n.parent().empty());
+    const blocks: Array<{ nodes: NodeSingular[] }> = namespaces.map((ns) => ({ nodes: ns.children().toArray() as NodeSingular[] }));
+    if (loose.nonempty()) blocks.push({ nodes: loose.toArray() as NodeSingular[] });
+    const placed = blocks.map(({ nodes }) => {
+      const columns = Math.max(1, Math.ceil(Math.sqrt(nodes.length * 1.6)));
+      const cellW = Math.max(60, ...nodes.map((n) => n.outerWidth())) + gap;
+      const cellH = Math.max(30, ...nodes.map((n) => n.outerHeight())) + gap;
+      return { nodes, columns, cellW, cellH, width: columns * cellW, height: Math.ceil(nodes.length / columns) * cellH };
+    });
+    const rowWidth = Math.max(...placed.map((b) => b.width), Math.sqrt(placed.reduce((a, b) => a + b.width * b.height, 0)) * 1.5);
+    let x = 0;
+    let y = 0;
+    let rowHeight = 0;
+    this.cy.batch(() => {
+      for (const b of placed) {
+        if (x > 0 && x + b.width > rowWidth) {
+          x = 0;
+          y += rowHeight + 3 * gap;
+          rowHeight = 0;
+        }
+        b.nodes.forEach((n, k) => n.position({ x: x + (k % b.columns) * b.cellW, y: y + Math.floor(k / b.columns) * b.cellH }));
+        x += b.width + 3 * gap;
+        rowHeight = Math.max(rowHeight, b.height);
+      }
+    });
+    this.cy.fit(undefined, 24);
+  }
+
   private layout(fixed: Map<string, Position> | undefined): void {
     const start = performance.now();
-    const big = this.cy.nodes().length > 300;
+    if ((this.data?.edges.length ?? 0) > MAX_DRAWN_FLOWS || this.cy.nodes().length > 400) {
+      this.gridLayout();
+      this.layoutMs = performance.now() - start;
+      return;
+    }
+    const big = this.cy.nodes().length > 200;
     const fixedNodeConstraint = fixed
       ? [...fixed].filter(([id]) => {
           const n = this.cy.getElementById(id);
@@ -215,33 +280,21 @@ export class GraphView {
   applyFilters(filters: Filters): void {
     this.filters = filters;
     const cy = this.cy;
+    const nsId = filters.namespace === '' ? undefined : `ns:${filters.namespace}`;
+    const inside = (id: string) => nsId === undefined || id === nsId || this.nodes.get(id)?.parent === nsId;
+    this.passing = (this.data?.edges ?? []).filter((e) => edgePasses(e, filters) && (inside(e.source) || inside(e.target)));
     cy.batch(() => {
-      cy.elements().removeClass('hidden search-miss');
-      cy.edges().forEach((e) => {
-        const data = this.edges.get(e.id());
-        if (data === undefined || !edgePasses(data, filters)) e.addClass('hidden');
-      });
-      if (filters.namespace !== '') {
-        const nsId = `ns:${filters.namespace}`;
-        const inside = (id: string) => id === nsId || this.nodes.get(id)?.parent === nsId;
+      cy.nodes().removeClass('hidden search-miss');
+      if (nsId !== undefined) {
         const keep = new Set<string>([nsId]);
-        cy.nodes().forEach((n) => {
-          if (inside(n.id())) keep.add(n.id());
-        });
-        cy.edges().forEach((e) => {
-          if (e.hasClass('hidden')) return;
-          const s = e.data('source') as string;
-          const t = e.data('target') as string;
-          if (!inside(s) && !inside(t)) {
-            e.addClass('hidden');
-            return;
-          }
-          for (const id of [s, t]) {
+        for (const n of this.nodes.values()) if (inside(n.id)) keep.add(n.id);
+        for (const e of this.passing) {
+          for (const id of [e.source, e.target]) {
             keep.add(id);
             const parent = this.nodes.get(id)?.parent;
             if (parent !== undefined) keep.add(parent);
           }
-        });
+        }
         cy.nodes().forEach((n) => {
           if (!keep.has(n.id())) n.addClass('hidden');
         });
@@ -252,10 +305,50 @@ export class GraphView {
           if (data !== undefined && data.kind !== 'namespace' && !nodeMatches(data, filters.search)) n.addClass('search-miss');
         });
       }
-      // Edge labels clutter big graphs: show them only on highlighted edges there.
-      const many = cy.edges(':visible').length > 60;
-      cy.edges().toggleClass('quiet', many);
+      this.drawEdges();
     });
+    // Redrawn edges lose their highlight (and, summarised, the selection's own flows).
+    if (this.selected !== undefined && this.cy.getElementById(this.selected).nonempty()) this.select(this.selected);
+  }
+
+  /** Puts the passing flows on the canvas, or their per-namespace summary when there are too many. */
+  private drawEdges(): void {
+    const cy = this.cy;
+    cy.edges().remove();
+    this.summaries.clear();
+    this.summarised = this.passing.length > MAX_DRAWN_FLOWS;
+    if (!this.summarised) {
+      cy.add(this.passing.map(edgeElement));
+      // Labels clutter busy graphs: there they show on highlighted edges only.
+      cy.edges().toggleClass('quiet', this.passing.length > 20);
+      return;
+    }
+    const area = (id: string) => this.nodes.get(id)?.parent ?? id;
+    const explicit = new Map<string, boolean>();
+    const counts = new Map<string, FlowSummary>();
+    for (const e of this.passing) {
+      const source = area(e.source);
+      const target = area(e.target);
+      if (source === target) continue;
+      const id = `summary:${source}->${target}`;
+      const prior = counts.get(id);
+      counts.set(id, { id, source, target, flows: (prior?.flows ?? 0) + 1 });
+      explicit.set(id, (explicit.get(id) ?? false) || e.explicit);
+    }
+    const most = Math.max(1, ...[...counts.values()].map((c) => c.flows));
+    for (const c of counts.values()) this.summaries.set(c.id, c);
+    cy.add(
+      [...counts.values()].map((c) => ({
+        group: 'edges' as const,
+        data: { id: c.id, source: c.source, target: c.target, explicit: explicit.get(c.id), summary: true, weight: 1 + (5 * c.flows) / most, display: `${c.flows} flows` },
+      })),
+    );
+    cy.edges().addClass('quiet');
+  }
+
+  /** Flows that pass the filters (drawn, or summarised). */
+  visibleEdgeCount(): number {
+    return this.passing.length;
   }
 
   /** Nodes matching the search, in graph order. */
@@ -270,6 +363,7 @@ export class GraphView {
     cy.batch(() => {
       cy.elements().removeClass('faded highlighted');
       cy.elements().unselect();
+      if (this.summarised) this.showOwnFlows(id);
     });
     if (id === undefined) {
       this.onSelect({});
@@ -285,7 +379,7 @@ export class GraphView {
       if (el.isNode()) {
         const node = el as NodeSingular;
         // Flows between whole namespaces reach this node through its namespace.
-        const edges = node.connectedEdges(':visible').union(node.parent().connectedEdges(':visible'));
+        const edges = node.connectedEdges().union(node.parent().connectedEdges());
         keep = keep.union(edges).union(edges.connectedNodes());
         edges.addClass('highlighted');
       } else {
@@ -296,7 +390,21 @@ export class GraphView {
       el.select();
     });
     if (el.isNode()) this.onSelect({ node: this.nodes.get(id)! });
+    else if (this.summaries.has(id)) this.onSelect({ summary: this.summaries.get(id)! });
     else this.onSelect({ edge: this.edges.get(id)! });
+  }
+
+  /** In summary mode: the selected workload's (or flow's ends') own flows join the canvas. */
+  private showOwnFlows(id: string | undefined): void {
+    const cy = this.cy;
+    cy.edges('.own').remove();
+    if (id === undefined || this.summaries.has(id)) return;
+    const edge = this.edges.get(id);
+    const ends = edge ? [edge.source, edge.target] : [id];
+    const passing = new Set(this.passing);
+    const own = new Map<string, GraphEdgeData>();
+    for (const end of ends) for (const e of [...this.incoming(end), ...this.outgoing(end)]) if (passing.has(e)) own.set(e.id, e);
+    cy.add([...own.values()].map(edgeElement)).addClass('own quiet');
   }
 
   /** Highlights several nodes (a policy's or a Service's pods) without selecting one. */

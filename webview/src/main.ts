@@ -31,6 +31,7 @@ let theme = readTheme();
 const view = new GraphView(graphEl, theme, (selection) => {
   if (selection.node) details.showNode(selection.node);
   else if (selection.edge) details.showEdge(selection.edge);
+  else if (selection.summary) details.showSummary(selection.summary);
   else details.showNothing();
 });
 const details = new Details($('details'), view, {
@@ -68,8 +69,10 @@ function updateStatus(): void {
     return;
   }
   const workloads = graph.nodes.filter((n) => n.kind === 'workload').length;
-  const visibleEdges = view.cy.edges(':visible').length;
-  status.textContent = `${workloads} workloads · ${graph.edges.length} flows${visibleEdges !== graph.edges.length ? ` (${visibleEdges} shown)` : ''} · layout ${Math.round(view.layoutMs)} ms`;
+  const visibleEdges = view.visibleEdgeCount();
+  const shown = visibleEdges !== graph.edges.length ? ` (${visibleEdges} shown)` : '';
+  const summarised = view.summarised ? ' · drawn per namespace: select a workload for its own flows' : '';
+  status.textContent = `${workloads} workloads · ${graph.edges.length} flows${shown} · layout ${Math.round(view.layoutMs)} ms${summarised}`;
   document.body.dataset['layoutMs'] = String(Math.round(view.layoutMs));
 }
 

@@ -52,14 +52,16 @@ function isEdge(v: unknown): v is GraphEdgeData {
     typeof v['explicit'] === 'boolean' &&
     optional(v['aggregated'], (b) => typeof b === 'boolean') &&
     Array.isArray(v['rules']) &&
-    v['rules'].every(isRule)
+    v['rules'].every((i) => Number.isInteger(i) && i >= 0)
   );
 }
 
-/** A graph whose edges all join nodes it has, and whose parents are namespaces it has. */
+/** A graph whose edges join nodes it has and cite rules it has, and whose parents are nodes it has. */
 export function isGraph(v: unknown): v is GraphData {
-  if (!isObject(v) || !Number.isInteger(v['version']) || !Array.isArray(v['nodes']) || !Array.isArray(v['edges'])) return false;
-  if (!v['nodes'].every(isNode) || !v['edges'].every(isEdge)) return false;
+  if (!isObject(v) || !Number.isInteger(v['version']) || !Array.isArray(v['nodes']) || !Array.isArray(v['edges']) || !Array.isArray(v['rules'])) return false;
+  if (!v['nodes'].every(isNode) || !v['edges'].every(isEdge) || !v['rules'].every(isRule)) return false;
+  const ruleCount = v['rules'].length;
+  if (!(v['edges'] as GraphEdgeData[]).every((e) => e.rules.every((i) => i < ruleCount))) return false;
   const ids = new Set((v['nodes'] as GraphNodeData[]).map((n) => n.id));
   if (ids.size !== v['nodes'].length) return false;
   return (v['nodes'] as GraphNodeData[]).every((n) => n.parent === undefined || ids.has(n.parent)) && (v['edges'] as GraphEdgeData[]).every((e) => ids.has(e.source) && ids.has(e.target));

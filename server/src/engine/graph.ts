@@ -6,7 +6,7 @@
  * the rules that allow them.
  */
 import { describePort } from './describe.js';
-import type { PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
+import { PROTOCOLS, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
 import { resolveNamedPort } from './ports.js';
 import type { Reachability, RuleOfPolicy } from './reachability.js';
 import { serviceEndpoints } from './services.js';
@@ -74,6 +74,8 @@ function portLabels(ranges: Array<[Protocol, number, number]>): string[] {
     byProtocol.set(protocol, list);
   }
   const labels: string[] = [];
+  const whole = (list: Array<[number, number]> | undefined) => list !== undefined && mergedCovers(list);
+  if (PROTOCOLS.every((p) => whole(byProtocol.get(p)))) return ['any port'];
   for (const [protocol, list] of [...byProtocol].sort((a, b) => a[0].localeCompare(b[0]))) {
     list.sort((a, b) => a[0] - b[0]);
     const merged: Array<[number, number]> = [];
@@ -87,6 +89,16 @@ function portLabels(ranges: Array<[Protocol, number, number]>): string[] {
     }
   }
   return labels;
+}
+
+/** Whether ranges together cover 1-65535. */
+function mergedCovers(list: Array<[number, number]>): boolean {
+  let next = 1;
+  for (const [from, to] of [...list].sort((a, b) => a[0] - b[0])) {
+    if (from > next) return false;
+    next = Math.max(next, to + 1);
+  }
+  return next > 65535;
 }
 
 /** The ports a rule admits at one destination, for flows to and from external peers. */
@@ -123,6 +135,70 @@ class FlowSet {
       rules: [...f.rules.values()],
       ...(f.aggregated ? { aggregated: true } : {}),
     }));
+  }
+}
+
+interface PairFlow {
+  readonly labels: string[];
+  readonly explicit: boolean;
+  readonly rules: RuleOfPolicy[];
+  /** Flows with equal keys can be drawn as one. */
+  readonly key: string;
+}
+
+/** The common flow of all the given pairs, when they all exist and agree. */
+function common(list: Array<PairFlow | undefined>): PairFlow | undefined {
+  const first = list[0];
+  if (first === undefined || list.length < 2) return undefined;
+  return list.every((f) => f !== undefined && f.key === first.key) ? first : undefined;
+}
+
+/**
+ * Draws pair flows as few edges as exactly possible: when every workload of a
+ * namespace reaches a workload the same way, one edge from the namespace;
+ * likewise into a namespace; and namespace to namespace when both hold.
+ * Policies that admit whole namespaces make this the common case, and it
+ * keeps big graphs drawable.
+ */
+function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<string, number[]>, workloads: readonly GraphWorkload[], flows: FlowSet): void {
+  const union = (list: PairFlow[]) => list.flatMap((f) => f.rules);
+  // A whole source namespace into one workload.
+  const fromNamespace = new Map<string, Map<number, PairFlow[]>>();
+  for (const [ns, list] of members) {
+    for (let j = 0; j < workloads.length; j++) {
+      // An edge from a namespace box to a workload inside it reads badly: those stay per pair.
+      if (workloads[j]!.group.namespace === ns) continue;
+      const sources = list;
+      const flowsIn = sources.map((i) => pairs.get(i)?.get(j));
+      if (common(flowsIn) === undefined) continue;
+      let row = fromNamespace.get(ns);
+      if (row === undefined) fromNamespace.set(ns, (row = new Map()));
+      row.set(j, flowsIn as PairFlow[]);
+      for (const i of sources) pairs.get(i)!.delete(j);
+    }
+  }
+  // ...and into every workload of a destination namespace: namespace to namespace.
+  for (const [a, row] of fromNamespace) {
+    for (const [b, targets] of members) {
+      const shared = a !== b && targets.length >= 2 && targets.every((j) => row.has(j)) ? common(targets.map((j) => row.get(j)![0])) : undefined;
+      if (shared === undefined) continue;
+      flows.add(namespaceNodeId(a), namespaceNodeId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true);
+      for (const j of targets) row.delete(j);
+    }
+    for (const [j, list] of row) flows.add(namespaceNodeId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true);
+  }
+  // One workload into a whole destination namespace.
+  for (const [i, row] of pairs) {
+    for (const [ns, list] of members) {
+      if (workloads[i]!.group.namespace === ns) continue;
+      const targets = list;
+      const flowsOut = targets.map((j) => row.get(j));
+      const shared = common(flowsOut);
+      if (shared === undefined) continue;
+      flows.add(workloads[i]!.id, namespaceNodeId(workloads[targets[0]!]!.group.namespace), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true);
+      for (const j of targets) row.delete(j);
+    }
+    for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules);
   }
 }
 
@@ -165,15 +241,19 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
   const flows = new FlowSet();
   const groupsOfClass = new Map<number, number[]>();
   classOf.forEach((c, i) => groupsOfClass.set(c, [...(groupsOfClass.get(c) ?? []), i]));
+  const members = new Map<string, number[]>();
+  groups.forEach((g, i) => members.set(g.namespace, [...(members.get(g.namespace) ?? []), i]));
 
   // Default-allow flows between namespaces where every source pod is open for
   // egress and every destination pod open for ingress are drawn once, between
   // the namespaces, instead of once per workload pair.
   const openWhole = (namespace: string, direction: 'ingress' | 'egress') =>
     workloads.every((w) => w.group.namespace !== namespace || (direction === 'ingress' ? !w.isolatedIngress : !w.isolatedEgress));
-  const aggregatedPair = (from: string, to: string) => openWhole(from, 'egress') && openWhole(to, 'ingress') && (from !== to || groups.filter((g) => g.namespace === from).length > 1);
+  const aggregatedPair = (from: string, to: string) => openWhole(from, 'egress') && openWhole(to, 'ingress') && (from !== to || (members.get(from)?.length ?? 0) > 1);
   for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceNodeId(a), namespaceNodeId(b), ['any port'], false, [], true);
 
+  // Every other allowed workload pair, computed once per class pair.
+  const pairs = new Map<number, Map<number, PairFlow>>();
   for (const [s, row] of reach.classConnections()) {
     for (const [d, ports] of row) {
       const explicit = reach.isIsolated(s, 'egress') || reach.isIsolated(d, 'ingress');
@@ -182,18 +262,18 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
         const r = reach.allowingRules(s, d, port, protocol);
         return [...r.egress, ...r.ingress];
       }) : [];
+      const flow: PairFlow = { labels, explicit, rules, key: `${explicit}\u0000${labels.join('\u0000')}` };
       for (const i of groupsOfClass.get(s) ?? []) {
         for (const j of groupsOfClass.get(d) ?? []) {
-          if (i === j) continue;
-          const src = groups[i]!;
-          const dst = groups[j]!;
-          if (!explicit && aggregatedPair(src.namespace, dst.namespace)) continue;
-          flows.add(workloads[i]!.id, workloads[j]!.id, labels, explicit, rules);
+          if (i === j || (!explicit && aggregatedPair(groups[i]!.namespace, groups[j]!.namespace))) continue;
+          let row = pairs.get(i);
+          if (row === undefined) pairs.set(i, (row = new Map()));
+          row.set(j, flow);
         }
       }
     }
   }
-
+  aggregateFlows(pairs, members, workloads, flows);
   // Rules that name address blocks, or admit every peer, reach outside the workspace.
   const externals = new Map<string, GraphExternal>();
   const externalsOf = (rule: PolicyRule): string[] => {
@@ -203,7 +283,9 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     }
     return rule.peers.flatMap((peer) => {
       if (peer.kind !== 'ipBlock') return [];
-      const label = peer.except.length === 0 ? peer.cidr.toString() : `${peer.cidr.toString()} except ${peer.except.map((e) => e.toString()).join(', ')}`;
+      // Drawn as applied: host bits cleared (a finding reports them elsewhere).
+      const cidr = peer.cidr.canonical().toString();
+      const label = peer.except.length === 0 ? cidr : `${cidr} except ${peer.except.map((e) => e.canonical().toString()).join(', ')}`;
       const id = `cidr:${label}`;
       externals.set(id, { id, kind: 'cidr', label });
       return [id];

@@ -1,0 +1,189 @@
+/**
+ * Loads the graph panel's real page (client/src/graphHtml.ts, the bundled
+ * dist/webview/graph.js and media/graph.css) in Debian's headless Chromium,
+ * the way VS Code would: served from one origin that stands in for
+ * webview.cspSource, with acquireVsCodeApi provided and the workbench's
+ * theme variables set on <html> and its theme class on <body>.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { graphHtml, newNonce } from '../../client/src/graphHtml.js';
+import { analyzeTexts, LineIndex } from '../../server/src/engine/index.js';
+import { graphData } from '../../server/src/graph.js';
+import type { GraphData } from '../../server/src/requests.js';
+import { REPO_ROOT } from './paths.js';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/** Variables VS Code's Light Modern and Dark Modern themes give webviews (the ones the page uses). */
+export const THEMES = {
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-editor-foreground': '#3b3b3b',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#3b3b3b',
+      '--vscode-panel-border': '#e5e5e5',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-sideBar-background': '#f8f8f8',
+      '--vscode-editorWidget-background': '#f8f8f8',
+      '--vscode-input-background': '#ffffff',
+      '--vscode-input-foreground': '#3b3b3b',
+      '--vscode-input-border': '#cecece',
+      '--vscode-button-background': '#005fb8',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-badge-background': '#cccccc',
+      '--vscode-badge-foreground': '#3b3b3b',
+      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-editor-foreground': '#cccccc',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-panel-border': '#2b2b2b',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-sideBar-background': '#181818',
+      '--vscode-editorWidget-background': '#202020',
+      '--vscode-input-background': '#313131',
+      '--vscode-input-foreground': '#cccccc',
+      '--vscode-input-border': '#3c3c3c',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-badge-background': '#616161',
+      '--vscode-badge-foreground': '#f8f8f8',
+      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
+} as const;
+
+export type ThemeName = keyof typeof THEMES;
+
+/** The graph the server would send for these files. */
+export function graphOf(files: Array<{ file: string; text: string }>, version = 1): GraphData {
+  const analysis = analyzeTexts(files);
+  const indexes = new Map(files.map((f) => [f.file, new LineIndex(f.text)]));
+  return graphData(analysis, version, (uri) => indexes.get(uri) ?? new LineIndex(''));
+}
+
+export function readTree(dir: string): Array<{ file: string; text: string }> {
+  const out: Array<{ file: string; text: string }> = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(ya?ml|json)$/.test(e.name)) out.push({ file: full, text: fs.readFileSync(full, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
+
+export class WebviewHarness {
+  private server!: http.Server;
+  private origin = '';
+  browser!: Browser;
+  /** Extra markup to put before </body> of the next page (to test the CSP). */
+  inject = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/index.html') {
+        const nonce = newNonce();
+        let html = graphHtml({ cspSource: this.origin, nonce, scriptUri: `${this.origin}/dist/webview/graph.js`, styleUri: `${this.origin}/media/graph.css` });
+        html = html.replace('</body>', `${this.inject}</body>`);
+        res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+        return;
+      }
+      // Only the two folders VS Code's localResourceRoots allow.
+      const rel = path.normalize(url.pathname).replace(/^\/+/, '');
+      if (!rel.startsWith(`dist${path.sep}webview${path.sep}`) && !rel.startsWith(`media${path.sep}`)) {
+        res.writeHead(404).end();
+        return;
+      }
+      fs.readFile(path.join(REPO_ROOT, rel), (err, data) => {
+        if (err) res.writeHead(404).end();
+        else res.writeHead(200, { 'content-type': TYPES[path.extname(rel)] ?? 'application/octet-stream' }).end(data);
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    this.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Opens the panel page with a theme; page errors are collected in `errors`. */
+  async open(theme: ThemeName = 'light', size = { width: 1400, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+    const page = await this.browser.newPage({ viewport: size });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    await page.addInitScript(() => {
+      const w = window as unknown as Record<string, unknown>;
+      w['__posted'] = [];
+      w['__violations'] = [];
+      document.addEventListener('securitypolicyviolation', (e) => (w['__violations'] as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+      w['acquireVsCodeApi'] = () => ({ postMessage: (m: unknown) => (w['__posted'] as unknown[]).push(m), getState: () => undefined, setState: () => undefined });
+    });
+    await page.goto(`${this.origin}/index.html`);
+    await setTheme(page, theme);
+    return { page, errors };
+  }
+}
+
+/** What the workbench does on a theme change: variables on <html>, a class on <body>. */
+export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
+  const t = THEMES[theme];
+  await page.evaluate(({ vars, bodyClass }) => {
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+    document.body.classList.add(bodyClass);
+  }, { vars: t.vars as Record<string, string>, bodyClass: t.bodyClass });
+}
+
+/** Posts a message as the extension host would (sent as one string: big graphs serialise much faster so). */
+export async function postToPage(page: Page, message: unknown): Promise<void> {
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
+}
+
+/** Where a graph element is on screen, in page coordinates. */
+export async function screenPoint(page: Page, id: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((elementId) => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy;
+    const el = cy.getElementById(elementId);
+    const p = el.isNode() ? el.renderedPosition() : (el as import('cytoscape').EdgeSingular).renderedMidpoint();
+    const box = document.getElementById('graph')!.getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, id);
+}

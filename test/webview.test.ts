@@ -1,0 +1,329 @@
+/**
+ * The graph panel's page in real headless Chromium: the bundled script and
+ * stylesheet, the production HTML with its CSP, graphs computed by the engine
+ * from YAML fixtures. Screenshots go to test-output/webview/.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { GraphData } from '../server/src/requests.js';
+import { generateCluster } from './support/generateCluster.js';
+import { FIXTURES, REPO_ROOT } from './support/paths.js';
+import { graphOf, postToPage, readTree, screenPoint, setTheme, WebviewHarness } from './support/webviewHarness.js';
+
+const OUT = path.join(REPO_ROOT, 'test-output', 'webview');
+const CORPUS = process.env['NETLENS_CORPUS'] ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+const harness = new WebviewHarness();
+
+function fixture(name: string): { file: string; text: string } {
+  const file = path.join(FIXTURES, 'graph', name);
+  return { file, text: fs.readFileSync(file, 'utf8') };
+}
+
+const shop = fixture('shop.yaml');
+const shopGraph = graphOf([shop]);
+
+interface PageState {
+  nodes: number;
+  edges: number;
+  visibleEdges: number;
+  selected: string[];
+  faded: string[];
+  details: string;
+  status: string;
+}
+
+function state(page: Page): Promise<PageState> {
+  return page.evaluate(() => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy;
+    return {
+      nodes: cy.nodes().length,
+      edges: cy.edges().length,
+      visibleEdges: (window as unknown as { netlens: { view: { visibleEdgeCount(): number } } }).netlens.view.visibleEdgeCount(),
+      selected: cy.$(':selected').map((e) => e.id()),
+      faded: cy.$('.faded').map((e) => e.id()),
+      // One line per block; the parts of a list item or table row joined by spaces.
+      details: [...document.querySelectorAll('#details h2, #details h3, #details p, #details li, #details tr')]
+        .map((e) => (e.tagName === 'LI' || e.tagName === 'TR' ? [...e.childNodes].map((c) => c.textContent).join(' ') : (e.textContent ?? '')).replace(/\s+/g, ' ').trim())
+        .join('\n'),
+      status: document.getElementById('status')!.textContent ?? '',
+    };
+  });
+}
+
+async function load(graph: GraphData, theme: 'light' | 'dark' = 'light', size?: { width: number; height: number }) {
+  const opened = await harness.open(theme, size);
+  await postToPage(opened.page, { type: 'graph', graph });
+  await opened.page.waitForFunction((n) => (window as unknown as { netlens: { view: { cy: { nodes(): { length: number } } } } }).netlens.view.cy.nodes().length === n, graph.nodes.length);
+  return opened;
+}
+
+const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  await harness.start();
+});
+after(() => harness.stop());
+
+test('draws every node and flow of the graph, and says so', async () => {
+  const { page, errors } = await load(shopGraph);
+  const s = await state(page);
+  // 2 namespaces, 4 workloads, "anywhere" and one CIDR.
+  assert.equal(s.nodes, 8);
+  assert.equal(s.nodes, shopGraph.nodes.length);
+  assert.equal(s.edges, shopGraph.edges.length);
+  assert.match(s.status, /^4 workloads · 8 flows · layout \d+ ms$/);
+  assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+  // The page loaded under its CSP without a single violation (cytoscape's own stylesheet included).
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('clicking a workload highlights what reaches it and what it reaches', async () => {
+  const { page, errors } = await load(shopGraph);
+  const at = await screenPoint(page, 'w:Deployment:shop/api');
+  await page.mouse.click(at.x, at.y);
+  const s = await state(page);
+  assert.deepEqual(s.selected, ['w:Deployment:shop/api']);
+  // web → api and api → db, api → web, api → backup: all four other workloads are neighbours...
+  for (const id of ['w:Deployment:shop/web', 'w:StatefulSet:shop/db', 'w:Deployment:ops/backup']) assert.ok(!s.faded.includes(id), `${id} should stay lit`);
+  // ...while the external peers, not connected to api, fade, and so do flows not touching api.
+  assert.ok(s.faded.includes('any'));
+  assert.ok(s.faded.includes('cidr:198.51.100.0/24'));
+  assert.ok(s.faded.includes('w:StatefulSet:shop/db->cidr:198.51.100.0/24'));
+  assert.match(s.details, /^shop\/api\n/);
+  assert.match(s.details, /Reached by \(1\)\nshop\/web TCP 8000/);
+  assert.match(s.details, /Reaches \(3\)/);
+  assert.match(s.details, /Selected by\nshop\/api-from-web/);
+  // Open YAML posts the workload's own line.
+  await page.getByRole('button', { name: 'Open YAML' }).click();
+  const line = shop.text.split('\n').findIndex((l) => l === '  name: api');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'open', uri: shop.file, line });
+  // Clicking the background clears the highlight.
+  const box = (await page.locator('#graph').boundingBox())!;
+  await page.mouse.click(box.x + 5, box.y + 5);
+  assert.deepEqual((await state(page)).faded, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('clicking a flow lists the rules that allow it, with links to their source', async () => {
+  const { page, errors } = await load(shopGraph);
+  const at = await screenPoint(page, 'w:Deployment:shop/api->w:StatefulSet:shop/db');
+  await page.mouse.click(at.x, at.y);
+  const s = await state(page);
+  assert.deepEqual(s.selected, ['w:Deployment:shop/api->w:StatefulSet:shop/db']);
+  assert.match(s.details, /^shop\/api → shop\/db\nPorts\nTCP 5432\n/);
+  assert.match(s.details, /Allowed by \(1\)\nshop\/db-from-api, ingress rule 1 TCP 5432 from pods app=api in shop$/);
+  await page.getByRole('button', { name: 'shop/db-from-api, ingress rule 1' }).click();
+  const policyAt = shop.text.indexOf('name: db-from-api');
+  const ruleLine = shop.text.slice(0, shop.text.indexOf('    - from:', policyAt)).split('\n').length - 1;
+  assert.deepEqual((await posted(page)).at(-1), { type: 'open', uri: shop.file, line: ruleLine });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('labels and names that are markup render as text and run nothing', async () => {
+  const hostile = fixture('hostile.yaml');
+  const graph = graphOf([hostile]);
+  const { page, errors } = await load(graph);
+  const evilId = graph.nodes.find((n) => n.label === '<img src=x onerror=window.__pwned=1>')!.id;
+  // Reach it the keyboard way: the workload list in the side panel.
+  await page.getByRole('button', { name: '"><svg onload=window.__pwned=3>/<img src=x onerror=window.__pwned=1>' }).click();
+  const s = await state(page);
+  assert.deepEqual(s.selected, [evilId]);
+  assert.ok(s.details.includes('<img src=x onerror=window.__pwned=1>'));
+  assert.ok(s.details.includes('<script>window.__pwned=2</script>'));
+  const injected = await page.evaluate(() => document.querySelectorAll('#details img, #details script, #details svg, body > img, body > svg').length);
+  assert.equal(injected, 0);
+  // The SVG export escapes them too.
+  await page.locator('#export-svg').click();
+  const svg = ((await posted(page)).at(-1) as { type: string; format: string; data: string });
+  assert.equal(svg.type, 'export');
+  assert.equal(svg.format, 'svg');
+  assert.ok(svg.data.includes('&lt;img src=x onerror=window.__pwned=1&gt;'));
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, foreign: doc.querySelectorAll('img, script, foreignObject').length, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent) };
+  }, svg.data);
+  assert.equal(parsed.error, false);
+  assert.equal(parsed.foreign, 0);
+  assert.ok(parsed.texts.includes('"><svg onload=window.__pwned=3>'));
+  await page.waitForTimeout(200); // an onerror/onload handler would have fired by now
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the Content-Security-Policy blocks an inline script that lacks the nonce', async () => {
+  harness.inject = '<script>window.__inline = 1</script>';
+  try {
+    const { page, errors } = await load(shopGraph);
+    assert.equal(await page.evaluate(() => (window as unknown as { __inline?: number }).__inline), undefined);
+    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    assert.deepEqual(violations, ['script-src-elem inline']);
+    // The nonce'd bundle still ran: the graph is drawn.
+    assert.equal((await state(page)).nodes, shopGraph.nodes.length);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    harness.inject = '';
+  }
+});
+
+test('filters by namespace, port and protocol, and by default-allow', async () => {
+  const { page, errors } = await load(shopGraph);
+  await page.locator('#port').fill('5432');
+  let s = await state(page);
+  // api → db on 5432, and the two default flows into backup (every port).
+  assert.equal(s.visibleEdges, 3);
+  await page.locator('#show-default').uncheck();
+  assert.equal((await state(page)).visibleEdges, 1);
+  await page.locator('#port').fill('');
+  await page.locator('#protocol').selectOption('UDP');
+  assert.equal((await state(page)).visibleEdges, 0);
+  await page.locator('#protocol').selectOption('');
+  await page.locator('#show-default').check();
+  await page.locator('#namespace').selectOption('ops');
+  s = await state(page);
+  // Only flows touching ops: web → backup, api → backup, backup → web.
+  assert.equal(s.visibleEdges, 3);
+  assert.match(s.status, /\(3 shown\)/);
+  const hidden = await page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.$('.hidden').nodes().map((n) => n.id()));
+  assert.deepEqual(hidden.sort(), ['any', 'cidr:198.51.100.0/24', 'w:StatefulSet:shop/db']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: / searches, Enter selects the first match, Escape clears', async () => {
+  const { page, errors } = await load(shopGraph);
+  await page.locator('#graph').focus();
+  await page.keyboard.press('/');
+  await page.keyboard.type('app=db');
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await state(page)).selected, ['w:StatefulSet:shop/db']);
+  await page.keyboard.press('Escape');
+  assert.deepEqual((await state(page)).selected, []);
+  // Tab reaches the toolbar controls in order.
+  await page.locator('#search').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'namespace');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a code lens focus selects the workload, a policy focus lights its pods', async () => {
+  const { page, errors } = await harness.open('light');
+  await postToPage(page, { type: 'graph', graph: shopGraph, focus: { focus: 'shop/db' } });
+  await page.waitForFunction(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.$(':selected').length === 1);
+  assert.deepEqual((await state(page)).selected, ['w:StatefulSet:shop/db']);
+  await postToPage(page, { type: 'focus', focus: { focus: 'shop/web-from-anywhere', kind: 'policy' } });
+  const s = await state(page);
+  assert.deepEqual(s.selected, ['w:Deployment:shop/web']);
+  assert.match(s.status, /Policy shop\/web-from-anywhere: 1 workload$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a live update keeps unchanged nodes where they were and adds the new one', async () => {
+  const { page, errors } = await load(shopGraph);
+  const positions = () =>
+    page.evaluate(() => Object.fromEntries((window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.nodes().filter((n) => !n.isParent()).map((n) => [n.id(), (n as import('cytoscape').NodeSingular).position()])));
+  const before = await positions();
+  const grown = { ...shop, text: `${shop.text}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\n  namespace: shop\n  labels: {app: debug}\nspec:\n  containers: [{name: c, image: busybox}]\n` };
+  const next = graphOf([grown], 2);
+  await postToPage(page, { type: 'graph', graph: next });
+  await page.waitForFunction((n) => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.nodes().length === n, next.nodes.length);
+  const afterUpdate = await positions();
+  assert.ok('w:Pod:shop/debug' in afterUpdate);
+  for (const [id, p] of Object.entries(before)) {
+    assert.ok(Math.abs(afterUpdate[id]!.x - p.x) < 0.5 && Math.abs(afterUpdate[id]!.y - p.y) < 0.5, `${id} moved from ${JSON.stringify(p)} to ${JSON.stringify(afterUpdate[id])}`);
+  }
+  assert.equal((await state(page)).edges, next.edges.length);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('malformed messages from the host are ignored', async () => {
+  const { page, errors } = await load(shopGraph);
+  const bad = [
+    { type: 'graph', graph: { version: 2, nodes: 'many', edges: [] } },
+    { type: 'graph', graph: { version: 2, nodes: [{ id: 'a', kind: 'workload', label: 'a' }], edges: [{ id: 'e', source: 'a', target: 'missing', ports: [], explicit: true, rules: [] }] } },
+    { type: 'graph', graph: { version: 2, nodes: [{ id: 'a', kind: 'workload', label: 1 }], edges: [] } },
+    { type: 'run', code: 'alert(1)' },
+    'graph',
+    null,
+  ];
+  for (const m of bad) await postToPage(page, m);
+  const s = await state(page);
+  assert.equal(s.nodes, shopGraph.nodes.length);
+  assert.equal(s.edges, shopGraph.edges.length);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function screenshot(name: string, graph: GraphData, theme: 'light' | 'dark'): Promise<void> {
+  const { page, errors } = await load(graph, theme);
+  await page.locator('#graph').click({ position: { x: 3, y: 3 } });
+  await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`) });
+  assert.deepEqual(errors, []);
+  await page.close();
+}
+
+test('screenshots of examples/ in light and dark theme', async () => {
+  const graph = graphOf(readTree(path.join(REPO_ROOT, 'examples')));
+  assert.ok(graph.nodes.filter((n) => n.kind === 'workload').length >= 10);
+  for (const theme of ['light', 'dark'] as const) await screenshot('examples', graph, theme);
+  // Switching theme live restyles the canvas with the new colours.
+  const { page } = await load(graph, 'light');
+  const colour = () => page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.nodes('[kind="workload"]').first().style('color'));
+  const light = await colour();
+  await setTheme(page, 'dark');
+  assert.notEqual(await colour(), light);
+  await page.close();
+});
+
+test('screenshots of the sock-shop corpus in light and dark theme', async (t) => {
+  const dir = path.join(CORPUS, 'sock-shop');
+  if (!fs.existsSync(dir)) {
+    t.skip(`corpus not found at ${dir} (set NETLENS_CORPUS): no sock-shop screenshots`);
+    return;
+  }
+  const graph = graphOf(readTree(dir));
+  for (const theme of ['light', 'dark'] as const) await screenshot('sock-shop', graph, theme);
+});
+
+test('500 workloads lay out and stay interactive', async (t) => {
+  const files = generateCluster({ workloads: 500, policies: 250, namespaces: 10, perFile: 25, seed: 7 });
+  const graph = graphOf(files);
+  assert.equal(graph.nodes.filter((n) => n.kind === 'workload').length, 500);
+  const started = Date.now();
+  const { page, errors } = await load(graph, 'dark');
+  const layoutMs = Number(await page.evaluate(() => document.body.dataset['layoutMs']));
+  t.diagnostic(`500 workloads, ${graph.edges.length} flows: layout ${layoutMs} ms, message to drawn ${Date.now() - started} ms`);
+  // Too many flows to draw one by one: one edge per pair of namespaces, each no more than once.
+  const drawn = await page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.edges().map((e) => `${e.data('source')} ${e.data('target')}`));
+  assert.ok(graph.edges.length > 2000);
+  assert.ok(drawn.length > 0 && drawn.length <= 10 * 9 + 2 * 20, `${drawn.length} summary edges`);
+  assert.equal(new Set(drawn).size, drawn.length);
+  assert.match((await state(page)).status, /drawn per namespace/);
+  // Selecting a workload draws exactly its own flows.
+  const target = graph.nodes.find((n) => n.kind === 'workload')!;
+  const own = graph.edges.filter((e) => e.source === target.id || e.target === target.id || e.source === target.parent || e.target === target.parent).length;
+  const clickStarted = Date.now();
+  await page.locator('#search').fill(target.ref!);
+  await page.keyboard.press('Enter');
+  const s = await state(page);
+  t.diagnostic(`search + select + draw ${own} own flows: ${Date.now() - clickStarted} ms`);
+  assert.deepEqual(s.selected, [target.id]);
+  assert.equal(await page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.edges('.own').length), own);
+  assert.ok(s.faded.length > 0);
+  assert.match(s.details, new RegExp(`Reached by \\(${graph.edges.filter((e) => (e.target === target.id || e.target === target.parent) && e.source !== target.id).length}\\)`));
+  await page.screenshot({ path: path.join(OUT, 'generated-500-dark.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
