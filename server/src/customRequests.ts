@@ -11,6 +11,9 @@ export function summaryOf(analysis: Analysis): SummaryResult {
     workloads: ws.podGroups.length,
     policies: ws.policies.length,
     services: ws.services.length,
+    ...(analysis.cluster.enforcesPolicy === false
+      ? { warning: `The cluster's CNI (${analysis.cluster.cni}, from ${analysis.cluster.cniOrigin}) does not enforce NetworkPolicy: the ${ws.policies.length} policies do nothing.` }
+      : {}),
   };
 }
 

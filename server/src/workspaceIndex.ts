@@ -108,7 +108,7 @@ export class WorkspaceIndex {
     if (this.current === undefined) {
       const analysis = analyze(
         [...this.files.values()].map((f) => f.manifest),
-        { podCIDRs: this.settings.podCIDR, serviceCIDRs: this.settings.serviceCIDR },
+        { podCIDRs: this.settings.podCIDR, serviceCIDRs: this.settings.serviceCIDR, cni: this.settings.cni, underlayMTU: this.settings.underlayMTU },
       );
       const byFile = new Map<string, Finding[]>();
       for (const f of analysis.findings) {

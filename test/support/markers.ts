@@ -58,3 +58,27 @@ export function diffFindings(expected: ExpectedFinding[], actual: ActualFinding[
   for (const a of unmatched) problems.push(`unexpected ${a.code} at ${a.line + 1}:${a.startColumn + 1}-${a.endLine + 1}:${a.endColumn + 1}`);
   return problems;
 }
+
+/**
+ * Markers for files that cannot hold comments (JSON, or JSON inside a YAML
+ * block scalar) live in a sidecar `<file>.markers`: each non-marker line is
+ * a copy of a line of the file (matched in order), followed by its markers.
+ */
+export function parseSidecarMarkers(text: string, sidecar: string): ExpectedFinding[] {
+  const lines = text.split(/\r?\n/);
+  const out: ExpectedFinding[] = [];
+  let target = -1;
+  for (const line of sidecar.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const m = MARKER.exec(line);
+    if (m === null) {
+      const found = lines.findIndex((l, i) => i > target && l === line);
+      if (found === -1) throw new Error(`sidecar line not found in order: ${line}`);
+      target = found;
+      continue;
+    }
+    const start = m[1]!.length + 1 + m[2]!.length;
+    for (const code of m[4]!.split(/[\s,]+/)) out.push({ code, line: target, startColumn: start, endColumn: start + m[3]!.length });
+  }
+  return out;
+}

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+// .conflist and .conf: CNI network configuration (other .conf files do not parse as JSON and stay silent).
+export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json', '.conflist', '.conf'];
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 export class InputError extends Error {}

@@ -1,27 +1,57 @@
 /**
  * `netlens`: the engine from the command line.
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
- *   netlens check [--format text|json] FILES_OR_DIRS...
+ *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type Finding, type Protocol } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
 import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
 
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
-  netlens check [--format text|json] FILES_OR_DIRS...`;
+  netlens check [--format text|json] [--cni NAME] [--underlay-mtu N]
+                [--pod-cidr CIDR,...] [--service-cidr CIDR,...] FILES_OR_DIRS...
+
+Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
+auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
+defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
+
+const CLUSTER_FLAGS = ['cni', 'underlay-mtu', 'pod-cidr', 'service-cidr'];
+
+function clusterOptions(flags: Map<string, string | true>): AnalyzeOptions {
+  const list = (name: string) => (flags.has(name) ? String(flags.get(name)).split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined);
+  const options: { -readonly [K in keyof AnalyzeOptions]: AnalyzeOptions[K] } = {};
+  if (flags.has('cni')) {
+    const cni = String(flags.get('cni'));
+    if (!['auto', 'calico', 'cilium', 'flannel', 'weave', 'canal', 'other'].includes(cni)) throw new InputError(`--cni must be auto, calico, cilium, flannel, weave, canal or other, not ${cni}`);
+    options.cni = cni;
+  }
+  if (flags.has('underlay-mtu')) {
+    const mtu = Number(flags.get('underlay-mtu'));
+    if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) throw new InputError(`--underlay-mtu must be a number from 576 to 65535, not ${String(flags.get('underlay-mtu'))}`);
+    options.underlayMTU = mtu;
+  }
+  const pods = list('pod-cidr');
+  if (pods) options.podCIDRs = pods;
+  const services = list('service-cidr');
+  if (services) options.serviceCIDRs = services;
+  return options;
+}
 
 interface Loaded {
   readonly analysis: Analysis;
   readonly lineIndex: (file: string) => LineIndex;
 }
 
-function load(paths: readonly string[]): Loaded {
+function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
-  const analysis = analyze([...texts].map(([file, text]) => parseManifestFile(file, text)));
+  const analysis = analyze(
+    [...texts].map(([file, text]) => parseManifestFile(file, text)),
+    options,
+  );
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);
@@ -77,10 +107,10 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
 }
 
 function runCheck(args: string[], out: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['format'], []);
+  const { flags, rest } = parseFlags(args, ['format', ...CLUSTER_FLAGS], []);
   const format = flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(`--format must be text or json, not ${String(format)}`);
-  const { analysis, lineIndex } = load(rest);
+  const { analysis, lineIndex } = load(rest, clusterOptions(flags));
   const findings = sortFindings(analysis.findings);
   out(format === 'json' ? formatFindingsJson(findings, lineIndex) : formatFindingsText(findings, lineIndex));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;

@@ -3,6 +3,7 @@
  * editor APIs, no file I/O. The CLI and the language server both call it.
  */
 import { workspaceFindings } from './checks.js';
+import { clusterFindings, clusterSummary, type ClusterSummary } from './clusterChecks.js';
 import { parsePrefix, type Prefix } from './cidr.js';
 import { parseManifestFile, type ManifestFile, type ParseOptions } from './manifests.js';
 import { Reachability } from './reachability.js';
@@ -13,13 +14,19 @@ export interface Analysis {
   readonly workspace: WorkspaceModel;
   readonly reachability: Reachability;
   readonly findings: readonly Finding[];
+  /** The CNI and the effective pod and Service ranges. */
+  readonly cluster: ClusterSummary;
 }
 
 export interface AnalyzeOptions {
   /** Pod network ranges (settings: netlens.podCIDR); cluster config files override them. */
   readonly podCIDRs?: readonly string[];
-  /** Service ClusterIP ranges (settings: netlens.serviceCIDR). */
+  /** Service ClusterIP ranges (settings: netlens.serviceCIDR); cluster config files override them. */
   readonly serviceCIDRs?: readonly string[];
+  /** netlens.cni: auto, or the CNI when no config file tells. */
+  readonly cni?: string;
+  /** netlens.underlayMTU: the node network's MTU. */
+  readonly underlayMTU?: number;
 }
 
 export const DEFAULT_POD_CIDRS: readonly string[] = ['10.244.0.0/16'];
@@ -35,8 +42,20 @@ function prefixes(texts: readonly string[]): Prefix[] {
 export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions = {}): Analysis {
   const workspace = buildWorkspace(files);
   const reachability = new Reachability(workspace);
-  const ranges = { podCIDRs: prefixes(options.podCIDRs ?? DEFAULT_POD_CIDRS), serviceCIDRs: prefixes(options.serviceCIDRs ?? DEFAULT_SERVICE_CIDRS) };
-  return { workspace, reachability, findings: [...workspace.parseFindings, ...workspaceFindings(reachability, ranges)] };
+  const clusterOptions = {
+    podCIDRs: prefixes(options.podCIDRs ?? DEFAULT_POD_CIDRS),
+    serviceCIDRs: prefixes(options.serviceCIDRs ?? DEFAULT_SERVICE_CIDRS),
+    ...(options.cni !== undefined ? { cni: options.cni } : {}),
+    ...(options.underlayMTU !== undefined ? { underlayMTU: options.underlayMTU } : {}),
+  };
+  const cluster = clusterSummary(workspace.cluster, clusterOptions);
+  const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs };
+  return {
+    workspace,
+    reachability,
+    cluster,
+    findings: [...workspace.parseFindings, ...workspaceFindings(reachability, ranges), ...clusterFindings(workspace, cluster, clusterOptions)],
+  };
 }
 
 export function analyzeTexts(sources: Iterable<{ file: string; text: string }>, options: ParseOptions & AnalyzeOptions = {}): Analysis {
@@ -63,3 +82,5 @@ export { isEmptySelector } from './labels.js';
 export { ReachSummary, type PodSet } from './summary.js';
 export { buildGraph, ANY_NODE_ID, namespaceNodeId, workloadNodeId, type ReachabilityGraph, type GraphFlow, type GraphWorkload, type GraphExternal, type GraphNamespace } from './graph.js';
 export type { RuleOfPolicy } from './reachability.js';
+export { clusterSummary, clusterFindings, type ClusterSummary, type ClusterOptions } from './clusterChecks.js';
+export { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type ClusterFacts, type NetworkRange, type NetworkRole, type CniName } from './clusterConfig.js';

@@ -12,6 +12,7 @@ import { isMap, parseAllDocuments, type Document, type Node } from 'yaml';
 import { buildPolicy } from './buildPolicy.js';
 import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
+import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClusterObject, readCniConfig, strictJsonError, type ClusterFacts } from './clusterConfig.js';
 import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceModel } from './model.js';
 import { finding, type Finding } from './rules.js';
 import { hasSchema, schemaFindings } from './schemaCheck.js';
@@ -23,6 +24,8 @@ export interface ManifestObjects {
   readonly podGroups: PodGroup[];
   readonly services: ServiceModel[];
   readonly policies: PolicyModel[];
+  /** Cluster network configuration: CNI configs, pod and Service ranges, overlays. */
+  readonly cluster: ClusterFacts;
 }
 
 export interface ManifestDocument extends ManifestObjects {
@@ -141,7 +144,7 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
-  return { span, findings, namespaces: [], podGroups: [], services: [], policies: [] };
+  return { span, findings, namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
 }
 
 function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
@@ -152,9 +155,10 @@ function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed,
   if (body.includes('{{')) return out;
   const ctx: NodeContext = { file, doc, offset: chunk.start, source: chunk.text };
   const root = doc.contents as Node | null;
+  const cniLike = looksLikeCni(file, body);
   if (doc.errors.length > 0) {
-    // Only speak up for documents that look like Kubernetes objects; other broken YAML is not ours.
-    if (looksLikeKubernetes(body)) {
+    // Only speak up for documents that look like Kubernetes objects or CNI configs; other broken YAML is not ours.
+    if (looksLikeKubernetes(body) || cniLike) {
       const e = doc.errors[0]!;
       const first = e.message.split('\n')[0] ?? e.message;
       const start = chunk.start + e.pos[0];
@@ -163,8 +167,27 @@ function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed,
     return out;
   }
   if (!isMap(root)) return out;
+  if (cniLike && get(ctx, root, 'kind') === undefined && body.trimStart().startsWith('{')) {
+    // Runtimes read CNI configs with a strict JSON parser: comments and trailing commas break them.
+    // (YAML would read a // comment as part of a key, so this comes before looking at keys.)
+    try {
+      JSON.parse(body);
+    } catch (err) {
+      const e = strictJsonError(body, err);
+      const start = span.start + e.position;
+      out.findings.push(finding('yaml-syntax', { file, start, end: start + 1 }, `Not valid JSON, which CNI runtimes require: ${e.message}`));
+      return out;
+    }
+    if (isCniConfig(ctx, root)) readCniConfig(ctx, root, out.findings, out.cluster, false);
+    return out;
+  }
   addObject(ctx, root, defaultNamespace, out);
   return out;
+}
+
+/** A CNI config names its version, or is a JSON object in a .conf/.conflist file. */
+function looksLikeCni(file: string, body: string): boolean {
+  return /"cniVersion"\s*:/.test(body) || (isCniFileName(file) && body.trimStart().startsWith('{'));
 }
 
 function looksLikeKubernetes(body: string): boolean {
@@ -177,6 +200,10 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (kind === undefined || apiVersion === undefined) return;
   if (kind === 'List' && apiVersion === 'v1') {
     for (const item of items(ctx, get(ctx, root, 'items')).slice(0, MAX_LIST_ITEMS)) addObject(ctx, item, defaultNamespace, out);
+    return;
+  }
+  if (CLUSTER_CONFIG_KINDS[kind]?.includes(apiVersion)) {
+    readClusterObject(ctx, root, kind, out.findings, out.cluster);
     return;
   }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;

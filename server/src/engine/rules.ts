@@ -46,6 +46,21 @@ export const RULES = {
   'rule-shadowed': { severity: 'information', doc: 'Every connection this rule allows is already allowed by another rule of the same policy.' },
   'ipblock-covers-pod-cidr': { severity: 'information', doc: 'The ipBlock matches pod IPs; pod IPs change on every restart, so select pods by label instead.' },
   'ipblock-covers-service-cidr': { severity: 'warning', doc: 'The ipBlock matches Service ClusterIPs, which policies never see: they apply after the Service is translated to a pod IP.' },
+  'ip-invalid': { severity: 'error', doc: 'The value is not a valid IPv4 or IPv6 address.' },
+  'cni-config-invalid': { severity: 'error', doc: 'The CNI configuration held in this string is not valid JSON (or not a string), so the runtime cannot load it.' },
+  'cni-version-unsupported': { severity: 'error', doc: 'cniVersion is not a version of the CNI spec; container runtimes refuse the configuration.' },
+  'cni-plugins-empty': { severity: 'error', doc: 'The network configuration list has no plugins, so no network is set up.' },
+  'cni-first-plugin-not-main': { severity: 'error', doc: 'A chained plugin (portmap, bandwidth, tuning, firewall, sbr, vrf) comes first; a main plugin must create the interface before it.' },
+  'ipam-address-outside-subnet': { severity: 'error', doc: 'An IPAM rangeStart, rangeEnd or gateway lies outside its subnet.' },
+  'ipam-range-reversed': { severity: 'error', doc: 'rangeStart comes after rangeEnd, so the allocation range is empty.' },
+  'ipam-gateway-in-range': { severity: 'warning', doc: 'The gateway lies inside rangeStart-rangeEnd; keep it out of the addresses handed to pods.' },
+  'ipam-ranges-overlap': { severity: 'error', doc: 'Two ranges of one IPAM configuration overlap, so an address could be handed out twice.' },
+  'cluster-cidrs-overlap': { severity: 'error', doc: 'The pod network, the Service network, node addresses or a secondary network overlap; traffic to the shared addresses is misrouted.' },
+  'overlay-mtu-too-large': { severity: 'warning', doc: 'An overlay network (VXLAN, Geneve, IPIP, WireGuard) leaves too little room: inner MTU plus encapsulation overhead exceeds the underlay MTU, so large packets are dropped or fragmented.' },
+  'cni-ignores-network-policy': { severity: 'warning', doc: "The cluster's CNI does not implement NetworkPolicy (flannel alone, plain bridge or ptp): this policy silently does nothing." },
+  'calico-ipip-and-vxlan': { severity: 'error', doc: 'A Calico IPPool enables both IPIP and VXLAN; Calico allows one encapsulation per pool.' },
+  'calico-block-size-invalid': { severity: 'error', doc: 'Calico blockSize must be 20-32 for IPv4 and 116-128 for IPv6, and no larger a block than the pool.' },
+  'kube-proxy-iptables-at-scale': { severity: 'information', doc: 'kube-proxy runs in iptables mode while the workspace has thousands of Services; IPVS or nftables mode scales better.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleCode = keyof typeof RULES;

@@ -7,11 +7,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
 import { closest } from './policyChecks.js';
 import { finding, type Finding } from './rules.js';
-import { networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
+import { cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
 import type { SourceSpan } from './source.js';
 import { deref, entry, items, spanOf, type NodeContext } from './yamlNodes.js';
 
-const SCHEMA_BY_KIND: Record<string, JsonSchema> = { NetworkPolicy: networkPolicySchema, Service: serviceSchema };
+/** By Kubernetes kind; "CNI" stands for a CNI network configuration. */
+const SCHEMA_BY_KIND: Record<string, JsonSchema> = { NetworkPolicy: networkPolicySchema, Service: serviceSchema, CNI: cniSchema };
 const MAX_ERRORS = 20;
 
 let ajv: Ajv | undefined;

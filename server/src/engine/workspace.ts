@@ -2,6 +2,7 @@
  * All parsed files together: the namespaces (declared or implied), pods,
  * Services and policies of one workspace snapshot.
  */
+import { emptyFacts, type ClusterFacts } from './clusterConfig.js';
 import type { ManifestFile } from './manifests.js';
 import type { NamespaceModel, PodGroup, PolicyModel, ServiceModel } from './model.js';
 import type { Finding } from './rules.js';
@@ -13,6 +14,8 @@ export interface WorkspaceModel {
   readonly policies: readonly PolicyModel[];
   /** Findings made while reading each document. */
   readonly parseFindings: readonly Finding[];
+  /** Cluster network configuration of all files together. */
+  readonly cluster: ClusterFacts;
 }
 
 export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
@@ -21,8 +24,14 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   const services: ServiceModel[] = [];
   const policies: PolicyModel[] = [];
   const parseFindings: Finding[] = [];
+  const cluster = emptyFacts();
   for (const file of files) {
     for (const doc of file.documents) {
+      cluster.ranges.push(...doc.cluster.ranges);
+      cluster.overlays.push(...doc.cluster.overlays);
+      cluster.mtus.push(...doc.cluster.mtus);
+      cluster.cnis.push(...doc.cluster.cnis);
+      cluster.proxyModes.push(...doc.cluster.proxyModes);
       for (const ns of doc.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
       podGroups.push(...doc.podGroups);
       services.push(...doc.services);
@@ -38,5 +47,5 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   for (const g of podGroups) implied(g.namespace);
   for (const s of services) implied(s.namespace);
   for (const p of policies) implied(p.namespace);
-  return { namespaces, podGroups, services, policies, parseFindings };
+  return { namespaces, podGroups, services, policies, parseFindings, cluster };
 }

@@ -14,6 +14,11 @@ export interface NodeContext {
   readonly offset: number;
   /** The parsed text, for fixes that need to see indentation. */
   readonly source: string;
+  /**
+   * For text parsed out of a YAML string (JSON in a ConfigMap): maps an
+   * offset in that text to the file. Replaces `offset` when set.
+   */
+  readonly mapOffset?: (inner: number) => number;
 }
 
 const MAX_ALIAS_HOPS = 16;
@@ -30,7 +35,13 @@ export function deref(ctx: NodeContext, node: unknown): Node | undefined {
 
 export function spanOf(ctx: NodeContext, node: unknown, fallback?: SourceSpan): SourceSpan {
   const n = node as Node | undefined;
-  if (n && n.range) return { file: ctx.file, start: ctx.offset + n.range[0], end: ctx.offset + n.range[1] };
+  if (n && n.range) {
+    if (ctx.mapOffset !== undefined) {
+      const start = ctx.mapOffset(n.range[0]);
+      return { file: ctx.file, start, end: Math.max(start, ctx.mapOffset(Math.max(n.range[0], n.range[1] - 1)) + 1) };
+    }
+    return { file: ctx.file, start: ctx.offset + n.range[0], end: ctx.offset + n.range[1] };
+  }
   return fallback ?? { file: ctx.file, start: 0, end: 0 };
 }
 

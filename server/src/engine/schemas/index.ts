@@ -1,3 +1,4 @@
+import { cniSchema } from './cni.js';
 import { networkPolicySchema } from './networkPolicy.js';
 import { serviceSchema } from './service.js';
 import type { JsonSchema } from './common.js';
@@ -6,6 +7,7 @@ import type { JsonSchema } from './common.js';
 export const SCHEMAS: Record<string, JsonSchema> = {
   'networkpolicy.schema.json': networkPolicySchema,
   'service.schema.json': serviceSchema,
+  'cni.schema.json': cniSchema,
 };
 
-export { networkPolicySchema, serviceSchema, type JsonSchema };
+export { cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };

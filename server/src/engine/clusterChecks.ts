@@ -1,0 +1,139 @@
+/**
+ * The cluster's network configuration judged as a whole: which CNI runs and
+ * whether it enforces NetworkPolicy, the effective pod and Service ranges
+ * (config files first, settings otherwise), ranges of different roles that
+ * overlap, overlay MTUs without room for encapsulation, and kube-proxy's mode
+ * against the number of Services.
+ */
+import type { Prefix } from './cidr.js';
+import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
+import { finding, type Finding } from './rules.js';
+import type { SourceSpan } from './source.js';
+import type { WorkspaceModel } from './workspace.js';
+
+export interface ClusterOptions {
+  /** Settings: used when no config file names the range. */
+  readonly podCIDRs: readonly Prefix[];
+  readonly serviceCIDRs: readonly Prefix[];
+  /** netlens.cni: "auto" detects from config files. */
+  readonly cni?: string;
+  readonly underlayMTU?: number;
+}
+
+export interface ClusterSummary {
+  /** Undefined when neither a config file nor the setting tells. */
+  readonly cni: CniName | undefined;
+  /** Where the CNI was read, or "the netlens.cni setting". */
+  readonly cniOrigin: string | undefined;
+  readonly cniSpan: SourceSpan | undefined;
+  /** Undefined when the CNI is unknown. */
+  readonly enforcesPolicy: boolean | undefined;
+  readonly podCIDRs: readonly Prefix[];
+  readonly serviceCIDRs: readonly Prefix[];
+  /** The config ranges behind podCIDRs/serviceCIDRs; empty when they come from settings. */
+  readonly podRanges: readonly NetworkRange[];
+  readonly serviceRanges: readonly NetworkRange[];
+}
+
+/** Above this many Services, iptables mode's linear rule chains start to show. */
+export const IPTABLES_SERVICE_THRESHOLD = 1000;
+
+const KNOWN_CNIS: readonly string[] = ['calico', 'cilium', 'flannel', 'weave', 'canal', 'kindnet', 'antrea', 'kube-router', 'bridge', 'ptp', 'other'];
+
+function detectCni(cnis: ReadonlyArray<Located<CniName>>): Located<CniName> | undefined {
+  const names = new Set(cnis.map((c) => c.value));
+  const canal = cnis.find((c) => c.value === 'canal');
+  if (canal) return canal;
+  // flannel for the network with Calico for policy is canal, even when they are configured in different files.
+  if (names.has('flannel') && names.has('calico')) {
+    const c = cnis.find((x) => x.value === 'calico')!;
+    return { value: 'canal', span: c.span, origin: `${c.origin} with flannel` };
+  }
+  return cnis.find((c) => ENFORCING_CNIS.has(c.value)) ?? cnis[0];
+}
+
+function uniquePrefixes(ranges: readonly NetworkRange[]): Prefix[] {
+  const seen = new Map<string, Prefix>();
+  for (const r of ranges) seen.set(r.prefix.toString(), r.prefix);
+  return [...seen.values()];
+}
+
+export function clusterSummary(facts: ClusterFacts, options: ClusterOptions): ClusterSummary {
+  const podRanges = facts.ranges.filter((r) => r.role === 'pod');
+  const serviceRanges = facts.ranges.filter((r) => r.role === 'service');
+  const setting = options.cni !== undefined && options.cni !== 'auto' && KNOWN_CNIS.includes(options.cni) ? (options.cni as CniName) : undefined;
+  const detected = setting === undefined ? detectCni(facts.cnis) : undefined;
+  const cni = setting ?? detected?.value;
+  return {
+    cni,
+    cniOrigin: setting !== undefined ? 'the netlens.cni setting' : detected?.origin,
+    cniSpan: detected?.span,
+    // "other" is a CNI we know nothing about: assume it enforces rather than cry wolf.
+    enforcesPolicy: cni === undefined ? undefined : cni === 'other' || ENFORCING_CNIS.has(cni),
+    podCIDRs: podRanges.length > 0 ? uniquePrefixes(podRanges) : options.podCIDRs,
+    serviceCIDRs: serviceRanges.length > 0 ? uniquePrefixes(serviceRanges) : options.serviceCIDRs,
+    podRanges,
+    serviceRanges,
+  };
+}
+
+const ROLE_NAMES: Record<NetworkRole, string> = { pod: 'pod network', service: 'Service network', node: 'node address', attachment: 'secondary network' };
+
+function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[] {
+  const out: Finding[] = [];
+  const ranges = facts.ranges;
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = i + 1; j < ranges.length; j++) {
+      const a = ranges[i]!;
+      const b = ranges[j]!;
+      if (a.role === b.role || a.prefix.family !== b.prefix.family || !a.prefix.overlaps(b.prefix)) continue;
+      out.push(finding('cluster-cidrs-overlap', a.span, `This ${ROLE_NAMES[a.role]} (${a.prefix.toString()}, ${a.origin}) overlaps the ${ROLE_NAMES[b.role]} ${b.prefix.toString()} (${b.origin}).`, [{ span: b.span, message: `the ${ROLE_NAMES[b.role]}` }]));
+      out.push(finding('cluster-cidrs-overlap', b.span, `This ${ROLE_NAMES[b.role]} (${b.prefix.toString()}, ${b.origin}) overlaps the ${ROLE_NAMES[a.role]} ${a.prefix.toString()} (${a.origin}).`, [{ span: a.span, message: `the ${ROLE_NAMES[a.role]}` }]));
+    }
+  }
+  // A role no file names still has its range: the setting's. Config ranges must not overlap it either.
+  const fromSettings: Array<[NetworkRole, readonly Prefix[], string]> = [];
+  if (summary.podRanges.length === 0) fromSettings.push(['pod', summary.podCIDRs, 'netlens.podCIDR']);
+  if (summary.serviceRanges.length === 0) fromSettings.push(['service', summary.serviceCIDRs, 'netlens.serviceCIDR']);
+  for (const [role, prefixes, settingName] of fromSettings) {
+    for (const r of ranges) {
+      if (r.role === role) continue;
+      const hit = prefixes.find((p) => p.family === r.prefix.family && p.overlaps(r.prefix));
+      if (hit) out.push(finding('cluster-cidrs-overlap', r.span, `This ${ROLE_NAMES[r.role]} (${r.prefix.toString()}, ${r.origin}) overlaps the ${ROLE_NAMES[role]} ${hit.toString()} (the ${settingName} setting; no file in the workspace sets it).`));
+    }
+  }
+  return out;
+}
+
+function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
+  if (facts.overlays.length === 0) return [];
+  const worst = facts.overlays.reduce((a, b) => (ENCAPSULATION_OVERHEAD[b.value] > ENCAPSULATION_OVERHEAD[a.value] ? b : a));
+  const overhead = ENCAPSULATION_OVERHEAD[worst.value];
+  return facts.mtus
+    .filter((m) => m.value + overhead > underlayMTU)
+    .map((m) =>
+      finding(
+        'overlay-mtu-too-large',
+        m.span,
+        `MTU ${m.value} plus ${worst.value.toUpperCase()} encapsulation (${overhead} bytes) exceeds the underlay MTU ${underlayMTU} (netlens.underlayMTU): use ${underlayMTU - overhead} or less.`,
+        [{ span: worst.span, message: `${worst.origin}` }],
+      ),
+    );
+}
+
+export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
+  const facts = ws.cluster;
+  const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
+  if (summary.enforcesPolicy === false) {
+    const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
+    for (const p of ws.policies) {
+      out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${summary.cni}, from ${summary.cniOrigin}) does not implement NetworkPolicy: this policy will silently do nothing.`, related));
+    }
+  }
+  if (ws.services.length >= IPTABLES_SERVICE_THRESHOLD) {
+    for (const m of facts.proxyModes.filter((x) => x.value === 'iptables')) {
+      out.push(finding('kube-proxy-iptables-at-scale', m.span, `kube-proxy in iptables mode with ${ws.services.length} Services: every packet walks rule chains that grow with them; ipvs or nftables mode scales better.`));
+    }
+  }
+  return out;
+}

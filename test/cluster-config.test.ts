@@ -1,0 +1,145 @@
+/**
+ * Cluster network configuration: every fixture directory under
+ * test/fixtures/cluster is one workspace (CNI files, ConfigMaps, Calico,
+ * kubeadm, kind, kube-proxy, Nodes, Multus); its expected findings are marked
+ * in the files, or in a `<file>.markers` sidecar where the file cannot hold
+ * comments. Programmatic cases cover settings and scale.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { analyzeTexts, LineIndex, type AnalyzeOptions } from '../server/src/engine/index.js';
+import { diffFindings, parseMarkers, parseSidecarMarkers, type ExpectedFinding } from './support/markers.js';
+import { FIXTURES } from './support/paths.js';
+
+const root = path.join(FIXTURES, 'cluster');
+
+function workspace(dir: string): Array<{ file: string; text: string }> {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => !f.endsWith('.markers'))
+    .sort()
+    .map((f) => ({ file: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+function check(files: Array<{ file: string; text: string }>, expected: Map<string, ExpectedFinding[]>, options: AnalyzeOptions = {}): string[] {
+  const analysis = analyzeTexts(files, options);
+  const problems: string[] = [];
+  for (const { file, text } of files) {
+    const idx = new LineIndex(text);
+    const actual = analysis.findings
+      .filter((f) => f.span.file === file)
+      .map((f) => {
+        const s = idx.positionAt(f.span.start);
+        const e = idx.positionAt(f.span.end);
+        return { code: f.code, line: s.line, startColumn: s.character, endLine: e.line, endColumn: e.character, message: f.message };
+      });
+    problems.push(...diffFindings(expected.get(file) ?? [], actual).map((p) => `${file}: ${p}`));
+    if (problems.length > 0) problems.push(...actual.map((a) => `  (${file} has ${a.code} at ${a.line + 1}:${a.startColumn + 1}: ${a.message})`));
+  }
+  return problems;
+}
+
+for (const name of fs.readdirSync(root).sort()) {
+  test(`cluster/${name}: exactly the marked findings`, () => {
+    const dir = path.join(root, name);
+    const files = workspace(dir);
+    const expected = new Map<string, ExpectedFinding[]>();
+    for (const { file, text } of files) {
+      const sidecar = path.join(dir, `${file}.markers`);
+      expected.set(file, fs.existsSync(sidecar) ? parseSidecarMarkers(text, fs.readFileSync(sidecar, 'utf8')) : parseMarkers(text));
+    }
+    assert.deepEqual(check(files, expected), []);
+  });
+}
+
+const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: default}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`;
+
+test('the CNI: detected from files, else the netlens.cni setting; flannel with Calico is canal', () => {
+  const cni = (files: Array<{ file: string; text: string }>, options: AnalyzeOptions = {}) => {
+    const a = analyzeTexts([{ file: 'p.yaml', text: policy }, ...files], options);
+    return { cni: a.cluster.cni, enforces: a.cluster.enforcesPolicy, warned: a.findings.some((f) => f.code === 'cni-ignores-network-policy') };
+  };
+  assert.deepEqual(cni([]), { cni: undefined, enforces: undefined, warned: false });
+  assert.deepEqual(cni([], { cni: 'flannel' }), { cni: 'flannel', enforces: false, warned: true });
+  assert.deepEqual(cni([], { cni: 'cilium' }), { cni: 'cilium', enforces: true, warned: false });
+  const flannel = { file: 'flannel.conflist', text: '{"cniVersion": "0.3.1", "name": "cbr0", "plugins": [{"type": "flannel"}, {"type": "portmap"}]}' };
+  assert.deepEqual(cni([flannel]), { cni: 'flannel', enforces: false, warned: true });
+  // The setting is for workspaces without CNI files... but an explicit choice wins.
+  assert.deepEqual(cni([flannel], { cni: 'calico' }), { cni: 'calico', enforces: true, warned: false });
+  const calico = { file: 'pool.yaml', text: 'apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.244.0.0/16}\n' };
+  assert.deepEqual(cni([flannel, calico]), { cni: 'canal', enforces: true, warned: false });
+  const bridge = { file: '10-bridge.conf', text: '{"cniVersion": "1.0.0", "name": "b", "type": "bridge", "ipam": {"type": "host-local", "subnet": "10.88.0.0/16"}}' };
+  assert.deepEqual(cni([bridge]), { cni: 'bridge', enforces: false, warned: true });
+  const kind = { file: 'kind.yaml', text: 'apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\n' };
+  assert.deepEqual(cni([kind]), { cni: 'kindnet', enforces: true, warned: false });
+  const kindNoCni = { file: 'kind.yaml', text: 'apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnetworking: {disableDefaultCNI: true}\n' };
+  assert.deepEqual(cni([kindNoCni]), { cni: undefined, enforces: undefined, warned: false });
+});
+
+test('config ranges replace the settings, and the policy checks use them', () => {
+  const ipBlock = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: by-ip, namespace: default}
+spec:
+  podSelector: {}
+  egress: [{to: [{ipBlock: {cidr: 172.16.5.0/24}}]}]
+`;
+  const covers = (files: Array<{ file: string; text: string }>) => analyzeTexts([{ file: 'p.yaml', text: ipBlock }, ...files]).findings.map((f) => f.code).filter((c) => c.startsWith('ipblock-covers'));
+  assert.deepEqual(covers([]), []);
+  const kubeadm = { file: 'kubeadm.yaml', text: 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking: {podSubnet: 172.16.0.0/16, serviceSubnet: 10.112.0.0/12}\n' };
+  assert.deepEqual(covers([kubeadm]), ['ipblock-covers-pod-cidr']);
+  const a = analyzeTexts([kubeadm]);
+  assert.deepEqual(a.cluster.podCIDRs.map(String), ['172.16.0.0/16']);
+  assert.deepEqual(a.cluster.serviceCIDRs.map(String), ['10.112.0.0/12']);
+  assert.equal(a.workspace.cluster.ranges.find((r) => r.role === 'pod')!.perNodePrefix, 24);
+});
+
+test('overlay MTU is judged against netlens.underlayMTU, with the worst encapsulation present', () => {
+  const files = [
+    { file: 'pool.yaml', text: 'apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.244.0.0/16, ipipMode: Always}\n' },
+    { file: '10-calico.conflist', text: '{"cniVersion": "0.3.1", "name": "k8s-pod-network", "plugins": [{"type": "calico", "mtu": 1480, "ipam": {"type": "calico-ipam"}}]}' },
+  ];
+  const codes = (options: AnalyzeOptions) => analyzeTexts(files, options).findings.map((f) => f.code);
+  // IPIP needs 20 bytes: 1480 + 20 fits 1500 exactly.
+  assert.deepEqual(codes({}), []);
+  assert.deepEqual(codes({ underlayMTU: 1450 }), ['overlay-mtu-too-large']);
+  const vxlan = [...files, { file: 'pool2.yaml', text: 'apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {name: q}\nspec: {cidr: 10.245.0.0/16, vxlanMode: Always}\n' }];
+  const f = analyzeTexts(vxlan).findings;
+  assert.deepEqual(f.map((x) => x.code), ['overlay-mtu-too-large']);
+  assert.match(f[0]!.message, /MTU 1480 plus VXLAN encapsulation \(50 bytes\) exceeds the underlay MTU 1500 .* use 1450 or less/);
+  assert.deepEqual(analyzeTexts(vxlan, { underlayMTU: 9000 }).findings, []);
+});
+
+test('kube-proxy in iptables mode is noted only with thousands of Services', () => {
+  const proxy = { file: 'proxy.yaml', text: 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ""\nclusterCIDR: 10.244.0.0/16\n' };
+  const services = (n: number) => ({
+    file: 'services.yaml',
+    text: Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: default}\nspec: {ports: [{port: 80}]}\n`).join('---\n'),
+  });
+  const codes = (n: number, p = proxy) => analyzeTexts([p, services(n)]).findings.map((f) => f.code).filter((c) => c === 'kube-proxy-iptables-at-scale');
+  assert.deepEqual(codes(999), []);
+  assert.deepEqual(codes(1000), ['kube-proxy-iptables-at-scale']);
+  assert.deepEqual(codes(1000, { ...proxy, text: proxy.text.replace('mode: ""', 'mode: nftables') }), []);
+});
+
+test('the CLI reads .conflist files and takes the cluster options', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('./support/paths.js');
+  const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'netlens-cni-'));
+  fs.writeFileSync(path.join(dir, '10-flannel.conflist'), '{"cniVersion": "0.3.1", "name": "cbr0", "plugins": [{"type": "flannel"}]}');
+  fs.writeFileSync(path.join(dir, 'policy.yaml'), policy);
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args, dir], { encoding: 'utf8' });
+  // (The policy also selects no pods: the workspace has none.)
+  const codes = (r: ReturnType<typeof run>) => (JSON.parse(r.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code).filter((c) => c !== 'policy-selects-no-pods');
+  assert.deepEqual(codes(run()), ['cni-ignores-network-policy']);
+  assert.deepEqual(codes(run('--cni', 'calico')), []);
+  const bad = run('--underlay-mtu', 'big');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--underlay-mtu must be a number/);
+});
