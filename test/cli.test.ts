@@ -133,9 +133,12 @@ test('check examples/ reports exactly the planted mistakes', () => {
   }
   assert.deepEqual(problems, []);
   assert.equal(new Set(report.findings.map((f) => f.file)).size <= files.size, true);
-  // One planted mistake per rule the engine has.
+  // One planted mistake per rule the engine has, but two that need a workspace the examples
+  // cannot be at once: a CNI that ignores policies (the examples run Calico, and every policy
+  // would be flagged) and thousands of Services. test/cluster-config.test.ts covers those.
+  const NOT_IN_EXAMPLES = ['cni-ignores-network-policy', 'kube-proxy-iptables-at-scale'];
   const { RULES } = require('../server/src/engine/rules.js') as typeof import('../server/src/engine/rules.js');
-  assert.deepEqual([...codes].sort(), Object.keys(RULES).sort());
+  assert.deepEqual([...codes].sort(), Object.keys(RULES).filter((c) => !NOT_IN_EXAMPLES.includes(c)).sort());
 });
 
 const CLEAN = `apiVersion: v1

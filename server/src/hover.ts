@@ -11,10 +11,11 @@ import {
   parseIP,
   parsePrefix,
   Prefix,
-  RangeSet,
   serviceDnsName,
   serviceEndpoints,
   type Analysis,
+  type ClusterSummary,
+  type NetworkRange,
   type LineIndex,
   type PodGroup,
   type PodSet,
@@ -22,7 +23,6 @@ import {
 } from './engine/index.js';
 import { targetAt } from './locate.js';
 import { toRange } from './positions.js';
-import type { NetlensSettings } from './settings.js';
 
 const MAX_LISTED = 12;
 
@@ -47,14 +47,28 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function cidrFacts(text: string, settings: NetlensSettings): string {
+/** Per-node slices of a cluster range: how many nodes it serves and how many addresses each gets. */
+function perNodeRows(range: NetworkRange): string[] {
+  const n = range.perNodePrefix;
+  const maxBits = range.prefix.family === 4 ? 32 : 128;
+  if (n === undefined || n < range.prefix.bits || n > maxBits) return [];
+  const nodes = 1n << BigInt(n - range.prefix.bits);
+  const perNode = 1n << BigInt(maxBits - n);
+  return [
+    `| per node | \`/${n}\` (${md(range.origin)}) |`,
+    `| nodes | ${nodes.toLocaleString('en-US')} |`,
+    `| addresses per node | ${perNode.toLocaleString('en-US')}${range.prefix.family === 4 && perNode >= 4n ? ` (${(perNode - 3n).toLocaleString('en-US')} for pods: less network, broadcast and gateway)` : ''} |`,
+  ];
+}
+
+export function cidrFacts(text: string, cluster: ClusterSummary, range?: NetworkRange): string {
   const asPrefix = text.includes('/') ? parsePrefix(text) : undefined;
   const ip = asPrefix === undefined ? parseIP(text) : undefined;
   const prefix = asPrefix?.ok ? asPrefix.value : ip?.ok ? new Prefix(ip.value, ip.value.family === 4 ? 32 : 128) : undefined;
   if (prefix === undefined) return '';
   const c = prefix.canonical();
   const rows = [
-    `**\`${text}\`** — IPv${prefix.family} ${asPrefix ? 'network' : 'address'}`,
+    `**\`${text}\`** — IPv${prefix.family} ${asPrefix ? 'network' : 'address'}${range ? ` — the cluster's ${range.role === 'pod' ? 'pod network' : range.role === 'service' ? 'Service network' : range.role === 'node' ? 'node address' : 'secondary network'}` : ''}`,
     '',
     `| | |`,
     `|---|---|`,
@@ -62,32 +76,32 @@ export function cidrFacts(text: string, settings: NetlensSettings): string {
     `| first | \`${formatIP(c.family, c.first)}\` |`,
     `| last | \`${formatIP(c.family, c.last)}\` |`,
     `| addresses | ${c.size.toLocaleString('en-US')} |`,
+    ...(range ? perNodeRows(range) : []),
   ];
-  const known: Array<[string, string]> = [
-    ...settings.podCIDR.map((p): [string, string] => ['pod CIDR', p]),
-    ...settings.serviceCIDR.map((p): [string, string] => ['Service CIDR', p]),
+  const known: Array<[string, Prefix]> = [
+    ...cluster.podCIDRs.map((p): [string, Prefix] => ['pod CIDR', p]),
+    ...cluster.serviceCIDRs.map((p): [string, Prefix] => ['Service CIDR', p]),
   ];
   const overlaps: string[] = [];
-  for (const [what, t] of known) {
-    const p = parsePrefix(t);
-    if (!p.ok || p.value.family !== c.family) continue;
-    const k = p.value.canonical();
-    if (!RangeSet.fromPrefix(k).overlaps(RangeSet.fromPrefix(c))) continue;
-    const relation = k.contains(c) ? 'inside' : c.contains(k) ? 'contains' : 'overlaps';
+  for (const [what, k] of known) {
+    if (k.family !== c.family || !k.overlaps(c)) continue;
+    const relation = k.first === c.first && k.last === c.last ? 'is' : k.contains(c) ? 'inside' : c.contains(k) ? 'contains' : 'overlaps';
     overlaps.push(`${relation} the ${what} \`${k.toString()}\``);
   }
   rows.push('', overlaps.length > 0 ? `This range ${overlaps.join('; ')}.` : 'Overlaps no known cluster range.');
   return rows.join('\n');
 }
 
-export function hover(analysis: Analysis, summary: ReachSummary, uri: string, text: string, offset: number, lineIndex: (uri: string) => LineIndex, settings: NetlensSettings): Hover | null {
+export function hover(analysis: Analysis, summary: ReachSummary, uri: string, text: string, offset: number, lineIndex: (uri: string) => LineIndex): Hover | null {
   const target = targetAt(analysis, uri, text, offset);
   if (target === undefined) return null;
   let value: string;
   switch (target.kind) {
-    case 'cidr':
-      value = cidrFacts(target.text, settings);
+    case 'cidr': {
+      const range = analysis.workspace.cluster.ranges.find((r) => r.span.file === uri && r.span.start <= offset && offset <= r.span.end);
+      value = cidrFacts(target.text, analysis.cluster, range);
       break;
+    }
     case 'policy': {
       const selected = summary.selectedBy(target.policy);
       value = [

@@ -229,7 +229,7 @@ connection.onHover(
     const text = index.text(params.textDocument.uri);
     if (text === undefined) return null;
     const offset = toOffset(index.lineIndex(params.textDocument.uri), params.position);
-    return hover(index.analysis(), reachSummary(), params.textDocument.uri, text, offset, index.lineIndex, settings);
+    return hover(index.analysis(), reachSummary(), params.textDocument.uri, text, offset, index.lineIndex);
   }),
 );
 

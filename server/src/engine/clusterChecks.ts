@@ -79,30 +79,50 @@ export function clusterSummary(facts: ClusterFacts, options: ClusterOptions): Cl
 
 const ROLE_NAMES: Record<NetworkRole, string> = { pod: 'pod network', service: 'Service network', node: 'node address', attachment: 'secondary network' };
 
+/** A range and the ranges of one other role it overlaps: one finding, with every partner as a related location. */
+interface Overlap {
+  readonly range: NetworkRange;
+  readonly role: NetworkRole;
+  readonly partners: Array<{ prefix: Prefix; origin: string; span?: SourceSpan }>;
+}
+
 function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[] {
-  const out: Finding[] = [];
+  const overlaps = new Map<string, Overlap>();
+  const add = (range: NetworkRange, role: NetworkRole, partner: { prefix: Prefix; origin: string; span?: SourceSpan }) => {
+    const key = `${range.span.file}\u0000${range.span.start}\u0000${role}`;
+    let o = overlaps.get(key);
+    if (o === undefined) overlaps.set(key, (o = { range, role, partners: [] }));
+    o.partners.push(partner);
+  };
   const ranges = facts.ranges;
   for (let i = 0; i < ranges.length; i++) {
     for (let j = i + 1; j < ranges.length; j++) {
       const a = ranges[i]!;
       const b = ranges[j]!;
       if (a.role === b.role || a.prefix.family !== b.prefix.family || !a.prefix.overlaps(b.prefix)) continue;
-      out.push(finding('cluster-cidrs-overlap', a.span, `This ${ROLE_NAMES[a.role]} (${a.prefix.toString()}, ${a.origin}) overlaps the ${ROLE_NAMES[b.role]} ${b.prefix.toString()} (${b.origin}).`, [{ span: b.span, message: `the ${ROLE_NAMES[b.role]}` }]));
-      out.push(finding('cluster-cidrs-overlap', b.span, `This ${ROLE_NAMES[b.role]} (${b.prefix.toString()}, ${b.origin}) overlaps the ${ROLE_NAMES[a.role]} ${a.prefix.toString()} (${a.origin}).`, [{ span: a.span, message: `the ${ROLE_NAMES[a.role]}` }]));
+      add(a, b.role, b);
+      add(b, a.role, a);
     }
   }
   // A role no file names still has its range: the setting's. Config ranges must not overlap it either.
   const fromSettings: Array<[NetworkRole, readonly Prefix[], string]> = [];
-  if (summary.podRanges.length === 0) fromSettings.push(['pod', summary.podCIDRs, 'netlens.podCIDR']);
-  if (summary.serviceRanges.length === 0) fromSettings.push(['service', summary.serviceCIDRs, 'netlens.serviceCIDR']);
-  for (const [role, prefixes, settingName] of fromSettings) {
+  if (summary.podRanges.length === 0) fromSettings.push(['pod', summary.podCIDRs, 'the netlens.podCIDR setting']);
+  if (summary.serviceRanges.length === 0) fromSettings.push(['service', summary.serviceCIDRs, 'the netlens.serviceCIDR setting']);
+  for (const [role, prefixes, origin] of fromSettings) {
     for (const r of ranges) {
       if (r.role === role) continue;
       const hit = prefixes.find((p) => p.family === r.prefix.family && p.overlaps(r.prefix));
-      if (hit) out.push(finding('cluster-cidrs-overlap', r.span, `This ${ROLE_NAMES[r.role]} (${r.prefix.toString()}, ${r.origin}) overlaps the ${ROLE_NAMES[role]} ${hit.toString()} (the ${settingName} setting; no file in the workspace sets it).`));
+      if (hit) add(r, role, { prefix: hit, origin });
     }
   }
-  return out;
+  return [...overlaps.values()].map(({ range, role, partners }) =>
+    finding(
+      'cluster-cidrs-overlap',
+      range.span,
+      `This ${ROLE_NAMES[range.role]} (${range.prefix.toString()}, ${range.origin}) overlaps the ${ROLE_NAMES[role]} ${[...new Set(partners.map((p) => p.prefix.toString()))].join(', ')} (${[...new Set(partners.map((p) => p.origin))].join('; ')}).`,
+      partners.flatMap((p) => (p.span ? [{ span: p.span, message: `the ${ROLE_NAMES[role]} (${p.origin})` }] : [])),
+    ),
+  );
 }
 
 function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {

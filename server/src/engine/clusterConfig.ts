@@ -10,6 +10,7 @@
 import { isScalar, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { parseIP, parsePrefix, type IPAddress, type Prefix } from './cidr.js';
 import { finding, type Finding } from './rules.js';
+import { findJsonProblem } from './strictJson.js';
 import { schemaFindings } from './schemaCheck.js';
 import type { SourceSpan } from './source.js';
 import { entries, get, integer, items, spanOf, text, type NodeContext } from './yamlNodes.js';
@@ -479,12 +480,10 @@ export function isCniFileName(file: string): boolean {
   return /\.(conflist|conf)$/i.test(file);
 }
 
-/** JSON.parse's complaint, with the likely cause when it is a JSON-with-comments habit. */
+/** Where and why a text is not strict JSON (JSON.parse already said it is not). */
 export function strictJsonError(text: string, err: unknown): { position: number; message: string } {
-  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-  const m = /position (\d+)/.exec(message);
-  const position = Math.min(m ? Number(m[1]) : 0, Math.max(0, text.length - 1));
-  const before = text.slice(0, position).trimEnd();
-  const hint = text.startsWith('//', position) || text.startsWith('/*', position) ? ' (JSON has no comments)' : before.endsWith(',') ? ' (a trailing comma?)' : '';
-  return { position, message: `${message}${hint}` };
+  const problem = findJsonProblem(text);
+  if (problem !== undefined) return { position: problem.offset, message: problem.message };
+  // The scanner and JSON.parse disagree: trust JSON.parse's words.
+  return { position: 0, message: (err instanceof Error ? err.message : String(err)).split('\n')[0]! };
 }
