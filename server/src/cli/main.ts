@@ -148,5 +148,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 }
 
 if (require.main === module) {
+  // The yaml parser reads process.env.LOG_TOKENS once per token, and Node's env
+  // object is a slow native accessor: a plain copy makes parsing a third faster.
+  // Done in the entry points only; the engine keeps away from global state.
+  process.env = { ...process.env };
   process.exitCode = main(process.argv.slice(2));
 }

@@ -125,11 +125,28 @@ function parseChunk(text: string): Document.Parsed[] {
   }
 }
 
+const RELEVANT_KINDS = new Set(['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS)]);
+const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
+
+/**
+ * Whether a document can be skipped without parsing: its top-level `kind` is
+ * one that carries no network meaning (Secrets, RBAC, CRDs...), or it is a
+ * ConfigMap without CNI configuration. Parsing is most of the cost, and real
+ * repositories are mostly such documents.
+ */
+function irrelevant(text: string): boolean {
+  const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m.exec(text)?.[1];
+  // A `...` end marker may start a second document in the chunk: parse to be safe.
+  if (kind === undefined || /^\.\.\.[ \t]*$/m.test(text)) return false;
+  return !RELEVANT_KINDS.has(kind) || (kind === 'ConfigMap' && !NETWORK_CONFIG_KEYS.test(text));
+}
+
 export function parseManifestFile(file: string, source: string, options: ParseOptions = {}, cache?: DocumentCache): ManifestFile {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const chunks = splitDocuments(source);
   const documents: ManifestDocument[] = [];
   for (const chunk of chunks) {
+    if (irrelevant(chunk.text)) continue;
     const build = (docs: Document.Parsed[]) => {
       if (docs.length === 0 && chunk.text.trim() !== '' && looksLikeKubernetes(chunk.text)) {
         const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
@@ -160,7 +177,7 @@ function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed,
     // Only speak up for documents that look like Kubernetes objects or CNI configs; other broken YAML is not ours.
     if (looksLikeKubernetes(body) || cniLike) {
       const e = doc.errors[0]!;
-      const first = e.message.split('\n')[0] ?? e.message;
+      const first = /call stack/i.test(e.message) ? 'This document is nested too deeply to read.' : (e.message.split('\n')[0] ?? e.message);
       const start = chunk.start + e.pos[0];
       out.findings.push(finding('yaml-syntax', { file, start, end: Math.max(chunk.start + e.pos[1], start + 1) }, first));
     }
