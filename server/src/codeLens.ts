@@ -25,7 +25,7 @@ export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: strin
     if (g.span.file !== uri) continue;
     const title = g.hostNetwork
       ? 'host network: not subject to NetworkPolicy'
-      : `reachable from ${pods(summary.reachableFrom(g).pods)} · can reach ${pods(summary.canReach(g).pods)}`;
+      : `reachable from ${pods(summary.reachableFromCount(g))} · can reach ${pods(summary.canReachCount(g))}`;
     lenses.push({ range: at(g.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
   }
   for (const p of ws.policies) {

@@ -113,6 +113,14 @@ export class LspTestClient {
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range, text: newText }] });
   }
 
+  /** Replaces the whole text, as an editor does after a paste or a reload. */
+  async setText(uri: string, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, text);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
   /** Replaces the first occurrence of `find` (after `after`, if given) with `replacement`. */
   async replace(uri: string, find: string, replacement: string, after = ''): Promise<void> {
     const text = this.texts.get(uri)!;
@@ -183,6 +191,15 @@ export class LspTestClient {
     this.connection.dispose();
     if (this.proc.exitCode === null) await new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
   }
+}
+
+/** Resolves like the promise, or rejects when it takes longer than ms. */
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
