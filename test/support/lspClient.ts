@@ -38,6 +38,14 @@ import { REPO_ROOT } from './paths.js';
 
 export const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
+/** How to start a language server: Netlens's bundle by default; the benchmark also starts others. */
+export interface ServerCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+export const NETLENS_SERVER: ServerCommand = { command: process.execPath, args: [SERVER] };
+
 export function uriOf(file: string): string {
   return pathToFileURL(file).toString();
 }
@@ -56,8 +64,8 @@ export class LspTestClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  static async start(rootDir: string | undefined, settings: Record<string, unknown> = {}): Promise<LspTestClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(rootDir: string | undefined, settings: Record<string, unknown> = {}, server: ServerCommand = NETLENS_SERVER): Promise<LspTestClient> {
+    const proc = spawn(server.command, [...server.args, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspTestClient(proc, connection);
     proc.stderr!.on('data', (d: Buffer) => client.logs.push(d.toString()));
@@ -72,7 +80,9 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', (p: { message: string }) => {
       client.logs.push(p.message);
     });
-    connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'netlens' ? settings : i.section === 'files.exclude' ? {} : null)));
+    connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
+      p.items.map((i) => (i.section !== undefined && i.section in settings ? settings[i.section] : i.section === 'netlens' ? settings : i.section === 'files.exclude' ? {} : null)),
+    );
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('$/progress', () => undefined);
     connection.onRequest('client/registerCapability', () => null);
