@@ -14,6 +14,7 @@ import {
   ProposedFeatures,
   TextDocumentSyncKind,
   TextDocuments,
+  type CodeLens,
   type Connection,
   type InitializeResult,
   type WorkspaceFolder,
@@ -238,8 +239,19 @@ connection.onHover(
   }),
 );
 
+/** Editors ask for lenses again on every scroll and focus; they only change with the model. */
+const lensCache = new Map<string, { version: number; lenses: CodeLens[] }>();
+
 connection.onCodeLens(
-  guarded('code lens', [], (params) => (index.has(params.textDocument.uri) ? codeLenses(index.analysis(), reachSummary(), params.textDocument.uri, index.lineIndex(params.textDocument.uri)) : [])),
+  guarded('code lens', [], (params) => {
+    const uri = params.textDocument.uri;
+    if (!index.has(uri)) return [];
+    const cached = lensCache.get(uri);
+    if (cached !== undefined && cached.version === index.version) return cached.lenses;
+    const lenses = codeLenses(index.analysis(), reachSummary(), uri, index.lineIndex(uri));
+    lensCache.set(uri, { version: index.version, lenses });
+    return lenses;
+  }),
 );
 
 connection.onCodeAction(

@@ -119,7 +119,7 @@ export class Reachability {
       case 'ipBlock':
         set = Bitset.of(
           n,
-          this.classes.filter((c) => c.sample.ips.some((ip) => ip.family === peer.addresses.family && peer.addresses.contains(ip))).map((c) => c.index),
+          this.classesWithIPs().filter((c) => c.sample.ips.some((ip) => ip.family === peer.addresses.family && peer.addresses.contains(ip))).map((c) => c.index),
         );
         break;
       case 'pods':
@@ -128,6 +128,13 @@ export class Reachability {
     }
     this.peerCache.set(peer, set);
     return set;
+  }
+
+  private withIPs: PodClass[] | undefined;
+
+  /** Only pods with a known IP can match an ipBlock; usually few of them. */
+  private classesWithIPs(): PodClass[] {
+    return (this.withIPs ??= this.classes.filter((c) => c.sample.ips.length > 0));
   }
 
   private podPeerClasses(policy: PolicyModel, peer: PodPeer): Bitset {

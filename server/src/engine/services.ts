@@ -3,7 +3,7 @@
  * does it: pods of the Service's namespace matching its selector, with each
  * port's targetPort resolved per pod (a named targetPort may differ by pod).
  */
-import { selectorMatches } from './labels.js';
+import { selectorMatches, type Selector } from './labels.js';
 import type { PodGroup, ServiceModel, ServicePort } from './model.js';
 import { resolveNamedPort } from './ports.js';
 
@@ -18,11 +18,37 @@ export interface ServiceEndpoint {
   readonly ports: readonly EndpointPort[];
 }
 
+/**
+ * Pod groups by namespace and by namespace + label pair, built once per
+ * workspace's list: a Service only looks at pods of its namespace that carry
+ * one of its matchLabels, instead of at every pod.
+ */
+const indexCache = new WeakMap<readonly PodGroup[], Map<string, PodGroup[]>>();
+
+function candidates(podGroups: readonly PodGroup[], namespace: string, selector: Selector): readonly PodGroup[] {
+  let index = indexCache.get(podGroups);
+  if (index === undefined) {
+    index = new Map();
+    const add = (key: string, g: PodGroup) => {
+      const list = index!.get(key);
+      if (list === undefined) index!.set(key, [g]);
+      else list.push(g);
+    };
+    for (const g of podGroups) {
+      add(g.namespace, g);
+      for (const [k, v] of g.labels) add(`${g.namespace}\u0000${k}\u0000${v}`, g);
+    }
+    indexCache.set(podGroups, index);
+  }
+  const pinned = selector.requirements.find((r) => r.operator === 'In' && r.values.length === 1);
+  return index.get(pinned ? `${namespace}\u0000${pinned.key}\u0000${pinned.values[0]}` : namespace) ?? [];
+}
+
 export function serviceEndpoints(service: ServiceModel, podGroups: readonly PodGroup[]): ServiceEndpoint[] {
   if (service.type === 'ExternalName' || service.selector === undefined) return [];
   const selector = service.selector;
-  return podGroups
-    .filter((g) => g.namespace === service.namespace && selectorMatches(selector, g.labels))
+  return candidates(podGroups, service.namespace, selector)
+    .filter((g) => selectorMatches(selector, g.labels))
     .map((group) => ({ group, ports: service.ports.map((sp) => ({ servicePort: sp, containerPort: resolveTargetPort(sp, group) })) }));
 }
 
