@@ -19,6 +19,9 @@ function time<T>(fn: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
+// As in the server and CLI entry points: yaml reads process.env per token.
+process.env = { ...process.env };
+
 const workloads = Number(process.env['BENCH_WORKLOADS'] ?? 2000);
 const policies = Number(process.env['BENCH_POLICIES'] ?? 1000);
 const runs = Number(process.env['BENCH_RUNS'] ?? 7);

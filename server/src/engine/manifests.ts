@@ -116,13 +116,74 @@ export class DocumentCache {
   }
 }
 
-function parseChunk(text: string): Document.Parsed[] {
+/** Documents parsed from a re-indented text (see reindentQuotedScalars), with the way back to the chunk's offsets. */
+const REINDENTED = new WeakMap<Document.Parsed, { text: string; map: number[] }>();
+
+function parseText(text: string): Document.Parsed[] {
   try {
     return parseAllDocuments(text, { prettyErrors: false, strict: false }) as Document.Parsed[];
   } catch {
     // `yaml` reports problems as document errors; a throw would be a parser bug. Treat as unparseable.
     return [];
   }
+}
+
+function parseChunk(text: string): Document.Parsed[] {
+  const docs = parseText(text);
+  if (!docs.some((d) => d.errors.some((e) => e.code === 'MISSING_CHAR' || e.code === 'BAD_INDENT'))) return docs;
+  const fixed = reindentQuotedScalars(text);
+  if (fixed === undefined) return docs;
+  const retry = parseText(fixed.text);
+  if (retry.some((d) => d.errors.length > 0)) return docs;
+  for (const d of retry) REINDENTED.set(d, fixed);
+  return retry;
+}
+
+/**
+ * Multus examples write JSON in a single-quoted scalar whose closing `}'`
+ * sits at column 0. YAML 1.2 requires a flow scalar's continuation lines to
+ * be indented past its mapping, so `yaml` rejects it; go-yaml, and with it
+ * kubectl, accepts it. This indents such lines just enough and keeps, for
+ * every character of the new text, its offset in the old one.
+ */
+export function reindentQuotedScalars(text: string): { text: string; map: number[] } | undefined {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  const map: number[] = [];
+  let offset = 0;
+  let open: { quote: string; indent: number } | undefined;
+  let changed = false;
+  for (const line of lines) {
+    let emitted = line;
+    let shift = 0;
+    if (open !== undefined) {
+      const indent = line.length - line.trimStart().length;
+      if (line.trim() !== '' && indent < open.indent) {
+        shift = open.indent - indent;
+        emitted = ' '.repeat(shift) + line;
+        changed = true;
+      }
+      if (closesQuote(line, open.quote)) open = undefined;
+    } else {
+      const m = /^(\s*)(?:-\s+)?[^#'"]*?:\s+(['"])/.exec(line) ?? /^(\s*)-\s+(['"])/.exec(line);
+      if (m && !closesQuote(line.slice(m[0].length), m[2]!)) open = { quote: m[2]!, indent: m[1]!.length + 1 };
+    }
+    for (let i = 0; i < shift; i++) map.push(offset);
+    for (let i = 0; i <= line.length; i++) map.push(offset + i);
+    out.push(emitted);
+    offset += line.length + 1;
+  }
+  return changed ? { text: out.join('\n'), map } : undefined;
+}
+
+/** Whether a quoted scalar's text (after its opening quote) closes on this line. */
+function closesQuote(rest: string, quote: string): boolean {
+  if (quote === "'") return /(^|[^'])'(''|$|[^'])/.test(rest.replace(/''/g, ''));
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '\\') i++;
+    else if (rest[i] === '"') return true;
+  }
+  return false;
 }
 
 const RELEVANT_KINDS = new Set(['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS)]);
@@ -165,12 +226,15 @@ function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument 
 }
 
 function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
-  const span: SourceSpan = { file, start: chunk.start + doc.range[0], end: chunk.start + doc.range[2] };
+  const reindented = REINDENTED.get(doc);
+  const at = (i: number) => chunk.start + (reindented ? (reindented.map[Math.min(i, reindented.map.length - 1)] ?? 0) : i);
+  const span: SourceSpan = { file, start: at(doc.range[0]), end: at(doc.range[2]) };
   const out = emptyDocument(span, []);
-  const body = chunk.text.slice(doc.range[0], doc.range[2]);
+  const source = reindented?.text ?? chunk.text;
+  const body = source.slice(doc.range[0], doc.range[2]);
   // A Helm or other template is not a manifest until rendered: stay silent on it.
   if (body.includes('{{')) return out;
-  const ctx: NodeContext = { file, doc, offset: chunk.start, source: chunk.text };
+  const ctx: NodeContext = reindented ? { file, doc, offset: chunk.start, source, mapOffset: at } : { file, doc, offset: chunk.start, source };
   const root = doc.contents as Node | null;
   const cniLike = looksLikeCni(file, body);
   if (doc.errors.length > 0) {
