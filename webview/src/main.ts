@@ -178,5 +178,16 @@ new MutationObserver(() => {
   view.setTheme(theme);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
+// The panel often opens narrow and then grows: follow its size, and keep the
+// whole graph in view until the user zooms or pans.
+let userMoved = false;
+view.cy.on('viewport', (e) => {
+  if (e.originalEvent !== undefined) userMoved = true;
+});
+new ResizeObserver(() => {
+  view.cy.resize();
+  if (!userMoved && view.graph !== undefined) view.cy.fit(undefined, 24);
+}).observe(graphEl);
+
 updateStatus();
 vscode.postMessage({ type: 'ready' });
