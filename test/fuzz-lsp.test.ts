@@ -16,10 +16,9 @@ import fc from 'fast-check';
 import { analyzeTexts } from '../server/src/engine/index.js';
 import { generateCluster } from './support/generateCluster.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
-import { REPO_ROOT } from './support/paths.js';
+import { CORPUS, REPO_ROOT } from './support/paths.js';
 
 const RUNS = Number(process.env['NETLENS_FUZZ_RUNS'] ?? 60);
-const CORPUS = process.env['NETLENS_CORPUS'] ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 
 function collect(dir: string, out: Array<{ name: string; text: string }>, limit = 400_000): void {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -31,8 +30,8 @@ function collect(dir: string, out: Array<{ name: string; text: string }>, limit 
 
 const seeds: Array<{ name: string; text: string }> = [];
 collect(path.join(REPO_ROOT, 'examples'), seeds);
-if (fs.existsSync(CORPUS)) collect(CORPUS, seeds);
-else console.log(`# fuzz: corpus not found at ${CORPUS} (set NETLENS_CORPUS); fuzzing examples/ and a generated cluster only`);
+if (CORPUS !== undefined) collect(CORPUS, seeds);
+else console.log('# fuzz: the corpus (../shared/corpus) is not on this machine (set NETLENS_CORPUS); fuzzing examples/ and a generated cluster only');
 for (const f of generateCluster({ workloads: 60, policies: 30, namespaces: 4, perFile: 20, seed: 3 })) seeds.push({ name: f.file, text: f.text });
 
 /** One mutation of a text: what a slip of the keyboard, a bad paste or a bad disk does. */
