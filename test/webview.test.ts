@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { GraphData } from '../server/src/requests.js';
 import { generateCluster } from './support/generateCluster.js';
-import { CORPUS, FIXTURES, REPO_ROOT } from './support/paths.js';
+import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
 import { graphOf, postToPage, readTree, screenPoint, setTheme, WebviewHarness } from './support/webviewHarness.js';
 
 const OUT = path.join(REPO_ROOT, 'test-output', 'webview');
@@ -289,7 +289,7 @@ test('screenshots of examples/ in light and dark theme', async () => {
 test('screenshots of the sock-shop corpus in light and dark theme', async (t) => {
   const dir = CORPUS === undefined ? undefined : path.join(CORPUS, 'sock-shop');
   if (dir === undefined || !fs.existsSync(dir)) {
-    t.skip('the corpus (../shared/corpus) is not on this machine (set NETLENS_CORPUS): no sock-shop screenshots');
+    t.skip(`${CORPUS_MISSING}: no sock-shop screenshots`);
     return;
   }
   const graph = graphOf(readTree(dir));

@@ -23,8 +23,7 @@ export function codeServerMissing(): string | undefined {
   return undefined;
 }
 
-export function packageVsix(): string {
-  const out = path.join(os.tmpdir(), `netlens-${process.pid}.vsix`);
+export function packageVsix(out = path.join(os.tmpdir(), `netlens-${process.pid}.vsix`)): string {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'package.mjs'), out], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vsce package failed: ${r.stderr}${r.stdout}`);
   return out;

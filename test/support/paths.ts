@@ -8,9 +8,11 @@ export const CLI = path.join(REPO_ROOT, 'bin', 'netlens.js');
 
 /**
  * ../shared/corpus (real public manifests, never copied into the project):
- * NETLENS_CORPUS, else beside the checkout, else where this workplace keeps it
- * (CI runs from a clone in a temporary directory). Undefined when absent.
+ * NETLENS_CORPUS when set, else beside the checkout (where CI puts it).
+ * Undefined when neither exists; tests that need it then skip with
+ * CORPUS_MISSING as the reason.
  */
-export const CORPUS: string | undefined = [process.env['NETLENS_CORPUS'], path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), '/work/shared/corpus'].find(
-  (p): p is string => p !== undefined && fs.existsSync(p),
-);
+const corpusCandidates = process.env['NETLENS_CORPUS'] ? [path.resolve(process.env['NETLENS_CORPUS'])] : [path.resolve(REPO_ROOT, '..', 'shared', 'corpus')];
+export const CORPUS: string | undefined = corpusCandidates.find((p) => fs.existsSync(p));
+export const CORPUS_MISSING: string | undefined =
+  CORPUS === undefined ? `the corpus is not at ${corpusCandidates[0]} (put ../shared/corpus beside the checkout or set NETLENS_CORPUS)` : undefined;

@@ -8,14 +8,35 @@ import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
 
-const USAGE = `usage:
-  netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
-  netlens check [--format text|json] [--cni NAME] [--underlay-mtu N]
-                [--pod-cidr CIDR,...] [--service-cidr CIDR,...] FILES_OR_DIRS...
+const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
 
+Prints who can reach whom: one row (source) and one column (destination) per
+Pod or workload. Without --port a cell is allowed when some port the
+destination declares is allowed. --json prints {"pods": [...], "allowed": [[...]]}.`;
+
+const CHECK_USAGE = `usage: netlens check [--format text|json] [--cni NAME] [--underlay-mtu N]
+                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] FILES_OR_DIRS...
+
+Prints every finding as file:line:column: severity code: message. Exits 1 when
+a finding is an error, 2 on bad usage or unreadable input, 0 otherwise.
 Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
 defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
+
+const USAGE = `usage:
+  netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
+  netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
+  netlens COMMAND --help    usage of one command
+
+Directories are searched recursively for .yaml, .yml, .json, .conflist and .conf files.`;
+
+const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE };
+
+/** True when the arguments ask for help (before any `--`, which ends the options). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 const CLUSTER_FLAGS = ['cni', 'underlay-mtu', 'pod-cidr', 'service-cidr'];
 
@@ -122,6 +143,11 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
 
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
   const [command, ...args] = argv;
+  const commandUsage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (commandUsage !== undefined && asksForHelp(args)) {
+    out(commandUsage);
+    return 0;
+  }
   try {
     switch (command) {
       case 'matrix':
