@@ -4,6 +4,10 @@
  *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
 import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import * as fs from 'node:fs';
+import { readProjectConfig } from '../engine/projectConfig.js';
+import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
+import { codesForPath, PROJECT_CONFIG_FILE } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
@@ -62,6 +66,8 @@ function clusterOptions(flags: Map<string, string | true>): AnalyzeOptions {
 
 interface Loaded {
   readonly analysis: Analysis;
+  /** The analysis' findings once suppression comments and .netlens.yaml apply. */
+  readonly findings: readonly Finding[];
   readonly lineIndex: (file: string) => LineIndex;
 }
 
@@ -73,13 +79,30 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
     [...texts].map(([file, text]) => parseManifestFile(file, text)),
     options,
   );
+  const findings = applySuppressions(analysis.findings, texts.keys(), {
+    commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
+    codesForPath: projectSuppressions(),
+  });
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);
     if (idx === undefined) indexes.set(file, (idx = new LineIndex(texts.get(file) ?? '')));
     return idx;
   };
-  return { analysis, lineIndex };
+  return { analysis, findings, lineIndex };
+}
+
+/** .netlens.yaml in the working directory, where CI jobs run from the repository root. */
+function projectSuppressions(): (file: string) => readonly string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
+  } catch {
+    return () => [];
+  }
+  const config = readProjectConfig(text);
+  for (const p of config.problems) process.stderr.write(`netlens: ${p}\n`);
+  return codesForPath(config, process.cwd());
 }
 
 function parseFlags(args: string[], valued: string[], boolean: string[]): { flags: Map<string, string | true>; rest: string[] } {
@@ -131,8 +154,9 @@ function runCheck(args: string[], out: (s: string) => void): number {
   const { flags, rest } = parseFlags(args, ['format', ...CLUSTER_FLAGS], []);
   const format = flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(`--format must be text or json, not ${String(format)}`);
-  const { analysis, lineIndex } = load(rest, clusterOptions(flags));
-  const findings = sortFindings(analysis.findings);
+  const loaded = load(rest, clusterOptions(flags));
+  const lineIndex = loaded.lineIndex;
+  const findings = sortFindings(loaded.findings);
   out(format === 'json' ? formatFindingsJson(findings, lineIndex) : formatFindingsText(findings, lineIndex));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
