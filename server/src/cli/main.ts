@@ -3,7 +3,8 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, PROJECT_CONFIG_FILE, readProjectConfig, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import * as path from 'node:path';
 import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
@@ -69,10 +70,12 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
-  const analysis = analyze(
+  const configs = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => readProjectConfig(file, text));
+  const analyzed = analyze(
     [...texts].map(([file, text]) => parseManifestFile(file, text)),
-    options,
+    { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) },
   );
+  const analysis = { ...analyzed, findings: [...analyzed.findings, ...configs.flatMap((c) => c.findings)] };
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);

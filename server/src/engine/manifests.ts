@@ -19,7 +19,17 @@ import { hasSchema, schemaFindings } from './schemaCheck.js';
 import type { SourceSpan } from './source.js';
 import { get, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
+/** Where an object is defined, to find the same object defined twice. */
+export interface ObjectDefinition {
+  /** kind/namespace/name */
+  readonly key: string;
+  readonly nameSpan: SourceSpan;
+  /** The object's text without comments and blank lines: two definitions differ when these do. */
+  readonly fingerprint: string;
+}
+
 export interface ManifestObjects {
+  readonly definitions: ObjectDefinition[];
   readonly namespaces: NamespaceModel[];
   readonly podGroups: PodGroup[];
   readonly services: ServiceModel[];
@@ -222,7 +232,7 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
-  return { span, findings, namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
+  return { span, findings, definitions: [], namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
 }
 
 function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
@@ -290,6 +300,16 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
   const header = readHeader(ctx, root, kind === 'Namespace' ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
+  const range = (root as Node).range;
+  if (range) {
+    const fingerprint = ctx.source
+      .slice(range[0], range[1])
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+      .join('\n');
+    out.definitions.push({ key: `${kind}/${kind === 'Namespace' ? '' : header.namespace}/${header.name}`, nameSpan: header.nameSpan, fingerprint });
+  }
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));

@@ -97,6 +97,17 @@ function overlaps(a: SourceSpan, b: SourceSpan): boolean {
 }
 
 /**
+ * A field set to null reads as left out: the API server's JSON decoding gives
+ * it the zero value (`nodePort: null` on a ClusterIP Service, `annotations:
+ * null` in published install manifests are accepted as they are).
+ */
+function withoutNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullFields(v)]));
+}
+
+/**
  * Schema findings for one object. Errors that land where a semantic check
  * already spoke are dropped: one mistake, one finding.
  */
@@ -109,7 +120,7 @@ export function schemaFindings(ctx: NodeContext, root: Node, kind: string, alrea
   } catch {
     return []; // alias bombs and the like: the structural checks still ran on the nodes.
   }
-  if (validate(value)) return [];
+  if (validate(withoutNullFields(value))) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
