@@ -4,6 +4,7 @@
  * shadowed rules, namespaces without a default deny, ipBlocks aimed at
  * cluster ranges.
  */
+import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
 import { EVERYTHING_KEY, isEmptySelector, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from './model.js';
@@ -32,6 +33,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
   const ws = reach.workspace;
   const declared = workloadNamespaces(reach);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
+  const dnsAllowed = dnsAllowedClasses(reach);
 
   for (const policy of ws.policies) {
     const selectedClasses = [...reach.selectedClasses(policy).members()];
@@ -62,6 +64,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     }
     for (const rule of [...policy.ingress, ...policy.egress]) {
       checkPeers(reach, policy, rule, ranges, { declared, externals }, out);
+      if (!rule.ports?.some((m) => m.kind === 'named')) continue;
       // Ingress ports are looked up on the selected pods; egress ports on the peers.
       const destinations = rule.direction === 'ingress' ? selected : groupsOf(reach.ruleClasses(policy, rule).members());
       if (destinations.length > 0) checkNamedPorts(rule, destinations, out);
@@ -69,7 +72,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
     // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
-    const blocksDns = selectedClasses.length === 0 ? !policy.egress.some(allowsDns) : selectedClasses.some((c) => !reach.rulesFor(c, 'egress').some(({ rule }) => allowsDns(rule)));
+    const blocksDns = selectedClasses.length === 0 ? !policy.egress.some(allowsDns) : selectedClasses.some((c) => !dnsAllowed.has(c));
     if (policy.affectsEgress && blocksDns) {
       out.push(
         finding(
@@ -84,6 +87,18 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
   }
   out.push(...defaultDenyFindings(reach));
   return out;
+}
+
+/**
+ * Classes some egress rule of a policy selecting them lets reach port 53:
+ * one pass over the policies, so that asking it for every policy stays linear.
+ */
+function dnsAllowedClasses(reach: Reachability): Bitset {
+  const allowed = new Bitset(reach.classes.length);
+  for (const policy of reach.workspace.policies) {
+    if (policy.affectsEgress && policy.egress.some(allowsDns)) allowed.orWith(reach.selectedClasses(policy));
+  }
+  return allowed;
 }
 
 function allowsDns(rule: PolicyRule): boolean {
