@@ -156,6 +156,8 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
     );
   }
   if (!lookedIn.some((ns) => context.declared.has(ns))) {
+    // The policy's own pods-not-in-workspace finding already says so for its namespace: one finding, not two.
+    if (peer.namespaceSelector === undefined && policy.podSelector.valid) return undefined;
     return finding(
       'pods-not-in-workspace',
       peer.span,
