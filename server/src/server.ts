@@ -31,8 +31,8 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
-import { readProjectConfig } from './engine/projectConfig.js';
-import { codesForPath, PROJECT_CONFIG_FILE } from './pathSuppressions.js';
+import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
+import { codesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
@@ -136,9 +136,10 @@ function readDisk(uri: string): string | undefined {
 function loadProjectConfig(): void {
   const root = folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
   if (root === undefined) return;
-  const text = readDisk(pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href);
-  const config = readProjectConfig(text ?? '');
-  for (const p of config.problems) connection.console.error(`netlens: ${p}`);
+  const uri = pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href;
+  const config = readProjectConfig(uri, readDisk(uri) ?? '');
+  // Its problems are also diagnostics on the file, which is indexed like any YAML file.
+  for (const f of config.findings) connection.console.error(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`);
   index.updatePathSuppressions(codesForPath(config, root));
 }
 

@@ -3,11 +3,10 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type Severity } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, PROJECT_CONFIG_FILE, readProjectConfig, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type Severity } from '../engine/index.js';
 import * as fs from 'node:fs';
-import { readProjectConfig } from '../engine/projectConfig.js';
 import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
-import { codesForPath, PROJECT_CONFIG_FILE } from '../pathSuppressions.js';
+import { codesForPath } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
 import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
@@ -88,13 +87,15 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
-  const analysis = analyze(
+  const configs = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => readProjectConfig(file, text));
+  const analyzed = analyze(
     [...texts].map(([file, text]) => parseManifestFile(file, text)),
-    options,
+    { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) },
   );
+  const analysis = { ...analyzed, findings: [...analyzed.findings, ...configs.flatMap((c) => c.findings)] };
   const findings = applySuppressions(analysis.findings, texts.keys(), {
     commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
-    codesForPath: projectSuppressions(),
+    codesForPath: projectSuppressions(texts),
   });
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
@@ -106,15 +107,17 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
 }
 
 /** .netlens.yaml in the working directory, where CI jobs run from the repository root. */
-function projectSuppressions(): (file: string) => readonly string[] {
+function projectSuppressions(checked: ReadonlyMap<string, string>): (file: string) => readonly string[] {
   let text: string;
   try {
     text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
   } catch {
     return () => [];
   }
-  const config = readProjectConfig(text);
-  for (const p of config.problems) process.stderr.write(`netlens: ${p}\n`);
+  const config = readProjectConfig(PROJECT_CONFIG_FILE, text);
+  // When the file is among those checked, its problems are findings already.
+  const reported = [...checked.keys()].some((f) => path.resolve(f) === path.resolve(PROJECT_CONFIG_FILE));
+  if (!reported) for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
   return codesForPath(config, process.cwd());
 }
 
