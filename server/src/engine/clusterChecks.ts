@@ -9,6 +9,7 @@ import type { Prefix } from './cidr.js';
 import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
 import { finding, type Finding } from './rules.js';
 import type { SourceSpan } from './source.js';
+import { byFirstThenSecond, overlappingPairs } from './sweep.js';
 import type { WorkspaceModel } from './workspace.js';
 
 export interface ClusterOptions {
@@ -122,14 +123,10 @@ function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[
     o.partners.push(partner);
   };
   const ranges = facts.ranges;
-  for (let i = 0; i < ranges.length; i++) {
-    for (let j = i + 1; j < ranges.length; j++) {
-      const a = ranges[i]!;
-      const b = ranges[j]!;
-      if (a.role === b.role || a.prefix.family !== b.prefix.family || !a.prefix.overlaps(b.prefix)) continue;
-      const [site, partner] = overlapSite(a, b);
-      add(site, partner);
-    }
+  const intervals = ranges.map((r) => ({ first: r.prefix.first, last: r.prefix.last, key: r.prefix.family, group: r.role }));
+  for (const [i, j] of overlappingPairs(intervals, true).sort(byFirstThenSecond)) {
+    const [site, partner] = overlapSite(ranges[i]!, ranges[j]!);
+    add(site, partner);
   }
   // A role no file names still has its range: the setting's. Config ranges must not overlap it either.
   const fromSettings: Array<[NetworkRole, readonly Prefix[], string]> = [];
