@@ -137,3 +137,23 @@ describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { ti
     assert.equal(hint?.range.start.line, 8, 'on the next-line comment under ingress:');
   });
 });
+
+test('explain-code says what a code means and how to silence it; an unknown code is bad usage', () => {
+  const r = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allows-all'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.equal(
+    r.stdout,
+    [
+      'rule-allows-all (default severity: information)',
+      '',
+      'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.',
+      '',
+      'Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line rule-allows-all',
+      'or for the rest of a file:  # netlens-disable rule-allows-all',
+      'JSON files: list them under suppress in .netlens.yaml. Severity everywhere: the netlens.severity setting.',
+      '',
+    ].join('\n'),
+  );
+  const bad = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allow-all'], { encoding: 'utf8' });
+  assert.deepEqual([bad.status, bad.stderr], [2, 'netlens: no rule rule-allow-all; netlens explain-code lists them\n']);
+});
