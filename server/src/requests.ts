@@ -4,6 +4,9 @@
  * client, the server and the webview can all import this module.
  */
 
+import type { ExplainReport } from './engine/explainReport.js';
+export type { ExplainReport } from './engine/explainReport.js';
+
 /** Server → client, once start-up indexing is done. */
 export const INDEXED = 'netlens/indexed';
 export interface IndexedParams {
@@ -35,11 +38,13 @@ export interface WorkloadInfo {
 /** Client → server: is this connection allowed, and why. */
 export const EXPLAIN = 'netlens/explain';
 export interface ExplainParams {
-  /** A workload id ("namespace/name") or an IP address. */
+  /** A workload id ("namespace/name"), a name found in one namespace only, or an IP address. */
   readonly source: string;
   readonly destination: string;
-  readonly port: number;
-  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** Absent: every port the destination declares. */
+  readonly port?: number;
+  /** Absent: TCP with a port, any protocol without. */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 export interface RuleTrace {
   readonly policy: string;
@@ -52,7 +57,10 @@ export interface ExplainResult {
   readonly allowed: boolean;
   /** A short account, line by line. */
   readonly lines: readonly string[];
+  /** The rules that admit the connection. */
   readonly rules: readonly RuleTrace[];
+  /** The full explanation (absent when an end is unknown): what `netlens explain --json` prints. */
+  readonly report?: ExplainReport;
 }
 
 /** Client → server: who can reach a workload, on which ports. */

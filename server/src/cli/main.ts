@@ -2,8 +2,23 @@
  * `netlens`: the engine from the command line.
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
+ *   netlens explain SOURCE DESTINATION [--port N] [--protocol P] [--json] FILES...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import {
+  analyze,
+  declaredPorts,
+  explainConnection,
+  explanationReport,
+  formatExplainReport,
+  LineIndex,
+  parseIP,
+  parseManifestFile,
+  resolveEndpoint,
+  type Analysis,
+  type AnalyzeOptions,
+  type Finding,
+  type Protocol,
+} from '../engine/index.js';
 import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
@@ -23,14 +38,25 @@ Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
 defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
 
+const EXPLAIN_USAGE = `usage: netlens explain SOURCE DESTINATION [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
+
+Explains whether SOURCE can reach DESTINATION, and why: per port, the verdict
+of the source's egress and the destination's ingress, every policy selecting
+either side with each rule checked against the connection, the rules
+policyTypes makes Kubernetes ignore, and the closest misses with what would
+make them match. SOURCE and DESTINATION are workloads (namespace/name, or a
+name found in one namespace only) or IP addresses. Without --port, every port
+the destination declares. Exits 0 when allowed on some port, 1 when denied.`;
+
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
+  netlens explain SOURCE DESTINATION [--port N] [--protocol P] [--json] FILES_OR_DIRS...
   netlens COMMAND --help    usage of one command
 
 Directories are searched recursively for .yaml, .yml, .json, .conflist and .conf files.`;
 
-const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE, explain: EXPLAIN_USAGE };
 
 /** True when the arguments ask for help (before any `--`, which ends the options). */
 function asksForHelp(args: readonly string[]): boolean {
@@ -104,8 +130,7 @@ function parseFlags(args: string[], valued: string[], boolean: string[]): { flag
   return { flags, rest };
 }
 
-function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+function portFlags(flags: Map<string, string | true>): { port: number | undefined; protocol: Protocol | undefined } {
   let port: number | undefined;
   if (flags.has('port')) {
     port = Number(flags.get('port'));
@@ -117,6 +142,12 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
     if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new InputError(`--protocol must be TCP, UDP or SCTP, not ${String(flags.get('protocol'))}`);
     protocol = p;
   }
+  return { port, protocol };
+}
+
+function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  const { port, protocol } = portFlags(flags);
   const { analysis, lineIndex } = load(rest);
   // The matrix still answers with the parseable documents; say which ones were left out.
   for (const f of analysis.findings) if (f.code === 'yaml-syntax') err(`warning: ${formatFindingsText([f], lineIndex).split('\n')[0]}`);
@@ -125,6 +156,28 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   if (flags.has('json')) out(JSON.stringify({ pods, allowed }));
   else out(formatMatrixTable(pods, allowed, port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
   return 0;
+}
+
+function runExplain(args: string[], out: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  const { port, protocol } = portFlags(flags);
+  const [sourceText, destinationText, ...paths] = rest;
+  if (sourceText === undefined || destinationText === undefined) throw new InputError('explain needs a SOURCE and a DESTINATION');
+  const { analysis, lineIndex } = load(paths);
+  const toIP = (t: string) => {
+    const ip = parseIP(t);
+    return ip.ok ? ip.value : undefined;
+  };
+  const source = resolveEndpoint(analysis.workspace, sourceText, toIP);
+  if (!source.ok) throw new InputError(`source: ${source.message}`);
+  const destination = resolveEndpoint(analysis.workspace, destinationText, toIP);
+  if (!destination.ok) throw new InputError(`destination: ${destination.message}`);
+  const ports: Array<[number, Protocol]> = port !== undefined ? [[port, protocol ?? 'TCP']] : declaredPorts(destination.endpoint, protocol);
+  if (ports.length === 0) throw new InputError(`${destinationText} declares no${protocol ? ` ${protocol}` : ''} container ports: give --port`);
+  const explanation = explainConnection(analysis.workspace, analysis.reachability.namespaceLabels, { source: source.endpoint, destination: destination.endpoint, ports });
+  const report = explanationReport(explanation, lineIndex);
+  out(flags.has('json') ? JSON.stringify(report, null, 2) : formatExplainReport(report).join('\n'));
+  return report.allowed ? 0 : 1;
 }
 
 function runCheck(args: string[], out: (s: string) => void): number {
@@ -154,6 +207,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return runMatrix(args, out, err);
       case 'check':
         return runCheck(args, out);
+      case 'explain':
+        return runExplain(args, out);
       case undefined:
       case '-h':
       case '--help':

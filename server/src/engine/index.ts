@@ -84,3 +84,15 @@ export { buildGraph, ANY_NODE_ID, namespaceNodeId, workloadNodeId, type Reachabi
 export type { RuleOfPolicy } from './reachability.js';
 export { clusterSummary, clusterFindings, type ClusterSummary, type ClusterOptions } from './clusterChecks.js';
 export { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type ClusterFacts, type NetworkRange, type NetworkRole, type CniName } from './clusterConfig.js';
+export {
+  explainConnection,
+  declaredPorts,
+  resolveEndpoint,
+  type ConnectionExplanation,
+  type ConnectionQuery,
+  type DirectionExplanation,
+  type NearMiss,
+  type NeededChange,
+} from './explainConnection.js';
+export { explanationReport, formatExplainReport, type ExplainReport } from './explainReport.js';
+export { didYouMean, editDistance, typoDistance } from './nearest.js';

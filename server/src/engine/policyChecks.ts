@@ -10,6 +10,7 @@ import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from
 import type { Reachability } from './reachability.js';
 import { finding, type Finding } from './rules.js';
 import { replace } from './fixes.js';
+import { closest } from './nearest.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -120,29 +121,6 @@ function checkNamedPorts(rule: PolicyRule, destinations: PodGroup[], out: Findin
       ),
     );
   }
-}
-
-/** Up to `count` candidates, nearest first by edit distance. */
-export function closest(word: string, candidates: readonly string[], count: number): string[] {
-  return [...candidates]
-    .map((c) => ({ c, d: editDistance(word, c) }))
-    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
-    .slice(0, count)
-    .map((x) => x.c);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 function selectorCovers(outer: Selector | undefined, inner: Selector | undefined): boolean {

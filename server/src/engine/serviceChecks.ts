@@ -5,7 +5,8 @@
 import type { Prefix } from './cidr.js';
 import type { PodGroup, ServiceModel, ServicePort, WorkspaceModel } from './index.js';
 import { replace } from './fixes.js';
-import { closest, type ClusterRanges } from './policyChecks.js';
+import { closest } from './nearest.js';
+import type { ClusterRanges } from './policyChecks.js';
 import { finding, type Finding, type Fix, type RelatedInfo } from './rules.js';
 import { serviceEndpoints } from './services.js';
 
