@@ -5,10 +5,11 @@
  * cluster ranges.
  */
 import { RangeSet, type Prefix } from './cidr.js';
-import { EVERYTHING_KEY, isEmptySelector, type Selector } from './labels.js';
-import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from './model.js';
+import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
+import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
-import { finding, type Finding } from './rules.js';
+import { finding, type Finding, type Fix } from './rules.js';
+import { selectorFixes } from './selectorFixes.js';
 import { replace } from './fixes.js';
 import { closest } from './nearest.js';
 
@@ -30,7 +31,10 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
     const selected = groupsOf(selectedClasses);
     if (policy.podSelector.valid && selected.length === 0) {
       const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
-      out.push(finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`));
+      const inNamespace = ws.podGroups.filter((g) => g.namespace === policy.namespace && !g.hostNetwork).map((g) => g.labels);
+      out.push(
+        finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`, [], selectorFixes(policy.podSelector, inNamespace, 'podSelector')),
+      );
     }
     const ns = ws.namespaces.get(policy.namespace);
     if (ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
@@ -64,6 +68,20 @@ function allowsDns(rule: PolicyRule): boolean {
   return rule.ports === undefined || rule.ports.some((m) => (m.kind === 'all' && m.protocol === 'UDP') || (m.kind === 'range' && m.protocol === 'UDP' && m.from <= 53 && 53 <= m.to));
 }
 
+/** Did-you-mean for a peer: its namespaceSelector when no namespace matches, else its podSelector among the pods of its namespaces. */
+function peerFixes(reach: Reachability, policy: PolicyModel, peer: PodPeer): Fix[] {
+  const ws = reach.workspace;
+  const namespaces = [...ws.namespaces.values()];
+  const selected =
+    peer.namespaceSelector === undefined ? namespaces.filter((ns) => ns.name === policy.namespace) : namespaces.filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels));
+  if (selected.length === 0 && peer.namespaceSelector !== undefined) {
+    return selectorFixes(peer.namespaceSelector, namespaces.map((ns) => ns.labels), 'namespaceSelector');
+  }
+  if (peer.podSelector === undefined) return [];
+  const names = new Set(selected.map((ns) => ns.name));
+  return selectorFixes(peer.podSelector, ws.podGroups.filter((g) => names.has(g.namespace) && !g.hostNetwork).map((g) => g.labels), 'podSelector');
+}
+
 function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, out: Finding[]): void {
   for (const peer of rule.peers ?? []) {
     if (peer.kind === 'ipBlock') {
@@ -74,7 +92,7 @@ function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, 
     if ((peer.podSelector && !peer.podSelector.valid) || (peer.namespaceSelector && !peer.namespaceSelector.valid)) continue;
     if (reach.peerClasses(policy, peer).isEmpty) {
       const where = peer.namespaceSelector === undefined ? `namespace ${policy.namespace}` : 'the selected namespaces';
-      out.push(finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`));
+      out.push(finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer)));
     }
   }
 }

@@ -8,6 +8,7 @@ import { replace } from './fixes.js';
 import { closest } from './nearest.js';
 import type { ClusterRanges } from './policyChecks.js';
 import { finding, type Finding, type Fix, type RelatedInfo } from './rules.js';
+import { selectorFixes } from './selectorFixes.js';
 import { serviceEndpoints } from './services.js';
 
 export function serviceFindings(ws: WorkspaceModel, ranges: ClusterRanges): Finding[] {
@@ -63,7 +64,10 @@ function checkEndpoints(service: ServiceModel, podGroups: readonly PodGroup[], o
   if (service.selector === undefined || service.type === 'ExternalName') return;
   const endpoints = serviceEndpoints(service, podGroups);
   if (endpoints.length === 0) {
-    out.push(finding('service-selects-no-pods', service.selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`));
+    const inNamespace = podGroups.filter((g) => g.namespace === service.namespace).map((g) => g.labels);
+    out.push(
+      finding('service-selects-no-pods', service.selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`, [], selectorFixes(service.selector, inNamespace, 'selector')),
+    );
     return;
   }
   const related: RelatedInfo[] = endpoints.slice(0, 3).map((e) => ({ span: e.group.nameSpan, message: `endpoint ${e.group.id}` }));
