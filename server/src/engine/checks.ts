@@ -5,7 +5,8 @@ import { policyFindings, type ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
 import { serviceFindings } from './serviceChecks.js';
+import { strandedServiceFindings } from './strandedServices.js';
 
 export function workspaceFindings(reach: Reachability, ranges: ClusterRanges): Finding[] {
-  return [...policyFindings(reach, ranges), ...serviceFindings(reach.workspace, ranges)];
+  return [...policyFindings(reach, ranges), ...serviceFindings(reach.workspace, ranges), ...strandedServiceFindings(reach)];
 }
