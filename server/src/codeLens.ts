@@ -9,9 +9,8 @@ import type { CodeLens } from 'vscode-languageserver';
 import {
   describeExternal,
   externalReachOf,
-  mergeExternal,
-  NO_EXTERNAL,
   policyExternal,
+  serviceExternalReach,
   serviceEndpoints,
   type Analysis,
   type LineIndex,
@@ -58,11 +57,8 @@ export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: strin
   for (const s of ws.services) {
     if (s.span.file !== uri) continue;
     const endpoints = serviceEndpoints(s, ws.podGroups).reduce((n, e) => n + e.group.replicas, 0);
-    const external = serviceEndpoints(s, ws.podGroups).reduce(
-      (acc, e) => mergeExternal(acc, externalReachOf(analysis.reachability, e.group, e.ports.flatMap((p) => (p.containerPort === undefined ? [] : [[p.containerPort, p.servicePort.protocol] as const])))),
-      NO_EXTERNAL,
-    );
-    const reachers = podsAndAddresses(summary.serviceReachableFrom(s).pods, endpoints === 0 ? undefined : describeExternal(external));
+    const external = endpoints === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s));
+    const reachers = podsAndAddresses(summary.serviceReachableFrom(s).pods, external);
     const title = s.type === 'ExternalName' ? `alias for ${s.externalName ?? '?'}` : `${endpoints} endpoint${endpoints === 1 ? '' : 's'} · reachable from ${reachers}`;
     lenses.push({ range: at(s.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: s.id, kind: 'service' }] } });
   }

@@ -8,6 +8,8 @@
 import { portMatches } from './matching.js';
 import type { IPBlockPeer, PodGroup, PolicyModel, PolicyRule, Protocol } from './model.js';
 import type { Reachability } from './reachability.js';
+import { serviceEndpoints } from './services.js';
+import type { ServiceModel } from './model.js';
 
 export interface ExternalReach {
   readonly anywhere: boolean;
@@ -45,6 +47,14 @@ export function externalReachOf(reach: Reachability, group: PodGroup, ports?: Re
 /** Addresses a policy's rules of one direction admit, on any port. */
 export function policyExternal(policy: PolicyModel, direction: 'ingress' | 'egress'): ExternalReach {
   return rulesExternal((direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ rule })), () => true);
+}
+
+/** Addresses that may connect to some endpoint of a Service on its target ports. */
+export function serviceExternalReach(reach: Reachability, service: ServiceModel): ExternalReach {
+  return serviceEndpoints(service, reach.workspace.podGroups).reduce(
+    (acc, e) => mergeExternal(acc, externalReachOf(reach, e.group, e.ports.flatMap((p) => (p.containerPort === undefined ? [] : [[p.containerPort, p.servicePort.protocol] as const])))),
+    NO_EXTERNAL,
+  );
 }
 
 export function mergeExternal(a: ExternalReach, b: ExternalReach): ExternalReach {

@@ -96,4 +96,4 @@ export {
 } from './explainConnection.js';
 export { explanationReport, formatExplainReport, type ExplainReport } from './explainReport.js';
 export { didYouMean, editDistance, typoDistance } from './nearest.js';
-export { externalReachOf, policyExternal, mergeExternal, describeExternal, NO_EXTERNAL, type ExternalReach } from './externalReach.js';
+export { externalReachOf, serviceExternalReach, policyExternal, describeExternal, type ExternalReach } from './externalReach.js';
