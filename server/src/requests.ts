@@ -5,7 +5,7 @@
  */
 
 import type { ExplainReport } from './engine/explainReport.js';
-export type { ExplainReport } from './engine/explainReport.js';
+export type { ExplainReport, ReportDirection, ReportLink, ReportRule, ReportFix } from './engine/explainReport.js';
 
 /** Server → client, once start-up indexing is done. */
 export const INDEXED = 'netlens/indexed';
@@ -161,3 +161,21 @@ export type WebviewToHostMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'open'; readonly uri: string; readonly line: number }
   | { readonly type: 'export'; readonly format: 'png' | 'svg'; readonly data: string };
+
+// ---- messages between the explain panel (extension host) and its webview ---
+
+export type HostToExplainMessage = { readonly type: 'explain'; readonly report: ExplainReport } | { readonly type: 'error'; readonly message: string };
+
+/** A near miss's change, by position in the report the host holds: the page never hands over edits. */
+export interface FixRef {
+  /** Index into report.ports. */
+  readonly port: number;
+  readonly direction: 'ingress' | 'egress';
+  readonly miss: number;
+  readonly change: number;
+}
+
+export type ExplainToHostMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'open'; readonly uri: string; readonly line: number }
+  | ({ readonly type: 'fix' } & FixRef);
