@@ -147,7 +147,8 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
 
   uiTest('a code lens over a workload reads "reachable from N pods"', async () => {
     await openFile('storefront/apps.yaml');
-    const lens = page.locator('.codelens-decoration', { hasText: /reachable from \d+ pods? · can reach \d+ pods?/ }).first();
+    // One decoration per line holds all its lenses ("… | explain…"): take the reachability lens itself.
+    const lens = page.locator('.codelens-decoration a', { hasText: /^reachable from \d+ pods? · .*can reach \d+ pods?$/ }).first();
     await lens.waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
       await page.screenshot({ path: path.join(OUT, 'code-lens-failed.png') });
       throw err;

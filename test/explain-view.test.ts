@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { analyze, analyzeTexts, declaredPorts, explainConnection, explanationReport, LineIndex, parseIP, parseManifestFile, resolveEndpoint, type Analysis, type ExplainReport } from '../server/src/engine/index.js';
 import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
-import { postToPage, WebviewHarness } from './support/webviewHarness.js';
+import { graphOf, postToPage, screenPoint, WebviewHarness } from './support/webviewHarness.js';
 
 const OUT = path.join(REPO_ROOT, 'test-output', 'webview');
 const harness = new WebviewHarness();
@@ -122,4 +122,21 @@ test('screenshot: Sock Shop front-end → carts in light and dark theme', { skip
     await page.screenshot({ path: path.join(OUT, `explain-sock-shop-${theme}.png`), fullPage: true });
     await page.close();
   }
+});
+
+test('the graph page offers "Explain…" on a flow between workloads, and asks the host for the explain view', async () => {
+  const file = path.join(FIXTURES, 'graph', 'shop.yaml');
+  const graph = graphOf([{ file, text: fs.readFileSync(file, 'utf8') }]);
+  const { page, errors } = await harness.open('light');
+  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+  await postToPage(page, { type: 'graph', graph });
+  // The status names the layout time once the layout is done and nodes have their places.
+  await page.waitForFunction(() => /layout \d+ ms$/.test(document.getElementById('status')?.textContent ?? ''));
+  const at = await screenPoint(page, 'w:Deployment:shop/api->w:StatefulSet:shop/db');
+  await page.mouse.click(at.x, at.y);
+  await page.getByRole('button', { name: 'Explain…' }).click();
+  assert.deepEqual((await posted(page)).slice(1), [{ type: 'explain', source: 'shop/api', destination: 'shop/db' }]);
+  assert.deepEqual(await violations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

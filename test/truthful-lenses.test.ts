@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { REACHERS, type ReachersResult } from '../server/src/requests.js';
 import { LspTestClient, uriOf } from './support/lspClient.js';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -25,7 +26,7 @@ describe('lenses count external reachers and egress', { timeout: 60_000 }, () =>
   /** Lens titles of a file, keyed by the 1-based line they sit on. */
   async function titles(rel: string): Promise<Map<number, string>> {
     const lenses = (await client.codeLenses(uri(rel))) ?? [];
-    return new Map(lenses.map((l) => [l.range.start.line + 1, l.command!.title]));
+    return new Map(lenses.filter((l) => l.command?.command === 'netlens.showGraph').map((l) => [l.range.start.line + 1, l.command!.title]));
   }
 
   test('a workload and its Service open to the internet say so beside "0 pods"', async () => {
@@ -34,6 +35,22 @@ describe('lenses count external reachers and egress', { timeout: 60_000 }, () =>
     assert.equal(apps.get(80), '3 endpoints · reachable from 0 pods · the internet (0.0.0.0/0 except 10.0.0.0/8)');
     // Isolated and admitting no address: nothing is added.
     assert.equal(apps.get(21), 'reachable from 5 pods · can reach 4 pods');
+  });
+
+  test('each workload also has an "explain…" lens, and the reachers request names the addresses', async () => {
+    const lenses = (await client.codeLenses(uri('storefront/apps.yaml'))) ?? [];
+    const explain = lenses.filter((l) => l.command?.command === 'netlens.whatCanReach');
+    assert.deepEqual(
+      explain.map((l) => [l.range.start.line + 1, l.command!.title, l.command!.arguments]),
+      [
+        [2, 'explain…', ['storefront/web']],
+        [21, 'explain…', ['storefront/cart']],
+        [41, 'explain…', ['storefront/cart-redis']],
+        [61, 'explain…', ['storefront/checkout']],
+      ],
+    );
+    const reachers = await client.connection.sendRequest<ReachersResult>(REACHERS, { id: 'storefront/web' });
+    assert.deepEqual(reachers, { target: 'storefront/web', sources: [], external: 'the internet (0.0.0.0/0 except 10.0.0.0/8)' });
   });
 
   test('pods no policy isolates are reachable from any address', async () => {

@@ -69,15 +69,23 @@ export const GRAPH_COMMANDS: Record<string, (ctx: NetlensContext) => (...args: u
     const [port, protocol = 'TCP'] = portText.trim().split('/');
     ExplainPanel.show(ctx, portText.trim() === '' ? { source, destination } : { source, destination, port: Number(port), protocol: protocol!.toUpperCase() as 'TCP' | 'UDP' | 'SCTP' });
   },
+  // From a workload's lens or the palette: who can reach it; picking one (or any other source) explains that connection.
   'netlens.whatCanReach': (ctx) => async (arg?: unknown) => {
     const id = (typeof arg === 'string' ? arg : undefined) ?? (await workloadAtCursor(ctx)) ?? (await pickWorkload(ctx, 'Which pod?', false));
     if (!id) return;
     const result = await ctx.client?.sendRequest<ReachersResult | null>(REACHERS, { id });
     if (!result) return;
     const pods = result.sources.reduce((n, s) => n + s.replicas, 0);
-    await vscode.window.showQuickPick(
-      result.sources.map((s) => ({ label: s.id, description: s.replicas !== 1 ? `×${s.replicas}` : '' })),
-      { placeHolder: `${pods} pods in ${result.sources.length} workloads can reach ${id}` },
-    );
+    const other = '$(search) Explain from another source…';
+    const items: vscode.QuickPickItem[] = [
+      ...result.sources.map((s) => ({ label: s.id, description: s.replicas !== 1 ? `×${s.replicas}` : '' })),
+      ...(result.external ? [{ label: result.external, description: 'addresses outside the pods', kind: vscode.QuickPickItemKind.Separator }] : []),
+      { label: other, alwaysShow: true },
+    ];
+    const reachedBy = `${pods} pod${pods === 1 ? '' : 's'} in ${result.sources.length} workload${result.sources.length === 1 ? '' : 's'}${result.external ? ` and ${result.external}` : ''}`;
+    const choice = await vscode.window.showQuickPick(items, { placeHolder: `${reachedBy} can reach ${id}: pick one to explain` });
+    if (!choice) return;
+    const source = choice.label === other ? await pickWorkload(ctx, `Explain traffic to ${id} from`, true) : choice.label;
+    if (source) ExplainPanel.show(ctx, { source, destination: id });
   },
 };

@@ -19,6 +19,8 @@ import {
 import { toRange } from './positions.js';
 
 export const SHOW_GRAPH_COMMAND = 'netlens.showGraph';
+/** Lists who can reach a workload; picking one opens the explain view. */
+export const WHAT_CAN_REACH_COMMAND = 'netlens.whatCanReach';
 
 function pods(n: number): string {
   return `${n} pod${n === 1 ? '' : 's'}`;
@@ -42,6 +44,7 @@ export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: strin
       ? 'host network: not subject to NetworkPolicy'
       : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${pods(summary.canReachCount(g))}`;
     lenses.push({ range: at(g.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
+    if (!g.hostNetwork) lenses.push({ range: at(g.span), command: { title: 'explain…', command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] } });
   }
   for (const p of ws.policies) {
     if (p.span.file !== uri) continue;

@@ -1,7 +1,7 @@
 /**
  * The custom requests of requests.ts, answered from the engine.
  */
-import { declaredPorts, explainConnection, explanationReport, parseIP, resolveEndpoint, type Analysis, type LineIndex, type Protocol, type ReachSummary } from './engine/index.js';
+import { declaredPorts, describeExternal, explainConnection, externalReachOf, explanationReport, parseIP, resolveEndpoint, type Analysis, type LineIndex, type Protocol, type ReachSummary } from './engine/index.js';
 import type { ExplainParams, ExplainResult, ReachersResult, RuleTrace, SummaryResult, WorkloadInfo } from './requests.js';
 
 export function summaryOf(analysis: Analysis): SummaryResult {
@@ -59,5 +59,6 @@ export function explain(analysis: Analysis, params: ExplainParams, lineIndex: (u
 export function reachers(analysis: Analysis, summary: ReachSummary, id: string): ReachersResult {
   const group = analysis.workspace.podGroups.find((g) => g.id === id);
   if (group === undefined) return { target: id, sources: [] };
-  return { target: id, sources: summary.reachableFrom(group).groups.map((g) => ({ id: g.id, replicas: g.replicas })) };
+  const external = describeExternal(externalReachOf(analysis.reachability, group));
+  return { target: id, sources: summary.reachableFrom(group).groups.map((g) => ({ id: g.id, replicas: g.replicas })), ...(external ? { external } : {}) };
 }

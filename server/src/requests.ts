@@ -71,6 +71,8 @@ export interface ReachersParams {
 export interface ReachersResult {
   readonly target: string;
   readonly sources: ReadonlyArray<{ readonly id: string; readonly replicas: number }>;
+  /** Addresses outside the pods that may connect ("the internet (0.0.0.0/0 except 10.0.0.0/8)"), when any. */
+  readonly external?: string;
 }
 
 /** Server → client, after each analysis that changed the model (for live views). */
@@ -160,6 +162,7 @@ export type HostToWebviewMessage =
 export type WebviewToHostMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'open'; readonly uri: string; readonly line: number }
+  | { readonly type: 'explain'; readonly source: string; readonly destination: string }
   | { readonly type: 'export'; readonly format: 'png' | 'svg'; readonly data: string };
 
 // ---- messages between the explain panel (extension host) and its webview ---
