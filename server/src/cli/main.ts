@@ -3,12 +3,14 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
  *   netlens explain SOURCE DESTINATION [--port N] [--protocol P] [--json] FILES...
+ *   netlens diff [--base REF] [--format text|json|markdown] [FILES...]
  */
 import {
   analyze,
   declaredPorts,
   explainConnection,
   explanationReport,
+  flowDiff,
   formatExplainReport,
   LineIndex,
   parseIP,
@@ -29,7 +31,9 @@ import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatFindingsSarif } from './formatSarif.js';
+import { formatFlowDiffMarkdown, formatFlowDiffText } from './formatFlowDiff.js';
 import { formatMatrixTable } from './formatMatrix.js';
+import { filesAtRef } from './gitBase.js';
 
 const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
 
@@ -65,15 +69,24 @@ make them match. SOURCE and DESTINATION are workloads (namespace/name, or a
 name found in one namespace only) or IP addresses. Without --port, every port
 the destination declares. Exits 0 when allowed on some port, 1 when denied.`;
 
+const DIFF_USAGE = `usage: netlens diff [--base REF] [--format text|json|markdown] [FILES_OR_DIRS...]
+
+What the change since REF (default HEAD) does to reachability: the flows
+(source → destination on a port the destination declares) it opens and
+closes, each with the reason in the current version. git reads the base;
+FILES_OR_DIRS default to the working directory. --format markdown writes a
+pull-request comment.`;
+
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
   netlens explain SOURCE DESTINATION [--port N] [--protocol P] [--json] FILES_OR_DIRS...
+  netlens diff [--base REF] [--format text|json|markdown] [FILES_OR_DIRS...]
   netlens COMMAND --help    usage of one command
 
 Directories are searched recursively for .yaml, .yml, .json, .conflist and .conf files.`;
 
-const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE, explain: EXPLAIN_USAGE };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE, explain: EXPLAIN_USAGE, diff: DIFF_USAGE };
 
 /** True when the arguments ask for help (before any `--`, which ends the options). */
 function asksForHelp(args: readonly string[]): boolean {
@@ -217,6 +230,19 @@ function runExplain(args: string[], out: (s: string) => void): number {
   return report.allowed ? 0 : 1;
 }
 
+function runDiff(args: string[], out: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['base', 'format'], []);
+  const format = String(flags.get('format') ?? 'text');
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new InputError(`--format must be text, json or markdown, not ${format}`);
+  const ref = String(flags.get('base') ?? 'HEAD');
+  const paths = rest.length > 0 ? rest : ['.'];
+  const head = load(paths).analysis;
+  const base = analyze(filesAtRef(ref, paths).map((f) => parseManifestFile(f.file, f.text)));
+  const changes = flowDiff(base, head);
+  out(format === 'json' ? JSON.stringify({ base: ref, changes }, null, 2) : format === 'markdown' ? formatFlowDiffMarkdown(changes, ref) : formatFlowDiffText(changes, ref));
+  return 0;
+}
+
 const FAIL_LEVELS: readonly Severity[] = ['error', 'warning', 'information'];
 
 /** A baseline: the fingerprints of the findings a team has accepted, so CI reports only new ones. */
@@ -289,6 +315,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return runCheck(args, out);
       case 'explain':
         return runExplain(args, out);
+      case 'diff':
+        return runDiff(args, out);
       case undefined:
       case '-h':
       case '--help':

@@ -113,7 +113,8 @@ function nearMissReport(lines: Lines, m: NearMiss): ReportNearMiss {
   };
 }
 
-function directionSummary(d: DirectionExplanation): string {
+/** One sentence: the verdict of one side and why. */
+export function directionSummary(d: DirectionExplanation): string {
   if (!d.isolated) {
     const why = d.policies.length === 0 && d.subject.includes('/') ? `no policy selects ${d.subject} for ${d.direction}` : `${d.subject} is not a pod`;
     return `allowed: ${why}, so it is not isolated for ${d.direction}.`;
