@@ -1,13 +1,17 @@
 /**
  * `netlens diff` on a real temporary git repository: the base is committed,
  * the work tree changes a policy, and the real git binary reads the base.
+ * Then the same through the server's netlens/whatIf request, live as the
+ * policy is edited in an open document.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { WHAT_IF, type WhatIfResult } from '../server/src/requests.js';
+import { LspTestClient, uriOf } from './support/lspClient.js';
 import { CLI } from './support/paths.js';
 
 const APPS = `apiVersion: apps/v1
@@ -115,5 +119,49 @@ describe('netlens diff', () => {
     const r = netlens(outside, 'diff');
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^netlens: git rev-parse: fatal: not a git repository/);
+  });
+});
+
+describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
+  let repo: string;
+  let client: LspTestClient;
+  const policies = () => uriOf(path.join(repo, 'deploy', 'policies.yaml'));
+  before(async () => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-whatif-'));
+    git(repo, 'init', '-q');
+    fs.mkdirSync(path.join(repo, 'deploy'));
+    fs.writeFileSync(path.join(repo, 'deploy', 'apps.yaml'), APPS);
+    fs.writeFileSync(path.join(repo, 'deploy', 'policies.yaml'), `${DENY}---\n${DB_FROM_API}`);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    client = await LspTestClient.start(repo);
+    // Both files open: the model has them whether or not the folder scan is done.
+    const apps = uriOf(path.join(repo, 'deploy', 'apps.yaml'));
+    await client.open(apps, APPS);
+    await client.open(policies(), fs.readFileSync(path.join(repo, 'deploy', 'policies.yaml'), 'utf8'));
+    await client.waitForDiagnostics(policies());
+  });
+  after(() => client.stop());
+
+  const ask = (base?: string) => client.connection.sendRequest<WhatIfResult>(WHAT_IF, base === undefined ? {} : { base });
+
+  test('unchanged: nothing opens or closes; an edit in the editor is compared against HEAD at once', async () => {
+    assert.deepEqual(await ask(), { base: 'HEAD', opened: 0, closed: 0, changes: [] });
+    // The server handles messages in order: the request sees the edit.
+    await client.replace(policies(), 'app: api}', 'app: web}');
+    const r = await ask();
+    assert.equal(r.opened, 1);
+    assert.equal(r.closed, 1);
+    assert.deepEqual(
+      r.changes.map((c) => `${c.change} ${c.source}→${c.destination}:${c.port}`),
+      ['closed shop/api→shop/db:5432', 'opened shop/web→shop/db:5432'],
+    );
+    assert.equal(r.changes[1]!.why, 'ingress of shop/db allowed: isolated by shop/deny, shop/db-from-api; allowed by shop/db-from-api ingress rule 1.');
+  });
+
+  test('an unknown ref is answered with the reason, not an error', async () => {
+    const r = await ask('no-such-ref');
+    assert.equal(r.changes.length, 0);
+    assert.match(r.error ?? '', /^git rev-parse: /);
   });
 });

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LIST_WORKLOADS, REACHERS, type ExplainParams, type ReachersResult, type WorkloadInfo } from '../../server/src/requests.js';
 import type { NetlensContext } from './context.js';
 import { ExplainPanel } from './explainPanel.js';
+import { showWhatIf } from './whatIfStatus.js';
 import { asFocus } from './graphMessages.js';
 import { GraphPanel } from './graphPanel.js';
 
@@ -88,4 +89,6 @@ export const GRAPH_COMMANDS: Record<string, (ctx: NetlensContext) => (...args: u
     const source = choice.label === other ? await pickWorkload(ctx, `Explain traffic to ${id} from`, true) : choice.label;
     if (source) ExplainPanel.show(ctx, { source, destination: id });
   },
+  // From the status bar item: the flows the edits since HEAD open and close.
+  'netlens.showWhatIf': (ctx) => () => showWhatIf(ctx),
 };

@@ -75,6 +75,29 @@ export interface ReachersResult {
   readonly external?: string;
 }
 
+/** Client → server: what the edits since a git ref do to reachability (netlens diff, live). */
+export const WHAT_IF = 'netlens/whatIf';
+export interface WhatIfParams {
+  /** Default HEAD. */
+  readonly base?: string;
+}
+export interface FlowChangeInfo {
+  readonly change: 'opened' | 'closed';
+  readonly source: string;
+  readonly destination: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly why: string;
+}
+export interface WhatIfResult {
+  readonly base: string;
+  readonly opened: number;
+  readonly closed: number;
+  readonly changes: readonly FlowChangeInfo[];
+  /** Set when there is nothing to compare against (no folder, not a git repository, unknown ref). */
+  readonly error?: string;
+}
+
 /** Server → client, after each analysis that changed the model (for live views). */
 export const MODEL_CHANGED = 'netlens/modelChanged';
 export interface ModelChangedParams {

@@ -33,7 +33,7 @@ import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatFindingsSarif } from './formatSarif.js';
 import { formatFlowDiffMarkdown, formatFlowDiffText } from './formatFlowDiff.js';
 import { formatMatrixTable } from './formatMatrix.js';
-import { filesAtRef } from './gitBase.js';
+import { filesAtRef } from '../gitBase.js';
 
 const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
 

@@ -1,10 +1,11 @@
 /**
  * The base version of the manifests, read by the real git binary: the files
  * under the given paths as they are at a ref, without touching the work tree.
+ * For `netlens diff` and the server's what-if request alike.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { InputError, MANIFEST_EXTENSIONS } from './files.js';
+import { InputError, MANIFEST_EXTENSIONS } from './cli/files.js';
 
 function git(cwd: string, args: string[]): string {
   try {
@@ -14,6 +15,11 @@ function git(cwd: string, args: string[]): string {
     if (e.code === 'ENOENT') throw new InputError('git is not installed (netlens diff reads the base version with git)');
     throw new InputError(`git ${args[0]}: ${String(e.stderr ?? err).trim().split('\n')[0]}`);
   }
+}
+
+/** The commit a ref names, to tell whether a cached base is still current. */
+export function resolveRef(ref: string, cwd: string): string {
+  return git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
 }
 
 /** Files under `paths` (relative to the working directory) at `ref`, named as the working directory sees them. */
