@@ -9,3 +9,5 @@ await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile:
 await esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
 // The graph page runs in a browser sandbox: one self-contained script, cytoscape included.
 await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: false, logLevel: 'warning', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/graph.js' });
+// The explain page: plain DOM, no libraries.
+await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: false, logLevel: 'warning', entryPoints: ['webview/src/explain.ts'], outfile: 'dist/webview/explain.js' });

@@ -16,7 +16,7 @@ test('netlens --help lists the commands and exits 0', () => {
     const r = run([flag]);
     assert.equal(r.status, 0, flag);
     assert.equal(r.stderr, '');
-    assert.match(r.stdout, /^usage:\n  netlens matrix .*\n  netlens check .*\n  netlens explain-code \[CODE\]\n  netlens COMMAND --help/m);
+    assert.match(r.stdout, /^usage:\n  netlens matrix .*\n  netlens check .*\n  netlens explain SOURCE DESTINATION .*\n  netlens diff \[--base REF\] .*\n  netlens explain-code \[CODE\]\n  netlens COMMAND --help/m);
   }
 });
 
@@ -30,6 +30,10 @@ test('netlens check --help and matrix --help print that command’s usage and ex
   assert.equal(matrix.status, 0);
   assert.match(matrix.stdout, /^usage: netlens matrix \[--port N\]/);
   assert.doesNotMatch(matrix.stdout, /storefront/, 'help is printed instead of a matrix');
+  const explain = run(['explain', '--help']);
+  assert.equal(explain.status, 0);
+  assert.match(explain.stdout, /^usage: netlens explain SOURCE DESTINATION \[--port N\]/);
+  assert.match(explain.stdout, /Exits 0 when allowed on some port, 1 when denied\.\n$/);
 });
 
 test('a --help after -- is a file name, not a request for help', () => {

@@ -7,6 +7,7 @@ import { registerCommands } from './commands.js';
 import { NetlensContext } from './context.js';
 import { GRAPH_COMMANDS } from './graphCommands.js';
 import { StatusBar } from './statusBar.js';
+import { WhatIfStatus } from './whatIfStatus.js';
 
 let context: NetlensContext | undefined;
 
@@ -15,6 +16,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   extension.subscriptions.push(context);
   registerCommands(context, GRAPH_COMMANDS);
   context.push(new StatusBar(context));
+  context.push(new WhatIfStatus(context));
   await context.start();
 }
 

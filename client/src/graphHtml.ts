@@ -18,7 +18,8 @@ export function newNonce(): string {
   return randomBytes(18).toString('base64');
 }
 
-function attr(value: string): string {
+/** Text safe inside a double-quoted HTML attribute. */
+export function attr(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -16,6 +16,8 @@ export function isWebviewMessage(v: unknown): v is WebviewToHostMessage {
       return true;
     case 'open':
       return typeof m['uri'] === 'string' && Number.isInteger(m['line']) && (m['line'] as number) >= 0;
+    case 'explain':
+      return typeof m['source'] === 'string' && typeof m['destination'] === 'string';
     case 'export':
       if (typeof m['data'] !== 'string' || m['data'].length > MAX_EXPORT_BYTES) return false;
       if (m['format'] === 'png') return m['data'].startsWith('data:image/png;base64,');

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GRAPH, type GraphData, type GraphFocus, type HostToWebviewMessage } from '../../server/src/requests.js';
 import type { NetlensContext } from './context.js';
+import { ExplainPanel } from './explainPanel.js';
 import { graphHtml, newNonce } from './graphHtml.js';
 import { isWebviewMessage, linkedUris } from './graphMessages.js';
 
@@ -111,6 +112,11 @@ export class GraphPanel implements vscode.Disposable {
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: at });
         return;
       }
+      case 'explain':
+        // Only workloads of the graph: the explain request answers anything else with "unknown" anyway.
+        if (!this.graph?.nodes.some((n) => n.ref === message.source) || !this.graph.nodes.some((n) => n.ref === message.destination)) return;
+        ExplainPanel.show(this.ctx, { source: message.source, destination: message.destination });
+        return;
       case 'export': {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         const name = `netlens-graph.${message.format}`;

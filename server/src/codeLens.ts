@@ -1,17 +1,34 @@
 /**
  * Code lenses: above each workload "reachable from N pods · can reach M pods",
- * above each policy "selects N pods · allows ingress from M pods", above each
- * Service "N endpoints · reachable from M pods". Clicking opens the graph
- * focused on the object (a client command).
+ * above each policy "selects N pods · allows ingress from M pods · allows
+ * egress to K pods", above each Service "N endpoints · reachable from M pods";
+ * addresses outside the pods that rules admit are named after the pod count.
+ * Clicking opens the graph focused on the object (a client command).
  */
 import type { CodeLens } from 'vscode-languageserver';
-import { serviceEndpoints, type Analysis, type LineIndex, type ReachSummary } from './engine/index.js';
+import {
+  describeExternal,
+  externalReachOf,
+  policyExternal,
+  serviceExternalReach,
+  serviceEndpoints,
+  type Analysis,
+  type LineIndex,
+  type ReachSummary,
+} from './engine/index.js';
 import { toRange } from './positions.js';
 
 export const SHOW_GRAPH_COMMAND = 'netlens.showGraph';
+/** Lists who can reach a workload; picking one opens the explain view. */
+export const WHAT_CAN_REACH_COMMAND = 'netlens.whatCanReach';
 
 function pods(n: number): string {
   return `${n} pod${n === 1 ? '' : 's'}`;
+}
+
+/** "4 pods", or "4 pods · the internet (0.0.0.0/0 except 10.0.0.0/8)" when addresses outside the pods are admitted too. */
+function podsAndAddresses(n: number, external: string | undefined): string {
+  return external === undefined ? pods(n) : `${pods(n)} · ${external}`;
 }
 
 export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: string, lineIndex: LineIndex): CodeLens[] {
@@ -25,19 +42,27 @@ export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: strin
     if (g.span.file !== uri) continue;
     const title = g.hostNetwork
       ? 'host network: not subject to NetworkPolicy'
-      : `reachable from ${pods(summary.reachableFromCount(g))} · can reach ${pods(summary.canReachCount(g))}`;
+      : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${pods(summary.canReachCount(g))}`;
     lenses.push({ range: at(g.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
+    if (!g.hostNetwork) lenses.push({ range: at(g.span), command: { title: 'explain…', command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] } });
   }
   for (const p of ws.policies) {
     if (p.span.file !== uri) continue;
     const parts = [`selects ${pods(summary.selectedBy(p).pods)}`];
-    if (p.affectsIngress) parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${pods(summary.ingressAllowedFrom(p).pods)}`);
+    if (p.affectsIngress) {
+      parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${podsAndAddresses(summary.ingressAllowedFrom(p).pods, describeExternal(policyExternal(p, 'ingress')))}`);
+    }
+    if (p.affectsEgress) {
+      parts.push(p.egress.length === 0 ? 'denies all egress' : `allows egress to ${podsAndAddresses(summary.egressAllowedTo(p).pods, describeExternal(policyExternal(p, 'egress')))}`);
+    }
     lenses.push({ range: at(p.span), command: { title: parts.join(' · '), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: p.id, kind: 'policy' }] } });
   }
   for (const s of ws.services) {
     if (s.span.file !== uri) continue;
     const endpoints = serviceEndpoints(s, ws.podGroups).reduce((n, e) => n + e.group.replicas, 0);
-    const title = s.type === 'ExternalName' ? `alias for ${s.externalName ?? '?'}` : `${endpoints} endpoint${endpoints === 1 ? '' : 's'} · reachable from ${pods(summary.serviceReachableFrom(s).pods)}`;
+    const external = endpoints === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s));
+    const reachers = podsAndAddresses(summary.serviceReachableFrom(s).pods, external);
+    const title = s.type === 'ExternalName' ? `alias for ${s.externalName ?? '?'}` : `${endpoints} endpoint${endpoints === 1 ? '' : 's'} · reachable from ${reachers}`;
     lenses.push({ range: at(s.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: s.id, kind: 'service' }] } });
   }
   return lenses;

@@ -1,7 +1,7 @@
 /**
  * The custom requests of requests.ts, answered from the engine.
  */
-import { explainTraffic, parseIP, type Analysis, type Endpoint, type LineIndex, type ReachSummary } from './engine/index.js';
+import { declaredPorts, describeExternal, explainConnection, externalReachOf, explanationReport, parseIP, resolveEndpoint, type Analysis, type LineIndex, type Protocol, type ReachSummary } from './engine/index.js';
 import type { ExplainParams, ExplainResult, ReachersResult, RuleTrace, SummaryResult, WorkloadInfo } from './requests.js';
 
 export function summaryOf(analysis: Analysis): SummaryResult {
@@ -28,41 +28,37 @@ export function workloads(analysis: Analysis, lineIndex: (uri: string) => LineIn
   }));
 }
 
-function endpoint(analysis: Analysis, text: string): Endpoint | undefined {
-  const group = analysis.workspace.podGroups.find((g) => g.id === text);
-  if (group) return { kind: 'pod', group };
+function ipOf(text: string) {
   const ip = parseIP(text);
-  return ip.ok ? { kind: 'external', ip: ip.value } : undefined;
+  return ip.ok ? ip.value : undefined;
 }
 
 export function explain(analysis: Analysis, params: ExplainParams, lineIndex: (uri: string) => LineIndex): ExplainResult {
-  const source = endpoint(analysis, params.source);
-  const destination = endpoint(analysis, params.destination);
-  if (source === undefined || destination === undefined) {
-    return { allowed: false, lines: [`Unknown ${source === undefined ? 'source' : 'destination'}: use a workload ("namespace/name") or an IP address.`], rules: [] };
-  }
-  const v = explainTraffic(analysis.workspace.policies, source, destination, params.port, params.protocol, analysis.reachability.namespaceLabels);
-  const what = `${params.source} → ${params.destination} on ${params.protocol} ${params.port}`;
-  const lines = [`${what}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`];
+  const source = resolveEndpoint(analysis.workspace, params.source, ipOf);
+  const destination = resolveEndpoint(analysis.workspace, params.destination, ipOf);
+  if (!source.ok) return { allowed: false, lines: [`Unknown source: ${source.message}`], rules: [] };
+  if (!destination.ok) return { allowed: false, lines: [`Unknown destination: ${destination.message}`], rules: [] };
+  const ports: Array<[number, Protocol]> = params.port !== undefined ? [[params.port, params.protocol ?? 'TCP']] : declaredPorts(destination.endpoint, params.protocol);
+  if (ports.length === 0) return { allowed: false, lines: [`${params.destination} declares no container ports: choose a port.`], rules: [] };
+  const explanation = explainConnection(analysis.workspace, analysis.reachability.namespaceLabels, { source: source.endpoint, destination: destination.endpoint, ports });
+  const report = explanationReport(explanation, lineIndex);
+  const lines: string[] = [];
   const rules: RuleTrace[] = [];
-  for (const [side, sv, who] of [
-    ['egress', v.egress, params.source],
-    ['ingress', v.ingress, params.destination],
-  ] as const) {
-    if (!sv.isolated) {
-      lines.push(`${side}: ${who} is not isolated for ${side}, so ${side} is allowed.`);
-      continue;
-    }
-    lines.push(`${side}: isolated by ${sv.isolatingPolicies.map((p) => p.id).join(', ')}; ${sv.allowed ? `allowed by ${sv.allowedBy.map((r) => `${r.policy.id} ${side} rule ${r.rule.index + 1}`).join(', ')}` : 'no rule allows it'}.`);
-    for (const r of sv.allowedBy) {
-      rules.push({ policy: r.policy.id, direction: side, rule: r.rule.index, uri: r.rule.span.file, line: lineIndex(r.rule.span.file).positionAt(r.rule.span.start).line });
+  for (const p of report.ports) {
+    lines.push(`${params.source} → ${params.destination} on ${p.protocol} ${p.port}: ${p.allowed ? 'ALLOWED' : 'DENIED'}`);
+    for (const side of [p.egress, p.ingress]) {
+      lines.push(`${side.direction}: ${side.summary}`);
+      for (const policy of side.policies) {
+        for (const r of policy.rules) if (r.matches) rules.push({ policy: r.policy, direction: r.direction, rule: r.rule, uri: r.at.uri, line: r.at.line });
+      }
     }
   }
-  return { allowed: v.allowed, lines, rules };
+  return { allowed: report.allowed, lines, rules, report };
 }
 
 export function reachers(analysis: Analysis, summary: ReachSummary, id: string): ReachersResult {
   const group = analysis.workspace.podGroups.find((g) => g.id === id);
   if (group === undefined) return { target: id, sources: [] };
-  return { target: id, sources: summary.reachableFrom(group).groups.map((g) => ({ id: g.id, replicas: g.replicas })) };
+  const external = describeExternal(externalReachOf(analysis.reachability, group));
+  return { target: id, sources: summary.reachableFrom(group).groups.map((g) => ({ id: g.id, replicas: g.replicas })), ...(external ? { external } : {}) };
 }

@@ -6,13 +6,16 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import {
   describePeer,
   describePolicy,
+  describeExternal,
   describeSelector,
+  externalReachOf,
   formatIP,
   parseIP,
   parsePrefix,
   Prefix,
   serviceDnsName,
   serviceEndpoints,
+  serviceExternalReach,
   type Analysis,
   type ClusterSummary,
   type NetworkRange,
@@ -21,6 +24,7 @@ import {
   type PodSet,
   type ReachSummary,
 } from './engine/index.js';
+import { fieldHoverAt } from './fieldHover.js';
 import { targetAt } from './locate.js';
 import { toRange } from './positions.js';
 
@@ -41,6 +45,11 @@ function listPods(set: PodSet, lineIndex: (uri: string) => LineIndex): string {
   const lines = set.groups.slice(0, MAX_LISTED).map((g) => `- ${linkTo(g, lineIndex)}${g.replicas !== 1 ? ` ×${g.replicas}` : ''} (${g.kind})`);
   if (set.groups.length > MAX_LISTED) lines.push(`- … and ${set.groups.length - MAX_LISTED} more`);
   return lines.join('\n');
+}
+
+/** " and the internet (0.0.0.0/0 except 10.0.0.0/8)", escaped; empty when no address outside the pods is admitted. */
+function andAddresses(external: string | undefined): string {
+  return external === undefined ? '' : ` and ${md(external)}`;
 }
 
 function plural(n: number, word: string): string {
@@ -94,7 +103,10 @@ export function cidrFacts(text: string, cluster: ClusterSummary, range?: Network
 
 export function hover(analysis: Analysis, summary: ReachSummary, uri: string, text: string, offset: number, lineIndex: (uri: string) => LineIndex): Hover | null {
   const target = targetAt(analysis, uri, text, offset);
-  if (target === undefined) return null;
+  if (target === undefined) {
+    const field = fieldHoverAt(analysis, summary, uri, text, offset);
+    return field === undefined ? null : { contents: { kind: 'markdown', value: field.lines.map(md).join('\n\n') }, range: toRange(lineIndex(uri), field.span) };
+  }
   let value: string;
   switch (target.kind) {
     case 'cidr': {
@@ -148,7 +160,7 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
         s.selector === undefined ? '' : listPods({ pods: 0, groups: endpoints.map((e) => e.group) }, lineIndex),
         ...(ports.length > 0 ? ['', 'Ports:', ...ports] : []),
         '',
-        `Reachable from ${plural(reach.pods, 'pod')} (policies apply to the endpoint pods after Service translation).`,
+        `Reachable from ${plural(reach.pods, 'pod')}${andAddresses(endpoints.length === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s)))} (policies apply to the endpoint pods after Service translation).`,
       ]
         .filter((l, i, all) => l !== '' || all[i - 1] !== '')
         .join('\n');
@@ -167,7 +179,7 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
         '',
         `Egress policies: ${names(egress)}`,
         '',
-        `Reachable from ${plural(from.pods, 'pod')} · can reach ${plural(to.pods, 'pod')}`,
+        `Reachable from ${plural(from.pods, 'pod')}${andAddresses(describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${plural(to.pods, 'pod')}`,
       ].join('\n');
       break;
     }

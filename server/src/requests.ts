@@ -4,6 +4,9 @@
  * client, the server and the webview can all import this module.
  */
 
+import type { ExplainReport } from './engine/explainReport.js';
+export type { ExplainReport, ReportDirection, ReportLink, ReportRule, ReportFix } from './engine/explainReport.js';
+
 /** Server → client, once start-up indexing is done. */
 export const INDEXED = 'netlens/indexed';
 export interface IndexedParams {
@@ -35,11 +38,13 @@ export interface WorkloadInfo {
 /** Client → server: is this connection allowed, and why. */
 export const EXPLAIN = 'netlens/explain';
 export interface ExplainParams {
-  /** A workload id ("namespace/name") or an IP address. */
+  /** A workload id ("namespace/name"), a name found in one namespace only, or an IP address. */
   readonly source: string;
   readonly destination: string;
-  readonly port: number;
-  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** Absent: every port the destination declares. */
+  readonly port?: number;
+  /** Absent: TCP with a port, any protocol without. */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 export interface RuleTrace {
   readonly policy: string;
@@ -52,7 +57,10 @@ export interface ExplainResult {
   readonly allowed: boolean;
   /** A short account, line by line. */
   readonly lines: readonly string[];
+  /** The rules that admit the connection. */
   readonly rules: readonly RuleTrace[];
+  /** The full explanation (absent when an end is unknown): what `netlens explain --json` prints. */
+  readonly report?: ExplainReport;
 }
 
 /** Client → server: who can reach a workload, on which ports. */
@@ -63,6 +71,31 @@ export interface ReachersParams {
 export interface ReachersResult {
   readonly target: string;
   readonly sources: ReadonlyArray<{ readonly id: string; readonly replicas: number }>;
+  /** Addresses outside the pods that may connect ("the internet (0.0.0.0/0 except 10.0.0.0/8)"), when any. */
+  readonly external?: string;
+}
+
+/** Client → server: what the edits since a git ref do to reachability (netlens diff, live). */
+export const WHAT_IF = 'netlens/whatIf';
+export interface WhatIfParams {
+  /** Default HEAD. */
+  readonly base?: string;
+}
+export interface FlowChangeInfo {
+  readonly change: 'opened' | 'closed';
+  readonly source: string;
+  readonly destination: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly why: string;
+}
+export interface WhatIfResult {
+  readonly base: string;
+  readonly opened: number;
+  readonly closed: number;
+  readonly changes: readonly FlowChangeInfo[];
+  /** Set when there is nothing to compare against (no folder, not a git repository, unknown ref). */
+  readonly error?: string;
 }
 
 /** Server → client, after each analysis that changed the model (for live views). */
@@ -152,4 +185,23 @@ export type HostToWebviewMessage =
 export type WebviewToHostMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'open'; readonly uri: string; readonly line: number }
+  | { readonly type: 'explain'; readonly source: string; readonly destination: string }
   | { readonly type: 'export'; readonly format: 'png' | 'svg'; readonly data: string };
+
+// ---- messages between the explain panel (extension host) and its webview ---
+
+export type HostToExplainMessage = { readonly type: 'explain'; readonly report: ExplainReport } | { readonly type: 'error'; readonly message: string };
+
+/** A near miss's change, by position in the report the host holds: the page never hands over edits. */
+export interface FixRef {
+  /** Index into report.ports. */
+  readonly port: number;
+  readonly direction: 'ingress' | 'egress';
+  readonly miss: number;
+  readonly change: number;
+}
+
+export type ExplainToHostMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'open'; readonly uri: string; readonly line: number }
+  | ({ readonly type: 'fix' } & FixRef);

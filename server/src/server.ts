@@ -37,6 +37,8 @@ import { codesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
+import { WhatIf } from './whatIf.js';
+import { WHAT_IF, type WhatIfParams, type WhatIfResult } from './requests.js';
 import { EXPLAIN, GRAPH, INDEXED, LIST_WORKLOADS, MODEL_CHANGED, REACHERS, SUMMARY, type GraphData, type ModelChangedParams, type ExplainParams, type ExplainResult, type IndexedParams, type ReachersParams, type ReachersResult, type SummaryResult } from './requests.js';
 
 // The yaml parser reads process.env.LOG_TOKENS once per token, and Node's env
@@ -306,6 +308,14 @@ connection.onRequest(LIST_WORKLOADS, guarded('workloads', [], () => workloads(in
 connection.onRequest(EXPLAIN, guarded<[ExplainParams], ExplainResult | null>('explain', null, (params) => explain(index.analysis(), params, index.lineIndex)));
 connection.onRequest(REACHERS, guarded<[ReachersParams], ReachersResult | null>('reachers', null, (params) => reachers(index.analysis(), reachSummary(), params.id)));
 connection.onRequest(GRAPH, guarded<[], GraphData | null>('graph', null, () => currentGraph()));
+const whatIf = new WhatIf();
+connection.onRequest(
+  WHAT_IF,
+  guarded<[WhatIfParams], WhatIfResult | null>('whatIf', null, (params) => {
+    const root = folders[0] ? fileURLToPath(folders[0].uri) : undefined;
+    return whatIf.answer(index.analysis(), root, params ?? {});
+  }),
+);
 
 documents.listen(connection);
 connection.listen();

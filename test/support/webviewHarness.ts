@@ -1,6 +1,7 @@
 /**
  * Loads the graph panel's real page (client/src/graphHtml.ts, the bundled
- * dist/webview/graph.js and media/graph.css) in Debian's headless Chromium,
+ * dist/webview/graph.js and media/graph.css), or the explain panel's
+ * (/explain.html: explainHtml.ts, explain.js, explain.css), in Debian's headless Chromium,
  * the way VS Code would: served from one origin that stands in for
  * webview.cspSource, with acquireVsCodeApi provided and the workbench's
  * theme variables set on <html> and its theme class on <body>.
@@ -10,6 +11,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { explainHtml } from '../../client/src/explainHtml.js';
 import { graphHtml, newNonce } from '../../client/src/graphHtml.js';
 import { analyzeTexts, LineIndex } from '../../server/src/engine/index.js';
 import { graphData } from '../../server/src/graph.js';
@@ -119,6 +121,11 @@ export class WebviewHarness {
         res.writeHead(200, { 'content-type': 'text/html' }).end(html);
         return;
       }
+      if (url.pathname === '/explain.html') {
+        const html = explainHtml({ cspSource: this.origin, nonce: newNonce(), scriptUri: `${this.origin}/dist/webview/explain.js`, styleUri: `${this.origin}/media/explain.css` });
+        res.writeHead(200, { 'content-type': 'text/html' }).end(html.replace('</body>', `${this.inject}</body>`));
+        return;
+      }
       // Only the two folders VS Code's localResourceRoots allow.
       const rel = path.normalize(url.pathname).replace(/^\/+/, '');
       if (!rel.startsWith(`dist${path.sep}webview${path.sep}`) && !rel.startsWith(`media${path.sep}`)) {
@@ -145,7 +152,7 @@ export class WebviewHarness {
   }
 
   /** Opens the panel page with a theme; page errors are collected in `errors`. */
-  async open(theme: ThemeName = 'light', size = { width: 1400, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+  async open(theme: ThemeName = 'light', size = { width: 1400, height: 900 }, pagePath = '/index.html'): Promise<{ page: Page; errors: string[] }> {
     const page = await this.browser.newPage({ viewport: size });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
@@ -156,7 +163,7 @@ export class WebviewHarness {
       document.addEventListener('securitypolicyviolation', (e) => (w['__violations'] as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
       w['acquireVsCodeApi'] = () => ({ postMessage: (m: unknown) => (w['__posted'] as unknown[]).push(m), getState: () => undefined, setState: () => undefined });
     });
-    await page.goto(`${this.origin}/index.html`);
+    await page.goto(`${this.origin}${pagePath}`);
     await setTheme(page, theme);
     return { page, errors };
   }

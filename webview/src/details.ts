@@ -9,6 +9,8 @@ import type { FlowSummary, GraphView } from './graphView.js';
 export interface DetailsActions {
   open(link: SourceLink): void;
   select(id: string): void;
+  /** Opens the explain view for two workloads ("namespace/name"). */
+  explain(source: string, destination: string): void;
 }
 
 type Child = Node | string | undefined | false;
@@ -118,6 +120,12 @@ export class Details {
       el('section', {}, el('h3', {}, 'Ports'), el('p', {}, e.ports.join(', '))),
     ];
     if (e.aggregated) parts.push(el('p', {}, 'A namespace here stands for each of its workloads: every one of them is allowed this flow.'));
+    const from = this.view.node(e.source);
+    const to = this.view.node(e.target);
+    if (from?.kind === 'workload' && to?.kind === 'workload' && from.ref !== undefined && to.ref !== undefined) {
+      const [source, destination] = [from.ref, to.ref];
+      parts.push(el('p', {}, button('Explain…', () => this.actions.explain(source, destination), { class: 'explain', title: 'Why this flow is allowed, rule by rule' })));
+    }
     if (!e.explicit) {
       parts.push(el('p', {}, 'Allowed by default: no NetworkPolicy isolates the source for egress or the destination for ingress.'));
     } else {

@@ -36,6 +36,7 @@ const view = new GraphView(graphEl, theme, (selection) => {
 });
 const details = new Details($('details'), view, {
   open: (link: SourceLink) => vscode.postMessage({ type: 'open', uri: link.uri, line: link.line }),
+  explain: (source, destination) => vscode.postMessage({ type: 'explain', source, destination }),
   select: (id) => {
     view.select(id);
     view.center(id);

@@ -2,8 +2,30 @@
  * `netlens`: the engine from the command line.
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
+ *   netlens explain SOURCE DESTINATION [--port N] [--protocol P] [--json] FILES...
+ *   netlens diff [--base REF] [--format text|json|markdown] [FILES...]
  */
-import { analyze, LineIndex, parseManifestFile, PROJECT_CONFIG_FILE, readProjectConfig, RULES, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type RuleCode, type Severity } from '../engine/index.js';
+import {
+  analyze,
+  declaredPorts,
+  explainConnection,
+  explanationReport,
+  flowDiff,
+  formatExplainReport,
+  LineIndex,
+  parseIP,
+  parseManifestFile,
+  PROJECT_CONFIG_FILE,
+  readProjectConfig,
+  resolveEndpoint,
+  RULES,
+  type Analysis,
+  type AnalyzeOptions,
+  type Finding,
+  type Protocol,
+  type RuleCode,
+  type Severity,
+} from '../engine/index.js';
 import * as fs from 'node:fs';
 import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
 import { codesForPath } from '../pathSuppressions.js';
@@ -12,7 +34,9 @@ import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatFindingsSarif } from './formatSarif.js';
+import { formatFlowDiffMarkdown, formatFlowDiffText } from './formatFlowDiff.js';
 import { formatMatrixTable } from './formatMatrix.js';
+import { filesAtRef } from '../gitBase.js';
 
 const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
 
@@ -38,9 +62,29 @@ Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
 defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
 
+const EXPLAIN_USAGE = `usage: netlens explain SOURCE DESTINATION [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
+
+Explains whether SOURCE can reach DESTINATION, and why: per port, the verdict
+of the source's egress and the destination's ingress, every policy selecting
+either side with each rule checked against the connection, the rules
+policyTypes makes Kubernetes ignore, and the closest misses with what would
+make them match. SOURCE and DESTINATION are workloads (namespace/name, or a
+name found in one namespace only) or IP addresses. Without --port, every port
+the destination declares. Exits 0 when allowed on some port, 1 when denied.`;
+
+const DIFF_USAGE = `usage: netlens diff [--base REF] [--format text|json|markdown] [FILES_OR_DIRS...]
+
+What the change since REF (default HEAD) does to reachability: the flows
+(source → destination on a port the destination declares) it opens and
+closes, each with the reason in the current version. git reads the base;
+FILES_OR_DIRS default to the working directory. --format markdown writes a
+pull-request comment.`;
+
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
+  netlens explain SOURCE DESTINATION [--port N] [--protocol P] [--json] FILES_OR_DIRS...
+  netlens diff [--base REF] [--format text|json|markdown] [FILES_OR_DIRS...]
   netlens explain-code [CODE]
   netlens COMMAND --help    usage of one command
 
@@ -51,7 +95,7 @@ const EXPLAIN_CODE_USAGE = `usage: netlens explain-code [CODE]
 Prints what a finding code means, its default severity and how to silence it
 where it is intended. Without CODE, lists every code.`;
 
-const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE, 'explain-code': EXPLAIN_CODE_USAGE };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE, explain: EXPLAIN_USAGE, diff: DIFF_USAGE, 'explain-code': EXPLAIN_CODE_USAGE };
 
 function runExplainCode(args: string[], out: (s: string) => void): number {
   const [code, ...extra] = args;
@@ -172,8 +216,7 @@ function parseFlags(args: string[], valued: string[], boolean: string[]): { flag
   return { flags, rest };
 }
 
-function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+function portFlags(flags: Map<string, string | true>): { port: number | undefined; protocol: Protocol | undefined } {
   let port: number | undefined;
   if (flags.has('port')) {
     port = Number(flags.get('port'));
@@ -185,6 +228,12 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
     if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new InputError(`--protocol must be TCP, UDP or SCTP, not ${String(flags.get('protocol'))}`);
     protocol = p;
   }
+  return { port, protocol };
+}
+
+function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  const { port, protocol } = portFlags(flags);
   const { analysis, lineIndex } = load(rest);
   // The matrix still answers with the parseable documents; say which ones were left out.
   for (const f of analysis.findings) if (f.code === 'yaml-syntax') err(`warning: ${formatFindingsText([f], lineIndex).split('\n')[0]}`);
@@ -192,6 +241,41 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   const pods = groups.map((g) => g.id);
   if (flags.has('json')) out(JSON.stringify({ pods, allowed }));
   else out(formatMatrixTable(pods, allowed, port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
+  return 0;
+}
+
+function runExplain(args: string[], out: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  const { port, protocol } = portFlags(flags);
+  const [sourceText, destinationText, ...paths] = rest;
+  if (sourceText === undefined || destinationText === undefined) throw new InputError('explain needs a SOURCE and a DESTINATION');
+  const { analysis, lineIndex } = load(paths);
+  const toIP = (t: string) => {
+    const ip = parseIP(t);
+    return ip.ok ? ip.value : undefined;
+  };
+  const source = resolveEndpoint(analysis.workspace, sourceText, toIP);
+  if (!source.ok) throw new InputError(`source: ${source.message}`);
+  const destination = resolveEndpoint(analysis.workspace, destinationText, toIP);
+  if (!destination.ok) throw new InputError(`destination: ${destination.message}`);
+  const ports: Array<[number, Protocol]> = port !== undefined ? [[port, protocol ?? 'TCP']] : declaredPorts(destination.endpoint, protocol);
+  if (ports.length === 0) throw new InputError(`${destinationText} declares no${protocol ? ` ${protocol}` : ''} container ports: give --port`);
+  const explanation = explainConnection(analysis.workspace, analysis.reachability.namespaceLabels, { source: source.endpoint, destination: destination.endpoint, ports });
+  const report = explanationReport(explanation, lineIndex);
+  out(flags.has('json') ? JSON.stringify(report, null, 2) : formatExplainReport(report).join('\n'));
+  return report.allowed ? 0 : 1;
+}
+
+function runDiff(args: string[], out: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['base', 'format'], []);
+  const format = String(flags.get('format') ?? 'text');
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new InputError(`--format must be text, json or markdown, not ${format}`);
+  const ref = String(flags.get('base') ?? 'HEAD');
+  const paths = rest.length > 0 ? rest : ['.'];
+  const head = load(paths).analysis;
+  const base = analyze(filesAtRef(ref, paths).map((f) => parseManifestFile(f.file, f.text)));
+  const changes = flowDiff(base, head);
+  out(format === 'json' ? JSON.stringify({ base: ref, changes }, null, 2) : format === 'markdown' ? formatFlowDiffMarkdown(changes, ref) : formatFlowDiffText(changes, ref));
   return 0;
 }
 
@@ -265,6 +349,10 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return runMatrix(args, out, err);
       case 'check':
         return runCheck(args, out);
+      case 'explain':
+        return runExplain(args, out);
+      case 'diff':
+        return runDiff(args, out);
       case 'explain-code':
         return runExplainCode(args, out);
       case undefined:

@@ -34,6 +34,7 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
   const declaredTypes = items(ctx, typesEntry?.value).map((n) => ({ node: n, value: text(ctx, n) }));
   let affectsIngress: boolean;
   let affectsEgress: boolean;
+  const addPolicyTypeFixes: Partial<Record<Direction, Fix>> = {};
   if (declaredTypes.length === 0) {
     // Upstream defaulting: Ingress always, Egress only when egress rules exist.
     affectsIngress = true;
@@ -52,6 +53,7 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
       return edit === undefined ? [] : [fix(`Add ${type} to policyTypes`, [edit], true)];
     };
     if (!affectsIngress && ingressItems.length > 0) {
+      addPolicyTypeFixes.ingress = addType('Ingress')[0];
       findings.push(
         finding(
           'policy-types-missing-ingress',
@@ -63,6 +65,7 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
       );
     }
     if (!affectsEgress && egressItems.length > 0) {
+      addPolicyTypeFixes.egress = addType('Egress')[0];
       findings.push(
         finding(
           'policy-types-missing-egress',
@@ -88,6 +91,9 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
     affectsEgress,
     ingress: affectsIngress ? ingress : [],
     egress: affectsEgress ? egress : [],
+    ignoredRules: [...(affectsIngress ? [] : ingress), ...(affectsEgress ? [] : egress)],
+    policyTypesSpan: typesEntry === undefined ? undefined : spanOf(ctx, typesEntry.keyNode),
+    addPolicyTypeFixes,
     span: header.span,
     nameSpan: header.nameSpan,
     egressSpan: spanOf(ctx, egressEntry?.keyNode ?? typesEntry?.keyNode ?? podSelectorNode ?? header.nameSpan),

@@ -10,7 +10,7 @@ import { addFirstEntryEdit, fix } from './fixes.js';
 import { finding, type Finding } from './rules.js';
 import type { ObjectHeader } from './buildWorkloads.js';
 import type { SourceSpan } from './source.js';
-import { entry, get, integer, isNullNode, items, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
+import { entries, entry, get, integer, isNullNode, items, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
 
 const SERVICE_TYPES: readonly string[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
@@ -27,7 +27,11 @@ export function buildService(ctx: NodeContext, root: Node, header: ObjectHeader,
   if (selectorEntry !== undefined && !isNullNode(ctx, selectorEntry.value)) {
     // A Service selector is a plain label map; an empty one selects nothing (no endpoints are made).
     const map = stringMap(ctx, selectorEntry.value);
-    const reqs: SelectorRequirement[] = [...map].map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    const nodes = new Map(entries(ctx, selectorEntry.value).map((e) => [e.key, e]));
+    const reqs: SelectorRequirement[] = [...map].map(([key, value]) => {
+      const e = nodes.get(key);
+      return e === undefined ? { key, operator: 'In', values: [value] } : { key, operator: 'In', values: [value], keySpan: spanOf(ctx, e.keyNode), valueSpans: [spanOf(ctx, e.value)] };
+    });
     selector = map.size === 0 ? undefined : makeSelector(reqs, true, spanOf(ctx, selectorEntry.value));
   }
 

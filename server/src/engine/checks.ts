@@ -6,7 +6,8 @@ import type { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
 import { serviceFindings } from './serviceChecks.js';
 import type { ExternalComponent } from './externalComponents.js';
+import { strandedServiceFindings } from './strandedServices.js';
 
 export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Finding[] {
-  return [...policyFindings(reach, ranges, externals), ...serviceFindings(reach.workspace, ranges)];
+  return [...policyFindings(reach, ranges, externals), ...serviceFindings(reach.workspace, ranges), ...strandedServiceFindings(reach)];
 }

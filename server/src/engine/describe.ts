@@ -1,6 +1,6 @@
 /**
  * Policies in plain English, for hovers, the graph and the CLI:
- * "Pods app=db in prod accept TCP 5432 only from pods app=api in namespaces team=payments."
+ * "Pods app=db in prod: this policy allows ingress of TCP 5432 from pods app=api in namespaces team=payments."
  */
 import { describeSelector, isEmptySelector } from './labels.js';
 import type { PeerMatcher, PolicyModel, PolicyRule, PortMatcher } from './model.js';
@@ -38,26 +38,32 @@ export function describePort(m: PortMatcher): string {
 }
 
 /** A rule's ports and peers: "TCP 80 from pods app=web in shop". */
-export function describeRule(policy: PolicyModel, rule: PolicyRule, only = false): string {
+export function describeRule(policy: PolicyModel, rule: PolicyRule): string {
   const ports = rule.ports === undefined ? 'any traffic' : rule.ports.map(describePort).join(' or ');
   const dir = rule.direction === 'ingress' ? 'from' : 'to';
   const peers = rule.peers === undefined ? 'anywhere' : rule.peers.map((p) => describePeer(policy, p)).join(' or ');
-  return `${ports} ${only ? `only ${dir}` : dir} ${peers}`;
+  return `${ports} ${dir} ${peers}`;
 }
 
 function describeDirection(policy: PolicyModel, direction: 'ingress' | 'egress'): string {
   const rules = direction === 'ingress' ? policy.ingress : policy.egress;
-  const verb = direction === 'ingress' ? 'accept' : 'send';
-  if (rules.length === 0) return `${verb} no ${direction === 'ingress' ? 'incoming' : 'outgoing'} traffic`;
-  if (rules.length === 1) return `${verb} ${describeRule(policy, rules[0]!, true)}`;
-  return `${verb} only: ${rules.map((r) => describeRule(policy, r, false)).join('; ')}`;
+  if (rules.length === 0) return `allows no ${direction} (it only isolates them for ${direction})`;
+  return `allows ${direction} of ${rules.map((r) => describeRule(policy, r)).join('; ')}`;
 }
 
-/** One or two sentences: what the selected pods accept and what they may send. */
+/**
+ * What the policy adds, then how policies combine: a policy only ever adds
+ * allowed traffic for the pods it selects; being selected is what isolates
+ * them, and then only what some policy allows gets through.
+ */
 export function describePolicy(policy: PolicyModel): string {
   const parts: string[] = [];
   if (policy.affectsIngress) parts.push(describeDirection(policy, 'ingress'));
   if (policy.affectsEgress) parts.push(describeDirection(policy, 'egress'));
   if (parts.length === 0) return `${describePods(policy)}: this policy affects no traffic.`;
-  return `${describePods(policy)} ${parts.join(', and ')}.`;
+  const verbs = policy.affectsIngress && policy.affectsEgress ? 'accept and send' : policy.affectsIngress ? 'accept' : 'send';
+  return (
+    `${describePods(policy)}: this policy ${parts.join(', and ')}. ` +
+    `Policies add up: the pods it selects ${verbs} whatever any policy selecting them allows, and nothing that none allows; this policy never takes away what another allows.`
+  );
 }

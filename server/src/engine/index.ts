@@ -89,3 +89,17 @@ export { clusterSummary, clusterFindings, type ClusterSummary, type ClusterOptio
 export { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type ClusterFacts, type NetworkRange, type NetworkRole, type CniName } from './clusterConfig.js';
 export { BUILTIN_COMPONENTS, type ExternalComponent } from './externalComponents.js';
 export { readProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from './projectConfig.js';
+export {
+  explainConnection,
+  declaredPorts,
+  resolveEndpoint,
+  type ConnectionExplanation,
+  type ConnectionQuery,
+  type DirectionExplanation,
+  type NearMiss,
+  type NeededChange,
+} from './explainConnection.js';
+export { explanationReport, formatExplainReport, type ExplainReport } from './explainReport.js';
+export { didYouMean, editDistance, typoDistance } from './nearest.js';
+export { externalReachOf, serviceExternalReach, policyExternal, describeExternal, type ExternalReach } from './externalReach.js';
+export { flowDiff, type FlowChange, type AnalysedVersion } from './flowDiff.js';

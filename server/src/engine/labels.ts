@@ -15,6 +15,9 @@ export interface SelectorRequirement {
   readonly key: string;
   readonly operator: SelectorOperator;
   readonly values: readonly string[];
+  /** Where the key and each value are written (absent for selectors not read from YAML). */
+  readonly keySpan?: SourceSpan;
+  readonly valueSpans?: readonly SourceSpan[];
 }
 
 export interface Selector {
@@ -78,14 +81,15 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
       valid = false;
       continue;
     }
-    requirements.push({ key: e.key, operator: 'In', values: [value] });
+    requirements.push({ key: e.key, operator: 'In', values: [value], keySpan: spanOf(ctx, e.keyNode), valueSpans: [spanOf(ctx, e.value)] });
   }
   for (const item of items(ctx, entry(ctx, node, 'matchExpressions')?.value)) {
     const key = text(ctx, entry(ctx, item, 'key')?.value);
     const operatorNode = entry(ctx, item, 'operator');
     const operator = text(ctx, operatorNode?.value);
     const valuesNode = entry(ctx, item, 'values');
-    const values = items(ctx, valuesNode?.value).map((v) => text(ctx, v) ?? '');
+    const valueNodes = items(ctx, valuesNode?.value);
+    const values = valueNodes.map((v) => text(ctx, v) ?? '');
     if (key === undefined) {
       findings.push(finding('selector-invalid', spanOf(ctx, item), 'A matchExpressions entry needs a key.'));
       valid = false;
@@ -113,7 +117,8 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
       valid = false;
       continue;
     }
-    requirements.push({ key, operator: op, values });
+    const keyNode = entry(ctx, item, 'key')?.value;
+    requirements.push({ key, operator: op, values, keySpan: spanOf(ctx, keyNode), valueSpans: valueNodes.map((v) => spanOf(ctx, v)) });
   }
   return makeSelector(requirements, valid, span);
 }

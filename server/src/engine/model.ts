@@ -147,6 +147,11 @@ export interface PolicyModel {
   /** Rules of the directions in policyTypes only: the others are ignored upstream. */
   readonly ingress: readonly PolicyRule[];
   readonly egress: readonly PolicyRule[];
+  /** Rules written for a direction policyTypes leaves out: upstream ignores them, explain says so. */
+  readonly ignoredRules: readonly PolicyRule[];
+  /** Where policyTypes is written, and the fixes that add a missing direction to it. */
+  readonly policyTypesSpan: SourceSpan | undefined;
+  readonly addPolicyTypeFixes: Partial<Record<Direction, Fix>>;
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
   /** Where findings about the policy's egress isolation point (policyTypes, or the egress key). */

@@ -6,14 +6,15 @@
  */
 import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
-import { EVERYTHING_KEY, isEmptySelector, type Selector } from './labels.js';
-import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from './model.js';
+import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
+import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
-import { finding, type Finding } from './rules.js';
+import { finding, type Finding, type Fix } from './rules.js';
+import { selectorFixes } from './selectorFixes.js';
 import { replace } from './fixes.js';
 import { BUILTIN_COMPONENTS, matchingComponents, type ExternalComponent } from './externalComponents.js';
-import { selectorMatches } from './labels.js';
 import { matchesSomePod } from './controllerLabels.js';
+import { closest, editDistance } from './nearest.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -55,7 +56,10 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
         );
       } else {
         const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
-        out.push(finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`));
+        const inNamespace = ws.podGroups.filter((g) => g.namespace === policy.namespace && !g.hostNetwork).map((g) => g.labels);
+        out.push(
+          finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`, [], selectorFixes(policy.podSelector, inNamespace, 'podSelector')),
+        );
       }
     }
     const ns = ws.namespaces.get(policy.namespace);
@@ -110,6 +114,20 @@ interface PeerContext {
   readonly externals: readonly ExternalComponent[];
 }
 
+/** Did-you-mean for a peer: its namespaceSelector when no namespace matches, else its podSelector among the pods of its namespaces. */
+function peerFixes(reach: Reachability, policy: PolicyModel, peer: PodPeer): Fix[] {
+  const ws = reach.workspace;
+  const namespaces = [...ws.namespaces.values()];
+  const selected =
+    peer.namespaceSelector === undefined ? namespaces.filter((ns) => ns.name === policy.namespace) : namespaces.filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels));
+  if (selected.length === 0 && peer.namespaceSelector !== undefined) {
+    return selectorFixes(peer.namespaceSelector, namespaces.map((ns) => ns.labels), 'namespaceSelector');
+  }
+  if (peer.podSelector === undefined) return [];
+  const names = new Set(selected.map((ns) => ns.name));
+  return selectorFixes(peer.podSelector, ws.podGroups.filter((g) => names.has(g.namespace) && !g.hostNetwork).map((g) => g.labels), 'podSelector');
+}
+
 function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, context: PeerContext, out: Finding[]): void {
   for (const peer of rule.peers ?? []) {
     if (peer.kind === 'ipBlock') {
@@ -153,6 +171,8 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
       'peer-selects-no-pods',
       peer.span,
       `No namespace has ${nearMiss.wanted}, so this peer admits nothing; namespace ${nearMiss.namespace} has ${nearMiss.found}: a typo?`,
+      [],
+      peerFixes(reach, policy, peer),
     );
   }
   if (!lookedIn.some((ns) => context.declared.has(ns))) {
@@ -164,7 +184,7 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
       `The workspace declares no workloads in ${where}: the pods this peer is for are deployed from elsewhere (declare them under "external" in .netlens.yaml to check it).`,
     );
   }
-  return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`);
+  return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));
 }
 
 function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: ClusterRanges, out: Finding[]): void {
@@ -230,29 +250,6 @@ function nearMissLabel(selector: Selector, namespaces: Iterable<{ name: string; 
     }
   }
   return undefined;
-}
-
-/** Up to `count` candidates, nearest first by edit distance. */
-export function closest(word: string, candidates: readonly string[], count: number): string[] {
-  return [...candidates]
-    .map((c) => ({ c, d: editDistance(word, c) }))
-    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
-    .slice(0, count)
-    .map((x) => x.c);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 function selectorCovers(outer: Selector | undefined, inner: Selector | undefined): boolean {

@@ -1,6 +1,7 @@
 /**
  * Ports and protocols as NetworkPolicy and Services write them.
  */
+import { fix, replace } from './fixes.js';
 import { finding, type Finding } from './rules.js';
 import type { ContainerPort, Protocol } from './model.js';
 import { PROTOCOLS } from './model.js';
@@ -20,8 +21,11 @@ export function parseProtocol(ctx: NodeContext, node: Node | undefined, findings
   const value = scalar(ctx, node);
   if (value === null) return 'TCP';
   if (typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value)) return value as Protocol;
-  const hint = typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value.toUpperCase()) ? ` (protocols are case-sensitive: ${value.toUpperCase()})` : '';
-  findings.push(finding('port-protocol-invalid', spanOf(ctx, node), `Invalid protocol ${JSON.stringify(value)}: must be TCP, UDP or SCTP${hint}.`));
+  const upper = typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value.toUpperCase()) ? value.toUpperCase() : undefined;
+  const hint = upper !== undefined ? ` (protocols are case-sensitive: ${upper})` : '';
+  const span = spanOf(ctx, node);
+  const fixes = upper !== undefined ? [fix(`Change to ${upper}`, [replace(span, upper)], true)] : [];
+  findings.push(finding('port-protocol-invalid', span, `Invalid protocol ${JSON.stringify(value)}: must be TCP, UDP or SCTP${hint}.`, [], fixes));
   return undefined;
 }
 
@@ -38,7 +42,10 @@ export function parsePortValue(ctx: NodeContext, node: Node, findings: Finding[]
   if (typeof value === 'string') {
     if (/^[0-9]+$/.test(value)) {
       // "8080" as a string is a name to the API server, and an invalid one.
-      findings.push(finding('port-invalid', spanOf(ctx, node), `${what} "${value}" is a quoted number: write it unquoted, or use a port name.`));
+      const span = spanOf(ctx, node);
+      const number = Number(value);
+      const fixes = number >= 1 && number <= 65535 ? [fix(`Write ${number} unquoted`, [replace(span, String(number))], true)] : [];
+      findings.push(finding('port-invalid', span, `${what} "${value}" is a quoted number: write it unquoted, or use a port name.`, [], fixes));
       return undefined;
     }
     if (isValidPortName(value)) return { kind: 'name', name: value };

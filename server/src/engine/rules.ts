@@ -38,6 +38,7 @@ export const RULES = {
   'except-outside-cidr': { severity: 'error', doc: 'An ipBlock except entry must lie inside the ipBlock cidr (and be of the same IP family).' },
   'ipblock-with-selector': { severity: 'error', doc: 'A peer with ipBlock may not also have podSelector or namespaceSelector; the API server rejects it.' },
   'service-selects-no-pods': { severity: 'warning', doc: "The Service's selector matches no pod in its namespace, so it has no endpoints." },
+  'service-unreachable': { severity: 'warning', doc: "Policies isolate every endpoint of the Service and no ingress rule admits any pod or address on its ports: nothing can reach it." },
   'service-target-port-not-found': { severity: 'warning', doc: 'The Service targetPort is not a container port of any selected pod.' },
   'service-protocol-mismatch': { severity: 'warning', doc: 'The Service port targets a container port that the pods declare only with another protocol.' },
   'service-ports-unnamed': { severity: 'error', doc: 'A Service with several ports must name every port; the API server rejects it otherwise.' },

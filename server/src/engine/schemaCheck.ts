@@ -5,7 +5,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
-import { closest } from './policyChecks.js';
+import { closest } from './nearest.js';
 import { finding, type Finding } from './rules.js';
 import { cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
 import type { SourceSpan } from './source.js';

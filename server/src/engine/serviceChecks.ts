@@ -5,8 +5,10 @@
 import type { Prefix } from './cidr.js';
 import type { PodGroup, ServiceModel, ServicePort, WorkspaceModel } from './index.js';
 import { replace } from './fixes.js';
-import { closest, type ClusterRanges } from './policyChecks.js';
+import { closest } from './nearest.js';
+import type { ClusterRanges } from './policyChecks.js';
 import { finding, type Finding, type Fix, type RelatedInfo } from './rules.js';
+import { selectorFixes } from './selectorFixes.js';
 import { serviceEndpoints } from './services.js';
 import { matchesSomePod } from './controllerLabels.js';
 
@@ -77,7 +79,10 @@ function checkEndpoints(service: ServiceModel, podGroups: readonly PodGroup[], w
       );
       return;
     }
-    out.push(finding('service-selects-no-pods', selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`));
+    const inNamespace = podGroups.filter((g) => g.namespace === service.namespace).map((g) => g.labels);
+    out.push(
+      finding('service-selects-no-pods', selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`, [], selectorFixes(selector, inNamespace, 'selector')),
+    );
     return;
   }
   const related: RelatedInfo[] = endpoints.slice(0, 3).map((e) => ({ span: e.group.nameSpan, message: `endpoint ${e.group.id}` }));

@@ -5,7 +5,7 @@
  */
 import { Bitset } from './bitset.js';
 import type { Analysis } from './index.js';
-import type { PodGroup, PolicyModel, Protocol, ServiceModel } from './model.js';
+import type { PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
 import { serviceEndpoints } from './services.js';
 
 export interface PodSet {
@@ -84,8 +84,17 @@ export class ReachSummary {
 
   /** Pods that some ingress rule of the policy admits (on some port). */
   ingressAllowedFrom(policy: PolicyModel): PodSet {
+    return this.admittedBy(policy, policy.ingress);
+  }
+
+  /** Pods that some egress rule of the policy lets its pods send to (on some port). */
+  egressAllowedTo(policy: PolicyModel): PodSet {
+    return this.admittedBy(policy, policy.egress);
+  }
+
+  private admittedBy(policy: PolicyModel, rules: readonly PolicyRule[]): PodSet {
     const admitted = new Bitset(this.reach.classes.length);
-    for (const rule of policy.ingress) admitted.orWith(this.reach.ruleClasses(policy, rule));
+    for (const rule of rules) admitted.orWith(this.reach.ruleClasses(policy, rule));
     return this.podsOf(admitted.members());
   }
 

@@ -1,0 +1,180 @@
+/**
+ * An explanation as plain data with line numbers (for JSON, the LSP request
+ * and the explain view) and as text lines (for the CLI and the output log).
+ */
+import { describeRule } from './describe.js';
+import type { ConnectionExplanation, DirectionExplanation, NearMiss, RuleTrace } from './explainConnection.js';
+import type { PolicyModel, PolicyRule } from './model.js';
+import type { Fix } from './rules.js';
+import type { LineIndex, SourceSpan } from './source.js';
+
+export interface ReportLink {
+  readonly uri: string;
+  /** 0-based, like LSP positions. */
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface ReportEdit {
+  readonly uri: string;
+  readonly start: { readonly line: number; readonly character: number };
+  readonly end: { readonly line: number; readonly character: number };
+  readonly newText: string;
+}
+
+export interface ReportFix {
+  readonly title: string;
+  readonly edits: readonly ReportEdit[];
+}
+
+export interface ReportRule {
+  readonly policy: string;
+  readonly direction: 'ingress' | 'egress';
+  /** 0-based position in the policy's ingress or egress list. */
+  readonly rule: number;
+  /** The rule in plain English. */
+  readonly text: string;
+  readonly ignored: boolean;
+  readonly matches: boolean;
+  readonly at: ReportLink;
+  readonly checks: ReadonlyArray<{ readonly ok: boolean; readonly text: string; readonly at: ReportLink }>;
+}
+
+export interface ReportNearMiss {
+  readonly policy: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly rule: number;
+  readonly text: string;
+  readonly at: ReportLink;
+  readonly changes: ReadonlyArray<{ readonly text: string; readonly at: ReportLink; readonly fix?: ReportFix }>;
+}
+
+export interface ReportDirection {
+  readonly direction: 'ingress' | 'egress';
+  readonly subject: string;
+  readonly isolated: boolean;
+  readonly allowed: boolean;
+  /** One sentence: the verdict and why. */
+  readonly summary: string;
+  readonly policies: ReadonlyArray<{ readonly policy: string; readonly at: ReportLink; readonly rules: readonly ReportRule[] }>;
+  readonly ignored: readonly ReportRule[];
+  readonly nearMisses: readonly ReportNearMiss[];
+}
+
+export interface ReportPort {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly portName?: string;
+  readonly allowed: boolean;
+  readonly egress: ReportDirection;
+  readonly ingress: ReportDirection;
+}
+
+export interface ExplainReport {
+  readonly source: string;
+  readonly destination: string;
+  /** Allowed on at least one of the ports explained. */
+  readonly allowed: boolean;
+  readonly ports: readonly ReportPort[];
+}
+
+type Lines = (file: string) => LineIndex;
+
+function link(lines: Lines, span: SourceSpan): ReportLink {
+  const p = lines(span.file).positionAt(span.start);
+  return { uri: span.file, line: p.line, character: p.character };
+}
+
+function fixReport(lines: Lines, fix: Fix): ReportFix {
+  return {
+    title: fix.title,
+    edits: fix.edits.map((e) => ({ uri: e.span.file, start: lines(e.span.file).positionAt(e.span.start), end: lines(e.span.file).positionAt(e.span.end), newText: e.newText })),
+  };
+}
+
+/** Which rule, in words and where: the head of a traced rule and of a near miss alike. */
+function ruleHead(lines: Lines, policy: PolicyModel, rule: PolicyRule) {
+  return { policy: policy.id, direction: rule.direction, rule: rule.index, text: describeRule(policy, rule), at: link(lines, rule.span) };
+}
+
+function ruleReport(lines: Lines, t: RuleTrace): ReportRule {
+  return {
+    ...ruleHead(lines, t.policy, t.rule),
+    ignored: t.ignored,
+    matches: t.matches,
+    checks: t.checks.map((ch) => ({ ok: ch.ok, text: ch.text, at: link(lines, ch.span) })),
+  };
+}
+
+function nearMissReport(lines: Lines, m: NearMiss): ReportNearMiss {
+  return {
+    ...ruleHead(lines, m.policy, m.rule),
+    changes: m.changes.map((ch) => ({ text: ch.text, at: link(lines, ch.span), ...(ch.fix ? { fix: fixReport(lines, ch.fix) } : {}) })),
+  };
+}
+
+/** One sentence: the verdict of one side and why. */
+export function directionSummary(d: DirectionExplanation): string {
+  if (!d.isolated) {
+    const why = d.policies.length === 0 && d.subject.includes('/') ? `no policy selects ${d.subject} for ${d.direction}` : `${d.subject} is not a pod`;
+    return `allowed: ${why}, so it is not isolated for ${d.direction}.`;
+  }
+  const by = d.policies.map((p) => p.policy.id).join(', ');
+  const allowing = d.policies.flatMap((p) => p.rules.filter((r) => r.matches).map((r) => `${r.policy.id} ${d.direction} rule ${r.rule.index + 1}`));
+  return allowing.length > 0 ? `allowed: isolated by ${by}; allowed by ${allowing.join(', ')}.` : `denied: isolated by ${by}, and no ${d.direction} rule of ${by.includes(',') ? 'them' : 'it'} admits this.`;
+}
+
+function directionReport(lines: Lines, d: DirectionExplanation): ReportDirection {
+  return {
+    direction: d.direction,
+    subject: d.subject,
+    isolated: d.isolated,
+    allowed: d.allowed,
+    summary: directionSummary(d),
+    policies: d.policies.map((p) => ({ policy: p.policy.id, at: link(lines, p.policy.nameSpan), rules: p.rules.map((r) => ruleReport(lines, r)) })),
+    ignored: d.ignored.map((r) => ruleReport(lines, r)),
+    nearMisses: d.nearMisses.map((m) => nearMissReport(lines, m)),
+  };
+}
+
+export function explanationReport(e: ConnectionExplanation, lines: Lines): ExplainReport {
+  const ports = e.ports.map((p) => ({
+    port: p.port,
+    protocol: p.protocol,
+    ...(p.portName !== undefined ? { portName: p.portName } : {}),
+    allowed: p.allowed,
+    egress: directionReport(lines, p.egress),
+    ingress: directionReport(lines, p.ingress),
+  }));
+  return { source: e.source, destination: e.destination, allowed: ports.some((p) => p.allowed), ports };
+}
+
+const where = (at: ReportLink) => `${at.uri}:${at.line + 1}:${at.character + 1}`;
+
+/** The report as indented text, one port after another. */
+export function formatExplainReport(r: ExplainReport): string[] {
+  const out: string[] = [];
+  for (const p of r.ports) {
+    out.push(`${r.source} → ${r.destination} on ${p.protocol} ${p.port}${p.portName ? ` (${p.portName})` : ''}: ${p.allowed ? 'ALLOWED' : 'DENIED'}`);
+    for (const d of [p.egress, p.ingress]) {
+      out.push(`  ${d.direction} of ${d.subject}: ${d.summary}`);
+      for (const policy of d.policies) {
+        if (policy.rules.length === 0) out.push(`    ${policy.policy} (${where(policy.at)}) has no ${d.direction} rules: it admits nothing.`);
+        for (const rule of policy.rules) pushRule(out, rule);
+      }
+      for (const rule of d.ignored) pushRule(out, rule);
+      if (d.nearMisses.length > 0) out.push(`    closest misses:`);
+      for (const m of d.nearMisses) {
+        out.push(`      ${m.policy} ${m.direction} rule ${m.rule + 1} (${where(m.at)}), ${m.text}, would admit it if:`);
+        for (const ch of m.changes) out.push(`        - ${ch.text} (${where(ch.at)})${ch.fix ? ` [quick fix: ${ch.fix.title}]` : ''}`);
+      }
+    }
+  }
+  return out;
+}
+
+function pushRule(out: string[], rule: ReportRule): void {
+  const state = rule.ignored ? 'ignored (policyTypes leaves it out)' : rule.matches ? 'matches' : 'does not match';
+  out.push(`    ${rule.policy} ${rule.direction} rule ${rule.rule + 1} (${where(rule.at)}), ${rule.text}: ${state}`);
+  for (const ch of rule.checks) out.push(`      ${ch.ok ? '✓' : '✗'} ${ch.text}`);
+}

@@ -1,0 +1,75 @@
+/**
+ * Which addresses outside the workspace's pods may connect to a pod, as the
+ * ingress rules say: anywhere when nothing isolates it (or a rule admits every
+ * peer), else the ipBlocks of the rules that apply on its ports. Lenses and
+ * hovers count these beside the pods, so "reachable from 0 pods" is never the
+ * whole story of a pod open to the internet.
+ */
+import { portMatches } from './matching.js';
+import type { IPBlockPeer, PodGroup, PolicyModel, PolicyRule, Protocol } from './model.js';
+import type { Reachability } from './reachability.js';
+import { serviceEndpoints } from './services.js';
+import type { ServiceModel } from './model.js';
+
+export interface ExternalReach {
+  readonly anywhere: boolean;
+  readonly blocks: readonly IPBlockPeer[];
+}
+
+export const NO_EXTERNAL: ExternalReach = { anywhere: false, blocks: [] };
+
+function ruleAppliesOnPorts(rule: PolicyRule, group: PodGroup, ports: ReadonlyArray<readonly [number, Protocol]>): boolean {
+  if (rule.ports === undefined || ports.length === 0) return true;
+  const destination = { kind: 'pod' as const, group };
+  return ports.some(([port, protocol]) => rule.ports!.some((m) => portMatches(m, port, protocol, destination)));
+}
+
+function rulesExternal(rules: ReadonlyArray<{ readonly rule: PolicyRule }>, applies: (rule: PolicyRule) => boolean): ExternalReach {
+  let anywhere = false;
+  const blocks: IPBlockPeer[] = [];
+  for (const { rule } of rules) {
+    if (!applies(rule)) continue;
+    if (rule.peers === undefined) anywhere = true;
+    else for (const p of rule.peers) if (p.kind === 'ipBlock') blocks.push(p);
+  }
+  return { anywhere, blocks };
+}
+
+/** Addresses that may connect to a pod of the group on the given ports (default: the ports it declares; none declared: any). */
+export function externalReachOf(reach: Reachability, group: PodGroup, ports?: ReadonlyArray<readonly [number, Protocol]>): ExternalReach {
+  if (group.hostNetwork) return { anywhere: true, blocks: [] };
+  const c = reach.classOf(group);
+  if (!reach.isIsolated(c, 'ingress')) return { anywhere: true, blocks: [] };
+  const wanted = ports ?? group.ports.map((p) => [p.port, p.protocol] as const);
+  return rulesExternal(reach.rulesFor(c, 'ingress'), (rule) => ruleAppliesOnPorts(rule, group, wanted));
+}
+
+/** Addresses a policy's rules of one direction admit, on any port. */
+export function policyExternal(policy: PolicyModel, direction: 'ingress' | 'egress'): ExternalReach {
+  return rulesExternal((direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ rule })), () => true);
+}
+
+/** Addresses that may connect to some endpoint of a Service on its target ports. */
+export function serviceExternalReach(reach: Reachability, service: ServiceModel): ExternalReach {
+  return serviceEndpoints(service, reach.workspace.podGroups).reduce(
+    (acc, e) => mergeExternal(acc, externalReachOf(reach, e.group, e.ports.flatMap((p) => (p.containerPort === undefined ? [] : [[p.containerPort, p.servicePort.protocol] as const])))),
+    NO_EXTERNAL,
+  );
+}
+
+export function mergeExternal(a: ExternalReach, b: ExternalReach): ExternalReach {
+  return { anywhere: a.anywhere || b.anywhere, blocks: [...a.blocks, ...b.blocks] };
+}
+
+function blockText(b: IPBlockPeer): string {
+  const text = `${b.cidr.toString()}${b.except.length > 0 ? ` except ${b.except.map((e) => e.toString()).join(', ')}` : ''}`;
+  return b.cidr.bits === 0 ? `the internet (${text})` : text;
+}
+
+/** "any address", "the internet (0.0.0.0/0 except 10.0.0.0/8)", "203.0.113.0/24, 198.51.100.7/32"; undefined for none. */
+export function describeExternal(e: ExternalReach): string | undefined {
+  if (e.anywhere) return 'any address';
+  const texts = [...new Set(e.blocks.map(blockText))];
+  if (texts.length === 0) return undefined;
+  return texts.length <= 2 ? texts.join(', ') : `${texts.slice(0, 2).join(', ')} and ${texts.length - 2} more range${texts.length === 3 ? '' : 's'}`;
+}

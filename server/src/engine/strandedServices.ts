@@ -1,0 +1,53 @@
+/**
+ * Services that isolation cuts off: every endpoint is isolated for ingress,
+ * and no ingress rule admits any pod of the workspace or any address on the
+ * Service's ports. Egress of would-be clients is not considered: this flags
+ * only what no client, however configured, could ever reach.
+ */
+import { portMatches } from './matching.js';
+import type { PodGroup, PolicyModel, ServiceModel } from './model.js';
+import type { Reachability } from './reachability.js';
+import { finding, type Finding, type RelatedInfo } from './rules.js';
+import { serviceEndpoints } from './services.js';
+
+/** Whether some ingress rule of the endpoint admits some pod or some address on one of the container ports. */
+function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel): boolean {
+  if (group.hostNetwork) return true;
+  const c = reach.classOf(group);
+  if (!reach.isIsolated(c, 'ingress')) return true;
+  const destination = { kind: 'pod' as const, group };
+  return reach.rulesFor(c, 'ingress').some(({ policy, rule }) => {
+    const portOk = rule.ports === undefined || ports.some((port, i) => rule.ports!.some((m) => portMatches(m, port, service.ports[i]!.protocol, destination)));
+    if (!portOk) return false;
+    return rule.peers === undefined || rule.peers.some((p) => p.kind === 'ipBlock') || !reach.ruleClasses(policy, rule).isEmpty;
+  });
+}
+
+export function strandedServiceFindings(reach: Reachability): Finding[] {
+  const ws = reach.workspace;
+  const out: Finding[] = [];
+  for (const service of ws.services) {
+    const endpoints = serviceEndpoints(service, ws.podGroups);
+    if (endpoints.length === 0) continue;
+    const stranded = endpoints.every((e) => {
+      const ports = e.ports.map((p) => p.containerPort ?? 0);
+      return !endpointReachable(reach, e.group, ports, service);
+    });
+    if (!stranded) continue;
+    const isolating = new Map<PolicyModel, true>();
+    for (const e of endpoints) for (const { policy } of reach.rulesFor(reach.classOf(e.group), 'ingress')) isolating.set(policy, true);
+    for (const policy of ws.policies) if (policy.affectsIngress && policy.ingress.length === 0 && endpoints.some((e) => reach.selectedClasses(policy).has(reach.classOf(e.group)))) isolating.set(policy, true);
+    const policies = [...isolating.keys()];
+    const related: RelatedInfo[] = policies.slice(0, 3).map((p) => ({ span: p.nameSpan, message: `isolating policy ${p.id}` }));
+    const names = endpoints.slice(0, 3).map((e) => e.group.id).join(', ') + (endpoints.length > 3 ? `, and ${endpoints.length - 3} more` : '');
+    out.push(
+      finding(
+        'service-unreachable',
+        service.nameSpan,
+        `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${policies.map((p) => p.name).join(', ')}, and no rule admits any pod or address on its ports.`,
+        related,
+      ),
+    );
+  }
+  return out;
+}

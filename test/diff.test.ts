@@ -1,0 +1,167 @@
+/**
+ * `netlens diff` on a real temporary git repository: the base is committed,
+ * the work tree changes a policy, and the real git binary reads the base.
+ * Then the same through the server's netlens/whatIf request, live as the
+ * policy is edited in an open document.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { WHAT_IF, type WhatIfResult } from '../server/src/requests.js';
+import { LspTestClient, uriOf } from './support/lspClient.js';
+import { CLI } from './support/paths.js';
+
+const APPS = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: w, image: w, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: a, image: a, ports: [{containerPort: 9000}]}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: d, image: d, ports: [{containerPort: 5432}]}]}
+`;
+
+const DENY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`;
+
+const DB_FROM_API = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]
+`;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+}
+
+function netlens(cwd: string, ...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+}
+
+describe('netlens diff', () => {
+  let repo: string;
+  before(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-diff-'));
+    git(repo, 'init', '-q');
+    fs.mkdirSync(path.join(repo, 'deploy'));
+    fs.writeFileSync(path.join(repo, 'deploy', 'apps.yaml'), APPS);
+    fs.writeFileSync(path.join(repo, 'deploy', 'policies.yaml'), `${DENY}---\n${DB_FROM_API}`);
+    fs.writeFileSync(path.join(repo, 'README.md'), 'not a manifest\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    // The change under review: db now admits web instead of api, and web is no longer isolated.
+    fs.writeFileSync(path.join(repo, 'deploy', 'policies.yaml'), `${DENY.replace('podSelector: {}', 'podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [web]}]}')}---\n${DB_FROM_API.replace('app: api}', 'app: web}')}`);
+  });
+
+  test('text: the flows opened and closed against HEAD, each with its reason', () => {
+    const r = netlens(repo, 'diff');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'this change opens 3 flows, closes 1 (against HEAD)',
+        '- shop/api → shop/db TCP 5432: ingress of shop/db denied: isolated by shop/deny, shop/db-from-api, and no ingress rule of them admits this.',
+        '+ shop/api → shop/web TCP 8080: no policy isolates either side',
+        '+ shop/db → shop/web TCP 8080: no policy isolates either side',
+        '+ shop/web → shop/db TCP 5432: ingress of shop/db allowed: isolated by shop/deny, shop/db-from-api; allowed by shop/db-from-api ingress rule 1.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('json and markdown carry the same changes; paths and --base narrow and move the comparison', () => {
+    const json = JSON.parse(netlens(repo, 'diff', '--format', 'json', 'deploy').stdout) as { base: string; changes: Array<{ change: string; source: string; destination: string; port: number }> };
+    assert.equal(json.base, 'HEAD');
+    assert.deepEqual(
+      json.changes.map((c) => `${c.change} ${c.source}→${c.destination}:${c.port}`),
+      ['closed shop/api→shop/db:5432', 'opened shop/api→shop/web:8080', 'opened shop/db→shop/web:8080', 'opened shop/web→shop/db:5432'],
+    );
+    const md = netlens(repo, 'diff', '--format', 'markdown').stdout.split('\n');
+    assert.equal(md[0], '### Netlens: this change opens 3 flows, closes 1 (against HEAD)');
+    assert.equal(md[2], '| | source → destination | port | why |');
+    assert.equal(md[5], '| opened | shop/api → shop/web | TCP 8080 | no policy isolates either side |');
+    // Committed, the change is the base: nothing differs.
+    git(repo, 'commit', '-q', '-am', 'change');
+    assert.equal(netlens(repo, 'diff').stdout, 'this change opens 0 flows, closes 0 (against HEAD)\n');
+    // Against the first commit, the same four changes.
+    assert.equal(netlens(repo, 'diff', '--base', 'HEAD~1').stdout.split('\n')[0], 'this change opens 3 flows, closes 1 (against HEAD~1)');
+  });
+
+  test('an unknown ref or a directory outside git is a usage error', () => {
+    const bad = netlens(repo, 'diff', '--base', 'no-such-ref');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^netlens: git rev-parse: /);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-nogit-'));
+    fs.writeFileSync(path.join(outside, 'a.yaml'), APPS);
+    const r = netlens(outside, 'diff');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^netlens: git rev-parse: fatal: not a git repository/);
+  });
+});
+
+describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
+  let repo: string;
+  let client: LspTestClient;
+  const policies = () => uriOf(path.join(repo, 'deploy', 'policies.yaml'));
+  before(async () => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-whatif-'));
+    git(repo, 'init', '-q');
+    fs.mkdirSync(path.join(repo, 'deploy'));
+    fs.writeFileSync(path.join(repo, 'deploy', 'apps.yaml'), APPS);
+    fs.writeFileSync(path.join(repo, 'deploy', 'policies.yaml'), `${DENY}---\n${DB_FROM_API}`);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    client = await LspTestClient.start(repo);
+    // Both files open: the model has them whether or not the folder scan is done.
+    const apps = uriOf(path.join(repo, 'deploy', 'apps.yaml'));
+    await client.open(apps, APPS);
+    await client.open(policies(), fs.readFileSync(path.join(repo, 'deploy', 'policies.yaml'), 'utf8'));
+    await client.waitForDiagnostics(policies());
+  });
+  after(() => client.stop());
+
+  const ask = (base?: string) => client.connection.sendRequest<WhatIfResult>(WHAT_IF, base === undefined ? {} : { base });
+
+  test('unchanged: nothing opens or closes; an edit in the editor is compared against HEAD at once', async () => {
+    assert.deepEqual(await ask(), { base: 'HEAD', opened: 0, closed: 0, changes: [] });
+    // The server handles messages in order: the request sees the edit.
+    await client.replace(policies(), 'app: api}', 'app: web}');
+    const r = await ask();
+    assert.equal(r.opened, 1);
+    assert.equal(r.closed, 1);
+    assert.deepEqual(
+      r.changes.map((c) => `${c.change} ${c.source}→${c.destination}:${c.port}`),
+      ['closed shop/api→shop/db:5432', 'opened shop/web→shop/db:5432'],
+    );
+    assert.equal(r.changes[1]!.why, 'ingress of shop/db allowed: isolated by shop/deny, shop/db-from-api; allowed by shop/db-from-api ingress rule 1.');
+  });
+
+  test('an unknown ref is answered with the reason, not an error', async () => {
+    const r = await ask('no-such-ref');
+    assert.equal(r.changes.length, 0);
+    assert.match(r.error ?? '', /^git rev-parse: /);
+  });
+});
