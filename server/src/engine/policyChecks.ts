@@ -27,9 +27,8 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
   const dnsAllowed = dnsAllowedClasses(reach);
 
   for (const policy of ws.policies) {
-    const selectedClasses = [...reach.selectedClasses(policy).members()];
-    const selected = groupsOf(selectedClasses);
-    if (policy.podSelector.valid && selected.length === 0) {
+    const selectedClasses = reach.selectedClasses(policy);
+    if (policy.podSelector.valid && selectedClasses.isEmpty) {
       const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
       out.push(finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`));
     }
@@ -41,12 +40,12 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
       checkPeers(reach, policy, rule, ranges, out);
       if (!rule.ports?.some((m) => m.kind === 'named')) continue;
       // Ingress ports are looked up on the selected pods; egress ports on the peers.
-      const destinations = rule.direction === 'ingress' ? selected : groupsOf(reach.ruleClasses(policy, rule).members());
+      const destinations = groupsOf(rule.direction === 'ingress' ? selectedClasses.members() : reach.ruleClasses(policy, rule).members());
       if (destinations.length > 0) checkNamedPorts(rule, destinations, out);
     }
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
-    if (policy.affectsEgress && selectedClasses.some((c) => !dnsAllowed.has(c))) {
+    if (policy.affectsEgress && selectedClasses.hasAnyOutside(dnsAllowed)) {
       out.push(
         finding(
           'egress-blocks-dns',
