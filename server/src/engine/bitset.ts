@@ -56,6 +56,12 @@ export class Bitset {
     return r;
   }
 
+  /** Whether some member of this is not in other. */
+  hasAnyOutside(other: Bitset): boolean {
+    for (let k = 0; k < this.words.length; k++) if ((this.words[k]! & ~other.words[k]!) !== 0) return true;
+    return false;
+  }
+
   get isEmpty(): boolean {
     for (let k = 0; k < this.words.length; k++) if (this.words[k] !== 0) return false;
     return true;

@@ -37,10 +37,9 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
   const dnsAllowed = dnsAllowedClasses(reach);
 
   for (const policy of ws.policies) {
-    const selectedClasses = [...reach.selectedClasses(policy).members()];
-    const selected = groupsOf(selectedClasses);
+    const selectedClasses = reach.selectedClasses(policy);
     const perPod = () => ws.podGroups.some((g) => g.namespace === policy.namespace && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
-    if (policy.podSelector.valid && selected.length === 0 && !perPod()) {
+    if (policy.podSelector.valid && selectedClasses.isEmpty && !perPod()) {
       const hostOnly = ws.podGroups.some((g) => g.hostNetwork && g.namespace === policy.namespace && selectorMatches(policy.podSelector, g.labels));
       if (hostOnly) {
         out.push(
@@ -70,13 +69,13 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
       checkPeers(reach, policy, rule, ranges, { declared, externals }, out);
       if (!rule.ports?.some((m) => m.kind === 'named')) continue;
       // Ingress ports are looked up on the selected pods; egress ports on the peers.
-      const destinations = rule.direction === 'ingress' ? selected : groupsOf(reach.ruleClasses(policy, rule).members());
+      const destinations = groupsOf(rule.direction === 'ingress' ? selectedClasses.members() : reach.ruleClasses(policy, rule).members());
       if (destinations.length > 0) checkNamedPorts(rule, destinations, out);
     }
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
     // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
-    const blocksDns = selectedClasses.length === 0 ? !policy.egress.some(allowsDns) : selectedClasses.some((c) => !dnsAllowed.has(c));
+    const blocksDns = selectedClasses.isEmpty ? !policy.egress.some(allowsDns) : selectedClasses.hasAnyOutside(dnsAllowed);
     if (policy.affectsEgress && blocksDns) {
       out.push(
         finding(

@@ -78,14 +78,17 @@ export class Reachability {
     this.egressRulesOf = this.classes.map(() => []);
     for (const policy of workspace.policies) {
       if (!policy.affectsIngress && !policy.affectsEgress) continue;
+      // One object per rule, shared by every class the policy selects.
+      const ingress = policy.ingress.map((rule) => ({ policy, rule }));
+      const egress = policy.egress.map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
         if (policy.affectsIngress) {
           this.isolatedIngress.add(c);
-          for (const rule of policy.ingress) this.ingressRulesOf[c]!.push({ policy, rule });
+          for (const r of ingress) this.ingressRulesOf[c]!.push(r);
         }
         if (policy.affectsEgress) {
           this.isolatedEgress.add(c);
-          for (const rule of policy.egress) this.egressRulesOf[c]!.push({ policy, rule });
+          for (const r of egress) this.egressRulesOf[c]!.push(r);
         }
       }
     }
