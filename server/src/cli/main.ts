@@ -3,7 +3,9 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, PROJECT_CONFIG_FILE, readProjectConfig, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import * as fs from 'node:fs';
+import { analyze, LineIndex, parseManifestFile, PROJECT_CONFIG_FILE, readProjectConfig, RULES, type Analysis, type AnalyzeOptions, type Finding, type ManifestFile, type Protocol } from '../engine/index.js';
+import { KUSTOMIZATION_FILES, kustomizeTrees, mapRenderedSpans, renderedRoot, renderKustomization, type RenderedRoot } from '../sources/kustomize.js';
 import * as path from 'node:path';
 import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
@@ -66,23 +68,74 @@ interface Loaded {
   readonly lineIndex: (file: string) => LineIndex;
 }
 
-function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
+function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeBinary = 'kubectl', err: (s: string) => void = () => {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
   const configs = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => readProjectConfig(file, text));
-  const analyzed = analyze(
-    [...texts].map(([file, text]) => parseManifestFile(file, text)),
-    { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) },
-  );
-  const analysis = { ...analyzed, findings: [...analyzed.findings, ...configs.flatMap((c) => c.findings)] };
+  const sources = kustomizeSources(texts, kustomizeBinary, err);
+  const analyzed = analyze(sources.manifests, { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) });
+  const readSource = (file: string) => texts.get(file) ?? texts.get(path.relative('.', file)) ?? tryRead(file);
+  const byAbsolute = new Map([...texts.keys()].map((f) => [path.resolve(f), f]));
+  const fileName = (absolute: string) => byAbsolute.get(absolute) ?? path.relative('.', absolute);
+  const mapped = sources.rendered.reduce((findings, root) => mapRenderedSpans(root, findings, readSource, fileName), analyzed.findings);
+  const analysis = { ...analyzed, findings: [...mapped, ...sources.findings, ...configs.flatMap((c) => c.findings)] };
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);
-    if (idx === undefined) indexes.set(file, (idx = new LineIndex(texts.get(file) ?? '')));
+    if (idx === undefined) indexes.set(file, (idx = new LineIndex(readSource(file) ?? '')));
     return idx;
   };
   return { analysis, lineIndex };
+}
+
+function tryRead(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The manifests to analyse: kustomize roots rendered (their raw files left
+ * out), everything else as it is. Without the binary, each tree's files take
+ * the kustomization's namespace, and stderr says once what is not rendered.
+ */
+function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, err: (s: string) => void): { manifests: ManifestFile[]; rendered: RenderedRoot[]; findings: Finding[] } {
+  const trees = binary === 'none' ? [] : kustomizeTrees(texts);
+  const rendered: RenderedRoot[] = [];
+  const findings: Finding[] = [];
+  const namespaceOf = new Map<string, string>();
+  const replaced = new Set<string>();
+  let missing = false;
+  for (const tree of trees) {
+    const result = missing ? undefined : renderKustomization(tree.root.dir, binary);
+    const rootFile = [...texts.keys()].find((f) => path.resolve(f) === tree.root.file) ?? tree.root.file;
+    if (result?.ok) {
+      const root = renderedRoot(rootFile, result);
+      rendered.push(root);
+      // The kustomization files themselves stay: the engine reads kustomize trees off them.
+      tree.files.forEach((f) => KUSTOMIZATION_FILES.has(path.basename(f)) || replaced.add(f));
+      continue;
+    }
+    if (result !== undefined && !result.missingBinary) {
+      findings.push({
+        code: 'kustomize-not-rendered',
+        severity: RULES['kustomize-not-rendered'].severity,
+        message: `${binary} could not render this kustomization, so its files are analysed as they are: ${result.error}`,
+        span: { file: rootFile, start: 0, end: 0 },
+        related: [],
+      });
+      continue;
+    }
+    missing = true;
+    if (tree.root.namespace !== undefined) for (const f of tree.files) if (!namespaceOf.has(f)) namespaceOf.set(f, tree.root.namespace);
+  }
+  if (missing) err(`netlens: ${binary} not found: kustomizations are not rendered; only their namespace is applied (--kustomize names the binary)`);
+  const manifests = [...texts].filter(([file]) => !replaced.has(file)).map(([file, text]) => parseManifestFile(file, text, namespaceOf.has(file) ? { defaultNamespace: namespaceOf.get(file)! } : {}));
+  for (const root of rendered) manifests.push(parseManifestFile(root.virtualFile, root.text));
+  return { manifests, rendered, findings };
 }
 
 function parseFlags(args: string[], valued: string[], boolean: string[]): { flags: Map<string, string | true>; rest: string[] } {
@@ -108,7 +161,7 @@ function parseFlags(args: string[], valued: string[], boolean: string[]): { flag
 }
 
 function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  const { flags, rest } = parseFlags(args, ['port', 'protocol', 'kustomize'], ['json']);
   let port: number | undefined;
   if (flags.has('port')) {
     port = Number(flags.get('port'));
@@ -120,7 +173,7 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
     if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new InputError(`--protocol must be TCP, UDP or SCTP, not ${String(flags.get('protocol'))}`);
     protocol = p;
   }
-  const { analysis, lineIndex } = load(rest);
+  const { analysis, lineIndex } = load(rest, {}, String(flags.get('kustomize') ?? 'kubectl'), err);
   // The matrix still answers with the parseable documents; say which ones were left out.
   for (const f of analysis.findings) if (f.code === 'yaml-syntax') err(`warning: ${formatFindingsText([f], lineIndex).split('\n')[0]}`);
   const { groups, allowed } = analysis.reachability.groupMatrix({ port, protocol });
@@ -130,11 +183,11 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   return 0;
 }
 
-function runCheck(args: string[], out: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['format', ...CLUSTER_FLAGS], []);
+function runCheck(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['format', 'kustomize', ...CLUSTER_FLAGS], []);
   const format = flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(`--format must be text or json, not ${String(format)}`);
-  const { analysis, lineIndex } = load(rest, clusterOptions(flags));
+  const { analysis, lineIndex } = load(rest, clusterOptions(flags), String(flags.get('kustomize') ?? 'kubectl'), err);
   const findings = sortFindings(analysis.findings);
   out(format === 'json' ? formatFindingsJson(findings, lineIndex) : formatFindingsText(findings, lineIndex));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
@@ -156,7 +209,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'matrix':
         return runMatrix(args, out, err);
       case 'check':
-        return runCheck(args, out);
+        return runCheck(args, out, err);
       case undefined:
       case '-h':
       case '--help':
