@@ -123,13 +123,11 @@ function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, er
       findings.push({
         code: 'kustomize-not-rendered',
         severity: RULES['kustomize-not-rendered'].severity,
-        message: `${binary} could not render this kustomization, so its files are analysed as they are: ${result.error}`,
+        message: `${binary} could not render this kustomization, so its files are analysed with only its namespace applied: ${result.error}`,
         span: { file: rootFile, start: 0, end: 0 },
         related: [],
       });
-      continue;
-    }
-    missing = true;
+    } else missing = true;
     if (tree.root.namespace !== undefined) for (const f of tree.files) if (!namespaceOf.has(f)) namespaceOf.set(f, tree.root.namespace);
   }
   if (missing) err(`netlens: ${binary} not found: kustomizations are not rendered; only their namespace is applied (--kustomize names the binary)`);

@@ -133,7 +133,9 @@ function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== '>' && !l.startsWith('#'));
   const at = lines.findIndex((l) => l.includes('err='));
   const reason = at === -1 ? (lines[lines.length - 1] ?? '') : [lines[at]!.slice(lines[at]!.indexOf('err=') + 4), ...lines.slice(at + 1)].join(' ');
-  return reason.replace(/^[<"]\s*/, '').replace(/"$/, '').slice(0, 300);
+  const clean = reason.replace(/^[<"]\s*/, '').replace(/"$/, '');
+  // kustomize nests its errors outermost first: the cause is at the end.
+  return clean.length > 300 ? `…${clean.slice(-300)}` : clean;
 }
 
 /** One rendered object and the file it came from. */
