@@ -72,3 +72,15 @@ test('a kustomization kubectl cannot build is analysed raw, with one finding on 
     ['overlay/kustomization.yaml:1:1 kustomize-not-rendered'],
   );
 });
+
+test('two overlays of one base: a finding in the base is reported once', { skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = workspace();
+  fs.mkdirSync(path.join(dir, 'staging'));
+  fs.writeFileSync(path.join(dir, 'staging', 'kustomization.yaml'), 'namespace: shop\nnameSuffix: -staging\nresources: [../base]\n');
+  const r = check(dir, '--kustomize', KUBECTL!);
+  assert.deepEqual(r.findings, [
+    'base/deploy.yaml:3:18 namespace-without-default-deny',
+    'base/policy.yaml:3:18 namespace-not-defined',
+    'base/policy.yaml:7:14 peer-selects-no-pods',
+  ]);
+});

@@ -79,7 +79,7 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
   const byAbsolute = new Map([...texts.keys()].map((f) => [path.resolve(f), f]));
   const fileName = (absolute: string) => byAbsolute.get(absolute) ?? path.relative('.', absolute);
   const mapped = sources.rendered.reduce((findings, root) => mapRenderedSpans(root, findings, readSource, fileName), analyzed.findings);
-  const analysis = { ...analyzed, findings: [...mapped, ...sources.findings, ...configs.flatMap((c) => c.findings)] };
+  const analysis = { ...analyzed, findings: [...uniqueFindings(mapped), ...sources.findings, ...configs.flatMap((c) => c.findings)] };
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);
@@ -87,6 +87,17 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
     return idx;
   };
   return { analysis, lineIndex };
+}
+
+/** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */
+function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function tryRead(file: string): string | undefined {
