@@ -11,20 +11,22 @@ import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
 
-const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
+const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] [--kustomize BINARY] FILES_OR_DIRS...
 
 Prints who can reach whom: one row (source) and one column (destination) per
 Pod or workload. Without --port a cell is allowed when some port the
 destination declares is allowed. --json prints {"pods": [...], "allowed": [[...]]}.`;
 
 const CHECK_USAGE = `usage: netlens check [--format text|json] [--cni NAME] [--underlay-mtu N]
-                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] FILES_OR_DIRS...
+                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] [--kustomize BINARY] FILES_OR_DIRS...
 
 Prints every finding as file:line:column: severity code: message. Exits 1 when
 a finding is an error, 2 on bad usage or unreadable input, 0 otherwise.
 Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
-defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
+defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.
+Kustomize roots are rendered with --kustomize BINARY (kubectl, the default,
+or kustomize; none reads them raw).`;
 
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
