@@ -1,17 +1,18 @@
 /**
- * `.netlens.yaml`, the workspace file where a team tells Netlens what runs in
- * the cluster without being in the workspace:
+ * The workspace file `.netlens.yaml`: text in, structure out, nothing read
+ * from disk here. Keys other helpers of the file add go beside `suppress`;
+ * unknown keys are left alone so an older Netlens reads a newer file.
  *
- *   external:
+ *   suppress:
+ *     - paths: ["cni/*.conflist", "legacy/**"]   # workspace-relative globs
+ *       codes: [cni-plugins-empty]
+ *   external:                                   # what runs in the cluster without being in the workspace
  *     - name: ingress-nginx
  *       namespace: ingress-nginx
  *       namespaceLabels: { team: edge }        # optional
  *       labels: { app.kubernetes.io/name: ingress-nginx }
  *       ports: [{ port: 443, protocol: TCP }]  # optional
  *       hostNetwork: false                     # optional
- *
- * A pure reader: text in, components and findings out. The CLI and the server
- * read the file and hand its text here.
  */
 import { parseDocument, type Node } from 'yaml';
 import type { ExternalComponent } from './externalComponents.js';
@@ -21,14 +22,52 @@ import { entries, get, integer, items, isMapNode, scalar, spanOf, stringMap, tex
 
 export const PROJECT_CONFIG_FILE = '.netlens.yaml';
 
+export interface PathSuppression {
+  readonly paths: readonly string[];
+  readonly codes: readonly string[];
+}
+
 export interface ProjectConfig {
+  readonly suppress: readonly PathSuppression[];
+  /** What could not be read, in words, for the log: a bad file never stops the analysis. */
+  readonly problems: readonly string[];
+}
+
+export const EMPTY_PROJECT_CONFIG: ProjectConfig = { suppress: [], problems: [] };
+
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : typeof v === 'string' ? [v] : undefined);
+
+export function readProjectConfig(text: string): ProjectConfig {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) return { suppress: [], problems: [`.netlens.yaml does not parse: ${doc.errors[0]!.message}`] };
+  const root: unknown = doc.toJS({ maxAliasCount: 50 });
+  if (root === null || root === undefined) return EMPTY_PROJECT_CONFIG;
+  if (typeof root !== 'object' || Array.isArray(root)) return { suppress: [], problems: ['.netlens.yaml must be a mapping of settings'] };
+  const problems: string[] = [];
+  const suppress: PathSuppression[] = [];
+  const entries: unknown = (root as Record<string, unknown>)['suppress'];
+  if (entries !== undefined && !Array.isArray(entries)) problems.push('.netlens.yaml: suppress must be a list of {paths, codes}');
+  for (const [i, entry] of (Array.isArray(entries) ? entries : []).entries()) {
+    const paths = strings((entry as Record<string, unknown> | null)?.['paths']);
+    const codes = strings((entry as Record<string, unknown> | null)?.['codes']);
+    if (paths === undefined || codes === undefined) problems.push(`.netlens.yaml: suppress[${i}] needs paths and codes, each a string or a list of strings`);
+    else suppress.push({ paths, codes });
+  }
+  return { suppress, problems };
+}
+
+export interface ExternalComponents {
   readonly externalComponents: readonly ExternalComponent[];
   readonly findings: readonly Finding[];
 }
 
 const COMPONENT_KEYS = new Set(['name', 'namespace', 'namespaceLabels', 'labels', 'ports', 'hostNetwork']);
 
-export function readProjectConfig(file: string, source: string): ProjectConfig {
+/**
+ * The `external` components, with findings placed in the file (its other keys
+ * are read by readProjectConfig).
+ */
+export function readExternalComponents(file: string, source: string): ExternalComponents {
   const doc = parseDocument(source, { prettyErrors: false, strict: false });
   const ctx: NodeContext = { file, doc, offset: 0, source };
   const findings: Finding[] = [];
