@@ -64,13 +64,14 @@ describe('suppression comments', () => {
   });
 
   test('.netlens.yaml: suppress entries are read, bad ones are named, unknown keys left alone', () => {
-    assert.deepEqual(readProjectConfig('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n'), {
-      suppress: [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }],
-      problems: [],
-    });
-    assert.deepEqual(readProjectConfig('suppress:\n  - codes: [x]\n').problems, ['.netlens.yaml: suppress[0] needs paths and codes, each a string or a list of strings']);
-    assert.deepEqual(readProjectConfig('suppress: [\n').suppress, []);
-    assert.deepEqual(readProjectConfig(''), { suppress: [], problems: [] });
+    const read = (text: string) => readProjectConfig('.netlens.yaml', text);
+    const good = read('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n');
+    assert.deepEqual(good.suppress, [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }]);
+    assert.deepEqual(good.findings, []);
+    assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings.']]);
+    assert.deepEqual(read('suppress: [\n').suppress, []);
+    assert.equal(read('suppress: [\n').findings.length, 1);
+    assert.deepEqual(read(''), { externalComponents: [], suppress: [], findings: [] });
   });
 });
 
@@ -135,4 +136,24 @@ describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { ti
     assert.equal(hint?.severity, 4, 'a hint');
     assert.equal(hint?.range.start.line, 8, 'on the next-line comment under ingress:');
   });
+});
+
+test('explain-code says what a code means and how to silence it; an unknown code is bad usage', () => {
+  const r = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allows-all'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.equal(
+    r.stdout,
+    [
+      'rule-allows-all (default severity: information)',
+      '',
+      'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.',
+      '',
+      'Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line rule-allows-all',
+      'or for the rest of a file:  # netlens-disable rule-allows-all',
+      'JSON files: list them under suppress in .netlens.yaml. Severity everywhere: the netlens.severity setting.',
+      '',
+    ].join('\n'),
+  );
+  const bad = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allow-all'], { encoding: 'utf8' });
+  assert.deepEqual([bad.status, bad.stderr], [2, 'netlens: no rule rule-allow-all; netlens explain-code lists them\n']);
 });

@@ -10,7 +10,7 @@ import {
   LineIndex,
   parseManifestFile,
   PROJECT_CONFIG_FILE,
-  readExternalComponents,
+  readProjectConfig,
   type Analysis,
   type Finding,
   type ManifestFile,
@@ -127,7 +127,7 @@ export class WorkspaceIndex {
   private snapshot(): { analysis: Analysis; byFile: Map<string, Finding[]> } {
     if (this.current === undefined) {
       // .netlens.yaml files are indexed like any YAML file (and stay silent as manifests); read them as the workspace's config.
-      const configs = [...this.files].filter(([uri]) => uri.endsWith(`/${PROJECT_CONFIG_FILE}`)).map(([uri, f]) => readExternalComponents(uri, f.text));
+      const configs = [...this.files].filter(([uri]) => uri.endsWith(`/${PROJECT_CONFIG_FILE}`)).map(([uri, f]) => readProjectConfig(uri, f.text));
       const analysis = analyze(
         [...this.files.values()].map((f) => f.manifest),
         {
@@ -138,8 +138,7 @@ export class WorkspaceIndex {
           externalComponents: configs.flatMap((c) => c.externalComponents),
         },
       );
-      const all = [...analysis.findings, ...configs.flatMap((c) => c.findings)];
-      const findings = applySuppressions(all, this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
+      const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
       const byFile = new Map<string, Finding[]>();
       for (const f of findings) {
         const list = byFile.get(f.span.file);

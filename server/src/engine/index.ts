@@ -88,4 +88,4 @@ export type { RuleOfPolicy } from './reachability.js';
 export { clusterSummary, clusterFindings, type ClusterSummary, type ClusterOptions } from './clusterChecks.js';
 export { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type ClusterFacts, type NetworkRange, type NetworkRole, type CniName } from './clusterConfig.js';
 export { BUILTIN_COMPONENTS, type ExternalComponent } from './externalComponents.js';
-export { readExternalComponents, readProjectConfig, PROJECT_CONFIG_FILE, type ExternalComponents, type ProjectConfig } from './projectConfig.js';
+export { readProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from './projectConfig.js';

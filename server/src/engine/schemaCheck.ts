@@ -102,10 +102,17 @@ function overlaps(a: SourceSpan, b: SourceSpan): boolean {
  * it the zero value (`nodePort: null` on a ClusterIP Service, `annotations:
  * null` in published install manifests are accepted as they are).
  */
-function withoutNullFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNullFields);
+function withoutNullFields(value: unknown, done = new Map<object, unknown>()): unknown {
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullFields(v)]));
+  // Aliases make toJS share one object between many places: copy each once,
+  // or an alias bomb that toJS itself kept small grows exponentially here.
+  const seen = done.get(value);
+  if (seen !== undefined) return seen;
+  const copy = Array.isArray(value)
+    ? value.map((v) => withoutNullFields(v, done))
+    : Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullFields(v, done)]));
+  done.set(value, copy);
+  return copy;
 }
 
 /**
