@@ -22,10 +22,12 @@ import {
   type Analysis,
   type AnalyzeOptions,
   type Finding,
+  type ManifestFile,
   type Protocol,
   type RuleCode,
   type Severity,
 } from '../engine/index.js';
+import { KUSTOMIZATION_FILES, kustomizeTrees, mapRenderedSpans, renderedRoot, renderKustomization, type RenderedRoot } from '../sources/kustomize.js';
 import * as fs from 'node:fs';
 import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
 import { codesForPath } from '../pathSuppressions.js';
@@ -38,7 +40,7 @@ import { formatFlowDiffMarkdown, formatFlowDiffText } from './formatFlowDiff.js'
 import { formatMatrixTable } from './formatMatrix.js';
 import { filesAtRef } from '../gitBase.js';
 
-const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
+const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] [--kustomize BINARY] FILES_OR_DIRS...
 
 Prints who can reach whom: one row (source) and one column (destination) per
 Pod or workload. Without --port a cell is allowed when some port the
@@ -50,7 +52,7 @@ const VERSION = '0.1.0';
 const CHECK_USAGE = `usage: netlens check [--format text|json|sarif] [--fail-on error|warning|information]
                      [--baseline FILE] [--write-baseline FILE]
                      [--cni NAME] [--underlay-mtu N]
-                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] FILES_OR_DIRS...
+                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] [--kustomize BINARY] FILES_OR_DIRS...
 
 Prints every finding as file:line:column: severity code: message (or JSON, or
 SARIF 2.1.0 for code scanning). Exits 1 when a finding is at or above --fail-on
@@ -60,7 +62,9 @@ reports only findings not in it (matched by code, file and text, not line).
 Suppression comments and .netlens.yaml in the working directory apply.
 Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
-defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
+defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.
+Kustomize roots are rendered with --kustomize BINARY (kubectl, the default,
+or kustomize; none reads them raw).`;
 
 const EXPLAIN_USAGE = `usage: netlens explain SOURCE DESTINATION [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
 
@@ -156,16 +160,18 @@ interface Loaded {
   readonly text: (file: string) => string;
 }
 
-function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
+function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeBinary = 'kubectl', err: (s: string) => void = () => {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
   const configs = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => readProjectConfig(file, text));
-  const analyzed = analyze(
-    [...texts].map(([file, text]) => parseManifestFile(file, text)),
-    { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) },
-  );
-  const analysis = { ...analyzed, findings: [...analyzed.findings, ...configs.flatMap((c) => c.findings)] };
+  const sources = kustomizeSources(texts, kustomizeBinary, err);
+  const analyzed = analyze(sources.manifests, { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) });
+  const readSource = (file: string) => texts.get(file) ?? texts.get(path.relative('.', file)) ?? tryRead(file);
+  const byAbsolute = new Map([...texts.keys()].map((f) => [path.resolve(f), f]));
+  const fileName = (absolute: string) => byAbsolute.get(absolute) ?? path.relative('.', absolute);
+  const mapped = sources.rendered.reduce((all, root) => mapRenderedSpans(root, all, readSource, fileName), analyzed.findings);
+  const analysis = { ...analyzed, findings: [...uniqueFindings(mapped), ...sources.findings, ...configs.flatMap((c) => c.findings)] };
   const findings = applySuppressions(analysis.findings, texts.keys(), {
     commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
     codesForPath: projectSuppressions(texts),
@@ -173,10 +179,10 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);
-    if (idx === undefined) indexes.set(file, (idx = new LineIndex(texts.get(file) ?? '')));
+    if (idx === undefined) indexes.set(file, (idx = new LineIndex(readSource(file) ?? '')));
     return idx;
   };
-  return { analysis, findings, lineIndex, text: (file) => texts.get(file) ?? '' };
+  return { analysis, findings, lineIndex, text: (file) => readSource(file) ?? '' };
 }
 
 /** .netlens.yaml in the working directory, where CI jobs run from the repository root. */
@@ -192,6 +198,64 @@ function projectSuppressions(checked: ReadonlyMap<string, string>): (file: strin
   const reported = [...checked.keys()].some((f) => path.resolve(f) === path.resolve(PROJECT_CONFIG_FILE));
   if (!reported) for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
   return codesForPath(config, process.cwd());
+}
+
+/** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */
+function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function tryRead(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The manifests to analyse: kustomize roots rendered (their raw files left
+ * out), everything else as it is. Without the binary, each tree's files take
+ * the kustomization's namespace, and stderr says once what is not rendered.
+ */
+function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, err: (s: string) => void): { manifests: ManifestFile[]; rendered: RenderedRoot[]; findings: Finding[] } {
+  const trees = binary === 'none' ? [] : kustomizeTrees(texts);
+  const rendered: RenderedRoot[] = [];
+  const findings: Finding[] = [];
+  const namespaceOf = new Map<string, string>();
+  const replaced = new Set<string>();
+  let missing = false;
+  for (const tree of trees) {
+    const result = missing ? undefined : renderKustomization(tree.root.dir, binary);
+    const rootFile = [...texts.keys()].find((f) => path.resolve(f) === tree.root.file) ?? tree.root.file;
+    if (result?.ok) {
+      const root = renderedRoot(rootFile, result);
+      rendered.push(root);
+      // The kustomization files themselves stay: the engine reads kustomize trees off them.
+      tree.files.forEach((f) => KUSTOMIZATION_FILES.has(path.basename(f)) || replaced.add(f));
+      continue;
+    }
+    if (result !== undefined && !result.missingBinary) {
+      findings.push({
+        code: 'kustomize-not-rendered',
+        severity: RULES['kustomize-not-rendered'].severity,
+        message: `${binary} could not render this kustomization, so its files are analysed with only its namespace applied: ${result.error}`,
+        span: { file: rootFile, start: 0, end: 0 },
+        related: [],
+      });
+    } else missing = true;
+    if (tree.root.namespace !== undefined) for (const f of tree.files) if (!namespaceOf.has(f)) namespaceOf.set(f, tree.root.namespace);
+  }
+  if (missing) err(`netlens: ${binary} not found: kustomizations are not rendered; only their namespace is applied (--kustomize names the binary)`);
+  const manifests = [...texts].filter(([file]) => !replaced.has(file)).map(([file, text]) => parseManifestFile(file, text, namespaceOf.has(file) ? { defaultNamespace: namespaceOf.get(file)! } : {}));
+  for (const root of rendered) manifests.push(parseManifestFile(root.virtualFile, root.text));
+  return { manifests, rendered, findings };
 }
 
 function parseFlags(args: string[], valued: string[], boolean: string[]): { flags: Map<string, string | true>; rest: string[] } {
@@ -232,9 +296,9 @@ function portFlags(flags: Map<string, string | true>): { port: number | undefine
 }
 
 function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
+  const { flags, rest } = parseFlags(args, ['port', 'protocol', 'kustomize'], ['json']);
   const { port, protocol } = portFlags(flags);
-  const { analysis, lineIndex } = load(rest);
+  const { analysis, lineIndex } = load(rest, {}, String(flags.get('kustomize') ?? 'kubectl'), err);
   // The matrix still answers with the parseable documents; say which ones were left out.
   for (const f of analysis.findings) if (f.code === 'yaml-syntax') err(`warning: ${formatFindingsText([f], lineIndex).split('\n')[0]}`);
   const { groups, allowed } = analysis.reachability.groupMatrix({ port, protocol });
@@ -300,14 +364,14 @@ function readBaseline(file: string): Set<string> {
   return new Set(list.map((f) => f.fingerprint));
 }
 
-function runCheck(args: string[], out: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['format', 'baseline', 'write-baseline', 'fail-on', ...CLUSTER_FLAGS], []);
+function runCheck(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const { flags, rest } = parseFlags(args, ['format', 'baseline', 'write-baseline', 'fail-on', 'kustomize', ...CLUSTER_FLAGS], []);
   const format = flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new InputError(`--format must be text, json or sarif, not ${String(format)}`);
   const failOn = String(flags.get('fail-on') ?? 'error') as Severity;
   if (!FAIL_LEVELS.includes(failOn)) throw new InputError(`--fail-on must be error, warning or information, not ${failOn}`);
   const accepted = flags.has('baseline') ? readBaseline(String(flags.get('baseline'))) : undefined;
-  const loaded = load(rest, clusterOptions(flags));
+  const loaded = load(rest, clusterOptions(flags), String(flags.get('kustomize') ?? 'kubectl'), err);
   const lineIndex = loaded.lineIndex;
   const sorted = sortFindings(loaded.findings);
   // Paths as the command line gave them, relative to the working directory: a baseline
@@ -348,7 +412,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'matrix':
         return runMatrix(args, out, err);
       case 'check':
-        return runCheck(args, out);
+        return runCheck(args, out, err);
       case 'explain':
         return runExplain(args, out);
       case 'diff':

@@ -23,6 +23,10 @@ export const RULES = {
     severity: 'information',
     doc: 'A policy, peer or Service selects no pod, but the workspace declares no workloads in the namespaces it looks in: those pods are deployed from elsewhere, so nothing can be judged.',
   },
+  'kustomize-not-rendered': {
+    severity: 'warning',
+    doc: 'kubectl kustomize (or the binary set) could not render this kustomization root, so its files are analysed unrendered and findings about them may not hold.',
+  },
   'project-config-invalid': { severity: 'error', doc: 'The .netlens.yaml workspace file does not parse or has an entry of the wrong shape; that entry is ignored.' },
   'object-defined-twice': { severity: 'warning', doc: 'The same object (kind, namespace, name) is defined twice with different contents; the cluster keeps only the one applied last.' },
   'cidr-zero-address-with-prefix': { severity: 'warning', doc: 'The all-zeros address with a non-zero prefix (0.0.0.0/24, ::/64) is a tiny, unroutable range; /0, meaning anywhere, was almost surely meant.' },

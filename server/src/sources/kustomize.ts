@@ -1,0 +1,260 @@
+/**
+ * Kustomize as a source: finds the kustomization roots among the workspace's
+ * files, renders each with `kubectl kustomize` (or `kustomize build`), and
+ * hands the engine the rendered objects with a way back to the base or
+ * overlay file each came from (kustomize's origin annotations, then the same
+ * YAML path in that file). Without the binary, the kustomization's own
+ * `namespace` is applied natively.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
+import { splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
+
+export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+interface Kustomization {
+  readonly dir: string;
+  readonly file: string;
+  readonly namespace: string | undefined;
+  /** A `kind: Component` is only built as part of another kustomization, never alone. */
+  readonly component: boolean;
+  /** Folders it builds on (resources, bases, components that are directories). */
+  readonly bases: readonly string[];
+  /** Files it names directly (resources, patches): raw, they would be read twice or half. */
+  readonly files: readonly string[];
+}
+
+function readKustomization(file: string, text: string): Kustomization | undefined {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return undefined;
+  const value = doc.toJS() as Record<string, unknown> | null;
+  if (value === null || typeof value !== 'object') return undefined;
+  const dir = path.dirname(file);
+  const entries = (key: string): string[] => (Array.isArray(value[key]) ? (value[key] as unknown[]) : []).flatMap((e) => (typeof e === 'string' ? [e] : typeof e === 'object' && e !== null && typeof (e as { path?: unknown }).path === 'string' ? [(e as { path: string }).path] : []));
+  const bases: string[] = [];
+  const files: string[] = [];
+  for (const entry of [...entries('resources'), ...entries('bases'), ...entries('components'), ...entries('patches'), ...entries('patchesStrategicMerge')]) {
+    if (/^[a-z]+:\/\//i.test(entry) || entry.startsWith('git@')) continue;
+    const target = path.resolve(dir, entry);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(target);
+    } catch {
+      continue;
+    }
+    (stat.isDirectory() ? bases : files).push(target);
+  }
+  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files };
+}
+
+export interface KustomizeTree {
+  readonly root: Kustomization;
+  /** Every kustomization the root builds on, the root included. */
+  readonly members: readonly Kustomization[];
+  /** Manifest files the tree accounts for: those of its folders and those it names. */
+  readonly files: ReadonlySet<string>;
+}
+
+/** Roots are kustomizations that no other kustomization of the workspace builds on. */
+export function kustomizeTrees(texts: ReadonlyMap<string, string>): KustomizeTree[] {
+  const byDir = new Map<string, Kustomization>();
+  for (const [file, text] of texts) {
+    if (!KUSTOMIZATION_FILES.has(path.basename(file))) continue;
+    const k = readKustomization(path.resolve(file), text);
+    if (k !== undefined) byDir.set(k.dir, k);
+  }
+  const referenced = new Set([...byDir.values()].flatMap((k) => k.bases));
+  const trees: KustomizeTree[] = [];
+  for (const root of byDir.values()) {
+    if (referenced.has(root.dir) || root.component) continue;
+    const members: Kustomization[] = [];
+    const seen = new Set<string>();
+    const visit = (dir: string) => {
+      if (seen.has(dir)) return;
+      seen.add(dir);
+      const k = byDir.get(dir) ?? (texts.size > 0 ? readFromDisk(dir) : undefined);
+      if (k === undefined) return;
+      members.push(k);
+      k.bases.forEach(visit);
+    };
+    visit(root.dir);
+    const files = new Set<string>();
+    for (const [file] of texts) {
+      const abs = path.resolve(file);
+      if (members.some((m) => path.dirname(abs) === m.dir || m.files.includes(abs))) files.add(file);
+    }
+    trees.push({ root, members, files });
+  }
+  return trees;
+}
+
+function readFromDisk(dir: string): Kustomization | undefined {
+  for (const name of KUSTOMIZATION_FILES) {
+    const file = path.join(dir, name);
+    try {
+      return readKustomization(file, fs.readFileSync(file, 'utf8'));
+    } catch {
+      // try the next name
+    }
+  }
+  return undefined;
+}
+
+export type RenderResult = { readonly ok: true; readonly text: string; readonly wrapperDir: string } | { readonly ok: false; readonly missingBinary: boolean; readonly error: string };
+
+/**
+ * Renders a root through a wrapper kustomization that asks for origin
+ * annotations, so the user's own kustomization.yaml stays untouched.
+ * `binary` is `kubectl` (run as `kubectl kustomize`) or `kustomize` (`kustomize build`).
+ */
+export function renderKustomization(rootDir: string, binary: string): RenderResult {
+  const wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-kustomize-'));
+  try {
+    const relative = path.relative(wrapperDir, rootDir).split(path.sep).join('/');
+    fs.writeFileSync(path.join(wrapperDir, 'kustomization.yaml'), `resources: [${JSON.stringify(relative)}]\nbuildMetadata: [originAnnotations]\n`);
+    const args = path.basename(binary).startsWith('kustomize') ? ['build', wrapperDir] : ['kustomize', wrapperDir];
+    const run = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+    if (run.error !== undefined) {
+      const missing = (run.error as NodeJS.ErrnoException).code === 'ENOENT';
+      return { ok: false, missingBinary: missing, error: missing ? `${binary} is not installed` : run.error.message };
+    }
+    if (run.status !== 0) return { ok: false, missingBinary: false, error: lastLine(run.stderr) };
+    return { ok: true, text: run.stdout, wrapperDir };
+  } finally {
+    fs.rmSync(wrapperDir, { recursive: true, force: true });
+  }
+}
+
+/** kubectl's reason, without its log prefix: the text after `err=`, else the last line. */
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== '>' && !l.startsWith('#'));
+  const at = lines.findIndex((l) => l.includes('err='));
+  const reason = at === -1 ? (lines[lines.length - 1] ?? '') : [lines[at]!.slice(lines[at]!.indexOf('err=') + 4), ...lines.slice(at + 1)].join(' ');
+  const clean = reason.replace(/^[<"]\s*/, '').replace(/"$/, '');
+  // kustomize nests its errors outermost first: the cause is at the end.
+  return clean.length > 300 ? `…${clean.slice(-300)}` : clean;
+}
+
+/** One rendered object and the file it came from. */
+interface RenderedObject {
+  readonly start: number;
+  readonly end: number;
+  readonly origin: string | undefined;
+  readonly kind: string | undefined;
+  readonly name: string | undefined;
+}
+
+export interface RenderedRoot {
+  /** The name the engine sees for the rendered text: the root's kustomization file plus a suffix. */
+  readonly virtualFile: string;
+  readonly text: string;
+  readonly objects: readonly RenderedObject[];
+}
+
+/** `rootFile` is the root's kustomization file as the caller names files (relative or absolute). */
+export function renderedRoot(rootFile: string, render: Extract<RenderResult, { ok: true }>): RenderedRoot {
+  const objects: RenderedObject[] = [];
+  for (const chunk of splitDocuments(render.text)) {
+    const origin = /config\.kubernetes\.io\/origin: \|\n\s+path: (.+)\n/.exec(chunk.text)?.[1]?.trim();
+    objects.push({
+      start: chunk.start,
+      end: chunk.start + chunk.text.length,
+      origin: origin === undefined ? undefined : path.resolve(render.wrapperDir, origin),
+      kind: /^kind:\s*(\S+)/m.exec(chunk.text)?.[1],
+      name: /^ {2}name:\s*(\S+)/m.exec(chunk.text)?.[1],
+    });
+  }
+  return { virtualFile: `${rootFile}#rendered`, text: render.text, objects };
+}
+
+/** The path of keys and indices to the deepest node that holds all of [start, end). */
+function pathAt(root: unknown, start: number, end: number): Array<string | number> {
+  const out: Array<string | number> = [];
+  const holds = (n: unknown) => {
+    const r = (n as Node | null | undefined)?.range;
+    return r !== undefined && r !== null && r[0] <= start && end <= Math.max(r[1], r[0] + 1);
+  };
+  let node = root;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => holds(p.value) || holds(p.key));
+      if (pair === undefined || !isScalar(pair.key)) return out;
+      out.push(String(pair.key.value));
+      if (!holds(pair.value)) return out;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex(holds);
+      if (i === -1) return out;
+      out.push(i);
+      node = node.items[i];
+    } else return out;
+  }
+}
+
+/** The deepest node along `steps` that the source object has; its range. */
+function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [number, number] | undefined {
+  let node = root as Node | null | undefined;
+  let best = node?.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
+  for (const step of steps) {
+    let next: unknown;
+    if (typeof step === 'string' && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
+      next = step === 'name' || step === 'namespace' ? (pair?.value ?? pair?.key) : pair?.value;
+    } else if (typeof step === 'number' && isSeq(node)) next = node.items[step];
+    if (next === undefined || next === null || (next as Node).range === undefined) break;
+    node = next as Node;
+    best = [node.range![0], node.range![1]];
+  }
+  return best;
+}
+
+/**
+ * Maps rendered spans back to the file the user edits: the same YAML path in
+ * the origin object (found by kind and by name, which kustomize may prefix or
+ * suffix), else the root's kustomization file.
+ */
+export function mapRenderedSpans(
+  root: RenderedRoot,
+  findings: readonly Finding[],
+  readSource: (file: string) => string | undefined,
+  fileName: (absolute: string) => string = (f) => f,
+): Finding[] {
+  const parsed = new Map<string, ReturnType<typeof parseAllDocuments>>();
+  const sourceDocs = (file: string) => {
+    let docs = parsed.get(file);
+    if (docs === undefined) {
+      const text = readSource(file);
+      docs = text === undefined ? [] : parseAllDocuments(text);
+      parsed.set(file, docs);
+    }
+    return Array.isArray(docs) ? docs : [];
+  };
+  const mapSpan = (span: SourceSpan): SourceSpan => {
+    if (span.file !== root.virtualFile) return span;
+    const object = root.objects.find((o) => o.start <= span.start && span.start < o.end);
+    if (object?.origin === undefined) return { file: root.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
+    const docs = sourceDocs(object.origin);
+    const match =
+      docs.find((d) => {
+        const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+        return v?.kind === object.kind && typeof v?.metadata?.name === 'string' && object.name !== undefined && object.name.includes(v.metadata.name);
+      }) ?? (docs.length === 1 ? docs[0] : undefined);
+    const file = fileName(object.origin);
+    if (match === undefined) return { file, start: 0, end: 0 };
+    const renderedDoc = parseDocument(root.text.slice(object.start, object.end));
+    const steps = pathAt(renderedDoc.contents, span.start - object.start, span.end - object.start);
+    const range = rangeAlong(match.contents, steps);
+    return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
+  };
+  return findings.map((f) => {
+    if (f.span.file !== root.virtualFile && !f.related.some((r) => r.span.file === root.virtualFile)) return f;
+    const related = f.related.map((r) => ({ ...r, span: mapSpan(r.span) }));
+    if (f.span.file !== root.virtualFile) return { ...f, related };
+    // Fixes edit the rendered text, which the user never sees: leave them out.
+    const { fixes: _fixes, ...rest } = f;
+    return { ...rest, span: mapSpan(f.span), related };
+  });
+}

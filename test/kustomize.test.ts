@@ -1,0 +1,86 @@
+/**
+ * Kustomize roots through the real CLI: rendered with kubectl when it is
+ * installed (findings land in the base file, at the rendered object's own
+ * place), and with only the kustomization's namespace applied when the named
+ * binary is missing.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { CLI } from './support/paths.js';
+
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => fs.existsSync(p));
+
+function workspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-kustomize-'));
+  fs.mkdirSync(path.join(dir, 'base'));
+  fs.mkdirSync(path.join(dir, 'overlay'));
+  fs.writeFileSync(path.join(dir, 'base', 'kustomization.yaml'), 'resources: [deploy.yaml, policy.yaml]\n');
+  fs.writeFileSync(
+    path.join(dir, 'base', 'deploy.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api}]}\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'base', 'policy.yaml'),
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n',
+  );
+  // The overlay prefixes names and adds a label the policy does not know: rendered, the policy still selects the Deployment.
+  fs.writeFileSync(path.join(dir, 'overlay', 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nlabels: [{pairs: {tier: api}, includeSelectors: true}]\nresources: [../base]\n');
+  return dir;
+}
+
+function check(dir: string, ...flags: string[]) {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...flags, dir], { encoding: 'utf8' });
+  const report = JSON.parse(r.stdout) as { findings: Array<{ file: string; line: number; column: number; code: string; message: string }> };
+  return { stderr: r.stderr, findings: report.findings.map((f) => `${path.relative(dir, f.file)}:${f.line}:${f.column} ${f.code}`) };
+}
+
+test('a kustomize root is rendered with kubectl and its findings land in the base files', { skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = workspace();
+  const r = check(dir, '--kustomize', KUBECTL!);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(r.findings, [
+    'base/deploy.yaml:3:18 namespace-without-default-deny',
+    'base/policy.yaml:3:18 namespace-not-defined',
+    'base/policy.yaml:7:14 peer-selects-no-pods',
+  ]);
+  const matrix = spawnSync(process.execPath, [CLI, 'matrix', '--json', '--kustomize', KUBECTL!, dir], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(matrix.stdout).pods, ['shop/prod-api']);
+});
+
+test('without the kustomize binary only the namespace is applied, and stderr says so once', () => {
+  const dir = workspace();
+  const r = check(dir, '--kustomize', path.join(dir, 'no-such-kubectl'));
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /no-such-kubectl not found: kustomizations are not rendered; only their namespace is applied/);
+  assert.deepEqual(r.findings, [
+    'base/deploy.yaml:3:18 namespace-without-default-deny',
+    'base/policy.yaml:3:18 namespace-not-defined',
+    'base/policy.yaml:7:14 peer-selects-no-pods',
+  ]);
+});
+
+test('a kustomization kubectl cannot build is analysed raw, with one finding on it', { skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = workspace();
+  fs.writeFileSync(path.join(dir, 'overlay', 'kustomization.yaml'), 'resources: [../base, missing.yaml]\n');
+  const r = check(dir, '--kustomize', KUBECTL!);
+  assert.deepEqual(
+    r.findings.filter((f) => f.includes('kustomize')),
+    ['overlay/kustomization.yaml:1:1 kustomize-not-rendered'],
+  );
+});
+
+test('two overlays of one base: a finding in the base is reported once', { skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = workspace();
+  fs.mkdirSync(path.join(dir, 'staging'));
+  fs.writeFileSync(path.join(dir, 'staging', 'kustomization.yaml'), 'namespace: shop\nnameSuffix: -staging\nresources: [../base]\n');
+  const r = check(dir, '--kustomize', KUBECTL!);
+  assert.deepEqual(r.findings, [
+    'base/deploy.yaml:3:18 namespace-without-default-deny',
+    'base/policy.yaml:3:18 namespace-not-defined',
+    'base/policy.yaml:7:14 peer-selects-no-pods',
+  ]);
+});
