@@ -45,6 +45,10 @@ export function explain(analysis: Analysis, params: ExplainParams, lineIndex: (u
   const what = `${params.source} → ${params.destination} on ${params.protocol} ${params.port}`;
   const lines = [`${what}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`];
   const rules: RuleTrace[] = [];
+  if (v.toItself) {
+    lines.push('A pod can always reach itself: policies do not govern its traffic to itself.');
+    return { allowed: true, lines, rules };
+  }
   for (const [side, sv, who] of [
     ['egress', v.egress, params.source],
     ['ingress', v.ingress, params.destination],

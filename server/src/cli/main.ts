@@ -3,7 +3,7 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, standsForOnePod, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
 import { collectFiles, InputError, readText } from './files.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatMatrixTable } from './formatMatrix.js';
@@ -123,7 +123,7 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   const { groups, allowed } = analysis.reachability.groupMatrix({ port, protocol });
   const pods = groups.map((g) => g.id);
   if (flags.has('json')) out(JSON.stringify({ pods, allowed }));
-  else out(formatMatrixTable(pods, allowed, port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
+  else out(formatMatrixTable(pods, allowed, groups.map(standsForOnePod), port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
   return 0;
 }
 

@@ -33,6 +33,15 @@ export interface RuleOfPolicy {
 
 const EMPTY_LABELS: Labels = new Map();
 
+/**
+ * Whether a group is one pod, so that its traffic to itself is a pod reaching
+ * itself (always allowed) rather than replicas reaching each other. A
+ * DaemonSet runs one pod per node: several, whatever its replica count says.
+ */
+export function standsForOnePod(group: PodGroup): boolean {
+  return group.kind !== 'DaemonSet' && group.replicas === 1;
+}
+
 function classKey(g: PodGroup): string {
   const labels = [...g.labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const ports = g.ports.map((p) => `${p.name ?? ''}:${p.port}/${p.protocol}`);
@@ -340,7 +349,8 @@ export class Reachability {
     const rows = this.classMatrix(query);
     const groups = this.workspace.podGroups;
     const classIdx = groups.map((g) => this.classOf(g));
-    const allowed = classIdx.map((s) => classIdx.map((d) => rows[s]!.has(d)));
+    // A pod cannot block traffic to itself; a workload's diagonal is between its replicas.
+    const allowed = classIdx.map((s, i) => classIdx.map((d, j) => (i === j && standsForOnePod(groups[i]!)) || rows[s]!.has(d)));
     return { groups, allowed };
   }
 }
