@@ -6,7 +6,7 @@
  * Run with --stdio (tests, other editors) or over IPC (the VS Code client).
  */
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -22,6 +22,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions.js';
 import { codeLenses } from './codeLens.js';
+import { suppressionActions } from './suppressionActions.js';
+import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
@@ -30,6 +32,9 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
+import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
+import { codesForPath } from './pathSuppressions.js';
+import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
 import { EXPLAIN, GRAPH, INDEXED, LIST_WORKLOADS, MODEL_CHANGED, REACHERS, SUMMARY, type GraphData, type ModelChangedParams, type ExplainParams, type ExplainResult, type IndexedParams, type ReachersParams, type ReachersResult, type SummaryResult } from './requests.js';
@@ -78,6 +83,9 @@ function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args
 // ---- diagnostics, following edits ----------------------------------------
 
 let validateScheduled = false;
+/** Holds findings on the word being typed until the document is still. */
+const settle = new SettleTracker();
+let releaseTimer: NodeJS.Timeout | undefined;
 
 /**
  * Coalesces a burst of changes into one analysis. setImmediate, not a timer:
@@ -97,7 +105,7 @@ function scheduleValidation(): void {
 function publishAll(): void {
   const uris = new Set([...index.uris(), ...published.keys()]);
   for (const uri of uris) {
-    const diagnostics = index.has(uri) ? diagnosticsFor(index.findingsFor(uri), index.lineIndex, settings) : [];
+    const diagnostics = index.has(uri) ? diagnosticsFor(settle.visible(uri, index.findingsFor(uri), settings.settleDelay), index.lineIndex, settings) : [];
     const key = JSON.stringify(diagnostics);
     if (published.get(uri) === key) continue;
     if (diagnostics.length === 0 && !published.has(uri)) continue;
@@ -105,6 +113,9 @@ function publishAll(): void {
     else published.set(uri, key);
     void connection.sendDiagnostics({ uri, diagnostics });
   }
+  const wait = settle.nextRelease(settings.settleDelay);
+  if (releaseTimer !== undefined) clearTimeout(releaseTimer);
+  releaseTimer = wait === undefined ? undefined : setTimeout(scheduleValidation, wait);
   if (notifiedVersion !== index.version) {
     notifiedVersion = index.version;
     const changed: ModelChangedParams = { version: index.version };
@@ -128,10 +139,22 @@ function readDisk(uri: string): string | undefined {
   }
 }
 
+/** The `suppress` rules of .netlens.yaml at the root of the first workspace folder. */
+function loadProjectConfig(): void {
+  const root = folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
+  if (root === undefined) return;
+  const uri = pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href;
+  const config = readProjectConfig(uri, readDisk(uri) ?? '');
+  // Its problems are also diagnostics on the file, which is indexed like any YAML file.
+  for (const f of config.findings) connection.console.error(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`);
+  index.updatePathSuppressions(codesForPath(config, root));
+}
+
 async function indexWorkspace(): Promise<void> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Netlens: indexing manifests', 0, undefined, false);
   try {
+    loadProjectConfig();
     const files = folders.flatMap((f) => (f.uri.startsWith('file:') ? scanFolder(fileURLToPath(f.uri), settings.exclude) : []));
     let done = 0;
     for (const file of files) {
@@ -204,12 +227,16 @@ connection.onDidChangeConfiguration(
 documents.onDidChangeContent(
   guarded('change', undefined, (e) => {
     if (!isManifestPath(e.document.uri) && e.document.languageId !== 'yaml' && e.document.languageId !== 'json') return;
-    if (index.setText(e.document.uri, e.document.getText(), true)) scheduleValidation();
+    const before = index.isOpen(e.document.uri) ? index.text(e.document.uri) : undefined;
+    const after = e.document.getText();
+    if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
+    if (index.setText(e.document.uri, after, true)) scheduleValidation();
   }),
 );
 
 documents.onDidClose(
   guarded('close', undefined, (e) => {
+    settle.forget(e.document.uri);
     index.close(e.document.uri, readDisk(e.document.uri));
     scheduleValidation();
   }),
@@ -218,6 +245,7 @@ documents.onDidClose(
 connection.onDidChangeWatchedFiles(
   guarded('watched files', undefined, (params) => {
     for (const change of params.changes) {
+      if (change.uri.endsWith(`/${PROJECT_CONFIG_FILE}`)) loadProjectConfig();
       if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
       else {
@@ -255,7 +283,13 @@ connection.onCodeLens(
 );
 
 connection.onCodeAction(
-  guarded('code action', [], (params) => codeActions(index.findingsFor(params.textDocument.uri), params.textDocument.uri, params.range, index.lineIndex, settings)),
+  guarded('code action', [], (params) => {
+    const uri = params.textDocument.uri;
+    const findings = index.findingsFor(uri);
+    const fixes = codeActions(findings, uri, params.range, index.lineIndex, settings);
+    const text = index.text(uri);
+    return text === undefined ? fixes : [...fixes, ...suppressionActions(findings, uri, text, params.range, index.lineIndex, settings)];
+  }),
 );
 
 connection.onCompletion(

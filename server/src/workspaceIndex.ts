@@ -9,10 +9,13 @@ import {
   DocumentCache,
   LineIndex,
   parseManifestFile,
+  PROJECT_CONFIG_FILE,
+  readProjectConfig,
   type Analysis,
   type Finding,
   type ManifestFile,
 } from './engine/index.js';
+import { applySuppressions, readSuppressionComments, type SuppressionComment } from './engine/suppressions.js';
 import type { NetlensSettings } from './settings.js';
 
 interface FileEntry {
@@ -20,6 +23,8 @@ interface FileEntry {
   manifest: ManifestFile;
   readonly cache: DocumentCache;
   lineIndex: LineIndex | undefined;
+  /** Its `# netlens-disable` comments, read once per text. */
+  suppressions: SuppressionComment[] | undefined;
   /** Open in the editor: its text comes from the client, not the disk. */
   open: boolean;
 }
@@ -30,7 +35,15 @@ export class WorkspaceIndex {
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
+  /** The codes the workspace's .netlens.yaml silences for a uri. */
+  private codesForPath: (uri: string) => readonly string[] = () => [];
+
   constructor(private settings: NetlensSettings) {}
+
+  updatePathSuppressions(codesForPath: (uri: string) => readonly string[]): void {
+    this.codesForPath = codesForPath;
+    this.changed();
+  }
 
   updateSettings(settings: NetlensSettings): void {
     this.settings = settings;
@@ -68,12 +81,13 @@ export class WorkspaceIndex {
     let entry = this.files.get(uri);
     if (entry !== undefined && entry.text === text && entry.open === open) return false;
     if (entry === undefined) {
-      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, open };
+      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, suppressions: undefined, open };
       this.files.set(uri, entry);
     }
     entry.text = text;
     entry.open = open;
     entry.lineIndex = undefined;
+    entry.suppressions = undefined;
     entry.manifest = this.parse(uri, entry);
     this.changed();
     return true;
@@ -96,6 +110,12 @@ export class WorkspaceIndex {
     return entry.lineIndex;
   };
 
+  private readonly commentsOf = (uri: string): readonly SuppressionComment[] => {
+    const entry = this.files.get(uri);
+    if (entry === undefined) return [];
+    return (entry.suppressions ??= readSuppressionComments(uri, entry.text));
+  };
+
   analysis(): Analysis {
     return this.snapshot().analysis;
   }
@@ -106,12 +126,21 @@ export class WorkspaceIndex {
 
   private snapshot(): { analysis: Analysis; byFile: Map<string, Finding[]> } {
     if (this.current === undefined) {
+      // .netlens.yaml files are indexed like any YAML file (and stay silent as manifests); read them as the workspace's config.
+      const configs = [...this.files].filter(([uri]) => uri.endsWith(`/${PROJECT_CONFIG_FILE}`)).map(([uri, f]) => readProjectConfig(uri, f.text));
       const analysis = analyze(
         [...this.files.values()].map((f) => f.manifest),
-        { podCIDRs: this.settings.podCIDR, serviceCIDRs: this.settings.serviceCIDR, cni: this.settings.cni, underlayMTU: this.settings.underlayMTU },
+        {
+          podCIDRs: this.settings.podCIDR,
+          serviceCIDRs: this.settings.serviceCIDR,
+          cni: this.settings.cni,
+          underlayMTU: this.settings.underlayMTU,
+          externalComponents: configs.flatMap((c) => c.externalComponents),
+        },
       );
+      const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
       const byFile = new Map<string, Finding[]>();
-      for (const f of analysis.findings) {
+      for (const f of findings) {
         const list = byFile.get(f.span.file);
         if (list === undefined) byFile.set(f.span.file, [f]);
         else list.push(f);

@@ -128,8 +128,8 @@ function buildRule(ctx: NodeContext, node: Node, direction: Direction, index: nu
         'rule-allows-all',
         span,
         direction === 'ingress'
-          ? 'This rule allows ingress from everywhere on every port. If the intent was to deny all ingress, use `ingress: []`.'
-          : 'This rule allows egress to everywhere on every port. If the intent was to deny all egress, use `egress: []`.',
+          ? 'This empty rule allows ingress from every source on every port. If that is intended, disable rule-allows-all for this line; to deny all ingress instead, the list would be `ingress: []`.'
+          : 'This empty rule allows egress to every destination on every port. If that is intended, disable rule-allows-all for this line; to deny all egress instead, the list would be `egress: []`.',
       ),
     );
   }
@@ -189,6 +189,15 @@ function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: 
     findings.push(
       finding('cidr-not-canonical', spanOf(ctx, cidrNode), `${cidr.toString()} has host bits set; it means ${cidr.canonical().toString()}.`, [], [
         fix(`Change to ${cidr.canonical().toString()}`, [replace(spanOf(ctx, cidrNode), cidr.canonical().toString())], true),
+      ]),
+    );
+  }
+  // 0.0.0.0/1 (with 128.0.0.0/1) is a way to write "anywhere" in halves; from /8 on the range is reserved and tiny.
+  if (cidr.bits >= 8 && cidr.first === 0n) {
+    const anywhere = cidr.family === 4 ? '0.0.0.0/0' : '::/0';
+    findings.push(
+      finding('cidr-zero-address-with-prefix', spanOf(ctx, cidrNode), `${cidr.toString()} is a small unroutable range at the all-zeros address, not "anywhere"; ${anywhere} means anywhere.`, [], [
+        fix(`Change to ${anywhere}`, [replace(spanOf(ctx, cidrNode), anywhere)], true),
       ]),
     );
   }

@@ -19,6 +19,13 @@ export const RULES = {
   'selector-invalid': { severity: 'error', doc: 'A label selector uses an unknown operator or the wrong number of values; the API server rejects it.' },
   'policy-selects-no-pods': { severity: 'warning', doc: "The policy's podSelector matches no pod in its namespace anywhere in the workspace." },
   'peer-selects-no-pods': { severity: 'warning', doc: 'A from/to peer matches no pod in the workspace, so the rule allows nothing through it.' },
+  'pods-not-in-workspace': {
+    severity: 'information',
+    doc: 'A policy, peer or Service selects no pod, but the workspace declares no workloads in the namespaces it looks in: those pods are deployed from elsewhere, so nothing can be judged.',
+  },
+  'project-config-invalid': { severity: 'error', doc: 'The .netlens.yaml workspace file does not parse or has an entry of the wrong shape; that entry is ignored.' },
+  'object-defined-twice': { severity: 'warning', doc: 'The same object (kind, namespace, name) is defined twice with different contents; the cluster keeps only the one applied last.' },
+  'cidr-zero-address-with-prefix': { severity: 'warning', doc: 'The all-zeros address with a non-zero prefix (0.0.0.0/24, ::/64) is a tiny, unroutable range; /0, meaning anywhere, was almost surely meant.' },
   'policy-types-missing-ingress': { severity: 'warning', doc: 'policyTypes is set without Ingress while ingress rules exist: those rules are ignored.' },
   'policy-types-missing-egress': { severity: 'warning', doc: 'policyTypes is set without Egress while egress rules exist: those rules are ignored.' },
   'rule-allows-all': { severity: 'information', doc: 'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.' },
@@ -60,6 +67,7 @@ export const RULES = {
   'cni-ignores-network-policy': { severity: 'warning', doc: "The cluster's CNI does not implement NetworkPolicy (flannel alone, plain bridge or ptp): this policy silently does nothing." },
   'calico-ipip-and-vxlan': { severity: 'error', doc: 'A Calico IPPool enables both IPIP and VXLAN; Calico allows one encapsulation per pool.' },
   'calico-block-size-invalid': { severity: 'error', doc: 'Calico blockSize must be 20-32 for IPv4 and 116-128 for IPv6, and no larger a block than the pool.' },
+  'suppression-unused': { severity: 'hint', doc: 'A `# netlens-disable` comment names a code that nothing reports where it applies (or no rule at all), so it silences nothing.' },
   'kube-proxy-iptables-at-scale': { severity: 'information', doc: 'kube-proxy runs in iptables mode while the workspace has thousands of Services; IPVS or nftables mode scales better.' },
 } as const satisfies Record<string, RuleInfo>;
 
