@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LineIndex } from '../server/src/engine/index.js';
+import { DEFAULT_DENY_WITH_REPLICAS } from './support/fixtures.js';
 import { diffFindings, parseMarkers } from './support/markers.js';
 import { CLI, REPO_ROOT } from './support/paths.js';
 import { scratchWorkspace } from './support/scratch.js';
@@ -45,9 +46,10 @@ test('matrix --json prints exactly pods and allowed', () => {
   assert.deepEqual(Object.keys(parsed), ['pods', 'allowed']);
   assert.deepEqual(parsed, {
     pods: ['demo/client', 'demo/server'],
+    // server → server: a pod can always reach itself, whatever its policies say.
     allowed: [
       [true, true],
-      [true, false],
+      [true, true],
     ],
   });
   assert.equal(out.trim(), JSON.stringify(parsed));
@@ -58,14 +60,14 @@ test('matrix honours --protocol, and defaults to any declared port', () => {
   const udp = JSON.parse(run(['matrix', '--json', '--port', '53', '--protocol', 'UDP', dir]).stdout);
   assert.deepEqual(udp.allowed, [
     [true, false],
-    [true, false],
+    [true, true],
   ]);
   const any = JSON.parse(run(['matrix', '--json', dir]).stdout);
   // client → server: allowed on http (80/TCP), one of the ports the server declares.
   // server → client: the client declares no ports and is not isolated, so any port works.
   assert.deepEqual(any.allowed, [
     [true, true],
-    [true, false],
+    [true, true],
   ]);
 });
 
@@ -74,8 +76,36 @@ test('matrix without --json prints a readable table', () => {
   const r = run(['matrix', '--port', '80', dir]);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Reachability on 80\/TCP/);
-  assert.match(r.stdout, /1\. demo\/client/);
-  assert.match(r.stdout, /3 of 4 pairs allowed/);
+  assert.equal(
+    r.stdout,
+    [
+      'Reachability on 80/TCP (row = source, column = destination)',
+      '               1 2',
+      '1. demo/client = ✓',
+      '2. demo/server ✓ =',
+      '4 of 4 pairs allowed.',
+      '= a pod reaching itself (always allowed); a workload of several pods shows its replicas reaching each other.',
+      '',
+    ].join('\n'),
+  );
+});
+
+
+test('under default-deny a single pod reaches only itself; a 3-replica Deployment and a DaemonSet do not reach their own other pods', () => {
+  const dir = tmpWorkspace({ 'a.yaml': DEFAULT_DENY_WITH_REPLICAS });
+  const json = JSON.parse(run(['matrix', '--json', dir]).stdout);
+  assert.deepEqual(json, {
+    pods: ['app/solo', 'app/web', 'app/one', 'app/agent'],
+    allowed: [
+      [true, false, false, false],
+      [false, false, false, false],
+      [false, false, true, false],
+      [false, false, false, false],
+    ],
+  });
+  const table = run(['matrix', '--port', '80', dir]).stdout.split('\n');
+  assert.deepEqual(table.slice(2, 6), ['1. app/solo  = · · ·', '2. app/web   · · · ·', '3. app/one   · · = ·', '4. app/agent · · · ·']);
+  assert.equal(table[6], '2 of 16 pairs allowed.');
 });
 
 test('workloads count once per workload, named after it', () => {

@@ -45,6 +45,10 @@ export function explain(analysis: Analysis, params: ExplainParams, lineIndex: (u
   const lines: string[] = [];
   const rules: RuleTrace[] = [];
   for (const p of report.ports) {
+    if (report.toItself) {
+      lines.push(`${params.source} → ${params.destination} on ${p.protocol} ${p.port}: ALLOWED`, 'A pod can always reach itself: policies do not govern its traffic to itself.');
+      continue;
+    }
     lines.push(`${params.source} → ${params.destination} on ${p.protocol} ${p.port}: ${p.allowed ? 'ALLOWED' : 'DENIED'}`);
     for (const side of [p.egress, p.ingress]) {
       lines.push(`${side.direction}: ${side.summary}`);

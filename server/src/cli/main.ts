@@ -19,6 +19,7 @@ import {
   readProjectConfig,
   resolveEndpoint,
   RULES,
+  standsForOnePod,
   type Analysis,
   type AnalyzeOptions,
   type Finding,
@@ -304,7 +305,7 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   const { groups, allowed } = analysis.reachability.groupMatrix({ port, protocol });
   const pods = groups.map((g) => g.id);
   if (flags.has('json')) out(JSON.stringify({ pods, allowed }));
-  else out(formatMatrixTable(pods, allowed, port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
+  else out(formatMatrixTable(pods, allowed, groups.map(standsForOnePod), port === undefined ? `any declared port${protocol ? ` (${protocol})` : ''}` : `${port}/${protocol ?? 'TCP'}`));
   return 0;
 }
 

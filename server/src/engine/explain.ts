@@ -4,6 +4,7 @@
  */
 import type { PolicyModel, PolicyRule, Protocol } from './model.js';
 import { policySelects, ruleAllows, type Endpoint, type NamespaceLabels } from './matching.js';
+import { standsForOnePod } from './reachability.js';
 
 export interface RuleRef {
   readonly policy: PolicyModel;
@@ -25,6 +26,8 @@ export interface TrafficVerdict {
   readonly egress: SideVerdict;
   /** The destination's ingress side. */
   readonly ingress: SideVerdict;
+  /** Source and destination are the same single pod: allowed whatever the sides say. */
+  readonly toItself: boolean;
 }
 
 export function explainTraffic(
@@ -37,7 +40,9 @@ export function explainTraffic(
 ): TrafficVerdict {
   const egress = side(policies, 'egress', source, destination, destination, port, protocol, namespaceLabels);
   const ingress = side(policies, 'ingress', destination, source, destination, port, protocol, namespaceLabels);
-  return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+  // A pod cannot block access to itself (Kubernetes NetworkPolicy documentation).
+  const toItself = source.kind === 'pod' && destination.kind === 'pod' && source.group === destination.group && standsForOnePod(source.group);
+  return { allowed: toItself || (egress.allowed && ingress.allowed), egress, ingress, toItself };
 }
 
 function side(

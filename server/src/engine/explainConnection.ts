@@ -6,6 +6,7 @@
  * match. Verdicts come from matching.ts (the spec read literally), so this
  * agrees with the matrix; the near misses only add what-would-it-take.
  */
+import { standsForOnePod } from './reachability.js';
 import type { IPAddress } from './cidr.js';
 import { describePeer, describePort } from './describe.js';
 import { describeSelector, type Labels, type Selector, type SelectorRequirement } from './labels.js';
@@ -77,6 +78,8 @@ export interface PortExplanation {
 export interface ConnectionExplanation {
   readonly source: string;
   readonly destination: string;
+  /** A single pod to itself: allowed whatever the policies say (they do not govern it). */
+  readonly toItself: boolean;
   readonly ports: readonly PortExplanation[];
 }
 
@@ -109,14 +112,17 @@ export function declaredPorts(destination: Endpoint, protocol?: Protocol): Array
 }
 
 export function explainConnection(workspace: WorkspaceModel, namespaceLabels: NamespaceLabels, query: ConnectionQuery): ConnectionExplanation {
+  const { source, destination } = query;
+  // A pod can always reach itself; a workload of several pods to itself is traffic between different pods, which policies do govern.
+  const toItself = source.kind === 'pod' && destination.kind === 'pod' && source.group === destination.group && standsForOnePod(source.group);
   const ports = query.ports.map(([port, protocol]) => {
     const c = { workspace, namespaceLabels, source: query.source, destination: query.destination, port, protocol };
     const egress = explainDirection(c, 'egress');
     const ingress = explainDirection(c, 'ingress');
     const portName = query.destination.kind === 'pod' ? query.destination.group.ports.find((p) => p.port === port && p.protocol === protocol)?.name : undefined;
-    return { port, protocol, portName, allowed: egress.allowed && ingress.allowed, egress, ingress };
+    return { port, protocol, portName, allowed: toItself || (egress.allowed && ingress.allowed), egress, ingress };
   });
-  return { source: endpointName(query.source), destination: endpointName(query.destination), ports };
+  return { source: endpointName(query.source), destination: endpointName(query.destination), toItself, ports };
 }
 
 interface Connection {

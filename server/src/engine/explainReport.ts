@@ -75,6 +75,8 @@ export interface ExplainReport {
   readonly destination: string;
   /** Allowed on at least one of the ports explained. */
   readonly allowed: boolean;
+  /** A single pod to itself: always allowed. */
+  readonly toItself: boolean;
   readonly ports: readonly ReportPort[];
 }
 
@@ -146,7 +148,7 @@ export function explanationReport(e: ConnectionExplanation, lines: Lines): Expla
     egress: directionReport(lines, p.egress),
     ingress: directionReport(lines, p.ingress),
   }));
-  return { source: e.source, destination: e.destination, allowed: ports.some((p) => p.allowed), ports };
+  return { source: e.source, destination: e.destination, allowed: ports.some((p) => p.allowed), toItself: e.toItself, ports };
 }
 
 const where = (at: ReportLink) => `${at.uri}:${at.line + 1}:${at.character + 1}`;
@@ -154,6 +156,7 @@ const where = (at: ReportLink) => `${at.uri}:${at.line + 1}:${at.character + 1}`
 /** The report as indented text, one port after another. */
 export function formatExplainReport(r: ExplainReport): string[] {
   const out: string[] = [];
+  if (r.toItself) out.push(`${r.source} is a single pod: a pod can always reach itself, whatever the policies say.`);
   for (const p of r.ports) {
     out.push(`${r.source} → ${r.destination} on ${p.protocol} ${p.port}${p.portName ? ` (${p.portName})` : ''}: ${p.allowed ? 'ALLOWED' : 'DENIED'}`);
     for (const d of [p.egress, p.ingress]) {

@@ -69,7 +69,7 @@ export function analyzeTexts(sources: Iterable<{ file: string; text: string }>, 
 }
 
 export { parseManifestFile, type ManifestFile, type ParseOptions } from './manifests.js';
-export { Reachability, type PortQuery, type PodClass } from './reachability.js';
+export { Reachability, standsForOnePod, type PortQuery, type PodClass } from './reachability.js';
 export { explainTraffic, type TrafficVerdict, type SideVerdict, type RuleRef } from './explain.js';
 export type { Endpoint } from './matching.js';
 export { RULES, type Finding, type Fix, type TextEdit, type RuleCode, type Severity } from './rules.js';

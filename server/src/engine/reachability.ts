@@ -33,6 +33,15 @@ export interface RuleOfPolicy {
 
 const EMPTY_LABELS: Labels = new Map();
 
+/**
+ * Whether a group is one pod, so that its traffic to itself is a pod reaching
+ * itself (always allowed) rather than replicas reaching each other. A
+ * DaemonSet runs one pod per node: several, whatever its replica count says.
+ */
+export function standsForOnePod(group: PodGroup): boolean {
+  return group.kind !== 'DaemonSet' && group.replicas === 1;
+}
+
 type ConnectionVisit = (s: number, d: number, ports: ReadonlyArray<[Protocol, number, number]>) => void;
 
 function classKey(g: PodGroup): string {
@@ -392,7 +401,8 @@ export class Reachability {
     const rows = this.classMatrix(query);
     const groups = this.workspace.podGroups;
     const classIdx = groups.map((g) => this.classOf(g));
-    const allowed = classIdx.map((s) => classIdx.map((d) => rows[s]!.has(d)));
+    // A pod cannot block traffic to itself; a workload's diagonal is between its replicas.
+    const allowed = classIdx.map((s, i) => classIdx.map((d, j) => (i === j && standsForOnePod(groups[i]!)) || rows[s]!.has(d)));
     return { groups, allowed };
   }
 }
