@@ -128,6 +128,18 @@ function readDisk(uri: string): string | undefined {
   }
 }
 
+/** Reads one file into the index; whatever goes wrong with it is logged and stops no other file. */
+function indexFromDisk(uri: string): void {
+  try {
+    const text = readDisk(uri);
+    if (text === undefined) index.remove(uri);
+    else index.setText(uri, text, false);
+  } catch (err) {
+    index.remove(uri);
+    connection.console.error(`netlens: not indexing ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+}
+
 async function indexWorkspace(): Promise<void> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Netlens: indexing manifests', 0, undefined, false);
@@ -136,9 +148,7 @@ async function indexWorkspace(): Promise<void> {
     let done = 0;
     for (const file of files) {
       done++;
-      if (index.isOpen(file.uri)) continue;
-      const text = readDisk(file.uri);
-      if (text !== undefined) index.setText(file.uri, text, false);
+      if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
       if (done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
     }
     connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
@@ -220,11 +230,7 @@ connection.onDidChangeWatchedFiles(
     for (const change of params.changes) {
       if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
-      else {
-        const text = readDisk(change.uri);
-        if (text === undefined) index.remove(change.uri);
-        else index.setText(change.uri, text, false);
-      }
+      else indexFromDisk(change.uri);
     }
     scheduleValidation();
   }),

@@ -9,6 +9,7 @@
  */
 import { isScalar, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { parseIP, parsePrefix, type IPAddress, type Prefix } from './cidr.js';
+import { appendAll } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { findJsonProblem } from './strictJson.js';
 import { schemaFindings } from './schemaCheck.js';
@@ -163,10 +164,12 @@ function readHostLocalRange(r: Reader, node: Node, role: NetworkRole, origin: st
     r.findings.push(finding('ipam-gateway-in-range', spanOf(r.ctx, get(r.ctx, node, 'gateway')), `The gateway ${gateway.toString()} lies inside the allocation range ${start?.toString() ?? subnet.toString()}-${end?.toString() ?? 'end of subnet'}; leave it out of rangeStart-rangeEnd.`));
   }
   const span = spanOf(r.ctx, node);
-  for (const other of seen) {
-    if (other.family === subnet.family && first <= other.last && other.first <= last) {
-      r.findings.push(finding('ipam-ranges-overlap', span, `This range overlaps another range of the same IPAM configuration: addresses would be handed out twice.`, [{ span: other.span, message: 'the other range' }]));
-    }
+  // One finding per range, not per pair: n identical ranges would otherwise make n²/2 findings.
+  const others = seen.filter((other) => other.family === subnet.family && first <= other.last && other.first <= last);
+  if (others.length > 0) {
+    const related = others.slice(0, 3).map((other) => ({ span: other.span, message: 'the other range' }));
+    const count = others.length === 1 ? 'another range' : `${others.length} earlier ranges`;
+    r.findings.push(finding('ipam-ranges-overlap', span, `This range overlaps ${count} of the same IPAM configuration: addresses would be handed out twice.`, related));
   }
   seen.push({ first, last, family: subnet.family, span });
 }
@@ -225,7 +228,7 @@ export function readCniConfig(ctx: NodeContext, root: Node, findings: Finding[],
     findings.push(finding('cni-version-unsupported', spanOf(ctx, versionNode), `cniVersion "${version}" is not a CNI spec version (${CNI_VERSIONS.join(', ')}); the runtime refuses the configuration.`));
   }
   // After the version check, which says more than the schema's enum would.
-  findings.push(...schemaFindings(ctx, root, 'CNI', findings));
+  appendAll(findings, schemaFindings(ctx, root, 'CNI', findings));
   const role: NetworkRole = secondary ? 'attachment' : 'pod';
   const pluginsNode = get(ctx, root, 'plugins');
   if (pluginsNode === undefined) {

@@ -14,6 +14,7 @@ import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
 import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClusterObject, readCniConfig, strictJsonError, type ClusterFacts } from './clusterConfig.js';
 import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceModel } from './model.js';
+import { appendAll, capFindings, MAX_FINDINGS_PER_CODE } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { hasSchema, schemaFindings } from './schemaCheck.js';
 import type { SourceSpan } from './source.js';
@@ -213,12 +214,28 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
         const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
         return [emptyDocument(span, [finding('yaml-syntax', { file, start: chunk.start, end: chunk.start + 1 }, 'This document cannot be parsed.')])];
       }
-      return docs.map((doc) => parseDocument(file, chunk, doc, defaultNamespace));
+      return docs.map((doc) => isolated(file, chunk, () => parseDocument(file, chunk, doc, defaultNamespace)));
     };
-    documents.push(...(cache ? cache.lookup(chunk, defaultNamespace, build) : build(parseChunk(chunk.text))));
+    appendAll(documents, cache ? cache.lookup(chunk, defaultNamespace, build) : build(parseChunk(chunk.text)));
   }
   cache?.retain(chunks);
   return { file, documents };
+}
+
+/**
+ * Builds one document's model so that nothing in it can stop the others: a
+ * bug or a resource limit hit while reading it leaves that one document out,
+ * with a finding saying so, and the rest of the file and workspace still count.
+ */
+function isolated(file: string, chunk: DocumentChunk, build: () => ManifestDocument): ManifestDocument {
+  try {
+    const doc = build();
+    return doc.findings.length > MAX_FINDINGS_PER_CODE ? { ...doc, findings: capFindings(doc.findings) } : doc;
+  } catch (err) {
+    const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return emptyDocument(span, [finding('object-invalid', { file, start: chunk.start, end: chunk.start + 1 }, `Netlens could not read this document (${reason}); it is left out of the analysis.`)]);
+  }
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
@@ -293,7 +310,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
-  if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) out.findings.push(...schemaFindings(ctx, root, kind, out.findings));
+  if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) appendAll(out.findings, schemaFindings(ctx, root, kind, out.findings));
   else if ((POD_KINDS as readonly string[]).includes(kind)) out.podGroups.push(buildPodGroup(ctx, root, kind as PodKind, header, out.findings));
 }
 

@@ -8,6 +8,7 @@ import { RangeSet, type Prefix } from './cidr.js';
 import { EVERYTHING_KEY, isEmptySelector, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
+import { appendAll } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { replace } from './fixes.js';
 
@@ -55,7 +56,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
       );
     }
   }
-  out.push(...defaultDenyFindings(reach));
+  appendAll(out, defaultDenyFindings(reach));
   return out;
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Crafted workspaces (issue 14): a repository someone hands the user must not
+ * blind, hang, crash or mislead Netlens. Each attack goes through the real
+ * language server over stdio or the real CLI.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { LspTestClient, uriOf, within } from './support/lspClient.js';
+import { CLI } from './support/paths.js';
+
+function runCli(args: string[], cwd: string, timeout = 60_000) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout });
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-hostile-ws-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+/** A policy with one finding of its own (its podSelector selects no pod), to see that the workspace is analysed. */
+const LONELY_POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: lonely, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: nobody}}
+  policyTypes: [Ingress]
+`;
+
+/** A CNI config whose host-local IPAM lists the same range `count` times. */
+function identicalRanges(count: number): string {
+  const ranges = Array.from({ length: count }, () => [{ subnet: '10.22.0.0/16' }]);
+  return JSON.stringify({ cniVersion: '1.0.0', name: 'x', plugins: [{ type: 'bridge', ipam: { type: 'host-local', ranges } }] });
+}
+
+describe('class 2: one file never turns Netlens off', { timeout: 120_000 }, () => {
+  test('the server analyses the workspace beside a conflist of 1,000 identical ranges, and caps its findings', async () => {
+    const dir = workspace({ 'net.d/10-huge.conflist': identicalRanges(1000), 'policy.yaml': LONELY_POLICY });
+    const client = await LspTestClient.start(dir);
+    try {
+      const policy = await within(60_000, 'policy diagnostics', client.waitForDiagnostics(uriOf(path.join(dir, 'policy.yaml')), (d) => d.length === 2));
+      assert.deepEqual(policy.map((d) => d.code), ['policy-selects-no-pods', 'cni-ignores-network-policy']);
+      const cni = await client.waitForDiagnostics(uriOf(path.join(dir, 'net.d/10-huge.conflist')), (d) => d.length > 0);
+      assert.equal(cni.length, 51);
+      assert.deepEqual(new Set(cni.map((d) => d.code)), new Set(['ipam-ranges-overlap']));
+      assert.equal(cni[50]!.message, '949 more ipam-ranges-overlap findings in this document are not shown (999 in all); fix the ones above first.');
+      assert.equal(cni[1]!.message, 'This range overlaps 2 earlier ranges of the same IPAM configuration: addresses would be handed out twice.');
+      // Later requests still answer.
+      const hover = await within(5000, 'hover', client.hover(uriOf(path.join(dir, 'policy.yaml')), { line: 2, character: 19 }));
+      assert.notEqual(hover, null);
+      assert.deepEqual(client.logs.filter((l) => /failed|RangeError/.test(l)), []);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('the CLI reports the capped findings of that file, without a stack trace', () => {
+    const dir = workspace({ '10-huge.conflist': identicalRanges(1000), 'policy.yaml': LONELY_POLICY });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^53 finding\(s\): 51 error\(s\), 2 warning\(s\), 0 information\.$/m);
+  });
+});
