@@ -69,3 +69,60 @@ describe('class 2: one file never turns Netlens off', { timeout: 120_000 }, () =
     assert.match(r.stdout, /^53 finding\(s\): 51 error\(s\), 2 warning\(s\), 0 information\.$/m);
   });
 });
+
+const CLIENT_AND_SERVER = `{apiVersion: v1, kind: Pod, metadata: {name: client, namespace: demo, labels: {app: client}}, spec: {containers: [{name: c, image: i}]}}
+---
+{apiVersion: v1, kind: Pod, metadata: {name: server, namespace: demo, labels: {app: server}}, spec: {containers: [{name: s, image: i, ports: [{containerPort: 80}]}]}}
+`;
+
+/** Denies all ingress to the server; `annotation` is spliced into its metadata. */
+function denyServer(annotation: string, kindKey = 'kind'): string {
+  return `apiVersion: networking.k8s.io/v1
+${kindKey}: NetworkPolicy
+metadata:
+  name: deny-server
+  namespace: demo
+  annotations:
+    note: ${annotation}
+spec:
+  podSelector: {matchLabels: {app: server}}
+  policyTypes: [Ingress]
+`;
+}
+
+describe('class 1: documents are kept or skipped by their parsed kind', () => {
+  const matrix = (policy: string) => {
+    const dir = workspace({ 'pods.yaml': CLIENT_AND_SERVER, 'policy.yaml': policy });
+    const r = runCli(['matrix', '--json', '.'], dir);
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+    return JSON.parse(r.stdout) as { pods: string[]; allowed: boolean[][] };
+  };
+
+  test('a quoted multi-line annotation with a `kind: Secret` line does not hide the policy', () => {
+    const m = matrix(denyServer('"line one\nkind: Secret\n  line three"', '"kind"'));
+    assert.deepEqual(m, { pods: ['demo/client', 'demo/server'], allowed: [[true, false], [true, false]] });
+  });
+
+  test('U+2028 and U+2029 before `---` inside a quoted value do not split the document', () => {
+    for (const sep of ['\u2028', '\u2029']) {
+      const m = matrix(denyServer(`"a${sep}--- b"`));
+      assert.deepEqual(m, { pods: ['demo/client', 'demo/server'], allowed: [[true, false], [true, false]] });
+    }
+  });
+
+  test('the same attacks through the server: the policy counts and no yaml-syntax appears', async () => {
+    const dir = workspace({ 'pods.yaml': CLIENT_AND_SERVER });
+    const client = await LspTestClient.start(dir);
+    try {
+      const uri = uriOf(path.join(dir, 'policy.yaml'));
+      // Selecting no pod, each policy says so once: proof that both documents were read whole.
+      const text = denyServer('"x\nkind: Secret\n  y"', '"kind"').replace('app: server', 'app: nobody') + `---\n${denyServer('"a\u2028--- b"').replace('deny-server', 'second').replace('app: server', 'app: nobody')}`;
+      await client.open(uri, text);
+      const ds = await within(30_000, 'policy diagnostics', client.waitForDiagnostics(uri, (d) => d.length > 0));
+      assert.deepEqual(ds.map((d) => `${String(d.code)} ${d.range.start.line}`), ['policy-selects-no-pods 10', 'namespace-not-defined 3', 'policy-selects-no-pods 21', 'namespace-not-defined 16']);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -76,7 +76,8 @@ export interface DocumentChunk {
  */
 export function splitDocuments(source: string): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
-  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  // Only \n and \r break lines in YAML: not the `m` flag's ^, which also starts a line after U+2028 and U+2029.
+  const marker = /(?:^|(?<=[\n\r]))---(?=[ \t\r\n]|$)/g;
   let start = 0;
   for (let m = marker.exec(source); m !== null; m = marker.exec(source)) {
     if (m.index > start) chunks.push({ start, text: source.slice(start, m.index) });
@@ -187,20 +188,27 @@ function closesQuote(rest: string, quote: string): boolean {
   return false;
 }
 
-const RELEVANT_KINDS = new Set(['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS)]);
+const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS)];
+/** Any relevant kind but ConfigMap, as a whole word: `ServiceAccount` or `PodDisruptionBudget` is not `Service` or `Pod`. */
+const RELEVANT_KIND_WORD = new RegExp(`\\b(?:${RELEVANT_KINDS.filter((k) => k !== 'ConfigMap').join('|')})\\b`);
 const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
 
 /**
- * Whether a document can be skipped without parsing: its top-level `kind` is
- * one that carries no network meaning (Secrets, RBAC, CRDs...), or it is a
- * ConfigMap without CNI configuration. Parsing is most of the cost, and real
- * repositories are mostly such documents.
+ * Whether a chunk can be skipped without parsing because no reading of it can
+ * hold a network object: Secrets, RBAC, most CRDs, ConfigMaps without CNI
+ * configuration. Parsing is most of the cost, and real repositories are mostly
+ * such documents. It must never skip what the parser would read as a network
+ * object, so it looks at no line structure (a quoted multi-line value can put
+ * any `kind:` at the start of a line): a kind can only be spelt without
+ * escapes as its whole word somewhere in the text, so a chunk with no
+ * backslash and none of those words has none of those kinds.
  */
-function irrelevant(text: string): boolean {
-  const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m.exec(text)?.[1];
-  // A `...` end marker may start a second document in the chunk: parse to be safe.
-  if (kind === undefined || /^\.\.\.[ \t]*$/m.test(text)) return false;
-  return !RELEVANT_KINDS.has(kind) || (kind === 'ConfigMap' && !NETWORK_CONFIG_KEYS.test(text));
+export function cannotHoldNetworkObject(file: string, text: string): boolean {
+  // Escapes (\x50, \u0050, an escaped line break) spell words a substring search does not see.
+  if (text.includes('\\')) return false;
+  if (isCniFileName(file) || text.includes('cniVersion')) return false;
+  if (RELEVANT_KIND_WORD.test(text)) return false;
+  return !/\bConfigMap\b/.test(text) || !NETWORK_CONFIG_KEYS.test(text);
 }
 
 export function parseManifestFile(file: string, source: string, options: ParseOptions = {}, cache?: DocumentCache): ManifestFile {
@@ -208,7 +216,7 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
   const chunks = splitDocuments(source);
   const documents: ManifestDocument[] = [];
   for (const chunk of chunks) {
-    if (irrelevant(chunk.text)) continue;
+    if (cannotHoldNetworkObject(file, chunk.text)) continue;
     const build = (docs: Document.Parsed[]) => {
       if (docs.length === 0 && chunk.text.trim() !== '' && looksLikeKubernetes(chunk.text)) {
         const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
