@@ -4,11 +4,12 @@
  * language server over stdio or the real CLI.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { CLI } from './support/paths.js';
 
@@ -33,6 +34,25 @@ spec:
   podSelector: {matchLabels: {app: nobody}}
   policyTypes: [Ingress]
 `;
+
+/** A policy named `name` that selects no pod: one policy-selects-no-pods finding, which names it. */
+function policyNamed(name: string): string {
+  return LONELY_POLICY.replace('name: lonely', `name: ${name}`);
+}
+
+/**
+ * Waits until the server has handled everything sent so far: it analyses
+ * changes in order, so once an edit of the sentinel comes back, so have they.
+ */
+async function settle(client: LspTestClient, sentinel: string, round: number): Promise<void> {
+  const marker = `sentinel-${round}`;
+  const done = client.nextDiagnostics(sentinel, (d) => d.some((x) => String(x.message).includes(marker)));
+  if (round === 1) await client.open(sentinel, policyNamed(marker));
+  else await client.setText(sentinel, policyNamed(marker));
+  await within(30_000, `the server after round ${round}`, done);
+}
+
+const summary = (ds: readonly Diagnostic[] | undefined) => (ds ?? []).map((d) => `${String(d.code)} ${d.range.start.line}`);
 
 /** A CNI config whose host-local IPAM lists the same range `count` times. */
 function identicalRanges(count: number): string {
@@ -124,5 +144,98 @@ describe('class 1: documents are kept or skipped by their parsed kind', () => {
     } finally {
       await client.stop();
     }
+  });
+});
+
+/** VS Code's spelling of a file URI: it percent-encodes characters that Node's pathToFileURL leaves alone. */
+function vscodeUri(file: string): string {
+  return 'file://' + file.split('/').map((part) => encodeURIComponent(part).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+}
+
+const SERVICE_WITH_IP = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {clusterIP: 10.96.0.10, ports: [{port: 80}]}
+---
+${LONELY_POLICY}`;
+
+describe('class 3: one file, one URI', { timeout: 120_000 }, () => {
+  test("a file named with ( ) + @ , = ' ; ! ~ opened, closed and changed under VS Code's spelling counts once", async () => {
+    const name = "policy (1)+@,=';!~.yaml";
+    const dir = workspace({ [name]: SERVICE_WITH_IP });
+    const file = path.join(dir, name);
+    const normal = uriOf(file);
+    const spelled = vscodeUri(file);
+    assert.notEqual(spelled, normal, 'the test needs two spellings');
+    const client = await LspTestClient.start(dir);
+    try {
+      const sentinel = uriOf(path.join(dir, 'sentinel.yaml'));
+      await within(30_000, 'indexing', client.waitForDiagnostics(normal, (d) => d.length > 0));
+      await client.open(spelled, SERVICE_WITH_IP);
+      await settle(client, sentinel, 1);
+      assert.deepEqual(summary(client.diagnostics.get(normal)), ['policy-selects-no-pods 9']);
+      assert.equal(client.diagnostics.get(spelled), undefined);
+      await client.close(spelled);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: spelled, type: 2 }] });
+      await settle(client, sentinel, 2);
+      assert.deepEqual(summary(client.diagnostics.get(normal)), ['policy-selects-no-pods 9']);
+      // Deleted through the watcher under the other spelling: no ghost copy stays behind.
+      fs.rmSync(file);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: spelled, type: 3 }] });
+      await settle(client, sentinel, 3);
+      assert.deepEqual(client.diagnostics.get(normal), []);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('the CLI given sf/svc.yaml ./sf/svc.yaml and sf reads the file once', () => {
+    const dir = workspace({ 'sf/svc.yaml': SERVICE_WITH_IP });
+    const r = runCli(['check', 'sf/svc.yaml', './sf/svc.yaml', 'sf', `${dir}/sf/svc.yaml`], dir);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout.split('\n').filter((l) => / (error|warning|information) /.test(l)).length, 1, r.stdout);
+    assert.match(r.stdout, /^sf\/svc\.yaml:10:16: warning policy-selects-no-pods: /m);
+  });
+});
+
+describe('class 4: only regular files are read', { timeout: 120_000 }, () => {
+  function specialWorkspace(): string {
+    const dir = workspace({ 'policy.yaml': LONELY_POLICY, 'excluded/hidden.yaml': policyNamed('hidden') });
+    execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.yaml'));
+    return dir;
+  }
+
+  test('the server ignores a FIFO and a symlink to /dev/zero named by watcher events, and keeps excluded files out', async () => {
+    const dir = specialWorkspace();
+    const client = await LspTestClient.start(dir, { exclude: ['excluded/**'] });
+    try {
+      const policy = uriOf(path.join(dir, 'policy.yaml'));
+      await within(30_000, 'indexing', client.waitForDiagnostics(policy, (d) => d.length > 0));
+      const changes = ['pipe.yaml', 'zero.yaml', 'excluded/hidden.yaml'].flatMap((n) => [1, 2].map((type) => ({ uri: uriOf(path.join(dir, n)), type })));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+      await settle(client, uriOf(path.join(dir, 'sentinel.yaml')), 1);
+      assert.equal(client.diagnostics.get(uriOf(path.join(dir, 'excluded/hidden.yaml'))), undefined);
+      assert.deepEqual(summary(client.diagnostics.get(policy)), ['policy-selects-no-pods 4']);
+      assert.deepEqual(client.logs.filter((l) => /not indexing/.test(l)).map((l) => l.replace(dir, 'DIR')).sort(), [
+        'netlens: not indexing DIR/pipe.yaml: not a regular file',
+        'netlens: not indexing DIR/pipe.yaml: not a regular file',
+        'netlens: not indexing DIR/zero.yaml: not a regular file',
+        'netlens: not indexing DIR/zero.yaml: not a regular file',
+      ]);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('the CLI refuses a FIFO and /dev/zero with exit 2, and skips them in a folder', () => {
+    const dir = specialWorkspace();
+    const fifo = runCli(['check', 'pipe.yaml'], dir, 20_000);
+    assert.deepEqual([fifo.status, fifo.stderr], [2, 'netlens: cannot read pipe.yaml: not a regular file\n']);
+    const zero = runCli(['check', 'zero.yaml'], dir, 20_000);
+    assert.deepEqual([zero.status, zero.stderr], [2, 'netlens: cannot read zero.yaml: not a regular file\n']);
+    const folder = runCli(['check', '.'], dir, 20_000);
+    assert.equal(folder.status, 0);
+    assert.match(folder.stdout, /^2 finding\(s\): 0 error\(s\), 2 warning\(s\), 0 information\.$/m);
   });
 });

@@ -5,7 +5,7 @@
  *
  * Run with --stdio (tests, other editors) or over IPC (the VS Code client).
  */
-import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
@@ -26,6 +26,9 @@ import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
+import { globToRegExp, matchesAny } from './globs.js';
+import { readRegularFile } from './regularFile.js';
+import { normalUri } from './uris.js';
 import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
@@ -116,22 +119,40 @@ function publishAll(): void {
 
 function readDisk(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
+  let p: string;
   try {
-    const p = fileURLToPath(uri);
-    if (fs.statSync(p).size > settings.maxFileSize) {
-      connection.console.log(`netlens: not indexing ${p}: larger than netlens.maxFileSize (${settings.maxFileSize} bytes)`);
-      return undefined;
-    }
-    return fs.readFileSync(p, 'utf8');
+    p = fileURLToPath(uri);
   } catch {
     return undefined;
   }
+  const read = readRegularFile(p, settings.maxFileSize);
+  if (read.ok) return read.text;
+  // A file that vanished is simply gone; anything else is worth a line in the output.
+  if (read.reason !== 'no such file or directory') connection.console.log(`netlens: not indexing ${p}: ${read.reason}${read.reason.startsWith('larger') ? ' (netlens.maxFileSize)' : ''}`);
+  return undefined;
+}
+
+/** Whether netlens.exclude (or files.exclude) covers a file of one of the workspace folders. */
+function isExcluded(uri: string): boolean {
+  if (!uri.startsWith('file:')) return false;
+  let file: string;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    return false;
+  }
+  const globs = settings.exclude.map(globToRegExp);
+  return folders.some((f) => {
+    if (!f.uri.startsWith('file:')) return false;
+    const rel = path.relative(fileURLToPath(f.uri), file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && matchesAny(rel.split(path.sep).join('/'), globs);
+  });
 }
 
 /** Reads one file into the index; whatever goes wrong with it is logged and stops no other file. */
 function indexFromDisk(uri: string): void {
   try {
-    const text = readDisk(uri);
+    const text = isExcluded(uri) ? undefined : readDisk(uri);
     if (text === undefined) index.remove(uri);
     else index.setText(uri, text, false);
   } catch (err) {
@@ -220,7 +241,7 @@ documents.onDidChangeContent(
 
 documents.onDidClose(
   guarded('close', undefined, (e) => {
-    index.close(e.document.uri, readDisk(e.document.uri));
+    index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
     scheduleValidation();
   }),
 );
@@ -241,7 +262,7 @@ connection.onHover(
     const text = index.text(params.textDocument.uri);
     if (text === undefined) return null;
     const offset = toOffset(index.lineIndex(params.textDocument.uri), params.position);
-    return hover(index.analysis(), reachSummary(), params.textDocument.uri, text, offset, index.lineIndex);
+    return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex);
   }),
 );
 
@@ -250,7 +271,7 @@ const lensCache = new Map<string, { version: number; lenses: CodeLens[] }>();
 
 connection.onCodeLens(
   guarded('code lens', [], (params) => {
-    const uri = params.textDocument.uri;
+    const uri = normalUri(params.textDocument.uri);
     if (!index.has(uri)) return [];
     const cached = lensCache.get(uri);
     if (cached !== undefined && cached.version === index.version) return cached.lenses;
@@ -261,7 +282,7 @@ connection.onCodeLens(
 );
 
 connection.onCodeAction(
-  guarded('code action', [], (params) => codeActions(index.findingsFor(params.textDocument.uri), params.textDocument.uri, params.range, index.lineIndex, settings)),
+  guarded('code action', [], (params) => codeActions(index.findingsFor(params.textDocument.uri), normalUri(params.textDocument.uri), params.range, index.lineIndex, settings)),
 );
 
 connection.onCompletion(
