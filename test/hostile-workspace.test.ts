@@ -239,3 +239,28 @@ describe('class 4: only regular files are read', { timeout: 120_000 }, () => {
     assert.match(folder.stdout, /^2 finding\(s\): 0 error\(s\), 2 warning\(s\), 0 information\.$/m);
   });
 });
+
+describe('class 10: CLI edges', () => {
+  test('--port takes decimal digits only, and a bad --pod-cidr is an error, not dropped', () => {
+    const dir = workspace({ 'policy.yaml': LONELY_POLICY });
+    for (const port of ['0x50', '8e1', ' 80']) {
+      const r = runCli(['matrix', '--port', port, '.'], dir);
+      assert.deepEqual([r.status, r.stderr], [2, `netlens: --port must be a number from 1 to 65535, not ${port}\n`]);
+    }
+    const cidr = runCli(['check', '--pod-cidr', 'bogus', '.'], dir);
+    assert.deepEqual([cidr.status, cidr.stderr], [2, 'netlens: --pod-cidr: invalid CIDR "bogus": it needs a prefix length, like 10.0.0.0/8\n']);
+  });
+
+  test('a reader that closes the pipe early gets no EPIPE stack trace', () => {
+    const dir = workspace({ '10-huge.conflist': identicalRanges(1000) });
+    const r = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} check . | head -c 10 >/dev/null`], { cwd: dir, encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stderr], [0, '']);
+  });
+
+  test('an unreadable subfolder is unreadable input: exit 2 and one line', { skip: process.getuid?.() === 0 ? 'root reads every folder' : false }, () => {
+    const dir = workspace({ 'ok/policy.yaml': LONELY_POLICY, 'locked/p.yaml': LONELY_POLICY });
+    fs.chmodSync(path.join(dir, 'locked'), 0);
+    const r = runCli(['check', '.'], dir);
+    assert.deepEqual([r.status, r.stderr], [2, 'netlens: cannot read locked: permission denied\n']);
+  });
+});

@@ -3,7 +3,7 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type Severity } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, parsePrefix, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type Severity } from '../engine/index.js';
 import * as fs from 'node:fs';
 import { readProjectConfig } from '../engine/projectConfig.js';
 import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
@@ -65,9 +65,15 @@ function clusterOptions(flags: Map<string, string | true>): AnalyzeOptions {
     options.cni = cni;
   }
   if (flags.has('underlay-mtu')) {
-    const mtu = Number(flags.get('underlay-mtu'));
+    const mtu = /^[0-9]+$/.test(String(flags.get('underlay-mtu'))) ? Number(flags.get('underlay-mtu')) : NaN;
     if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) throw new InputError(`--underlay-mtu must be a number from 576 to 65535, not ${String(flags.get('underlay-mtu'))}`);
     options.underlayMTU = mtu;
+  }
+  for (const name of ['pod-cidr', 'service-cidr']) {
+    for (const cidr of list(name) ?? []) {
+      const parsed = parsePrefix(cidr);
+      if (!parsed.ok) throw new InputError(`--${name}: ${parsed.error}`);
+    }
   }
   const pods = list('pod-cidr');
   if (pods) options.podCIDRs = pods;
@@ -144,7 +150,8 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   const { flags, rest } = parseFlags(args, ['port', 'protocol'], ['json']);
   let port: number | undefined;
   if (flags.has('port')) {
-    port = Number(flags.get('port'));
+    // Decimal digits only: Number() would also take 0x50, 8e1 and ' 80 '.
+    port = /^[0-9]+$/.test(String(flags.get('port'))) ? Number(flags.get('port')) : NaN;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`--port must be a number from 1 to 65535, not ${String(flags.get('port'))}`);
   }
   let protocol: Protocol | undefined;
