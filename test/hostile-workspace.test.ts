@@ -264,3 +264,26 @@ describe('class 10: CLI edges', () => {
     assert.deepEqual([r.status, r.stderr], [2, 'netlens: cannot read locked: permission denied\n']);
   });
 });
+
+describe('class 6: names cannot inject markdown into hovers', { timeout: 60_000 }, () => {
+  test('a backtick in a Service name stays inside its code span; the hover is plain markdown, never trusted', async () => {
+    const dir = workspace({});
+    const client = await LspTestClient.start(dir);
+    try {
+      const uri = uriOf(path.join(dir, 'svc.yaml'));
+      const name = 'a`![x](http://e.example/i.png)[link](http://e.example)**bold**';
+      await client.open(uri, `apiVersion: v1\nkind: Service\nmetadata: {name: '${name}', namespace: default}\nspec: {ports: [{port: 80}]}\n`);
+      await settle(client, uriOf(path.join(dir, 'sentinel.yaml')), 1);
+      const hover = await client.hover(uri, { line: 2, character: 19 });
+      assert.ok(hover !== null && typeof hover.contents === 'object' && 'kind' in hover.contents);
+      // MarkupContent has no isTrusted or supportHtml: the client renders it untrusted, without HTML.
+      assert.deepEqual(Object.keys(hover.contents).sort(), ['kind', 'value']);
+      assert.equal(hover.contents.kind, 'markdown');
+      const lines = hover.contents.value.split('\n');
+      assert.equal(lines[0], '**Service default/a\\`\\!\\[x\\]\\(http://e\\.example/i\\.png\\)\\[link\\]\\(http://e\\.example\\)\\*\\*bold\\*\\*** (ClusterIP)');
+      assert.equal(lines[2], `DNS: \`\`${name}.default.svc.cluster.local\`\``);
+    } finally {
+      await client.stop();
+    }
+  });
+});
