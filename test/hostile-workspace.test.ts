@@ -26,7 +26,7 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-/** A policy with one finding of its own (its podSelector selects no pod), to see that the workspace is analysed. */
+/** A policy with one finding of its own (no workload in its namespace is declared), to see that the workspace is analysed. */
 const LONELY_POLICY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: lonely, namespace: default}
@@ -35,7 +35,7 @@ spec:
   policyTypes: [Ingress]
 `;
 
-/** A policy named `name` that selects no pod: one policy-selects-no-pods finding, which names it. */
+/** A policy named `name` in a namespace without workloads: one pods-not-in-workspace finding, which names it. */
 function policyNamed(name: string): string {
   return LONELY_POLICY.replace('name: lonely', `name: ${name}`);
 }
@@ -66,7 +66,7 @@ describe('class 2: one file never turns Netlens off', { timeout: 120_000 }, () =
     const client = await LspTestClient.start(dir);
     try {
       const policy = await within(60_000, 'policy diagnostics', client.waitForDiagnostics(uriOf(path.join(dir, 'policy.yaml')), (d) => d.length === 2));
-      assert.deepEqual(policy.map((d) => d.code), ['policy-selects-no-pods', 'cni-ignores-network-policy']);
+      assert.deepEqual(policy.map((d) => d.code), ['pods-not-in-workspace', 'cni-ignores-network-policy']);
       const cni = await client.waitForDiagnostics(uriOf(path.join(dir, 'net.d/10-huge.conflist')), (d) => d.length > 0);
       assert.equal(cni.length, 51);
       assert.deepEqual(new Set(cni.map((d) => d.code)), new Set(['ipam-ranges-overlap']));
@@ -86,7 +86,7 @@ describe('class 2: one file never turns Netlens off', { timeout: 120_000 }, () =
     const r = runCli(['check', '.'], dir);
     assert.equal(r.stderr, '');
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /^53 finding\(s\): 51 error\(s\), 2 warning\(s\), 0 information\.$/m);
+    assert.match(r.stdout, /^53 finding\(s\): 51 error\(s\), 1 warning\(s\), 1 information\.$/m);
   });
 });
 
@@ -136,11 +136,11 @@ describe('class 1: documents are kept or skipped by their parsed kind', () => {
     const client = await LspTestClient.start(dir);
     try {
       const uri = uriOf(path.join(dir, 'policy.yaml'));
-      // Selecting no pod, each policy says so once: proof that both documents were read whole.
+      // Each policy gets its own finding: proof that both documents were read whole.
       const text = denyServer('"x\nkind: Secret\n  y"', '"kind"').replace('app: server', 'app: nobody') + `---\n${denyServer('"a\u2028--- b"').replace('deny-server', 'second').replace('app: server', 'app: nobody')}`;
       await client.open(uri, text);
       const ds = await within(30_000, 'policy diagnostics', client.waitForDiagnostics(uri, (d) => d.length > 0));
-      assert.deepEqual(ds.map((d) => `${String(d.code)} ${d.range.start.line}`), ['policy-selects-no-pods 10', 'namespace-not-defined 3', 'policy-selects-no-pods 21', 'namespace-not-defined 16']);
+      assert.deepEqual(ds.map((d) => `${String(d.code)} ${d.range.start.line}`), ['pods-not-in-workspace 10', 'namespace-not-defined 3', 'pods-not-in-workspace 21', 'namespace-not-defined 16']);
     } finally {
       await client.stop();
     }
@@ -173,12 +173,12 @@ describe('class 3: one file, one URI', { timeout: 120_000 }, () => {
       await within(30_000, 'indexing', client.waitForDiagnostics(normal, (d) => d.length > 0));
       await client.open(spelled, SERVICE_WITH_IP);
       await settle(client, sentinel, 1);
-      assert.deepEqual(summary(client.diagnostics.get(normal)), ['policy-selects-no-pods 9']);
+      assert.deepEqual(summary(client.diagnostics.get(normal)), ['pods-not-in-workspace 9']);
       assert.equal(client.diagnostics.get(spelled), undefined);
       await client.close(spelled);
       await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: spelled, type: 2 }] });
       await settle(client, sentinel, 2);
-      assert.deepEqual(summary(client.diagnostics.get(normal)), ['policy-selects-no-pods 9']);
+      assert.deepEqual(summary(client.diagnostics.get(normal)), ['pods-not-in-workspace 9']);
       // Deleted through the watcher under the other spelling: no ghost copy stays behind.
       fs.rmSync(file);
       await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: spelled, type: 3 }] });
@@ -194,7 +194,7 @@ describe('class 3: one file, one URI', { timeout: 120_000 }, () => {
     const r = runCli(['check', 'sf/svc.yaml', './sf/svc.yaml', 'sf', `${dir}/sf/svc.yaml`], dir);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout.split('\n').filter((l) => / (error|warning|information) /.test(l)).length, 1, r.stdout);
-    assert.match(r.stdout, /^sf\/svc\.yaml:10:16: warning policy-selects-no-pods: /m);
+    assert.match(r.stdout, /^sf\/svc\.yaml:10:16: information pods-not-in-workspace: /m);
   });
 });
 
@@ -216,7 +216,7 @@ describe('class 4: only regular files are read', { timeout: 120_000 }, () => {
       await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
       await settle(client, uriOf(path.join(dir, 'sentinel.yaml')), 1);
       assert.equal(client.diagnostics.get(uriOf(path.join(dir, 'excluded/hidden.yaml'))), undefined);
-      assert.deepEqual(summary(client.diagnostics.get(policy)), ['policy-selects-no-pods 4']);
+      assert.deepEqual(summary(client.diagnostics.get(policy)), ['pods-not-in-workspace 4']);
       assert.deepEqual(client.logs.filter((l) => /not indexing/.test(l)).map((l) => l.replace(dir, 'DIR')).sort(), [
         'netlens: not indexing DIR/pipe.yaml: not a regular file',
         'netlens: not indexing DIR/pipe.yaml: not a regular file',
@@ -236,7 +236,7 @@ describe('class 4: only regular files are read', { timeout: 120_000 }, () => {
     assert.deepEqual([zero.status, zero.stderr], [2, 'netlens: cannot read zero.yaml: not a regular file\n']);
     const folder = runCli(['check', '.'], dir, 20_000);
     assert.equal(folder.status, 0);
-    assert.match(folder.stdout, /^2 finding\(s\): 0 error\(s\), 2 warning\(s\), 0 information\.$/m);
+    assert.match(folder.stdout, /^2 finding\(s\): 0 error\(s\), 0 warning\(s\), 2 information\.$/m);
   });
 });
 

@@ -22,6 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions.js';
 import { codeLenses } from './codeLens.js';
 import { suppressionActions } from './suppressionActions.js';
+import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
@@ -33,8 +34,8 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
-import { readProjectConfig } from './engine/projectConfig.js';
-import { codesForPath, PROJECT_CONFIG_FILE } from './pathSuppressions.js';
+import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
+import { codesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
@@ -84,6 +85,9 @@ function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args
 // ---- diagnostics, following edits ----------------------------------------
 
 let validateScheduled = false;
+/** Holds findings on the word being typed until the document is still. */
+const settle = new SettleTracker();
+let releaseTimer: NodeJS.Timeout | undefined;
 
 /**
  * Coalesces a burst of changes into one analysis. setImmediate, not a timer:
@@ -103,7 +107,7 @@ function scheduleValidation(): void {
 function publishAll(): void {
   const uris = new Set([...index.uris(), ...published.keys()]);
   for (const uri of uris) {
-    const diagnostics = index.has(uri) ? diagnosticsFor(index.findingsFor(uri), index.lineIndex, settings) : [];
+    const diagnostics = index.has(uri) ? diagnosticsFor(settle.visible(uri, index.findingsFor(uri), settings.settleDelay), index.lineIndex, settings) : [];
     const key = JSON.stringify(diagnostics);
     if (published.get(uri) === key) continue;
     if (diagnostics.length === 0 && !published.has(uri)) continue;
@@ -111,6 +115,9 @@ function publishAll(): void {
     else published.set(uri, key);
     void connection.sendDiagnostics({ uri, diagnostics });
   }
+  const wait = settle.nextRelease(settings.settleDelay);
+  if (releaseTimer !== undefined) clearTimeout(releaseTimer);
+  releaseTimer = wait === undefined ? undefined : setTimeout(scheduleValidation, wait);
   if (notifiedVersion !== index.version) {
     notifiedVersion = index.version;
     const changed: ModelChangedParams = { version: index.version };
@@ -168,9 +175,10 @@ function indexFromDisk(uri: string): void {
 function loadProjectConfig(): void {
   const root = folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
   if (root === undefined) return;
-  const text = readDisk(pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href);
-  const config = readProjectConfig(text ?? '');
-  for (const p of config.problems) connection.console.error(`netlens: ${p}`);
+  const uri = pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href;
+  const config = readProjectConfig(uri, readDisk(uri) ?? '');
+  // Its problems are also diagnostics on the file, which is indexed like any YAML file.
+  for (const f of config.findings) connection.console.error(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`);
   index.updatePathSuppressions(codesForPath(config, root));
 }
 
@@ -249,12 +257,16 @@ connection.onDidChangeConfiguration(
 documents.onDidChangeContent(
   guarded('change', undefined, (e) => {
     if (!isManifestPath(e.document.uri) && e.document.languageId !== 'yaml' && e.document.languageId !== 'json') return;
-    if (index.setText(e.document.uri, e.document.getText(), true)) scheduleValidation();
+    const before = index.isOpen(e.document.uri) ? index.text(e.document.uri) : undefined;
+    const after = e.document.getText();
+    if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
+    if (index.setText(e.document.uri, after, true)) scheduleValidation();
   }),
 );
 
 documents.onDidClose(
   guarded('close', undefined, (e) => {
+    settle.forget(e.document.uri);
     index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
     scheduleValidation();
   }),

@@ -17,10 +17,21 @@ import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type Polic
 import { appendAll, capFindings, MAX_FINDINGS_PER_CODE } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { hasSchema, schemaFindings } from './schemaCheck.js';
+import { controllerEntry, controllerPodGroups, OPERATOR_KINDS, operatorEntry, operatorPodGroups } from './operators.js';
 import type { SourceSpan } from './source.js';
 import { get, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
+/** Where an object is defined, to find the same object defined twice. */
+export interface ObjectDefinition {
+  /** kind/namespace/name */
+  readonly key: string;
+  readonly nameSpan: SourceSpan;
+  /** The object's text without comments and blank lines: two definitions differ when these do. */
+  readonly fingerprint: string;
+}
+
 export interface ManifestObjects {
+  readonly definitions: ObjectDefinition[];
   readonly namespaces: NamespaceModel[];
   readonly podGroups: PodGroup[];
   readonly services: ServiceModel[];
@@ -188,7 +199,7 @@ function closesQuote(rest: string, quote: string): boolean {
   return false;
 }
 
-const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS)];
+const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS];
 /** Any relevant kind but ConfigMap, as a whole word: `ServiceAccount` or `PodDisruptionBudget` is not `Service` or `Pod`. */
 const RELEVANT_KIND_WORD = new RegExp(`\\b(?:${RELEVANT_KINDS.filter((k) => k !== 'ConfigMap').join('|')})\\b`);
 const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
@@ -247,7 +258,7 @@ function isolated(file: string, chunk: DocumentChunk, build: () => ManifestDocum
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
-  return { span, findings, namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
+  return { span, findings, definitions: [], namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
 }
 
 function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
@@ -312,14 +323,34 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
     readClusterObject(ctx, root, kind, out.findings, out.cluster);
     return;
   }
+  const operator = operatorEntry(apiVersion, kind);
+  if (operator !== undefined) {
+    const header = readHeader(ctx, root, defaultNamespace, out.findings);
+    if (header !== undefined) appendAll(out.podGroups, operatorPodGroups(ctx, root, operator, header));
+    return;
+  }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
   const header = readHeader(ctx, root, kind === 'Namespace' ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
+  const range = (root as Node).range;
+  if (range) {
+    const fingerprint = ctx.source
+      .slice(range[0], range[1])
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+      .join('\n');
+    out.definitions.push({ key: `${kind}/${kind === 'Namespace' ? '' : header.namespace}/${header.name}`, nameSpan: header.nameSpan, fingerprint });
+  }
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
   if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) appendAll(out.findings, schemaFindings(ctx, root, kind, out.findings));
-  else if ((POD_KINDS as readonly string[]).includes(kind)) out.podGroups.push(buildPodGroup(ctx, root, kind as PodKind, header, out.findings));
+  else if ((POD_KINDS as readonly string[]).includes(kind)) {
+    const group = buildPodGroup(ctx, root, kind as PodKind, header, out.findings);
+    const controller = controllerEntry(kind, group.labels);
+    appendAll(out.podGroups, controller === undefined ? [group] : controllerPodGroups(ctx, root, controller, group));
+  }
 }
 
 function readHeader(ctx: NodeContext, root: Node, defaultNamespace: string, findings: Finding[]): ObjectHeader | undefined {
