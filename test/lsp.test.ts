@@ -91,7 +91,7 @@ describe('language server on examples/', { timeout: 60_000 }, () => {
     const h = await client.hover(u, client.positionOf(u, 'matchLabels: {app: ledger-db}', 3, 'name: ledger-db'));
     const value = (h?.contents as { value: string }).value;
     assert.match(value, /selects 3 pods in payments/);
-    assert.match(value, /\[payments\/ledger\\-db\]\(file:\/\/.*payments\/apps\.yaml#L\d+\) ×3 \(StatefulSet\)/);
+    assert.match(value, /\[payments\/ledger\\-db\]\(<file:\/\/.*payments\/apps\.yaml#L\d+>\) ×3 \(StatefulSet\)/);
   });
 
   test('hover on a policy name explains it in plain English', async () => {

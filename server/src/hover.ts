@@ -35,9 +35,23 @@ export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
+/**
+ * A code span holding text exactly as written: CommonMark reads no escapes
+ * inside one, so md() there would show its backslashes. The fence is one
+ * backtick longer than the longest run inside, so no backtick can close it.
+ */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  // A space pads content that starts or ends with a backtick, or it would merge with the fence.
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+}
+
 function linkTo(group: PodGroup, lineIndex: (uri: string) => LineIndex): string {
   const line = lineIndex(group.nameSpan.file).positionAt(group.nameSpan.start).line + 1;
-  return `[${md(group.id)}](${group.nameSpan.file}#L${line})`;
+  // An angle-bracket destination: a URI with ( or ) cannot end the link early (pathToFileURL encodes < and >).
+  return `[${md(group.id)}](<${group.nameSpan.file}#L${line}>)`;
 }
 
 function listPods(set: PodSet, lineIndex: (uri: string) => LineIndex): string {
@@ -128,7 +142,7 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
     }
     case 'policySelector': {
       const selected = summary.selectedBy(target.policy);
-      value = [`**podSelector** \`${md(describeSelector(target.policy.podSelector))}\` selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, lineIndex)].join('\n');
+      value = [`**podSelector** ${code(describeSelector(target.policy.podSelector))} selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, lineIndex)].join('\n');
       break;
     }
     case 'peer': {
@@ -152,9 +166,9 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
       value = [
         `**Service ${md(s.id)}** (${s.type}${s.headless ? ', headless' : ''})`,
         '',
-        `DNS: \`${serviceDnsName(s)}\``,
+        `DNS: ${code(serviceDnsName(s))}`,
         s.clusterIPs.length > 0 ? `ClusterIP: ${s.clusterIPs.map((ip) => `\`${ip.toString()}\``).join(', ')}` : '',
-        s.type === 'ExternalName' ? `Alias for \`${md(s.externalName ?? '')}\`` : '',
+        s.type === 'ExternalName' ? `Alias for ${code(s.externalName ?? '')}` : '',
         '',
         s.selector === undefined ? 'No selector: endpoints are managed outside the workspace.' : `${plural(endpoints.reduce((n, e) => n + e.group.replicas, 0), 'endpoint')}:`,
         s.selector === undefined ? '' : listPods({ pods: 0, groups: endpoints.map((e) => e.group) }, lineIndex),

@@ -5,7 +5,6 @@
  *
  * Run with --stdio (tests, other editors) or over IPC (the VS Code client).
  */
-import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
@@ -28,6 +27,9 @@ import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
+import { globToRegExp, matchesAny } from './globs.js';
+import { readRegularFile } from './regularFile.js';
+import { normalUri } from './uris.js';
 import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
@@ -129,15 +131,45 @@ function publishAll(): void {
 
 function readDisk(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
+  let p: string;
   try {
-    const p = fileURLToPath(uri);
-    if (fs.statSync(p).size > settings.maxFileSize) {
-      connection.console.log(`netlens: not indexing ${p}: larger than netlens.maxFileSize (${settings.maxFileSize} bytes)`);
-      return undefined;
-    }
-    return fs.readFileSync(p, 'utf8');
+    p = fileURLToPath(uri);
   } catch {
     return undefined;
+  }
+  const read = readRegularFile(p, settings.maxFileSize);
+  if (read.ok) return read.text;
+  // A file that vanished is simply gone; anything else is worth a line in the output.
+  if (read.reason !== 'no such file or directory') connection.console.log(`netlens: not indexing ${p}: ${read.reason}${read.reason.startsWith('larger') ? ' (netlens.maxFileSize)' : ''}`);
+  return undefined;
+}
+
+/** Whether netlens.exclude (or files.exclude) covers a file of one of the workspace folders. */
+function isExcluded(uri: string): boolean {
+  if (!uri.startsWith('file:')) return false;
+  let file: string;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    return false;
+  }
+  const globs = settings.exclude.map(globToRegExp);
+  return folders.some((f) => {
+    if (!f.uri.startsWith('file:')) return false;
+    const rel = path.relative(fileURLToPath(f.uri), file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && matchesAny(rel.split(path.sep).join('/'), globs);
+  });
+}
+
+/** Reads one file into the index; whatever goes wrong with it is logged and stops no other file. */
+function indexFromDisk(uri: string): void {
+  try {
+    const text = isExcluded(uri) ? undefined : readDisk(uri);
+    if (text === undefined) index.remove(uri);
+    else index.setText(uri, text, false);
+  } catch (err) {
+    index.remove(uri);
+    connection.console.error(`netlens: not indexing ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }
 
@@ -161,9 +193,7 @@ async function indexWorkspace(): Promise<void> {
     let done = 0;
     for (const file of files) {
       done++;
-      if (index.isOpen(file.uri)) continue;
-      const text = readDisk(file.uri);
-      if (text !== undefined) index.setText(file.uri, text, false);
+      if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
       if (done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
     }
     connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
@@ -239,7 +269,7 @@ documents.onDidChangeContent(
 documents.onDidClose(
   guarded('close', undefined, (e) => {
     settle.forget(e.document.uri);
-    index.close(e.document.uri, readDisk(e.document.uri));
+    index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
     scheduleValidation();
   }),
 );
@@ -250,11 +280,7 @@ connection.onDidChangeWatchedFiles(
       if (change.uri.endsWith(`/${PROJECT_CONFIG_FILE}`)) loadProjectConfig();
       if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
-      else {
-        const text = readDisk(change.uri);
-        if (text === undefined) index.remove(change.uri);
-        else index.setText(change.uri, text, false);
-      }
+      else indexFromDisk(change.uri);
     }
     scheduleValidation();
   }),
@@ -265,7 +291,7 @@ connection.onHover(
     const text = index.text(params.textDocument.uri);
     if (text === undefined) return null;
     const offset = toOffset(index.lineIndex(params.textDocument.uri), params.position);
-    return hover(index.analysis(), reachSummary(), params.textDocument.uri, text, offset, index.lineIndex);
+    return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex);
   }),
 );
 
@@ -274,7 +300,7 @@ const lensCache = new Map<string, { version: number; lenses: CodeLens[] }>();
 
 connection.onCodeLens(
   guarded('code lens', [], (params) => {
-    const uri = params.textDocument.uri;
+    const uri = normalUri(params.textDocument.uri);
     if (!index.has(uri)) return [];
     const cached = lensCache.get(uri);
     if (cached !== undefined && cached.version === index.version) return cached.lenses;
@@ -286,7 +312,7 @@ connection.onCodeLens(
 
 connection.onCodeAction(
   guarded('code action', [], (params) => {
-    const uri = params.textDocument.uri;
+    const uri = normalUri(params.textDocument.uri);
     const findings = index.findingsFor(uri);
     const fixes = codeActions(findings, uri, params.range, index.lineIndex, settings);
     const text = index.text(uri);

@@ -2,7 +2,8 @@
  * Every manifest of the workspace: files on disk overlaid with the unsaved
  * text of open documents. Each file keeps a DocumentCache, so an edit
  * re-parses only the `---` document it touched; the whole-workspace analysis
- * is rebuilt lazily, once per batch of changes.
+ * is rebuilt lazily, once per batch of changes. Files are keyed by their
+ * normal URI (see uris.ts), whatever spelling a caller passes.
  */
 import {
   analyze,
@@ -17,6 +18,7 @@ import {
 } from './engine/index.js';
 import { applySuppressions, readSuppressionComments, type SuppressionComment } from './engine/suppressions.js';
 import type { NetlensSettings } from './settings.js';
+import { normalUri } from './uris.js';
 
 interface FileEntry {
   text: string;
@@ -61,10 +63,12 @@ export class WorkspaceIndex {
   }
 
   has(uri: string): boolean {
+    uri = normalUri(uri);
     return this.files.has(uri);
   }
 
   isOpen(uri: string): boolean {
+    uri = normalUri(uri);
     return this.files.get(uri)?.open ?? false;
   }
 
@@ -73,11 +77,13 @@ export class WorkspaceIndex {
   }
 
   text(uri: string): string | undefined {
+    uri = normalUri(uri);
     return this.files.get(uri)?.text;
   }
 
   /** Sets a file's text (from disk, or from the editor when `open`). Returns false when nothing changed. */
   setText(uri: string, text: string, open: boolean): boolean {
+    uri = normalUri(uri);
     let entry = this.files.get(uri);
     if (entry !== undefined && entry.text === text && entry.open === open) return false;
     if (entry === undefined) {
@@ -100,10 +106,12 @@ export class WorkspaceIndex {
   }
 
   remove(uri: string): void {
+    uri = normalUri(uri);
     if (this.files.delete(uri)) this.changed();
   }
 
   lineIndex = (uri: string): LineIndex => {
+    uri = normalUri(uri);
     const entry = this.files.get(uri);
     if (entry === undefined) return new LineIndex('');
     if (entry.lineIndex === undefined) entry.lineIndex = new LineIndex(entry.text);
@@ -121,6 +129,7 @@ export class WorkspaceIndex {
   }
 
   findingsFor(uri: string): readonly Finding[] {
+    uri = normalUri(uri);
     return this.snapshot().byFile.get(uri) ?? [];
   }
 

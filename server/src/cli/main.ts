@@ -15,6 +15,7 @@ import {
   LineIndex,
   parseIP,
   parseManifestFile,
+  parsePrefix,
   PROJECT_CONFIG_FILE,
   readProjectConfig,
   resolveEndpoint,
@@ -142,9 +143,15 @@ function clusterOptions(flags: Map<string, string | true>): AnalyzeOptions {
     options.cni = cni;
   }
   if (flags.has('underlay-mtu')) {
-    const mtu = Number(flags.get('underlay-mtu'));
+    const mtu = /^[0-9]+$/.test(String(flags.get('underlay-mtu'))) ? Number(flags.get('underlay-mtu')) : NaN;
     if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) throw new InputError(`--underlay-mtu must be a number from 576 to 65535, not ${String(flags.get('underlay-mtu'))}`);
     options.underlayMTU = mtu;
+  }
+  for (const name of ['pod-cidr', 'service-cidr']) {
+    for (const cidr of list(name) ?? []) {
+      const parsed = parsePrefix(cidr);
+      if (!parsed.ok) throw new InputError(`--${name}: ${parsed.error}`);
+    }
   }
   const pods = list('pod-cidr');
   if (pods) options.podCIDRs = pods;
@@ -284,7 +291,8 @@ function parseFlags(args: string[], valued: string[], boolean: string[]): { flag
 function portFlags(flags: Map<string, string | true>): { port: number | undefined; protocol: Protocol | undefined } {
   let port: number | undefined;
   if (flags.has('port')) {
-    port = Number(flags.get('port'));
+    // Decimal digits only: Number() would also take 0x50, 8e1 and ' 80 '.
+    port = /^[0-9]+$/.test(String(flags.get('port'))) ? Number(flags.get('port')) : NaN;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`--port must be a number from 1 to 65535, not ${String(flags.get('port'))}`);
   }
   let protocol: Protocol | undefined;

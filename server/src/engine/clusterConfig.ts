@@ -9,6 +9,7 @@
  */
 import { isScalar, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { parseIP, parsePrefix, type IPAddress, type Prefix } from './cidr.js';
+import { appendAll } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { findJsonProblem } from './strictJson.js';
 import { schemaFindings } from './schemaCheck.js';
@@ -170,14 +171,22 @@ function readHostLocalRange(r: Reader, node: Node, role: NetworkRole, origin: st
   seen.push({ first, last, key: subnet.family, group: '', span: spanOf(r.ctx, node) });
 }
 
-/** Each range that overlaps an earlier one of the same IPAM configuration, once per earlier range. */
+/**
+ * Each range that overlaps earlier ones of the same IPAM configuration, once per
+ * range, not once per pair: n identical ranges would otherwise make n²/2 findings.
+ */
 function reportIpamOverlaps(r: Reader, ranges: readonly HostLocalRange[]): void {
-  for (const [earlier, later] of overlappingPairs(ranges, false).sort((a, b) => a[1] - b[1] || a[0] - b[0])) {
-    r.findings.push(
-      finding('ipam-ranges-overlap', ranges[later]!.span, `This range overlaps another range of the same IPAM configuration: addresses would be handed out twice.`, [
-        { span: ranges[earlier]!.span, message: 'the other range' },
-      ]),
-    );
+  const earlierOf = new Map<number, number[]>();
+  for (const [earlier, later] of overlappingPairs(ranges, false)) {
+    const list = earlierOf.get(later);
+    if (list === undefined) earlierOf.set(later, [earlier]);
+    else list.push(earlier);
+  }
+  for (const later of [...earlierOf.keys()].sort((a, b) => a - b)) {
+    const others = earlierOf.get(later)!.sort((a, b) => a - b);
+    const count = others.length === 1 ? 'another range' : `${others.length} earlier ranges`;
+    const related = others.slice(0, 3).map((earlier) => ({ span: ranges[earlier]!.span, message: 'the other range' }));
+    r.findings.push(finding('ipam-ranges-overlap', ranges[later]!.span, `This range overlaps ${count} of the same IPAM configuration: addresses would be handed out twice.`, related));
   }
 }
 
@@ -236,7 +245,7 @@ export function readCniConfig(ctx: NodeContext, root: Node, findings: Finding[],
     findings.push(finding('cni-version-unsupported', spanOf(ctx, versionNode), `cniVersion "${version}" is not a CNI spec version (${CNI_VERSIONS.join(', ')}); the runtime refuses the configuration.`));
   }
   // After the version check, which says more than the schema's enum would.
-  findings.push(...schemaFindings(ctx, root, 'CNI', findings));
+  appendAll(findings, schemaFindings(ctx, root, 'CNI', findings));
   const role: NetworkRole = secondary ? 'attachment' : 'pod';
   const pluginsNode = get(ctx, root, 'plugins');
   if (pluginsNode === undefined) {

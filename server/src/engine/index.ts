@@ -5,6 +5,7 @@
 import { workspaceFindings } from './checks.js';
 import { clusterFindings, clusterSummary, type ClusterSummary } from './clusterChecks.js';
 import { parsePrefix, type Prefix } from './cidr.js';
+import { capFindingsPerFile } from './findingCap.js';
 import { parseManifestFile, type ManifestFile, type ParseOptions } from './manifests.js';
 import { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
@@ -57,7 +58,11 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     workspace,
     reachability,
     cluster,
-    findings: [...workspace.parseFindings, ...workspaceFindings(reachability, ranges, [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])]), ...clusterFindings(workspace, cluster, clusterOptions)],
+    // Parse findings are already capped per document; the workspace checks compare objects pairwise, so cap those per file.
+    findings: [
+      ...workspace.parseFindings,
+      ...capFindingsPerFile([...workspaceFindings(reachability, ranges, [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])]), ...clusterFindings(workspace, cluster, clusterOptions)]),
+    ],
   };
 }
 

@@ -14,6 +14,7 @@ import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
 import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClusterObject, readCniConfig, strictJsonError, type ClusterFacts } from './clusterConfig.js';
 import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceModel } from './model.js';
+import { appendAll, capFindings, MAX_FINDINGS_PER_CODE } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { hasSchema, schemaFindings } from './schemaCheck.js';
 import { controllerEntry, controllerPodGroups, OPERATOR_KINDS, operatorEntry, operatorPodGroups } from './operators.js';
@@ -86,7 +87,8 @@ export interface DocumentChunk {
  */
 export function splitDocuments(source: string): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
-  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  // Only \n and \r break lines in YAML: not the `m` flag's ^, which also starts a line after U+2028 and U+2029.
+  const marker = /(?:^|(?<=[\n\r]))---(?=[ \t\r\n]|$)/g;
   let start = 0;
   for (let m = marker.exec(source); m !== null; m = marker.exec(source)) {
     if (m.index > start) chunks.push({ start, text: source.slice(start, m.index) });
@@ -197,20 +199,27 @@ function closesQuote(rest: string, quote: string): boolean {
   return false;
 }
 
-const RELEVANT_KINDS = new Set(['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS]);
+const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS];
+/** Any relevant kind but ConfigMap, as a whole word: `ServiceAccount` or `PodDisruptionBudget` is not `Service` or `Pod`. */
+const RELEVANT_KIND_WORD = new RegExp(`\\b(?:${RELEVANT_KINDS.filter((k) => k !== 'ConfigMap').join('|')})\\b`);
 const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
 
 /**
- * Whether a document can be skipped without parsing: its top-level `kind` is
- * one that carries no network meaning (Secrets, RBAC, CRDs...), or it is a
- * ConfigMap without CNI configuration. Parsing is most of the cost, and real
- * repositories are mostly such documents.
+ * Whether a chunk can be skipped without parsing because no reading of it can
+ * hold a network object: Secrets, RBAC, most CRDs, ConfigMaps without CNI
+ * configuration. Parsing is most of the cost, and real repositories are mostly
+ * such documents. It must never skip what the parser would read as a network
+ * object, so it looks at no line structure (a quoted multi-line value can put
+ * any `kind:` at the start of a line): a kind can only be spelt without
+ * escapes as its whole word somewhere in the text, so a chunk with no
+ * backslash and none of those words has none of those kinds.
  */
-function irrelevant(text: string): boolean {
-  const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m.exec(text)?.[1];
-  // A `...` end marker may start a second document in the chunk: parse to be safe.
-  if (kind === undefined || /^\.\.\.[ \t]*$/m.test(text)) return false;
-  return !RELEVANT_KINDS.has(kind) || (kind === 'ConfigMap' && !NETWORK_CONFIG_KEYS.test(text));
+export function cannotHoldNetworkObject(file: string, text: string): boolean {
+  // Escapes (\x50, \u0050, an escaped line break) spell words a substring search does not see.
+  if (text.includes('\\')) return false;
+  if (isCniFileName(file) || text.includes('cniVersion')) return false;
+  if (RELEVANT_KIND_WORD.test(text)) return false;
+  return !/\bConfigMap\b/.test(text) || !NETWORK_CONFIG_KEYS.test(text);
 }
 
 export function parseManifestFile(file: string, source: string, options: ParseOptions = {}, cache?: DocumentCache): ManifestFile {
@@ -218,18 +227,34 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
   const chunks = splitDocuments(source);
   const documents: ManifestDocument[] = [];
   for (const chunk of chunks) {
-    if (irrelevant(chunk.text)) continue;
+    if (cannotHoldNetworkObject(file, chunk.text)) continue;
     const build = (docs: Document.Parsed[]) => {
       if (docs.length === 0 && chunk.text.trim() !== '' && looksLikeKubernetes(chunk.text)) {
         const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
         return [emptyDocument(span, [finding('yaml-syntax', { file, start: chunk.start, end: chunk.start + 1 }, 'This document cannot be parsed.')])];
       }
-      return docs.map((doc) => parseDocument(file, chunk, doc, defaultNamespace));
+      return docs.map((doc) => isolated(file, chunk, () => parseDocument(file, chunk, doc, defaultNamespace)));
     };
-    documents.push(...(cache ? cache.lookup(chunk, defaultNamespace, build) : build(parseChunk(chunk.text))));
+    appendAll(documents, cache ? cache.lookup(chunk, defaultNamespace, build) : build(parseChunk(chunk.text)));
   }
   cache?.retain(chunks);
   return { file, documents };
+}
+
+/**
+ * Builds one document's model so that nothing in it can stop the others: a
+ * bug or a resource limit hit while reading it leaves that one document out,
+ * with a finding saying so, and the rest of the file and workspace still count.
+ */
+function isolated(file: string, chunk: DocumentChunk, build: () => ManifestDocument): ManifestDocument {
+  try {
+    const doc = build();
+    return doc.findings.length > MAX_FINDINGS_PER_CODE ? { ...doc, findings: capFindings(doc.findings) } : doc;
+  } catch (err) {
+    const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return emptyDocument(span, [finding('object-invalid', { file, start: chunk.start, end: chunk.start + 1 }, `Netlens could not read this document (${reason}); it is left out of the analysis.`)]);
+  }
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
@@ -301,7 +326,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   const operator = operatorEntry(apiVersion, kind);
   if (operator !== undefined) {
     const header = readHeader(ctx, root, defaultNamespace, out.findings);
-    if (header !== undefined) out.podGroups.push(...operatorPodGroups(ctx, root, operator, header));
+    if (header !== undefined) appendAll(out.podGroups, operatorPodGroups(ctx, root, operator, header));
     return;
   }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
@@ -320,11 +345,11 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
-  if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) out.findings.push(...schemaFindings(ctx, root, kind, out.findings));
+  if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) appendAll(out.findings, schemaFindings(ctx, root, kind, out.findings));
   else if ((POD_KINDS as readonly string[]).includes(kind)) {
     const group = buildPodGroup(ctx, root, kind as PodKind, header, out.findings);
     const controller = controllerEntry(kind, group.labels);
-    out.podGroups.push(...(controller === undefined ? [group] : controllerPodGroups(ctx, root, controller, group)));
+    appendAll(out.podGroups, controller === undefined ? [group] : controllerPodGroups(ctx, root, controller, group));
   }
 }
 

@@ -9,6 +9,7 @@ import { RangeSet, type Prefix } from './cidr.js';
 import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
+import { appendAll } from './findingCap.js';
 import { finding, type Finding, type Fix } from './rules.js';
 import { selectorFixes } from './selectorFixes.js';
 import { replace } from './fixes.js';
@@ -88,7 +89,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
       );
     }
   }
-  out.push(...defaultDenyFindings(reach));
+  appendAll(out, defaultDenyFindings(reach));
   return out;
 }
 

@@ -5,6 +5,7 @@
  * per (namespace, selector) and kept as bitsets over classes; a matrix is then
  * a few bitset ORs per class and one bit test per cell.
  */
+import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
 import { selectorMatches, type Labels } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
@@ -344,7 +345,7 @@ export class Reachability {
         if (row === undefined) result.set(s, (row = new Map()));
         const list = row.get(d);
         if (list === undefined) row.set(d, [...ports]);
-        else list.push(...ports);
+        else appendAll(list, ports);
       },
       omitDefault,
     );

@@ -5,6 +5,7 @@
 import { emptyFacts, type ClusterFacts } from './clusterConfig.js';
 import type { ManifestFile } from './manifests.js';
 import type { NamespaceModel, PodGroup, PolicyModel, ServiceModel } from './model.js';
+import { appendAll } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import type { ObjectDefinition } from './manifests.js';
 
@@ -32,16 +33,16 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
     fileNames.push(file.file);
     for (const doc of file.documents) {
       for (const definition of doc.definitions) definitions.push({ file: file.file, definition });
-      cluster.ranges.push(...doc.cluster.ranges);
-      cluster.overlays.push(...doc.cluster.overlays);
-      cluster.mtus.push(...doc.cluster.mtus);
-      cluster.cnis.push(...doc.cluster.cnis);
-      cluster.proxyModes.push(...doc.cluster.proxyModes);
+      appendAll(cluster.ranges, doc.cluster.ranges);
+      appendAll(cluster.overlays, doc.cluster.overlays);
+      appendAll(cluster.mtus, doc.cluster.mtus);
+      appendAll(cluster.cnis, doc.cluster.cnis);
+      appendAll(cluster.proxyModes, doc.cluster.proxyModes);
       for (const ns of doc.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
-      podGroups.push(...doc.podGroups);
-      services.push(...doc.services);
-      policies.push(...doc.policies);
-      parseFindings.push(...doc.findings);
+      appendAll(podGroups, doc.podGroups);
+      appendAll(services, doc.services);
+      appendAll(policies, doc.policies);
+      appendAll(parseFindings, doc.findings);
     }
   }
   const implied = (name: string) => {
@@ -52,7 +53,7 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   for (const g of podGroups) implied(g.namespace);
   for (const s of services) implied(s.namespace);
   for (const p of policies) implied(p.namespace);
-  parseFindings.push(...duplicateFindings(definitions, kustomizeDirectories(fileNames)));
+  appendAll(parseFindings, duplicateFindings(definitions, kustomizeDirectories(fileNames)));
   return { namespaces, podGroups, services, policies, parseFindings, cluster };
 }
 
