@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import type { GraphData } from '../server/src/requests.js';
 import { generateCluster } from './support/generateCluster.js';
 import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
-import { graphOf, postToPage, readTree, screenPoint, setTheme, WebviewHarness } from './support/webviewHarness.js';
+import { layoutWorkspaces } from './support/layoutWorkspaces.js';
+import { graphOf, layoutQuality, postToPage, readTree, screenPoint, setTheme, waitForLayout, WebviewHarness } from './support/webviewHarness.js';
 
 const OUT = path.join(REPO_ROOT, 'test-output', 'webview');
 const harness = new WebviewHarness();
@@ -56,6 +57,7 @@ async function load(graph: GraphData, theme: 'light' | 'dark' = 'light', size?: 
   const opened = await harness.open(theme, size);
   await postToPage(opened.page, { type: 'graph', graph });
   await opened.page.waitForFunction((n) => (window as unknown as { netlens: { view: { cy: { nodes(): { length: number } } } } }).netlens.view.cy.nodes().length === n, graph.nodes.length);
+  await waitForLayout(opened.page);
   return opened;
 }
 
@@ -80,6 +82,21 @@ test('draws every node and flow of the graph, and says so', async () => {
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the first layout overlaps no nodes and no namespace boxes on examples/, the corpus and generated clusters', async (t) => {
+  const workspaces = layoutWorkspaces();
+  // examples/, the two generated clusters and, with the corpus, every folder of it that has workloads.
+  assert.equal(workspaces.filter((w) => w.name === 'examples' || w.name.startsWith('generated-')).length, 3);
+  for (const { name, graph } of workspaces) {
+    const { page, errors } = await load(graph);
+    const q = await layoutQuality(page);
+    t.diagnostic(`${name}: ${graph.nodes.length} nodes, ${q.crossings} crossings, layout ${Math.round(q.layoutMs)} ms`);
+    assert.deepEqual(q.nodeOverlaps, [], `${name}: overlapping nodes`);
+    assert.deepEqual(q.boxOverlaps, [], `${name}: overlapping namespace boxes`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test('clicking a workload highlights what reaches it and what it reaches', async () => {
@@ -237,6 +254,7 @@ test('a live update keeps unchanged nodes where they were and adds the new one',
   const next = graphOf([grown], 2);
   await postToPage(page, { type: 'graph', graph: next });
   await page.waitForFunction((n) => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.nodes().length === n, next.nodes.length);
+  await waitForLayout(page);
   const afterUpdate = await positions();
   assert.ok('w:Pod:shop/debug' in afterUpdate);
   for (const [id, p] of Object.entries(before)) {

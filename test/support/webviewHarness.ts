@@ -187,3 +187,57 @@ export async function screenPoint(page: Page, id: string): Promise<{ x: number; 
     return { x: box.left + p.x, y: box.top + p.y };
   }, id);
 }
+
+/** Waits until the page has laid out the graph it was last sent. */
+export async function waitForLayout(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset['layout'] === 'done');
+}
+
+export interface LayoutQuality {
+  /** Pairs of workload/address nodes whose drawn boxes (labels included) intersect. */
+  readonly nodeOverlaps: string[];
+  /** Pairs of namespace boxes that intersect, and nodes drawn inside a namespace box they do not belong to. */
+  readonly boxOverlaps: string[];
+  /** Pairs of drawn flows whose straight lines cross (flows sharing an end do not count). */
+  readonly crossings: number;
+  readonly layoutMs: number;
+}
+
+/**
+ * Measures the layout on screen: cytoscape's rendered bounding boxes of
+ * every visible node, and the straight segments between the ends of every
+ * visible flow. Boxes that only touch (within half a pixel) do not overlap.
+ */
+export function layoutQuality(page: Page): Promise<LayoutQuality> {
+  return page.evaluate(() => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core; layoutMs: number } } }).netlens.view.cy;
+    type Box = { id: string; x1: number; y1: number; x2: number; y2: number };
+    const boxOf = (n: import('cytoscape').NodeSingular): Box => ({ id: n.id(), ...n.renderedBoundingBox({ includeLabels: true, includeOverlays: false }) });
+    const meets = (a: Box, b: Box) => a.x1 < b.x2 - 0.5 && b.x1 < a.x2 - 0.5 && a.y1 < b.y2 - 0.5 && b.y1 < a.y2 - 0.5;
+    const visible = cy.nodes(':visible');
+    const leaves = visible.filter((n) => !n.isParent()).map(boxOf);
+    const parents = visible.filter((n) => n.isParent());
+    const boxes = parents.map(boxOf);
+    const nodeOverlaps: string[] = [];
+    for (let i = 0; i < leaves.length; i++) for (let j = i + 1; j < leaves.length; j++) if (meets(leaves[i]!, leaves[j]!)) nodeOverlaps.push(`${leaves[i]!.id} × ${leaves[j]!.id}`);
+    const boxOverlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (meets(boxes[i]!, boxes[j]!)) boxOverlaps.push(`${boxes[i]!.id} × ${boxes[j]!.id}`);
+    visible.filter((n) => !n.isParent()).forEach((n) => {
+      const own = n.data('parent') as string | undefined;
+      const box = boxOf(n);
+      for (const b of boxes) if (b.id !== own && meets(b, box)) boxOverlaps.push(`${n.id()} in ${b.id}`);
+    });
+    const segments = cy.edges(':visible').map((e) => ({ s: e.source().id(), t: e.target().id(), a: e.source().renderedPosition(), b: e.target().renderedPosition() }));
+    const side = (p: { x: number; y: number }, q: { x: number; y: number }, r: { x: number; y: number }) => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x));
+    let crossings = 0;
+    for (let i = 0; i < segments.length; i++) {
+      for (let j = i + 1; j < segments.length; j++) {
+        const u = segments[i]!;
+        const v = segments[j]!;
+        if (u.s === v.s || u.s === v.t || u.t === v.s || u.t === v.t) continue;
+        if (side(u.a, u.b, v.a) * side(u.a, u.b, v.b) < 0 && side(v.a, v.b, u.a) * side(v.a, v.b, u.b) < 0) crossings++;
+      }
+    }
+    return { nodeOverlaps, boxOverlaps, crossings, layoutMs: (window as unknown as { netlens: { view: { layoutMs: number } } }).netlens.view.layoutMs };
+  });
+}

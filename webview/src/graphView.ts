@@ -8,6 +8,7 @@ import cytoscape, { type Core, type ElementDefinition, type NodeSingular, type P
 import fcose from 'cytoscape-fcose';
 import type { GraphData, GraphEdgeData, GraphNodeData } from '../../server/src/requests.js';
 import { edgePasses, nodeMatches, NO_FILTERS, type Filters } from './filters.js';
+import { layeredPositions } from './layered.js';
 import type { Theme } from './theme.js';
 
 cytoscape.use(fcose);
@@ -18,6 +19,9 @@ cytoscape.use(fcose);
  * thousands of edges cost seconds of style computation and show a hairball.
  */
 export const MAX_DRAWN_FLOWS = 2000;
+
+/** Up to this many drawn flows, the layered layout takes namespaces and workloads as one graph. */
+const LAYERED_AS_ONE_GRAPH_FLOWS = 200;
 
 export interface FlowSummary {
   readonly id: string;
@@ -126,6 +130,14 @@ export class GraphView {
   summarised = false;
   /** Milliseconds the last layout took. */
   layoutMs = 0;
+  /**
+   * How a fresh layout places nodes: ELK's layered algorithm, or fcose (kept
+   * for comparison in the layout benchmark, and for placing nodes that join a
+   * graph already on screen, around the ones that stay put).
+   */
+  layoutEngine: 'layered' | 'layered-separate' | 'fcose' = 'layered';
+  /** Settles when the layout running now (if any) has placed every node. */
+  layoutDone: Promise<void> = Promise.resolve();
 
   constructor(
     container: HTMLElement,
@@ -187,8 +199,8 @@ export class GraphView {
 
     // Edges before the layout: its springs are the flows.
     this.applyFilters(this.filters);
-    if (first) this.layout(undefined);
-    else if (added.length > 0) this.layout(previous);
+    if (first) this.layoutDone = this.layout(undefined);
+    else if (added.length > 0) this.layoutDone = this.layout(previous);
     if (this.selected === undefined || this.cy.getElementById(this.selected).empty()) this.select(undefined);
   }
 
@@ -237,10 +249,31 @@ export class GraphView {
     this.cy.fit(undefined, 24);
   }
 
-  private layout(fixed: Map<string, Position> | undefined): void {
+  private async layout(fixed: Map<string, Position> | undefined): Promise<void> {
     const start = performance.now();
     if ((this.data?.edges.length ?? 0) > MAX_DRAWN_FLOWS || this.cy.nodes().length > 400) {
       this.gridLayout();
+      this.layoutMs = performance.now() - start;
+      return;
+    }
+    if (fixed === undefined && this.layoutEngine !== 'fcose') {
+      const box = this.cy.container()?.getBoundingClientRect();
+      const aspect = box && box.height > 0 ? box.width / box.height : 1.6;
+      const positions = await layeredPositions(this.cy, Math.min(3, Math.max(0.6, aspect)), this.hierarchy()).catch((err: unknown) => {
+        console.warn(`netlens: layered layout failed, using fcose: ${String(err)}`);
+        return undefined;
+      });
+      if (positions === undefined) {
+        this.layoutEngine = 'fcose';
+        return this.layout(undefined);
+      }
+      this.cy.batch(() => {
+        for (const [id, position] of positions) {
+          const n = this.cy.getElementById(id);
+          if (n.nonempty() && !n.isParent()) n.position(position);
+        }
+      });
+      this.cy.fit(undefined, 24);
       this.layoutMs = performance.now() - start;
       return;
     }
@@ -272,9 +305,20 @@ export class GraphView {
     this.layoutMs = performance.now() - start;
   }
 
+  /**
+   * Small graphs lay out namespaces and workloads as one graph (fewest
+   * crossings); past a couple of hundred flows that takes seconds in ELK, so
+   * each namespace is laid out on its own and the boxes then as one graph.
+   */
+  private hierarchy(): 'include' | 'separate' {
+    if (this.layoutEngine === 'layered-separate') return 'separate';
+    return this.cy.edges().length > LAYERED_AS_ONE_GRAPH_FLOWS ? 'separate' : 'include';
+  }
+
   /** Runs a fresh layout of everything (the "re-layout" button). */
-  relayout(): void {
-    this.layout(undefined);
+  relayout(): Promise<void> {
+    this.layoutDone = this.layout(undefined);
+    return this.layoutDone;
   }
 
   applyFilters(filters: Filters): void {

@@ -104,14 +104,25 @@ function applyFocus(focus: GraphFocus): void {
   status.textContent = `${kind === 'policy' ? 'Policy' : 'Service'} ${focus.focus}: ${ids.length} workload${ids.length === 1 ? '' : 's'}`;
 }
 
+/** Counts layouts started, so that only the latest one marks the page laid out (body[data-layout="done"]). */
+let layoutRun = 0;
+
 function onHostMessage(message: HostToWebviewMessage): void {
   switch (message.type) {
-    case 'graph':
+    case 'graph': {
+      const run = ++layoutRun;
+      document.body.dataset['layout'] = 'running';
       view.setGraph(message.graph);
       fillNamespaces();
       refreshFilters();
-      if (message.focus) applyFocus(message.focus);
+      void view.layoutDone.then(() => {
+        if (run !== layoutRun) return;
+        updateStatus();
+        if (message.focus) applyFocus(message.focus);
+        document.body.dataset['layout'] = 'done';
+      });
       break;
+    }
     case 'focus':
       applyFocus(message.focus);
       break;
@@ -148,8 +159,13 @@ $('fit').addEventListener('click', () => view.cy.fit(view.cy.elements(':visible'
 $('zoom-in').addEventListener('click', () => view.cy.zoom({ level: view.cy.zoom() * 1.25, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }));
 $('zoom-out').addEventListener('click', () => view.cy.zoom({ level: view.cy.zoom() / 1.25, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }));
 $('relayout').addEventListener('click', () => {
-  view.relayout();
-  updateStatus();
+  const run = ++layoutRun;
+  document.body.dataset['layout'] = 'running';
+  void view.relayout().then(() => {
+    if (run !== layoutRun) return;
+    updateStatus();
+    document.body.dataset['layout'] = 'done';
+  });
 });
 $('export-png').addEventListener('click', () => {
   const data = view.cy.png({ output: 'base64uri', full: true, scale: 2, bg: theme.background });
