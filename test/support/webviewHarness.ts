@@ -76,6 +76,36 @@ export const THEMES = {
       '--vscode-font-size': '13px',
     },
   },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      '--vscode-editor-background': '#000000',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-red': '#f48771',
+      '--vscode-sideBar-background': '#000000',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-input-background': '#000000',
+      '--vscode-input-foreground': '#ffffff',
+      '--vscode-input-border': '#6fc3df',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
 } as const;
 
 export type ThemeName = keyof typeof THEMES;
@@ -167,7 +197,7 @@ export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
   const t = THEMES[theme];
   await page.evaluate(({ vars, bodyClass }) => {
     for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
     document.body.classList.add(bodyClass);
   }, { vars: t.vars as Record<string, string>, bodyClass: t.bodyClass });
 }
