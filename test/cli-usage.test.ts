@@ -24,8 +24,8 @@ test('netlens check --help and matrix --help print that command’s usage and ex
   const check = run(['check', '--help']);
   assert.equal(check.status, 0);
   assert.equal(check.stderr, '');
-  assert.match(check.stdout, /^usage: netlens check \[--format text\|json\]/);
-  assert.match(check.stdout, /Exits 1 when\na finding is an error, 2 on bad usage/);
+  assert.match(check.stdout, /^usage: netlens check \[--format text\|json\|sarif\] \[--fail-on error\|warning\|information\]\n/);
+  assert.match(check.stdout, /Exits 1 when a finding is at or above --fail-on\n\(default: error\), 2 on bad usage/);
   const matrix = run(['matrix', 'examples/', '-h']);
   assert.equal(matrix.status, 0);
   assert.match(matrix.stdout, /^usage: netlens matrix \[--port N\]/);

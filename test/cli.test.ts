@@ -4,25 +4,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LineIndex } from '../server/src/engine/index.js';
 import { diffFindings, parseMarkers } from './support/markers.js';
 import { CLI, REPO_ROOT } from './support/paths.js';
+import { scratchWorkspace } from './support/scratch.js';
 
 function run(args: string[], cwd = REPO_ROOT) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
 }
 
-function tmpWorkspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tmpWorkspace = (files: Record<string, string>) => scratchWorkspace('cli', files);
 
 const TWO_PODS_DENY = `
 apiVersion: v1

@@ -6,7 +6,7 @@
  * Run with --stdio (tests, other editors) or over IPC (the VS Code client).
  */
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -22,6 +22,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions.js';
 import { codeLenses } from './codeLens.js';
+import { suppressionActions } from './suppressionActions.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
@@ -30,6 +31,9 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
+import { readProjectConfig } from './engine/projectConfig.js';
+import { codesForPath, PROJECT_CONFIG_FILE } from './pathSuppressions.js';
+import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
 import { EXPLAIN, GRAPH, INDEXED, LIST_WORKLOADS, MODEL_CHANGED, REACHERS, SUMMARY, type GraphData, type ModelChangedParams, type ExplainParams, type ExplainResult, type IndexedParams, type ReachersParams, type ReachersResult, type SummaryResult } from './requests.js';
@@ -128,10 +132,21 @@ function readDisk(uri: string): string | undefined {
   }
 }
 
+/** The `suppress` rules of .netlens.yaml at the root of the first workspace folder. */
+function loadProjectConfig(): void {
+  const root = folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
+  if (root === undefined) return;
+  const text = readDisk(pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href);
+  const config = readProjectConfig(text ?? '');
+  for (const p of config.problems) connection.console.error(`netlens: ${p}`);
+  index.updatePathSuppressions(codesForPath(config, root));
+}
+
 async function indexWorkspace(): Promise<void> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Netlens: indexing manifests', 0, undefined, false);
   try {
+    loadProjectConfig();
     const files = folders.flatMap((f) => (f.uri.startsWith('file:') ? scanFolder(fileURLToPath(f.uri), settings.exclude) : []));
     let done = 0;
     for (const file of files) {
@@ -218,6 +233,7 @@ documents.onDidClose(
 connection.onDidChangeWatchedFiles(
   guarded('watched files', undefined, (params) => {
     for (const change of params.changes) {
+      if (change.uri.endsWith(`/${PROJECT_CONFIG_FILE}`)) loadProjectConfig();
       if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
       else {
@@ -255,7 +271,13 @@ connection.onCodeLens(
 );
 
 connection.onCodeAction(
-  guarded('code action', [], (params) => codeActions(index.findingsFor(params.textDocument.uri), params.textDocument.uri, params.range, index.lineIndex, settings)),
+  guarded('code action', [], (params) => {
+    const uri = params.textDocument.uri;
+    const findings = index.findingsFor(uri);
+    const fixes = codeActions(findings, uri, params.range, index.lineIndex, settings);
+    const text = index.text(uri);
+    return text === undefined ? fixes : [...fixes, ...suppressionActions(findings, uri, text, params.range, index.lineIndex, settings)];
+  }),
 );
 
 connection.onCompletion(

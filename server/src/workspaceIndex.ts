@@ -13,6 +13,7 @@ import {
   type Finding,
   type ManifestFile,
 } from './engine/index.js';
+import { applySuppressions, readSuppressionComments, type SuppressionComment } from './engine/suppressions.js';
 import type { NetlensSettings } from './settings.js';
 
 interface FileEntry {
@@ -20,6 +21,8 @@ interface FileEntry {
   manifest: ManifestFile;
   readonly cache: DocumentCache;
   lineIndex: LineIndex | undefined;
+  /** Its `# netlens-disable` comments, read once per text. */
+  suppressions: SuppressionComment[] | undefined;
   /** Open in the editor: its text comes from the client, not the disk. */
   open: boolean;
 }
@@ -30,7 +33,15 @@ export class WorkspaceIndex {
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
+  /** The codes the workspace's .netlens.yaml silences for a uri. */
+  private codesForPath: (uri: string) => readonly string[] = () => [];
+
   constructor(private settings: NetlensSettings) {}
+
+  updatePathSuppressions(codesForPath: (uri: string) => readonly string[]): void {
+    this.codesForPath = codesForPath;
+    this.changed();
+  }
 
   updateSettings(settings: NetlensSettings): void {
     this.settings = settings;
@@ -68,12 +79,13 @@ export class WorkspaceIndex {
     let entry = this.files.get(uri);
     if (entry !== undefined && entry.text === text && entry.open === open) return false;
     if (entry === undefined) {
-      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, open };
+      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, suppressions: undefined, open };
       this.files.set(uri, entry);
     }
     entry.text = text;
     entry.open = open;
     entry.lineIndex = undefined;
+    entry.suppressions = undefined;
     entry.manifest = this.parse(uri, entry);
     this.changed();
     return true;
@@ -96,6 +108,12 @@ export class WorkspaceIndex {
     return entry.lineIndex;
   };
 
+  private readonly commentsOf = (uri: string): readonly SuppressionComment[] => {
+    const entry = this.files.get(uri);
+    if (entry === undefined) return [];
+    return (entry.suppressions ??= readSuppressionComments(uri, entry.text));
+  };
+
   analysis(): Analysis {
     return this.snapshot().analysis;
   }
@@ -110,8 +128,9 @@ export class WorkspaceIndex {
         [...this.files.values()].map((f) => f.manifest),
         { podCIDRs: this.settings.podCIDR, serviceCIDRs: this.settings.serviceCIDR, cni: this.settings.cni, underlayMTU: this.settings.underlayMTU },
       );
+      const findings = applySuppressions(analysis.findings, this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
       const byFile = new Map<string, Finding[]>();
-      for (const f of analysis.findings) {
+      for (const f of findings) {
         const list = byFile.get(f.span.file);
         if (list === undefined) byFile.set(f.span.file, [f]);
         else list.push(f);

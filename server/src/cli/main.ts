@@ -1,11 +1,18 @@
 /**
  * `netlens`: the engine from the command line.
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
- *   netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
+ *   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type Severity } from '../engine/index.js';
+import * as fs from 'node:fs';
+import { readProjectConfig } from '../engine/projectConfig.js';
+import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
+import { codesForPath, PROJECT_CONFIG_FILE } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
+import * as path from 'node:path';
+import { fingerprints } from './fingerprints.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
+import { formatFindingsSarif } from './formatSarif.js';
 import { formatMatrixTable } from './formatMatrix.js';
 
 const MATRIX_USAGE = `usage: netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
@@ -14,18 +21,27 @@ Prints who can reach whom: one row (source) and one column (destination) per
 Pod or workload. Without --port a cell is allowed when some port the
 destination declares is allowed. --json prints {"pods": [...], "allowed": [[...]]}.`;
 
-const CHECK_USAGE = `usage: netlens check [--format text|json] [--cni NAME] [--underlay-mtu N]
+/** Kept equal to package.json's version (test/sarif.test.ts checks). */
+const VERSION = '0.1.0';
+
+const CHECK_USAGE = `usage: netlens check [--format text|json|sarif] [--fail-on error|warning|information]
+                     [--baseline FILE] [--write-baseline FILE]
+                     [--cni NAME] [--underlay-mtu N]
                      [--pod-cidr CIDR,...] [--service-cidr CIDR,...] FILES_OR_DIRS...
 
-Prints every finding as file:line:column: severity code: message. Exits 1 when
-a finding is an error, 2 on bad usage or unreadable input, 0 otherwise.
+Prints every finding as file:line:column: severity code: message (or JSON, or
+SARIF 2.1.0 for code scanning). Exits 1 when a finding is at or above --fail-on
+(default: error), 2 on bad usage or unreadable input, 0 otherwise.
+--write-baseline FILE records the current findings; --baseline FILE then
+reports only findings not in it (matched by code, file and text, not line).
+Suppression comments and .netlens.yaml in the working directory apply.
 Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
 defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
 
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
-  netlens check [--format text|json] [CLUSTER OPTIONS] FILES_OR_DIRS...
+  netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
   netlens COMMAND --help    usage of one command
 
 Directories are searched recursively for .yaml, .yml, .json, .conflist and .conf files.`;
@@ -62,7 +78,10 @@ function clusterOptions(flags: Map<string, string | true>): AnalyzeOptions {
 
 interface Loaded {
   readonly analysis: Analysis;
+  /** The analysis' findings once suppression comments and .netlens.yaml apply. */
+  readonly findings: readonly Finding[];
   readonly lineIndex: (file: string) => LineIndex;
+  readonly text: (file: string) => string;
 }
 
 function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
@@ -73,13 +92,30 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
     [...texts].map(([file, text]) => parseManifestFile(file, text)),
     options,
   );
+  const findings = applySuppressions(analysis.findings, texts.keys(), {
+    commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
+    codesForPath: projectSuppressions(),
+  });
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
     let idx = indexes.get(file);
     if (idx === undefined) indexes.set(file, (idx = new LineIndex(texts.get(file) ?? '')));
     return idx;
   };
-  return { analysis, lineIndex };
+  return { analysis, findings, lineIndex, text: (file) => texts.get(file) ?? '' };
+}
+
+/** .netlens.yaml in the working directory, where CI jobs run from the repository root. */
+function projectSuppressions(): (file: string) => readonly string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
+  } catch {
+    return () => [];
+  }
+  const config = readProjectConfig(text);
+  for (const p of config.problems) process.stderr.write(`netlens: ${p}\n`);
+  return codesForPath(config, process.cwd());
 }
 
 function parseFlags(args: string[], valued: string[], boolean: string[]): { flags: Map<string, string | true>; rest: string[] } {
@@ -127,14 +163,57 @@ function runMatrix(args: string[], out: (s: string) => void, err: (s: string) =>
   return 0;
 }
 
+const FAIL_LEVELS: readonly Severity[] = ['error', 'warning', 'information'];
+
+/** A baseline: the fingerprints of the findings a team has accepted, so CI reports only new ones. */
+interface Baseline {
+  readonly version: 1;
+  readonly findings: ReadonlyArray<{ readonly code: string; readonly file: string; readonly fingerprint: string }>;
+}
+
+function readBaseline(file: string): Set<string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText(file));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`--baseline ${file} is not JSON written by --write-baseline`);
+  }
+  const list = (parsed as Partial<Baseline> | null)?.findings;
+  if (!Array.isArray(list) || !list.every((f) => typeof f?.fingerprint === 'string')) throw new InputError(`--baseline ${file} is not JSON written by --write-baseline`);
+  return new Set(list.map((f) => f.fingerprint));
+}
+
 function runCheck(args: string[], out: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['format', ...CLUSTER_FLAGS], []);
+  const { flags, rest } = parseFlags(args, ['format', 'baseline', 'write-baseline', 'fail-on', ...CLUSTER_FLAGS], []);
   const format = flags.get('format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new InputError(`--format must be text or json, not ${String(format)}`);
-  const { analysis, lineIndex } = load(rest, clusterOptions(flags));
-  const findings = sortFindings(analysis.findings);
-  out(format === 'json' ? formatFindingsJson(findings, lineIndex) : formatFindingsText(findings, lineIndex));
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new InputError(`--format must be text, json or sarif, not ${String(format)}`);
+  const failOn = String(flags.get('fail-on') ?? 'error') as Severity;
+  if (!FAIL_LEVELS.includes(failOn)) throw new InputError(`--fail-on must be error, warning or information, not ${failOn}`);
+  const accepted = flags.has('baseline') ? readBaseline(String(flags.get('baseline'))) : undefined;
+  const loaded = load(rest, clusterOptions(flags));
+  const lineIndex = loaded.lineIndex;
+  const sorted = sortFindings(loaded.findings);
+  // Paths as the command line gave them, relative to the working directory: a baseline
+  // written in one checkout matches the same files in another.
+  const displayPath = (file: string) => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
+  const allPrints = fingerprints(sorted, loaded.text, displayPath);
+  const writeTo = flags.get('write-baseline');
+  if (writeTo !== undefined) {
+    const baseline: Baseline = { version: 1, findings: sorted.map((f, i) => ({ code: f.code, file: displayPath(f.span.file), fingerprint: allPrints[i]! })) };
+    try {
+      fs.writeFileSync(String(writeTo), JSON.stringify(baseline, null, 2) + '\n');
+    } catch (e) {
+      throw new InputError(`cannot write ${String(writeTo)}: ${(e as Error).message}`);
+    }
+  }
+  const keep = sorted.map((_, i) => accepted === undefined || !accepted.has(allPrints[i]!));
+  const findings = sorted.filter((_, i) => keep[i]);
+  const prints = allPrints.filter((_, i) => keep[i]);
+  if (format === 'sarif') out(formatFindingsSarif({ findings, fingerprints: prints, lineIndex, root: process.cwd(), version: VERSION }));
+  else out(format === 'json' ? formatFindingsJson(findings, lineIndex) : formatFindingsText(findings, lineIndex));
+  const failing = FAIL_LEVELS.slice(0, FAIL_LEVELS.indexOf(failOn) + 1);
+  return findings.some((f) => failing.includes(f.severity)) ? 1 : 0;
 }
 
 function sortFindings(findings: readonly Finding[]): Finding[] {

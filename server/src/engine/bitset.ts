@@ -32,6 +32,17 @@ export class Bitset {
     this.words[i >>> 5]! |= 1 << (i & 31);
   }
 
+  delete(i: number): void {
+    this.words[i >>> 5]! &= ~(1 << (i & 31));
+  }
+
+  /** In place: this &= ~other. */
+  andNotWith(other: Bitset): void {
+    const w = this.words;
+    const o = other.words;
+    for (let k = 0; k < w.length; k++) w[k]! &= ~o[k]!;
+  }
+
   /** In place: this |= other. */
   orWith(other: Bitset): void {
     const w = this.words;

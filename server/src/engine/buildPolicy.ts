@@ -128,8 +128,8 @@ function buildRule(ctx: NodeContext, node: Node, direction: Direction, index: nu
         'rule-allows-all',
         span,
         direction === 'ingress'
-          ? 'This rule allows ingress from everywhere on every port. If the intent was to deny all ingress, use `ingress: []`.'
-          : 'This rule allows egress to everywhere on every port. If the intent was to deny all egress, use `egress: []`.',
+          ? 'This empty rule allows ingress from every source on every port. If that is intended, disable rule-allows-all for this line; to deny all ingress instead, the list would be `ingress: []`.'
+          : 'This empty rule allows egress to every destination on every port. If that is intended, disable rule-allows-all for this line; to deny all egress instead, the list would be `egress: []`.',
       ),
     );
   }

@@ -9,6 +9,7 @@ import type { Prefix } from './cidr.js';
 import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
 import { finding, type Finding } from './rules.js';
 import type { SourceSpan } from './source.js';
+import { byFirstThenSecond, overlappingPairs } from './sweep.js';
 import type { WorkspaceModel } from './workspace.js';
 
 export interface ClusterOptions {
@@ -79,30 +80,53 @@ export function clusterSummary(facts: ClusterFacts, options: ClusterOptions): Cl
 
 const ROLE_NAMES: Record<NetworkRole, string> = { pod: 'pod network', service: 'Service network', node: 'node address', attachment: 'secondary network' };
 
-/** A range and the ranges of one other role it overlaps: one finding, with every partner as a related location. */
+interface OverlapPartner {
+  readonly role: NetworkRole;
+  readonly prefix: Prefix;
+  readonly origin: string;
+  readonly span?: SourceSpan;
+}
+
+/** A range and every range of another role it overlaps: one finding, with every partner as a related location. */
 interface Overlap {
   readonly range: NetworkRange;
-  readonly role: NetworkRole;
-  readonly partners: Array<{ prefix: Prefix; origin: string; span?: SourceSpan }>;
+  readonly partners: OverlapPartner[];
+}
+
+/**
+ * Which of two overlapping ranges the finding sits on: the narrower one (the
+ * /24 carved out of a /16 is the one to move), and on a tie the later one in
+ * file order, so each pair is said once and always at the same place.
+ */
+function overlapSite(a: NetworkRange, b: NetworkRange): [site: NetworkRange, partner: NetworkRange] {
+  if (a.prefix.bits !== b.prefix.bits) return a.prefix.bits > b.prefix.bits ? [a, b] : [b, a];
+  const aFirst = a.span.file < b.span.file || (a.span.file === b.span.file && a.span.start <= b.span.start);
+  return aFirst ? [b, a] : [a, b];
+}
+
+function describePartners(partners: readonly OverlapPartner[]): string {
+  const roles = [...new Set(partners.map((p) => p.role))];
+  return roles
+    .map((role) => {
+      const ofRole = partners.filter((p) => p.role === role);
+      return `the ${ROLE_NAMES[role]} ${[...new Set(ofRole.map((p) => p.prefix.toString()))].join(', ')} (${[...new Set(ofRole.map((p) => p.origin))].join('; ')})`;
+    })
+    .join(' and ');
 }
 
 function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[] {
   const overlaps = new Map<string, Overlap>();
-  const add = (range: NetworkRange, role: NetworkRole, partner: { prefix: Prefix; origin: string; span?: SourceSpan }) => {
-    const key = `${range.span.file}\u0000${range.span.start}\u0000${role}`;
+  const add = (range: NetworkRange, partner: OverlapPartner) => {
+    const key = `${range.span.file}\u0000${range.span.start}`;
     let o = overlaps.get(key);
-    if (o === undefined) overlaps.set(key, (o = { range, role, partners: [] }));
+    if (o === undefined) overlaps.set(key, (o = { range, partners: [] }));
     o.partners.push(partner);
   };
   const ranges = facts.ranges;
-  for (let i = 0; i < ranges.length; i++) {
-    for (let j = i + 1; j < ranges.length; j++) {
-      const a = ranges[i]!;
-      const b = ranges[j]!;
-      if (a.role === b.role || a.prefix.family !== b.prefix.family || !a.prefix.overlaps(b.prefix)) continue;
-      add(a, b.role, b);
-      add(b, a.role, a);
-    }
+  const intervals = ranges.map((r) => ({ first: r.prefix.first, last: r.prefix.last, key: r.prefix.family, group: r.role }));
+  for (const [i, j] of overlappingPairs(intervals, true).sort(byFirstThenSecond)) {
+    const [site, partner] = overlapSite(ranges[i]!, ranges[j]!);
+    add(site, partner);
   }
   // A role no file names still has its range: the setting's. Config ranges must not overlap it either.
   const fromSettings: Array<[NetworkRole, readonly Prefix[], string]> = [];
@@ -112,15 +136,15 @@ function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[
     for (const r of ranges) {
       if (r.role === role) continue;
       const hit = prefixes.find((p) => p.family === r.prefix.family && p.overlaps(r.prefix));
-      if (hit) add(r, role, { prefix: hit, origin });
+      if (hit) add(r, { role, prefix: hit, origin });
     }
   }
-  return [...overlaps.values()].map(({ range, role, partners }) =>
+  return [...overlaps.values()].map(({ range, partners }) =>
     finding(
       'cluster-cidrs-overlap',
       range.span,
-      `This ${ROLE_NAMES[range.role]} (${range.prefix.toString()}, ${range.origin}) overlaps the ${ROLE_NAMES[role]} ${[...new Set(partners.map((p) => p.prefix.toString()))].join(', ')} (${[...new Set(partners.map((p) => p.origin))].join('; ')}).`,
-      partners.flatMap((p) => (p.span ? [{ span: p.span, message: `the ${ROLE_NAMES[role]} (${p.origin})` }] : [])),
+      `This ${ROLE_NAMES[range.role]} (${range.prefix.toString()}, ${range.origin}) overlaps ${describePartners(partners)}: move one of them to addresses the other does not use.`,
+      partners.flatMap((p) => (p.span ? [{ span: p.span, message: `the ${ROLE_NAMES[p.role]} ${p.prefix.toString()} (${p.origin})` }] : [])),
     ),
   );
 }

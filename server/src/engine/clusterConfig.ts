@@ -13,6 +13,7 @@ import { finding, type Finding } from './rules.js';
 import { findJsonProblem } from './strictJson.js';
 import { schemaFindings } from './schemaCheck.js';
 import type { SourceSpan } from './source.js';
+import { overlappingPairs, type SweepInterval } from './sweep.js';
 import { entries, get, integer, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
 /** pod: the pod network; service: ClusterIPs; node: node addresses; attachment: a secondary (Multus) network. */
@@ -139,7 +140,11 @@ function cmp(a: IPAddress, b: IPAddress): number {
 }
 
 /** host-local's range sets: subnet, rangeStart, rangeEnd, gateway. */
-function readHostLocalRange(r: Reader, node: Node, role: NetworkRole, origin: string, seen: Array<{ first: bigint; last: bigint; family: number; span: SourceSpan }>): void {
+interface HostLocalRange extends SweepInterval {
+  readonly span: SourceSpan;
+}
+
+function readHostLocalRange(r: Reader, node: Node, role: NetworkRole, origin: string, seen: HostLocalRange[]): void {
   const subnetNode = get(r.ctx, node, 'subnet');
   const subnet = readPrefix(r, subnetNode, role, `${origin} subnet`);
   const start = readIP(r, get(r.ctx, node, 'rangeStart'), 'rangeStart');
@@ -162,19 +167,24 @@ function readHostLocalRange(r: Reader, node: Node, role: NetworkRole, origin: st
   if (gateway !== undefined && (start !== undefined || end !== undefined) && gateway.family === subnet.family && first <= gateway.value && gateway.value <= last) {
     r.findings.push(finding('ipam-gateway-in-range', spanOf(r.ctx, get(r.ctx, node, 'gateway')), `The gateway ${gateway.toString()} lies inside the allocation range ${start?.toString() ?? subnet.toString()}-${end?.toString() ?? 'end of subnet'}; leave it out of rangeStart-rangeEnd.`));
   }
-  const span = spanOf(r.ctx, node);
-  for (const other of seen) {
-    if (other.family === subnet.family && first <= other.last && other.first <= last) {
-      r.findings.push(finding('ipam-ranges-overlap', span, `This range overlaps another range of the same IPAM configuration: addresses would be handed out twice.`, [{ span: other.span, message: 'the other range' }]));
-    }
+  seen.push({ first, last, key: subnet.family, group: '', span: spanOf(r.ctx, node) });
+}
+
+/** Each range that overlaps an earlier one of the same IPAM configuration, once per earlier range. */
+function reportIpamOverlaps(r: Reader, ranges: readonly HostLocalRange[]): void {
+  for (const [earlier, later] of overlappingPairs(ranges, false).sort((a, b) => a[1] - b[1] || a[0] - b[0])) {
+    r.findings.push(
+      finding('ipam-ranges-overlap', ranges[later]!.span, `This range overlaps another range of the same IPAM configuration: addresses would be handed out twice.`, [
+        { span: ranges[earlier]!.span, message: 'the other range' },
+      ]),
+    );
   }
-  seen.push({ first, last, family: subnet.family, span });
 }
 
 function readIpam(r: Reader, ipam: Node | undefined, role: NetworkRole, origin: string): void {
   if (ipam === undefined) return;
   const type = text(r.ctx, get(r.ctx, ipam, 'type'));
-  const seen: Array<{ first: bigint; last: bigint; family: number; span: SourceSpan }> = [];
+  const seen: HostLocalRange[] = [];
   if (type === 'host-local') {
     const ranges = get(r.ctx, ipam, 'ranges');
     if (ranges !== undefined) {
@@ -182,6 +192,7 @@ function readIpam(r: Reader, ipam: Node | undefined, role: NetworkRole, origin: 
     } else if (get(r.ctx, ipam, 'subnet') !== undefined) {
       readHostLocalRange(r, ipam, role, `${origin} host-local`, seen);
     }
+    reportIpamOverlaps(r, seen);
   } else if (type === 'static') {
     for (const a of items(r.ctx, get(r.ctx, ipam, 'addresses'))) {
       // A static address is written as address/prefix: host bits are the point, so no canonical check.

@@ -5,6 +5,7 @@
  * flows aggregated per workload pair with the ports they are allowed on and
  * the rules that allow them.
  */
+import { Bitset } from './bitset.js';
 import { describePort } from './describe.js';
 import { PROTOCOLS, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
 import { resolveNamedPort } from './ports.js';
@@ -120,6 +121,12 @@ function rulePortLabels(rule: PolicyRule, destination: PodGroup | undefined): st
   });
 }
 
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
 class FlowSet {
   private readonly byKey = new Map<string, { source: string; target: string; ports: Set<string>; explicit: boolean; allowAll: boolean; rules: Map<PolicyRule, RuleOfPolicy>; aggregated?: boolean }>();
 
@@ -174,11 +181,19 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
   const union = (list: PairFlow[]) => list.flatMap((f) => f.rules);
   // A whole source namespace into one workload.
   const fromNamespace = new Map<string, Map<number, PairFlow[]>>();
-  for (const [ns, list] of members) {
-    for (let j = 0; j < workloads.length; j++) {
+  const namespaceOf = (i: number) => workloads[i]!.group.namespace;
+  // Only a workload that every member of a namespace flows into can take the namespace's edge.
+  const inflow = new Map<string, Map<number, number>>();
+  for (const [i, row] of pairs) {
+    const counts = inflow.get(namespaceOf(i)) ?? new Map<number, number>();
+    inflow.set(namespaceOf(i), counts);
+    for (const j of row.keys()) counts.set(j, (counts.get(j) ?? 0) + 1);
+  }
+  for (const [ns, sources] of members) {
+    const full = [...(inflow.get(ns) ?? [])].filter(([, count]) => count === sources.length).map(([j]) => j);
+    for (const j of full.sort((x, y) => x - y)) {
       // An edge from a namespace box to a workload inside it reads badly: those stay per pair.
-      if (workloads[j]!.group.namespace === ns) continue;
-      const sources = list;
+      if (namespaceOf(j) === ns) continue;
       const flowsIn = sources.map((i) => pairs.get(i)?.get(j));
       if (common(flowsIn) === undefined) continue;
       let row = fromNamespace.get(ns);
@@ -198,14 +213,17 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
     for (const [j, list] of row) flows.add(namespaceNodeId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true, list[0]!.allowAll);
   }
   // One workload into a whole destination namespace.
+  const namespaceOrder = new Map([...members.keys()].map((ns, k) => [ns, k]));
   for (const [i, row] of pairs) {
-    for (const [ns, list] of members) {
-      if (workloads[i]!.group.namespace === ns) continue;
-      const targets = list;
+    const outflow = new Map<string, number>();
+    for (const j of row.keys()) outflow.set(namespaceOf(j), (outflow.get(namespaceOf(j)) ?? 0) + 1);
+    const full = [...outflow].filter(([ns, count]) => count === members.get(ns)!.length && ns !== namespaceOf(i)).map(([ns]) => ns);
+    for (const ns of full.sort((x, y) => namespaceOrder.get(x)! - namespaceOrder.get(y)!)) {
+      const targets = members.get(ns)!;
       const flowsOut = targets.map((j) => row.get(j));
       const shared = common(flowsOut);
       if (shared === undefined) continue;
-      flows.add(workloads[i]!.id, namespaceNodeId(workloads[targets[0]!]!.group.namespace), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll);
+      flows.add(workloads[i]!.id, namespaceNodeId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll);
       for (const j of targets) row.delete(j);
     }
     for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules, false, flow.allowAll);
@@ -245,37 +263,70 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     services: backing.get(g) ?? [],
   }));
 
-  const namespaceNames = [...new Set([...ws.namespaces.keys(), ...groups.map((g) => g.namespace)])].filter((name) => groups.some((g) => g.namespace === name));
+  const groupNamespaces = new Set(groups.map((g) => g.namespace));
+  const namespaceNames = [...new Set([...ws.namespaces.keys(), ...groupNamespaces])].filter((name) => groupNamespaces.has(name));
   const namespaces: GraphNamespace[] = namespaceNames.map((name) => ({ id: namespaceNodeId(name), name, span: ws.namespaces.get(name)?.span }));
 
   const flows = new FlowSet();
   const groupsOfClass = new Map<number, number[]>();
-  classOf.forEach((c, i) => groupsOfClass.set(c, [...(groupsOfClass.get(c) ?? []), i]));
   const members = new Map<string, number[]>();
-  groups.forEach((g, i) => members.set(g.namespace, [...(members.get(g.namespace) ?? []), i]));
+  groups.forEach((g, i) => {
+    pushTo(groupsOfClass, classOf[i]!, i);
+    pushTo(members, g.namespace, i);
+  });
 
   // Default-allow flows between namespaces where every source pod is open for
   // egress and every destination pod open for ingress are drawn once, between
   // the namespaces, instead of once per workload pair.
-  const openWhole = (namespace: string, direction: 'ingress' | 'egress') =>
-    workloads.every((w) => w.group.namespace !== namespace || (direction === 'ingress' ? !w.isolatedIngress : !w.isolatedEgress));
-  const aggregatedPair = (from: string, to: string) => openWhole(from, 'egress') && openWhole(to, 'ingress') && (from !== to || (members.get(from)?.length ?? 0) > 1);
+  const closed = { ingress: new Set<string>(), egress: new Set<string>() };
+  for (const w of workloads) {
+    if (w.isolatedIngress) closed.ingress.add(w.group.namespace);
+    if (w.isolatedEgress) closed.egress.add(w.group.namespace);
+  }
+  const aggregatedPair = (from: string, to: string) => !closed.egress.has(from) && !closed.ingress.has(to) && (from !== to || (members.get(from)?.length ?? 0) > 1);
   for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceNodeId(a), namespaceNodeId(b), ['any port'], false, [], true);
+
+  // Sources whose default-allowed traffic into a namespace is drawn by those
+  // namespace edges: left out of the pair computation, not computed and dropped.
+  const openSources = new Map<string, Bitset>();
+  const drawnByNamespace = (d: number): Bitset => {
+    const to = reach.classes[d]!.sample.namespace;
+    let set = openSources.get(to);
+    if (set === undefined) {
+      set = new Bitset(reach.classes.length);
+      for (const c of reach.classes) if (!reach.isIsolated(c.index, 'egress') && aggregatedPair(c.sample.namespace, to)) set.add(c.index);
+      openSources.set(to, set);
+    }
+    return set;
+  };
+
+  // An end is open when no policy isolates it or a rule there admits every peer
+  // (on the port: the first of each range stands for it). Most classes have no
+  // such rule at all, and are answered without looking at ports.
+  const admitsEveryPeer = new Map<string, boolean>();
+  const mayBeOpen = (c: number, direction: 'ingress' | 'egress'): boolean => {
+    const key = `${direction}${c}`;
+    let open = admitsEveryPeer.get(key);
+    if (open === undefined) admitsEveryPeer.set(key, (open = !reach.isIsolated(c, direction) || reach.rulesFor(c, direction).some((r) => r.rule.peers === undefined)));
+    return open;
+  };
+  const openEnd = (side: readonly RuleOfPolicy[]) => side.length === 0 || side.some((r) => r.rule.peers === undefined);
+  const allowedToAll = (s: number, d: number, ports: ReadonlyArray<readonly [Protocol, number, number]>): boolean =>
+    mayBeOpen(s, 'egress') &&
+    mayBeOpen(d, 'ingress') &&
+    ports.every(([protocol, port]) => {
+      const r = reach.allowingRules(s, d, port, protocol);
+      return openEnd(r.ingress) && openEnd(r.egress);
+    });
 
   // Every other allowed workload pair, computed once per class pair.
   const pairs = new Map<number, Map<number, PairFlow>>();
-  for (const [s, row] of reach.classConnections()) {
+  for (const [s, row] of reach.classConnections(drawnByNamespace)) {
     for (const [d, ports] of row) {
       const explicit = reach.isIsolated(s, 'egress') || reach.isIsolated(d, 'ingress');
-      const labels = portLabels(ports.map(([port, protocol]) => [protocol, ...reach.representedRange(d, port, protocol)]));
-      // An end is open when no policy isolates it or a rule there admits every peer.
-      const open = (side: RuleOfPolicy[]) => side.length === 0 || side.some((r) => r.rule.peers === undefined);
-      let allowAll = explicit;
-      const rules = explicit ? ports.flatMap(([port, protocol]) => {
-        const r = reach.allowingRules(s, d, port, protocol);
-        allowAll &&= open(r.ingress) && open(r.egress);
-        return [...r.egress, ...r.ingress];
-      }) : [];
+      const labels = portLabels(ports);
+      const rules = explicit ? reach.rulesAllowingOn(s, d, ports) : [];
+      const allowAll = explicit && allowedToAll(s, d, ports);
       const flow: PairFlow = { labels, explicit, rules, allowAll, key: `${explicit}\u0000${allowAll}\u0000${labels.join('\u0000')}` };
       for (const i of groupsOfClass.get(s) ?? []) {
         for (const j of groupsOfClass.get(d) ?? []) {

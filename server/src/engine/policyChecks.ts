@@ -4,6 +4,7 @@
  * shadowed rules, namespaces without a default deny, ipBlocks aimed at
  * cluster ranges.
  */
+import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
 import { EVERYTHING_KEY, isEmptySelector, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from './model.js';
@@ -23,6 +24,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
   const out: Finding[] = [];
   const ws = reach.workspace;
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
+  const dnsAllowed = dnsAllowedClasses(reach);
 
   for (const policy of ws.policies) {
     const selectedClasses = [...reach.selectedClasses(policy).members()];
@@ -37,13 +39,14 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
     }
     for (const rule of [...policy.ingress, ...policy.egress]) {
       checkPeers(reach, policy, rule, ranges, out);
+      if (!rule.ports?.some((m) => m.kind === 'named')) continue;
       // Ingress ports are looked up on the selected pods; egress ports on the peers.
       const destinations = rule.direction === 'ingress' ? selected : groupsOf(reach.ruleClasses(policy, rule).members());
       if (destinations.length > 0) checkNamedPorts(rule, destinations, out);
     }
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
-    if (policy.affectsEgress && selectedClasses.some((c) => !reach.rulesFor(c, 'egress').some(({ rule }) => allowsDns(rule)))) {
+    if (policy.affectsEgress && selectedClasses.some((c) => !dnsAllowed.has(c))) {
       out.push(
         finding(
           'egress-blocks-dns',
@@ -57,6 +60,18 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
   }
   out.push(...defaultDenyFindings(reach));
   return out;
+}
+
+/**
+ * Classes some egress rule of a policy selecting them lets reach port 53:
+ * one pass over the policies, so that asking it for every policy stays linear.
+ */
+function dnsAllowedClasses(reach: Reachability): Bitset {
+  const allowed = new Bitset(reach.classes.length);
+  for (const policy of reach.workspace.policies) {
+    if (policy.affectsEgress && policy.egress.some(allowsDns)) allowed.orWith(reach.selectedClasses(policy));
+  }
+  return allowed;
 }
 
 function allowsDns(rule: PolicyRule): boolean {

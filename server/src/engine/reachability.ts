@@ -8,8 +8,8 @@
 import { Bitset } from './bitset.js';
 import { selectorMatches, type Labels } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
-import { PROTOCOLS } from './model.js';
 import { resolveNamedPort } from './ports.js';
+import { EMPTY_LINE, intersectLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
 
 export interface PodClass {
@@ -32,6 +32,8 @@ export interface RuleOfPolicy {
 }
 
 const EMPTY_LABELS: Labels = new Map();
+
+type ConnectionVisit = (s: number, d: number, ports: ReadonlyArray<[Protocol, number, number]>) => void;
 
 function classKey(g: PodGroup): string {
   const labels = [...g.labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -228,48 +230,21 @@ export class Reachability {
     return allowed;
   }
 
-  /** Port/protocol pairs to try for "any port" at a destination class. */
-  candidatePorts(d: number, protocol: Protocol | undefined): Array<[number, Protocol]> {
-    const declared = this.classes[d]!.sample.ports.filter((p) => protocol === undefined || p.protocol === protocol);
-    if (declared.length > 0) return declared.map((p) => [p.port, p.protocol]);
-    if (this.classes[d]!.sample.ports.length > 0) return [];
-    return this.representativePorts().filter(([, proto]) => protocol === undefined || proto === protocol);
-  }
-
-  private representatives: Array<[number, Protocol]> | undefined;
-
-  /**
-   * For a pod that declares no ports, "any port" must consider every port.
-   * Verdicts only change at the edges of the numeric ranges policies mention,
-   * so one port per elementary interval (per protocol) decides exactly.
-   */
-  private representativePorts(): Array<[number, Protocol]> {
-    if (this.representatives !== undefined) return this.representatives;
-    const edges = new Map<Protocol, Set<number>>(PROTOCOLS.map((p) => [p, new Set([1])]));
-    for (const policy of this.workspace.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
-        for (const m of rule.ports ?? []) {
-          if (m.kind !== 'range') continue;
-          edges.get(m.protocol)!.add(m.from);
-          if (m.to < 65535) edges.get(m.protocol)!.add(m.to + 1);
-        }
-      }
-    }
-    this.representatives = [];
-    for (const [protocol, ports] of edges) for (const port of [...ports].sort((a, b) => a - b)) this.representatives.push([port, protocol]);
-    return this.representatives;
-  }
-
-  /**
-   * Visits every allowed (source class, destination class, port, protocol).
-   * With a port the question is that port (TCP unless told otherwise);
-   * without, any port the destination declares.
-   */
-  private forEachAllowed(query: PortQuery, visit: (s: number, d: number, port: number, protocol: Protocol) => void): void {
+  /** A pair's allowed ports: [protocol, from, to], one port at a time where the destination declares ports. */
+  private forEachAllowed(query: PortQuery, withPorts: boolean, visit: ConnectionVisit, omitDefault?: (d: number) => Bitset | undefined): void {
     const n = this.classes.length;
     const byPort = new Map<string, { port: number; protocol: Protocol; destinations: number[] }>();
+    const portless: number[] = [];
     for (let d = 0; d < n; d++) {
-      const candidates: Array<[number, Protocol]> = query.port !== undefined ? [[query.port, query.protocol ?? 'TCP']] : this.candidatePorts(d, query.protocol);
+      const declared = this.classes[d]!.sample.ports;
+      if (query.port === undefined && declared.length === 0) {
+        portless.push(d);
+        continue;
+      }
+      const candidates: Array<[number, Protocol]> =
+        query.port !== undefined
+          ? [[query.port, query.protocol ?? 'TCP']]
+          : declared.filter((p) => query.protocol === undefined || p.protocol === query.protocol).map((p) => [p.port, p.protocol]);
       for (const [port, protocol] of candidates) {
         const key = `${port}/${protocol}`;
         let entry = byPort.get(key);
@@ -277,52 +252,126 @@ export class Reachability {
         if (entry.destinations[entry.destinations.length - 1] !== d) entry.destinations.push(d);
       }
     }
+    const egressIsolated = [...this.isolatedEgress.members()];
     for (const { port, protocol, destinations } of byPort.values()) {
-      const egress: Array<Bitset | undefined> = this.classes.map((_, s) => (this.isolatedEgress.has(s) ? this.egressDestinations(s, port, protocol) : undefined));
+      const egress = new Map(egressIsolated.map((s) => [s, this.egressDestinations(s, port, protocol)]));
+      const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       for (const d of destinations) {
-        const ingress = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : undefined;
-        for (let s = 0; s < n; s++) {
-          if (ingress !== undefined && !ingress.has(s)) continue;
-          const eg = egress[s];
-          if (eg !== undefined && !eg.has(d)) continue;
-          visit(s, d, port, protocol);
-        }
+        const sources = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : this.openSources(d, omitDefault);
+        for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
+        for (const s of sources.members()) visit(s, d, ports);
       }
+    }
+    for (const d of portless) this.visitPortless(d, query.protocol, withPorts, visit, omitDefault);
+  }
+
+  /** Every source into a destination no policy isolates, less those the caller does not want when no policy decides. */
+  private openSources(d: number, omitDefault: ((d: number) => Bitset | undefined) | undefined): Bitset {
+    const sources = Bitset.full(this.classes.length);
+    const omit = omitDefault?.(d);
+    if (omit !== undefined) sources.andNotWith(omit);
+    return sources;
+  }
+
+  private readonly portlessLines = new Map<PolicyRule, PortLine>();
+
+  private lineAtPortless(rule: PolicyRule): PortLine {
+    let line = this.portlessLines.get(rule);
+    if (line === undefined) this.portlessLines.set(rule, (line = ruleLineAtPortless(rule)));
+    return line;
+  }
+
+  /**
+   * A destination that declares no ports can be reached on any port: what
+   * a pair may use is the intersection of what d's ingress rules admitting
+   * s allow and what s's egress rules admitting d allow, as port intervals.
+   */
+  private visitPortless(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
+    const whole = wholeLine(protocol);
+    const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
+    const ingress = this.isolatedIngress.has(d)
+      ? this.ingressRulesOf[d]!.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0)
+      : undefined;
+    let sources: Bitset;
+    if (ingress === undefined) sources = this.openSources(d, omitDefault);
+    else {
+      sources = new Bitset(this.classes.length);
+      for (const r of ingress) sources.orWith(r.peers);
+    }
+    for (const s of sources.members()) {
+      let line = ingress === undefined ? whole : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
+      if (this.isolatedEgress.has(s)) {
+        const lines = this.egressRulesOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)).map(({ rule }) => this.lineAtPortless(rule));
+        line = lines.length === 0 ? EMPTY_LINE : intersectLines(line, unionLines(lines));
+      }
+      if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
     }
   }
 
-  /** Class-level matrix: row s holds the classes s can reach (see forEachAllowed). */
+  /** Class-level matrix: row s holds the classes s can reach on some candidate port. */
   classMatrix(query: PortQuery = {}): Bitset[] {
     const rows = this.classes.map(() => new Bitset(this.classes.length));
-    this.forEachAllowed(query, (s, d) => rows[s]!.add(d));
+    this.forEachAllowed(query, false, (s, d) => rows[s]!.add(d));
     return rows;
   }
 
   /**
-   * Every allowed connection between classes with the candidate ports it is
-   * allowed on: source class → destination class → [port, protocol][].
+   * Every allowed connection between classes with the ports it is allowed
+   * on: source class → destination class → [protocol, from, to][]; single
+   * ports where the destination declares ports, merged intervals where it
+   * declares none. omitDefault(d) names sources to leave out when no policy
+   * isolates either side (the graph draws those per namespace).
    */
-  classConnections(): Map<number, Map<number, Array<[number, Protocol]>>> {
-    const result = new Map<number, Map<number, Array<[number, Protocol]>>>();
-    this.forEachAllowed({}, (s, d, port, protocol) => {
-      let row = result.get(s);
-      if (row === undefined) result.set(s, (row = new Map()));
-      const ports = row.get(d);
-      if (ports === undefined) row.set(d, [[port, protocol]]);
-      else ports.push([port, protocol]);
-    });
+  classConnections(omitDefault?: (d: number) => Bitset | undefined): Map<number, Map<number, Array<[Protocol, number, number]>>> {
+    const result = new Map<number, Map<number, Array<[Protocol, number, number]>>>();
+    this.forEachAllowed(
+      {},
+      true,
+      (s, d, ports) => {
+        let row = result.get(s);
+        if (row === undefined) result.set(s, (row = new Map()));
+        const list = row.get(d);
+        if (list === undefined) row.set(d, [...ports]);
+        else list.push(...ports);
+      },
+      omitDefault,
+    );
     return result;
   }
 
   /**
-   * For a port that candidatePorts chose to stand for a range (a destination
-   * that declares no ports), the range it stands for; [port, port] otherwise.
+   * The rules that allow s to reach d on some of the given ports (as
+   * classConnections gives them): ordered by the first port each allows,
+   * egress before ingress, each rule once.
    */
-  representedRange(d: number, port: number, protocol: Protocol): [number, number] {
-    if (this.classes[d]!.sample.ports.length > 0) return [port, port];
-    const reps = this.representativePorts().filter(([, p]) => p === protocol).map(([n]) => n);
-    const next = reps.find((n) => n > port);
-    return [port, next === undefined ? 65535 : next - 1];
+  rulesAllowingOn(s: number, d: number, ports: ReadonlyArray<readonly [Protocol, number, number]>): RuleOfPolicy[] {
+    if (this.classes[d]!.sample.ports.length > 0) {
+      const seen = new Set<PolicyRule>();
+      const out: RuleOfPolicy[] = [];
+      for (const [protocol, port] of ports) {
+        const r = this.allowingRules(s, d, port, protocol);
+        for (const x of [...r.egress, ...r.ingress]) {
+          if (seen.has(x.rule)) continue;
+          seen.add(x.rule);
+          out.push(x);
+        }
+      }
+      return out;
+    }
+    const allowed = unionLines(ports.map(([protocol, from, to]) => lineOf(protocol, from, to)));
+    const ranked: Array<{ at: number; side: number; order: number; r: RuleOfPolicy }> = [];
+    const rank = (list: RuleOfPolicy[], peer: number, side: number) =>
+      list.forEach((r, order) => {
+        if (!this.ruleClasses(r.policy, r.rule).has(peer)) return;
+        const common = intersectLines(this.lineAtPortless(r.rule), allowed);
+        if (common.length > 0) ranked.push({ at: common[0]!, side, order, r });
+      });
+    if (this.isolatedEgress.has(s)) rank(this.egressRulesOf[s]!, d, 0);
+    if (this.isolatedIngress.has(d)) rank(this.ingressRulesOf[d]!, s, 1);
+    ranked.sort((a, b) => a.at - b.at || a.side - b.side || a.order - b.order);
+    const first = new Map<PolicyRule, RuleOfPolicy>();
+    for (const { r } of ranked) if (!first.has(r.rule)) first.set(r.rule, r);
+    return [...first.values()];
   }
 
   /** The rules that allow class s to reach class d on port/protocol, per side; empty on a side that is not isolated. */

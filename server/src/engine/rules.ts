@@ -60,6 +60,7 @@ export const RULES = {
   'cni-ignores-network-policy': { severity: 'warning', doc: "The cluster's CNI does not implement NetworkPolicy (flannel alone, plain bridge or ptp): this policy silently does nothing." },
   'calico-ipip-and-vxlan': { severity: 'error', doc: 'A Calico IPPool enables both IPIP and VXLAN; Calico allows one encapsulation per pool.' },
   'calico-block-size-invalid': { severity: 'error', doc: 'Calico blockSize must be 20-32 for IPv4 and 116-128 for IPv6, and no larger a block than the pool.' },
+  'suppression-unused': { severity: 'hint', doc: 'A `# netlens-disable` comment names a code that nothing reports where it applies (or no rule at all), so it silences nothing.' },
   'kube-proxy-iptables-at-scale': { severity: 'information', doc: 'kube-proxy runs in iptables mode while the workspace has thousands of Services; IPVS or nftables mode scales better.' },
 } as const satisfies Record<string, RuleInfo>;
 

@@ -92,8 +92,9 @@ function describe(e: ErrorObject): { message: string; pointer: string; onKey: bo
   }
 }
 
+/** Empty spans (a key with no value) overlap whatever starts where they are. */
 function overlaps(a: SourceSpan, b: SourceSpan): boolean {
-  return a.file === b.file && a.start < b.end && b.start < a.end;
+  return a.file === b.file && ((a.start < b.end && b.start < a.end) || a.start === b.start);
 }
 
 /**

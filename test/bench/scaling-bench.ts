@@ -1,0 +1,145 @@
+/**
+ * The scaling half of `npm run bench`: each shape of issue 14 class 8 at a
+ * base size doubled three times, median of several runs per size, and the
+ * growth factor per doubling (2 is linear; the target is at most 2.5).
+ * Figures are reported, never asserted: the machines are shared.
+ *
+ *   BENCH_SHAPES=graph-deployments,check-dns   only these shapes
+ *   BENCH_SCALING_RUNS=3                        runs per size
+ *   BENCH_SCALING_BUDGET_MS=30000               a size slower than this ends its shape
+ */
+import { performance } from 'node:perf_hooks';
+import { analyze, buildGraph, parseManifestFile, type ManifestFile } from '../../server/src/engine/index.js';
+import { conflistWithRanges, deploymentsWithoutPolicies, egressPoliciesOverDns, podsAndPolicies, portlessPodsWithEndPorts, type SourceText } from './scalingShapes.js';
+
+interface Shape {
+  readonly name: string;
+  readonly what: string;
+  readonly sizes: readonly number[];
+  readonly generate: (n: number) => SourceText[];
+  /** What is timed, given the generated texts and their parse (done outside the clock). */
+  readonly run: (texts: SourceText[], parsed: ManifestFile[]) => unknown;
+}
+
+const parseAll = (texts: SourceText[]) => texts.map((t) => parseManifestFile(t.file, t.text));
+
+/** What the CLI's `matrix --json` does after reading the files. */
+function cliMatrix(texts: SourceText[]): string {
+  const analysis = analyze(parseAll(texts));
+  const { groups, allowed } = analysis.reachability.groupMatrix({});
+  return JSON.stringify({ pods: groups.map((g) => g.id), allowed });
+}
+
+/** A keystroke in one file: that file is parsed again, the others come from the cache. */
+function keystroke(texts: SourceText[], parsed: ManifestFile[], edited: string): unknown {
+  const files = parsed.map((f, i) => (texts[i]!.file === edited ? parseManifestFile(edited, texts[i]!.text) : f));
+  return analyze(files).findings.length;
+}
+
+const doubling = (base: number) => [base, base * 2, base * 4, base * 8];
+
+const SHAPES: readonly Shape[] = [
+  {
+    name: 'graph-deployments',
+    what: 'netlens/graph, n Deployments and no policy',
+    sizes: doubling(250),
+    generate: deploymentsWithoutPolicies,
+    run: (_, parsed) => buildGraph(analyze(parsed).reachability),
+  },
+  {
+    name: 'graph-endport',
+    what: 'netlens/graph, n portless pods and n policies with endPort ranges',
+    sizes: doubling(100),
+    generate: portlessPodsWithEndPorts,
+    run: (_, parsed) => buildGraph(analyze(parsed).reachability),
+  },
+  {
+    name: 'matrix-endport',
+    what: 'matrix --json, the same shape',
+    sizes: doubling(500),
+    generate: portlessPodsWithEndPorts,
+    run: (texts) => cliMatrix(texts),
+  },
+  {
+    name: 'check-dns',
+    what: 'check, n workloads and n egress policies selecting all, DNS for all but one',
+    sizes: doubling(250),
+    generate: egressPoliciesOverDns,
+    run: (texts) => analyze(parseAll(texts)).findings.length,
+  },
+  {
+    name: 'check-cluster',
+    what: 'check, 5n/2 workloads and n policies (generated cluster)',
+    sizes: doubling(250),
+    generate: podsAndPolicies,
+    run: (texts) => analyze(parseAll(texts)).findings.length,
+  },
+  {
+    name: 'matrix-cluster',
+    what: 'matrix --json, the same cluster',
+    sizes: doubling(250),
+    generate: podsAndPolicies,
+    run: (texts) => cliMatrix(texts),
+  },
+  {
+    name: 'conflist-parse',
+    what: 'reading a .conflist with n host-local ranges',
+    sizes: doubling(5625),
+    generate: conflistWithRanges,
+    run: (texts) => parseAll(texts),
+  },
+  {
+    name: 'conflist-keystroke',
+    what: 'keystroke in an unrelated policy beside that .conflist',
+    sizes: doubling(5625),
+    generate: conflistWithRanges,
+    run: (texts, parsed) => keystroke(texts, parsed, 'policy.yaml'),
+  },
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+// As in the server and CLI entry points: yaml reads process.env per token.
+process.env = { ...process.env };
+
+const only = (process.env['BENCH_SHAPES'] ?? '').split(',').filter((s) => s !== '');
+const runs = Number(process.env['BENCH_SCALING_RUNS'] ?? 3);
+const budget = Number(process.env['BENCH_SCALING_BUDGET_MS'] ?? 30000);
+
+console.log(`scaling: median of ${runs} runs per size; growth per doubling (linear 2.0, target <= 2.5)`);
+const worst: Array<[string, number]> = [];
+for (const shape of SHAPES) {
+  if (only.length > 0 && !only.includes(shape.name)) continue;
+  console.log(`\n${shape.name}: ${shape.what}`);
+  const medians: number[] = [];
+  for (const n of shape.sizes) {
+    const texts = shape.generate(n);
+    const parsed = parseAll(texts);
+    const kb = texts.reduce((sum, t) => sum + t.text.length, 0) / 1024;
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      shape.run(texts, parsed);
+      times.push(performance.now() - t0);
+      if (times[times.length - 1]! > budget) break;
+    }
+    const m = median(times);
+    const previous = medians[medians.length - 1];
+    const growth = previous === undefined ? '' : `  x${(m / previous).toFixed(2)}`;
+    medians.push(m);
+    console.log(`  n=${String(n).padStart(6)}  ${kb.toFixed(0).padStart(6)} KB  ${m.toFixed(1).padStart(9)} ms${growth}`);
+    if (m > budget) {
+      console.log(`  (over the ${budget} ms budget: larger sizes skipped)`);
+      break;
+    }
+  }
+  // Below a few milliseconds the ratio is noise, not growth.
+  const factors = medians.slice(1).flatMap((m, i) => (medians[i]! >= 5 ? [m / medians[i]!] : []));
+  if (factors.length > 0) worst.push([shape.name, Math.max(...factors)]);
+}
+console.log('\nworst growth per doubling:');
+for (const [name, f] of worst) console.log(`  ${name.padEnd(20)} x${f.toFixed(2)}${f > 2.5 ? '  (above 2.5)' : ''}`);

@@ -1,0 +1,138 @@
+/**
+ * Suppression the way linters do it: comments in YAML, .netlens.yaml path rules
+ * for JSON, quick fixes that write the comments, unused ones reported as hints.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { analyzeTexts, type Finding } from '../server/src/engine/index.js';
+import { readProjectConfig } from '../server/src/engine/projectConfig.js';
+import { applySuppressions, readSuppressionComments } from '../server/src/engine/suppressions.js';
+import { LspTestClient, uriOf } from './support/lspClient.js';
+import { CLI } from './support/paths.js';
+import { scratchWorkspace } from './support/scratch.js';
+
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: open, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - {}
+  egress:
+    - {}
+`;
+
+function checked(text: string): Finding[] {
+  const analysis = analyzeTexts([{ file: 'p.yaml', text }]);
+  return applySuppressions(analysis.findings, ['p.yaml'], { commentsOf: (f) => readSuppressionComments(f, text) });
+}
+
+const summary = (fs_: readonly Finding[], text: string) => fs_.map((f) => `${f.code} ${JSON.stringify(text.slice(f.span.start, f.span.end))}`).sort();
+
+describe('suppression comments', () => {
+  test('without comments: both empty rules are reported', () => {
+    assert.deepEqual(summary(checked(POLICY), POLICY), ['namespace-not-defined "open"', 'policy-selects-no-pods "{}"', 'rule-allows-all "{}"', 'rule-allows-all "{}"']);
+  });
+
+  test('disable-next-line silences its line only, and takes several codes', () => {
+    const text = POLICY.replace('  ingress:\n', '  ingress:\n    # netlens-disable-next-line rule-allows-all, egress-blocks-dns\n');
+    const left = checked(text);
+    assert.deepEqual(summary(left, text), ['namespace-not-defined "open"', 'policy-selects-no-pods "{}"', 'rule-allows-all "{}"', 'suppression-unused "egress-blocks-dns"']);
+    assert.equal(left.find((f) => f.code === 'rule-allows-all')!.span.start, text.lastIndexOf('{}'));
+    assert.equal(left.find((f) => f.code === 'suppression-unused')!.message, 'Nothing reports egress-blocks-dns on the next line, so this suppression does nothing: remove it.');
+  });
+
+  test('disable silences the code from the comment to the end of the file', () => {
+    const text = `# netlens-disable rule-allows-all namespace-not-defined\n${POLICY}`;
+    assert.deepEqual(summary(checked(text), text), ['policy-selects-no-pods "{}"']);
+    const late = POLICY.replace('  egress:\n', '  # netlens-disable rule-allows-all\n  egress:\n');
+    assert.deepEqual(summary(checked(late), late), ['namespace-not-defined "open"', 'policy-selects-no-pods "{}"', 'rule-allows-all "{}"']);
+  });
+
+  test('an unknown code is an unused suppression that says so; a # inside a value is no comment', () => {
+    const text = `# netlens-disable rule-allow-all\n${POLICY.replace('name: open', 'name: "a#netlens-disable rule-allows-all"')}`;
+    const unused = checked(text).filter((f) => f.code === 'suppression-unused');
+    assert.deepEqual(
+      unused.map((f) => f.message),
+      ['Netlens has no rule rule-allow-all, so this suppression does nothing: fix the code (netlens explain-code lists them) or remove it.'],
+    );
+    assert.equal(checked(text).filter((f) => f.code === 'rule-allows-all').length, 2);
+  });
+
+  test('.netlens.yaml: suppress entries are read, bad ones are named, unknown keys left alone', () => {
+    assert.deepEqual(readProjectConfig('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n'), {
+      suppress: [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }],
+      problems: [],
+    });
+    assert.deepEqual(readProjectConfig('suppress:\n  - codes: [x]\n').problems, ['.netlens.yaml: suppress[0] needs paths and codes, each a string or a list of strings']);
+    assert.deepEqual(readProjectConfig('suppress: [\n').suppress, []);
+    assert.deepEqual(readProjectConfig(''), { suppress: [], problems: [] });
+  });
+});
+
+const EMPTY_CONFLIST = '{"cniVersion": "1.0.0", "name": "net", "plugins": []}\n';
+
+const workspace = (files: Record<string, string>) => scratchWorkspace('suppress', files);
+
+test('check: .netlens.yaml in the working directory silences a code under its paths only', () => {
+  const dir = workspace({
+    '.netlens.yaml': 'suppress:\n  - paths: ["legacy/**"]\n    codes: [cni-plugins-empty]\n',
+    'legacy/old.conflist': EMPTY_CONFLIST,
+    'cni/new.conflist': EMPTY_CONFLIST,
+  });
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+  const findings = (JSON.parse(r.stdout) as { findings: Array<{ file: string; code: string }> }).findings;
+  assert.deepEqual(
+    findings.map((f) => `${f.file} ${f.code}`),
+    ['cni/new.conflist cni-plugins-empty'],
+  );
+});
+
+describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { timeout: 60_000 }, () => {
+  let client: LspTestClient;
+  let dir: string;
+  before(async () => {
+    dir = workspace({ '.netlens.yaml': 'suppress:\n  - paths: legacy.conflist\n    codes: cni-plugins-empty\n', 'legacy.conflist': EMPTY_CONFLIST, 'cni.conflist': EMPTY_CONFLIST });
+    client = await LspTestClient.start(dir);
+  });
+  after(async () => {
+    await client.stop();
+  });
+  const count = (code: string) => (ds: Diagnostic[]) => ds.filter((d) => d.code === code).length;
+
+  test('.netlens.yaml silences the listed file and no other', async () => {
+    const ds = await client.waitForDiagnostics(uriOf(path.join(dir, 'cni.conflist')), (d) => d.length > 0);
+    assert.deepEqual(ds.map((d) => d.code), ['cni-plugins-empty']);
+    assert.equal(client.diagnostics.get(uriOf(path.join(dir, 'legacy.conflist'))), undefined);
+    const actions = (await client.codeActions(uriOf(path.join(dir, 'cni.conflist')), ds[0]!.range, ds)) ?? [];
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Disable')), [], 'JSON takes no comments');
+  });
+
+  test('"Disable for this line" then "for this file": the findings go, the line comment left behind is a hint', async () => {
+    const u = uriOf(path.join(dir, 'open.yaml'));
+    await client.open(u, POLICY);
+    let ds = await client.waitForDiagnostics(u, (d) => count('rule-allows-all')(d) === 2);
+    const first = ds.find((d) => d.code === 'rule-allows-all')!;
+    assert.match(String(first.message), /^This empty rule allows ingress from every source on every port\. If that is intended, disable rule-allows-all for this line/);
+    let actions = (await client.codeActions(u, first.range, [first])) ?? [];
+    assert.deepEqual(
+      actions.map((a) => a.title).filter((t) => t.startsWith('Disable')),
+      ['Disable rule-allows-all for this line', 'Disable rule-allows-all for this file'],
+    );
+    await client.applyEdit(actions.find((a) => a.title.endsWith('this line'))!.edit!);
+    assert.match(client.texts.get(u)!, /  ingress:\n    # netlens-disable-next-line rule-allows-all\n    - \{\}\n/);
+    ds = await client.waitForDiagnostics(u, (d) => count('rule-allows-all')(d) === 1);
+    const second = ds.find((d) => d.code === 'rule-allows-all')!;
+    actions = (await client.codeActions(u, second.range, [second])) ?? [];
+    await client.applyEdit(actions.find((a) => a.title.endsWith('this file'))!.edit!);
+    assert.match(client.texts.get(u)!, /^# netlens-disable rule-allows-all\napiVersion/);
+    ds = await client.waitForDiagnostics(u, (d) => count('rule-allows-all')(d) === 0);
+    const hint = ds.find((d) => d.code === 'suppression-unused');
+    assert.equal(hint?.severity, 4, 'a hint');
+    assert.equal(hint?.range.start.line, 8, 'on the next-line comment under ingress:');
+  });
+});
