@@ -16,7 +16,7 @@ test('netlens --help lists the commands and exits 0', () => {
     const r = run([flag]);
     assert.equal(r.status, 0, flag);
     assert.equal(r.stderr, '');
-    assert.match(r.stdout, /^usage:\n  netlens matrix .*\n  netlens check .*\n  netlens COMMAND --help/m);
+    assert.match(r.stdout, /^usage:\n  netlens matrix .*\n  netlens check .*\n  netlens explain-code \[CODE\]\n  netlens COMMAND --help/m);
   }
 });
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LineIndex } from '../server/src/engine/index.js';
@@ -184,4 +185,40 @@ test('README documents every rule code (run `node scripts/rules-table.mjs` after
   const { RULES } = require('../server/src/engine/rules.js') as typeof import('../server/src/engine/rules.js');
   const missing = Object.keys(RULES).filter((code) => !readme.includes(`| \`${code}\` |`));
   assert.deepEqual(missing, []);
+});
+
+test('.netlens.yaml declares components outside the workspace: peers that match them are satisfied', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-external-'));
+  fs.writeFileSync(
+    path.join(dir, 'app.yaml'),
+    `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: web, image: web}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+    - from:
+        - namespaceSelector: {matchLabels: {team: edge}}
+          podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}
+`,
+  );
+  const peerCodes = () =>
+    (JSON.parse(run(['check', '--format', 'json', dir]).stdout) as { findings: Array<{ code: string; line: number }> }).findings.filter((f) => f.line === 13).map((f) => f.code);
+  assert.deepEqual(peerCodes(), ['pods-not-in-workspace']);
+  const config = (labels: string) => `external:\n  - name: ingress-nginx\n    namespace: ingress-nginx\n    namespaceLabels: {team: edge}\n    labels: {${labels}}\n`;
+  fs.writeFileSync(path.join(dir, '.netlens.yaml'), config('app.kubernetes.io/name: ingress-nginx'));
+  assert.deepEqual(peerCodes(), []);
+  fs.writeFileSync(path.join(dir, '.netlens.yaml'), config('app.kubernetes.io/name: nginx'));
+  assert.deepEqual(peerCodes(), ['pods-not-in-workspace']);
+  fs.writeFileSync(path.join(dir, '.netlens.yaml'), 'external:\n  - {name: broken}\n');
+  const report = JSON.parse(run(['check', '--format', 'json', dir]).stdout) as { findings: Array<{ code: string; file: string; line: number }> };
+  assert.deepEqual(
+    report.findings.filter((f) => f.code === 'project-config-invalid').map((f) => [path.basename(f.file), f.line]),
+    [['.netlens.yaml', 2]],
+  );
 });

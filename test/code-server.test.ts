@@ -199,8 +199,8 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const status = view.locator('#status');
     await status.filter({ hasText: /\d+ workloads · \d+ flows/ }).waitFor({ timeout: 60_000 });
-    // examples/ declares 12 workloads, and the server's graph draws 29 flows between them and external ranges.
-    assert.match(await status.innerText(), /^12 workloads · 29 flows · layout \d+ ms$/);
+    // examples/ declares 12 workloads, and the server's graph draws 30 flows between them and external ranges.
+    assert.match(await status.innerText(), /^12 workloads · 30 flows · layout \d+ ms$/);
     assert.equal(await view.locator('#details button.link').count(), 12);
     // Give the panel the whole editor area for the screenshot; the graph refits itself.
     await command('View: Toggle Maximize Editor Group');

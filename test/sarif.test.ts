@@ -72,7 +72,7 @@ test('fingerprints survive lines inserted above; a baseline then reports only th
   const before = JSON.parse(check(['--format', 'sarif', '.'], dir).stdout) as SarifLog;
   assert.equal(check(['--write-baseline', 'baseline.json', '.'], dir).status, 0, 'warnings only');
   const baseline = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { findings: Array<{ code: string; file: string }> };
-  assert.deepEqual(baseline.findings.map((f) => `${f.file} ${f.code}`), ['p.yaml policy-selects-no-pods', 'p.yaml cidr-not-canonical']);
+  assert.deepEqual(baseline.findings.map((f) => `${f.file} ${f.code}`), ['p.yaml pods-not-in-workspace', 'p.yaml cidr-not-canonical']);
 
   fs.writeFileSync(path.join(dir, 'p.yaml'), `# owner: team-a\n# reviewed\n${POLICIES}    - from: [{ipBlock: {cidr: 192.0.2.0/40}}]\n`);
   const after = JSON.parse(check(['--format', 'sarif', '.'], dir).stdout) as SarifLog;

@@ -35,22 +35,22 @@ const summary = (fs_: readonly Finding[], text: string) => fs_.map((f) => `${f.c
 
 describe('suppression comments', () => {
   test('without comments: both empty rules are reported', () => {
-    assert.deepEqual(summary(checked(POLICY), POLICY), ['namespace-not-defined "open"', 'policy-selects-no-pods "{}"', 'rule-allows-all "{}"', 'rule-allows-all "{}"']);
+    assert.deepEqual(summary(checked(POLICY), POLICY), ['namespace-not-defined "open"', 'pods-not-in-workspace "{}"', 'rule-allows-all "{}"', 'rule-allows-all "{}"']);
   });
 
   test('disable-next-line silences its line only, and takes several codes', () => {
     const text = POLICY.replace('  ingress:\n', '  ingress:\n    # netlens-disable-next-line rule-allows-all, egress-blocks-dns\n');
     const left = checked(text);
-    assert.deepEqual(summary(left, text), ['namespace-not-defined "open"', 'policy-selects-no-pods "{}"', 'rule-allows-all "{}"', 'suppression-unused "egress-blocks-dns"']);
+    assert.deepEqual(summary(left, text), ['namespace-not-defined "open"', 'pods-not-in-workspace "{}"', 'rule-allows-all "{}"', 'suppression-unused "egress-blocks-dns"']);
     assert.equal(left.find((f) => f.code === 'rule-allows-all')!.span.start, text.lastIndexOf('{}'));
     assert.equal(left.find((f) => f.code === 'suppression-unused')!.message, 'Nothing reports egress-blocks-dns on the next line, so this suppression does nothing: remove it.');
   });
 
   test('disable silences the code from the comment to the end of the file', () => {
     const text = `# netlens-disable rule-allows-all namespace-not-defined\n${POLICY}`;
-    assert.deepEqual(summary(checked(text), text), ['policy-selects-no-pods "{}"']);
+    assert.deepEqual(summary(checked(text), text), ['pods-not-in-workspace "{}"']);
     const late = POLICY.replace('  egress:\n', '  # netlens-disable rule-allows-all\n  egress:\n');
-    assert.deepEqual(summary(checked(late), late), ['namespace-not-defined "open"', 'policy-selects-no-pods "{}"', 'rule-allows-all "{}"']);
+    assert.deepEqual(summary(checked(late), late), ['namespace-not-defined "open"', 'pods-not-in-workspace "{}"', 'rule-allows-all "{}"']);
   });
 
   test('an unknown code is an unused suppression that says so; a # inside a value is no comment', () => {
@@ -64,13 +64,14 @@ describe('suppression comments', () => {
   });
 
   test('.netlens.yaml: suppress entries are read, bad ones are named, unknown keys left alone', () => {
-    assert.deepEqual(readProjectConfig('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n'), {
-      suppress: [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }],
-      problems: [],
-    });
-    assert.deepEqual(readProjectConfig('suppress:\n  - codes: [x]\n').problems, ['.netlens.yaml: suppress[0] needs paths and codes, each a string or a list of strings']);
-    assert.deepEqual(readProjectConfig('suppress: [\n').suppress, []);
-    assert.deepEqual(readProjectConfig(''), { suppress: [], problems: [] });
+    const read = (text: string) => readProjectConfig('.netlens.yaml', text);
+    const good = read('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n');
+    assert.deepEqual(good.suppress, [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }]);
+    assert.deepEqual(good.findings, []);
+    assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings.']]);
+    assert.deepEqual(read('suppress: [\n').suppress, []);
+    assert.equal(read('suppress: [\n').findings.length, 1);
+    assert.deepEqual(read(''), { externalComponents: [], suppress: [], findings: [] });
   });
 });
 
@@ -135,4 +136,24 @@ describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { ti
     assert.equal(hint?.severity, 4, 'a hint');
     assert.equal(hint?.range.start.line, 8, 'on the next-line comment under ingress:');
   });
+});
+
+test('explain-code says what a code means and how to silence it; an unknown code is bad usage', () => {
+  const r = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allows-all'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.equal(
+    r.stdout,
+    [
+      'rule-allows-all (default severity: information)',
+      '',
+      'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.',
+      '',
+      'Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line rule-allows-all',
+      'or for the rest of a file:  # netlens-disable rule-allows-all',
+      'JSON files: list them under suppress in .netlens.yaml. Severity everywhere: the netlens.severity setting.',
+      '',
+    ].join('\n'),
+  );
+  const bad = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allow-all'], { encoding: 'utf8' });
+  assert.deepEqual([bad.status, bad.stderr], [2, 'netlens: no rule rule-allow-all; netlens explain-code lists them\n']);
 });

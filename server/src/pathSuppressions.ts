@@ -6,9 +6,9 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProjectConfig } from './engine/projectConfig.js';
+export { PROJECT_CONFIG_FILE } from './engine/projectConfig.js';
 import { globToRegExp, matchesAny } from './globs.js';
 
-export const PROJECT_CONFIG_FILE = '.netlens.yaml';
 
 export function codesForPath(config: ProjectConfig, configDir: string): (file: string) => readonly string[] {
   if (config.suppress.length === 0) return () => [];

@@ -23,6 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions.js';
 import { codeLenses } from './codeLens.js';
 import { suppressionActions } from './suppressionActions.js';
+import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
@@ -31,8 +32,8 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
-import { readProjectConfig } from './engine/projectConfig.js';
-import { codesForPath, PROJECT_CONFIG_FILE } from './pathSuppressions.js';
+import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
+import { codesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
@@ -82,6 +83,9 @@ function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args
 // ---- diagnostics, following edits ----------------------------------------
 
 let validateScheduled = false;
+/** Holds findings on the word being typed until the document is still. */
+const settle = new SettleTracker();
+let releaseTimer: NodeJS.Timeout | undefined;
 
 /**
  * Coalesces a burst of changes into one analysis. setImmediate, not a timer:
@@ -101,7 +105,7 @@ function scheduleValidation(): void {
 function publishAll(): void {
   const uris = new Set([...index.uris(), ...published.keys()]);
   for (const uri of uris) {
-    const diagnostics = index.has(uri) ? diagnosticsFor(index.findingsFor(uri), index.lineIndex, settings) : [];
+    const diagnostics = index.has(uri) ? diagnosticsFor(settle.visible(uri, index.findingsFor(uri), settings.settleDelay), index.lineIndex, settings) : [];
     const key = JSON.stringify(diagnostics);
     if (published.get(uri) === key) continue;
     if (diagnostics.length === 0 && !published.has(uri)) continue;
@@ -109,6 +113,9 @@ function publishAll(): void {
     else published.set(uri, key);
     void connection.sendDiagnostics({ uri, diagnostics });
   }
+  const wait = settle.nextRelease(settings.settleDelay);
+  if (releaseTimer !== undefined) clearTimeout(releaseTimer);
+  releaseTimer = wait === undefined ? undefined : setTimeout(scheduleValidation, wait);
   if (notifiedVersion !== index.version) {
     notifiedVersion = index.version;
     const changed: ModelChangedParams = { version: index.version };
@@ -136,9 +143,10 @@ function readDisk(uri: string): string | undefined {
 function loadProjectConfig(): void {
   const root = folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
   if (root === undefined) return;
-  const text = readDisk(pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href);
-  const config = readProjectConfig(text ?? '');
-  for (const p of config.problems) connection.console.error(`netlens: ${p}`);
+  const uri = pathToFileURL(path.join(root, PROJECT_CONFIG_FILE)).href;
+  const config = readProjectConfig(uri, readDisk(uri) ?? '');
+  // Its problems are also diagnostics on the file, which is indexed like any YAML file.
+  for (const f of config.findings) connection.console.error(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`);
   index.updatePathSuppressions(codesForPath(config, root));
 }
 
@@ -219,12 +227,16 @@ connection.onDidChangeConfiguration(
 documents.onDidChangeContent(
   guarded('change', undefined, (e) => {
     if (!isManifestPath(e.document.uri) && e.document.languageId !== 'yaml' && e.document.languageId !== 'json') return;
-    if (index.setText(e.document.uri, e.document.getText(), true)) scheduleValidation();
+    const before = index.isOpen(e.document.uri) ? index.text(e.document.uri) : undefined;
+    const after = e.document.getText();
+    if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
+    if (index.setText(e.document.uri, after, true)) scheduleValidation();
   }),
 );
 
 documents.onDidClose(
   guarded('close', undefined, (e) => {
+    settle.forget(e.document.uri);
     index.close(e.document.uri, readDisk(e.document.uri));
     scheduleValidation();
   }),

@@ -23,6 +23,8 @@ export interface NetlensSettings {
   readonly underlayMTU: number;
   /** The CNI plugin when no config file tells. */
   readonly cni: 'auto' | 'calico' | 'cilium' | 'flannel' | 'weave' | 'canal' | 'other';
+  /** Milliseconds a document must be still before findings on the word being typed show; 0 shows them at once. */
+  readonly settleDelay: number;
 }
 
 export const DEFAULT_SETTINGS: NetlensSettings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: NetlensSettings = {
   maxFileSize: 5_000_000,
   underlayMTU: 1500,
   cni: 'auto',
+  settleDelay: 500,
 };
 
 const SEVERITIES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -69,5 +72,6 @@ export function readSettings(raw: unknown, filesExclude?: unknown): NetlensSetti
     maxFileSize: num(r['maxFileSize'], DEFAULT_SETTINGS.maxFileSize),
     underlayMTU: num(r['underlayMTU'], DEFAULT_SETTINGS.underlayMTU),
     cni: typeof r['cni'] === 'string' && CNIS.includes(r['cni']) ? (r['cni'] as NetlensSettings['cni']) : DEFAULT_SETTINGS.cni,
+    settleDelay: typeof r['settleDelay'] === 'number' && Number.isFinite(r['settleDelay']) && r['settleDelay'] >= 0 ? r['settleDelay'] : DEFAULT_SETTINGS.settleDelay,
   };
 }

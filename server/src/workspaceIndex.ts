@@ -9,6 +9,8 @@ import {
   DocumentCache,
   LineIndex,
   parseManifestFile,
+  PROJECT_CONFIG_FILE,
+  readProjectConfig,
   type Analysis,
   type Finding,
   type ManifestFile,
@@ -124,11 +126,19 @@ export class WorkspaceIndex {
 
   private snapshot(): { analysis: Analysis; byFile: Map<string, Finding[]> } {
     if (this.current === undefined) {
+      // .netlens.yaml files are indexed like any YAML file (and stay silent as manifests); read them as the workspace's config.
+      const configs = [...this.files].filter(([uri]) => uri.endsWith(`/${PROJECT_CONFIG_FILE}`)).map(([uri, f]) => readProjectConfig(uri, f.text));
       const analysis = analyze(
         [...this.files.values()].map((f) => f.manifest),
-        { podCIDRs: this.settings.podCIDR, serviceCIDRs: this.settings.serviceCIDR, cni: this.settings.cni, underlayMTU: this.settings.underlayMTU },
+        {
+          podCIDRs: this.settings.podCIDR,
+          serviceCIDRs: this.settings.serviceCIDR,
+          cni: this.settings.cni,
+          underlayMTU: this.settings.underlayMTU,
+          externalComponents: configs.flatMap((c) => c.externalComponents),
+        },
       );
-      const findings = applySuppressions(analysis.findings, this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
+      const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
       const byFile = new Map<string, Finding[]>();
       for (const f of findings) {
         const list = byFile.get(f.span.file);

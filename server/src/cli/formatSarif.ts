@@ -35,7 +35,7 @@ export function formatFindingsSarif(input: SarifInput): string {
     id: code,
     shortDescription: { text: RULES[code].doc },
     fullDescription: { text: RULES[code].doc },
-    help: { text: `${RULES[code].doc} Run \`netlens explain-code ${code}\` for an example of the mistake and its fix.` },
+    help: { text: `${RULES[code].doc} Run \`netlens explain-code ${code}\` for what it means and how to silence it where it is intended.` },
     defaultConfiguration: { level: LEVEL[RULES[code].severity] },
   }));
   const results = input.findings.map((f, i) => {

@@ -3,11 +3,10 @@
  *   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES...
  *   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
  */
-import { analyze, LineIndex, parseManifestFile, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type Severity } from '../engine/index.js';
+import { analyze, LineIndex, parseManifestFile, PROJECT_CONFIG_FILE, readProjectConfig, RULES, type Analysis, type AnalyzeOptions, type Finding, type Protocol, type RuleCode, type Severity } from '../engine/index.js';
 import * as fs from 'node:fs';
-import { readProjectConfig } from '../engine/projectConfig.js';
 import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
-import { codesForPath, PROJECT_CONFIG_FILE } from '../pathSuppressions.js';
+import { codesForPath } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
 import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
@@ -42,11 +41,40 @@ defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.`;
 const USAGE = `usage:
   netlens matrix [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
   netlens check [--format text|json|sarif] [--fail-on LEVEL] [--baseline FILE] [CLUSTER OPTIONS] FILES_OR_DIRS...
+  netlens explain-code [CODE]
   netlens COMMAND --help    usage of one command
 
 Directories are searched recursively for .yaml, .yml, .json, .conflist and .conf files.`;
 
-const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE };
+const EXPLAIN_CODE_USAGE = `usage: netlens explain-code [CODE]
+
+Prints what a finding code means, its default severity and how to silence it
+where it is intended. Without CODE, lists every code.`;
+
+const COMMAND_USAGE: Readonly<Record<string, string>> = { matrix: MATRIX_USAGE, check: CHECK_USAGE, 'explain-code': EXPLAIN_CODE_USAGE };
+
+function runExplainCode(args: string[], out: (s: string) => void): number {
+  const [code, ...extra] = args;
+  if (extra.length > 0) throw new InputError('explain-code takes one code');
+  if (code === undefined) {
+    out((Object.keys(RULES) as RuleCode[]).map((c) => `${c} (${RULES[c].severity})`).join('\n'));
+    return 0;
+  }
+  if (!Object.prototype.hasOwnProperty.call(RULES, code)) throw new InputError(`no rule ${code}; netlens explain-code lists them`);
+  const rule = RULES[code as RuleCode];
+  out(
+    [
+      `${code} (default severity: ${rule.severity})`,
+      '',
+      rule.doc,
+      '',
+      `Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line ${code}`,
+      `or for the rest of a file:  # netlens-disable ${code}`,
+      `JSON files: list them under suppress in .netlens.yaml. Severity everywhere: the netlens.severity setting.`,
+    ].join('\n'),
+  );
+  return 0;
+}
 
 /** True when the arguments ask for help (before any `--`, which ends the options). */
 function asksForHelp(args: readonly string[]): boolean {
@@ -88,13 +116,15 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
-  const analysis = analyze(
+  const configs = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => readProjectConfig(file, text));
+  const analyzed = analyze(
     [...texts].map(([file, text]) => parseManifestFile(file, text)),
-    options,
+    { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) },
   );
+  const analysis = { ...analyzed, findings: [...analyzed.findings, ...configs.flatMap((c) => c.findings)] };
   const findings = applySuppressions(analysis.findings, texts.keys(), {
     commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
-    codesForPath: projectSuppressions(),
+    codesForPath: projectSuppressions(texts),
   });
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
@@ -106,15 +136,17 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}): Loaded {
 }
 
 /** .netlens.yaml in the working directory, where CI jobs run from the repository root. */
-function projectSuppressions(): (file: string) => readonly string[] {
+function projectSuppressions(checked: ReadonlyMap<string, string>): (file: string) => readonly string[] {
   let text: string;
   try {
     text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
   } catch {
     return () => [];
   }
-  const config = readProjectConfig(text);
-  for (const p of config.problems) process.stderr.write(`netlens: ${p}\n`);
+  const config = readProjectConfig(PROJECT_CONFIG_FILE, text);
+  // When the file is among those checked, its problems are findings already.
+  const reported = [...checked.keys()].some((f) => path.resolve(f) === path.resolve(PROJECT_CONFIG_FILE));
+  if (!reported) for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
   return codesForPath(config, process.cwd());
 }
 
@@ -233,6 +265,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return runMatrix(args, out, err);
       case 'check':
         return runCheck(args, out);
+      case 'explain-code':
+        return runExplainCode(args, out);
       case undefined:
       case '-h':
       case '--help':

@@ -192,6 +192,15 @@ function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: 
       ]),
     );
   }
+  // 0.0.0.0/1 (with 128.0.0.0/1) is a way to write "anywhere" in halves; from /8 on the range is reserved and tiny.
+  if (cidr.bits >= 8 && cidr.first === 0n) {
+    const anywhere = cidr.family === 4 ? '0.0.0.0/0' : '::/0';
+    findings.push(
+      finding('cidr-zero-address-with-prefix', spanOf(ctx, cidrNode), `${cidr.toString()} is a small unroutable range at the all-zeros address, not "anywhere"; ${anywhere} means anywhere.`, [], [
+        fix(`Change to ${anywhere}`, [replace(spanOf(ctx, cidrNode), anywhere)], true),
+      ]),
+    );
+  }
   const except: Prefix[] = [];
   const exceptNode = get(ctx, node, 'except');
   if (exceptNode !== undefined && !isNullNode(ctx, exceptNode) && !isSeqNode(ctx, exceptNode)) {

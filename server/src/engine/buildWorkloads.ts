@@ -3,6 +3,7 @@
  */
 import type { Node } from 'yaml';
 import { parseIP, type IPAddress } from './cidr.js';
+import { sharedPodLabels } from './controllerLabels.js';
 import type { ContainerPort, NamespaceModel, PodGroup, PodKind } from './model.js';
 import { parseProtocol } from './ports.js';
 import { finding, type Finding } from './rules.js';
@@ -96,7 +97,7 @@ export function buildPodGroup(ctx: NodeContext, root: Node, kind: PodKind, heade
     kind,
     namespace: header.namespace,
     name: header.name,
-    labels,
+    labels: sharedPodLabels(kind, header.name, replicas, labels),
     ports,
     ips,
     hostNetwork: scalar(ctx, get(ctx, podSpec, 'hostNetwork')) === true,

@@ -5,7 +5,8 @@ import { policyFindings, type ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
 import { serviceFindings } from './serviceChecks.js';
+import type { ExternalComponent } from './externalComponents.js';
 
-export function workspaceFindings(reach: Reachability, ranges: ClusterRanges): Finding[] {
-  return [...policyFindings(reach, ranges), ...serviceFindings(reach.workspace, ranges)];
+export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Finding[] {
+  return [...policyFindings(reach, ranges, externals), ...serviceFindings(reach.workspace, ranges)];
 }

@@ -9,6 +9,7 @@ import { parseManifestFile, type ManifestFile, type ParseOptions } from './manif
 import { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
 import { buildWorkspace, type WorkspaceModel } from './workspace.js';
+import { BUILTIN_COMPONENTS, type ExternalComponent } from './externalComponents.js';
 
 export interface Analysis {
   readonly workspace: WorkspaceModel;
@@ -27,6 +28,8 @@ export interface AnalyzeOptions {
   readonly cni?: string;
   /** netlens.underlayMTU: the node network's MTU. */
   readonly underlayMTU?: number;
+  /** Components running outside the workspace (from .netlens.yaml), besides the built-in ones (CoreDNS, the API server). */
+  readonly externalComponents?: readonly ExternalComponent[];
 }
 
 export const DEFAULT_POD_CIDRS: readonly string[] = ['10.244.0.0/16'];
@@ -54,7 +57,7 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     workspace,
     reachability,
     cluster,
-    findings: [...workspace.parseFindings, ...workspaceFindings(reachability, ranges), ...clusterFindings(workspace, cluster, clusterOptions)],
+    findings: [...workspace.parseFindings, ...workspaceFindings(reachability, ranges, [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])]), ...clusterFindings(workspace, cluster, clusterOptions)],
   };
 }
 
@@ -84,3 +87,5 @@ export { buildGraph, ANY_NODE_ID, namespaceNodeId, workloadNodeId, type Reachabi
 export type { RuleOfPolicy } from './reachability.js';
 export { clusterSummary, clusterFindings, type ClusterSummary, type ClusterOptions } from './clusterChecks.js';
 export { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type ClusterFacts, type NetworkRange, type NetworkRole, type CniName } from './clusterConfig.js';
+export { BUILTIN_COMPONENTS, type ExternalComponent } from './externalComponents.js';
+export { readProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from './projectConfig.js';

@@ -16,10 +16,21 @@ import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClust
 import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceModel } from './model.js';
 import { finding, type Finding } from './rules.js';
 import { hasSchema, schemaFindings } from './schemaCheck.js';
+import { controllerEntry, controllerPodGroups, OPERATOR_KINDS, operatorEntry, operatorPodGroups } from './operators.js';
 import type { SourceSpan } from './source.js';
 import { get, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
+/** Where an object is defined, to find the same object defined twice. */
+export interface ObjectDefinition {
+  /** kind/namespace/name */
+  readonly key: string;
+  readonly nameSpan: SourceSpan;
+  /** The object's text without comments and blank lines: two definitions differ when these do. */
+  readonly fingerprint: string;
+}
+
 export interface ManifestObjects {
+  readonly definitions: ObjectDefinition[];
   readonly namespaces: NamespaceModel[];
   readonly podGroups: PodGroup[];
   readonly services: ServiceModel[];
@@ -186,7 +197,7 @@ function closesQuote(rest: string, quote: string): boolean {
   return false;
 }
 
-const RELEVANT_KINDS = new Set(['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS)]);
+const RELEVANT_KINDS = new Set(['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS]);
 const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
 
 /**
@@ -222,7 +233,7 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
-  return { span, findings, namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
+  return { span, findings, definitions: [], namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
 }
 
 function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
@@ -287,14 +298,34 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
     readClusterObject(ctx, root, kind, out.findings, out.cluster);
     return;
   }
+  const operator = operatorEntry(apiVersion, kind);
+  if (operator !== undefined) {
+    const header = readHeader(ctx, root, defaultNamespace, out.findings);
+    if (header !== undefined) out.podGroups.push(...operatorPodGroups(ctx, root, operator, header));
+    return;
+  }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
   const header = readHeader(ctx, root, kind === 'Namespace' ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
+  const range = (root as Node).range;
+  if (range) {
+    const fingerprint = ctx.source
+      .slice(range[0], range[1])
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+      .join('\n');
+    out.definitions.push({ key: `${kind}/${kind === 'Namespace' ? '' : header.namespace}/${header.name}`, nameSpan: header.nameSpan, fingerprint });
+  }
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
   if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) out.findings.push(...schemaFindings(ctx, root, kind, out.findings));
-  else if ((POD_KINDS as readonly string[]).includes(kind)) out.podGroups.push(buildPodGroup(ctx, root, kind as PodKind, header, out.findings));
+  else if ((POD_KINDS as readonly string[]).includes(kind)) {
+    const group = buildPodGroup(ctx, root, kind as PodKind, header, out.findings);
+    const controller = controllerEntry(kind, group.labels);
+    out.podGroups.push(...(controller === undefined ? [group] : controllerPodGroups(ctx, root, controller, group)));
+  }
 }
 
 function readHeader(ctx: NodeContext, root: Node, defaultNamespace: string, findings: Finding[]): ObjectHeader | undefined {

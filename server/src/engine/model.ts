@@ -36,7 +36,8 @@ export type PodKind = (typeof POD_KINDS)[number];
 export interface PodGroup {
   /** "namespace/name": what the CLI matrix and the graph call it. */
   readonly id: string;
-  readonly kind: PodKind;
+  /** A workload kind, or the kind of an operator's custom resource that stands for these pods (see operators.ts). */
+  readonly kind: PodKind | (string & {});
   readonly namespace: string;
   readonly name: string;
   readonly labels: Labels;

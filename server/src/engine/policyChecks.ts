@@ -11,6 +11,9 @@ import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher } from
 import type { Reachability } from './reachability.js';
 import { finding, type Finding } from './rules.js';
 import { replace } from './fixes.js';
+import { BUILTIN_COMPONENTS, matchingComponents, type ExternalComponent } from './externalComponents.js';
+import { selectorMatches } from './labels.js';
+import { matchesSomePod } from './controllerLabels.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -20,25 +23,47 @@ export interface ClusterRanges {
   readonly serviceCIDRs: readonly Prefix[];
 }
 
-export function policyFindings(reach: Reachability, ranges: ClusterRanges): Finding[] {
+/** Namespaces where the workspace declares workloads: only there can "selects no pod" be judged. */
+export function workloadNamespaces(reach: Reachability): ReadonlySet<string> {
+  return new Set(reach.workspace.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
+}
+
+export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Finding[] {
   const out: Finding[] = [];
   const ws = reach.workspace;
+  const declared = workloadNamespaces(reach);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
 
   for (const policy of ws.policies) {
     const selectedClasses = [...reach.selectedClasses(policy).members()];
     const selected = groupsOf(selectedClasses);
-    if (policy.podSelector.valid && selected.length === 0) {
-      const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
-      out.push(finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`));
+    const perPod = () => ws.podGroups.some((g) => g.namespace === policy.namespace && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
+    if (policy.podSelector.valid && selected.length === 0 && !perPod()) {
+      const hostOnly = ws.podGroups.some((g) => g.hostNetwork && g.namespace === policy.namespace && selectorMatches(policy.podSelector, g.labels));
+      if (hostOnly) {
+        out.push(
+          finding('policy-selects-no-pods', policy.podSelector.span, `podSelector matches only host-network pods, which NetworkPolicy does not apply to, so policy ${policy.name} applies to nothing.`),
+        );
+      } else if (!declared.has(policy.namespace)) {
+        out.push(
+          finding(
+            'pods-not-in-workspace',
+            policy.podSelector.span,
+            `The workspace declares no workloads in namespace ${policy.namespace}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
+          ),
+        );
+      } else {
+        const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
+        out.push(finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`));
+      }
     }
     const ns = ws.namespaces.get(policy.namespace);
     if (ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
       out.push(finding('namespace-not-defined', policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
     }
     for (const rule of [...policy.ingress, ...policy.egress]) {
-      checkPeers(reach, policy, rule, ranges, out);
+      checkPeers(reach, policy, rule, ranges, { declared, externals }, out);
       if (!rule.ports?.some((m) => m.kind === 'named')) continue;
       // Ingress ports are looked up on the selected pods; egress ports on the peers.
       const destinations = rule.direction === 'ingress' ? selected : groupsOf(reach.ruleClasses(policy, rule).members());
@@ -46,7 +71,9 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges): Find
     }
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
-    if (policy.affectsEgress && selectedClasses.some((c) => !dnsAllowed.has(c))) {
+    // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
+    const blocksDns = selectedClasses.length === 0 ? !policy.egress.some(allowsDns) : selectedClasses.some((c) => !dnsAllowed.has(c));
+    if (policy.affectsEgress && blocksDns) {
       out.push(
         finding(
           'egress-blocks-dns',
@@ -78,7 +105,12 @@ function allowsDns(rule: PolicyRule): boolean {
   return rule.ports === undefined || rule.ports.some((m) => (m.kind === 'all' && m.protocol === 'UDP') || (m.kind === 'range' && m.protocol === 'UDP' && m.from <= 53 && 53 <= m.to));
 }
 
-function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, out: Finding[]): void {
+interface PeerContext {
+  readonly declared: ReadonlySet<string>;
+  readonly externals: readonly ExternalComponent[];
+}
+
+function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, context: PeerContext, out: Finding[]): void {
   for (const peer of rule.peers ?? []) {
     if (peer.kind === 'ipBlock') {
       checkIPBlockRanges(peer, ranges, out);
@@ -86,11 +118,53 @@ function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, 
     }
     if (peer.kind !== 'pods') continue;
     if ((peer.podSelector && !peer.podSelector.valid) || (peer.namespaceSelector && !peer.namespaceSelector.valid)) continue;
-    if (reach.peerClasses(policy, peer).isEmpty) {
-      const where = peer.namespaceSelector === undefined ? `namespace ${policy.namespace}` : 'the selected namespaces';
-      out.push(finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`));
-    }
+    if (!reach.peerClasses(policy, peer).isEmpty) continue;
+    const unmatched = unmatchedPeerFinding(reach, policy, peer, context);
+    if (unmatched !== undefined) out.push(unmatched);
   }
+}
+
+/** Why a pod peer that matches no workspace pod admits nothing, or nothing when a cluster component answers it. */
+function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Extract<PeerMatcher, { kind: 'pods' }>, context: PeerContext): Finding | undefined {
+  const ws = reach.workspace;
+  // A workspace that declares kube-system's workloads itself is believed over the built-in description.
+  const externals = context.externals.filter((c) => !(BUILTIN_COMPONENTS.includes(c) && context.declared.has(c.namespace)));
+  const components = matchingComponents(externals, policy.namespace, peer.namespaceSelector, peer.podSelector, (name) => ws.namespaces.get(name)?.labels);
+  if (components.some((c) => !c.hostNetwork)) return undefined;
+  const lookedIn =
+    peer.namespaceSelector === undefined
+      ? [policy.namespace]
+      : [...ws.namespaces.values()].filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels)).map((ns) => ns.name);
+  const hostPods = ws.podGroups.filter(
+    (g) => g.hostNetwork && lookedIn.includes(g.namespace) && (peer.podSelector === undefined || selectorMatches(peer.podSelector, g.labels)),
+  );
+  if (components.length > 0 || hostPods.length > 0) {
+    const who = components.length > 0 ? components[0]!.name : `${hostPods[0]!.kind} ${hostPods[0]!.id}`;
+    return finding(
+      'peer-selects-no-pods',
+      peer.span,
+      `This peer matches only host-network pods (${who}), which NetworkPolicy does not apply to: it admits nothing. Use an ipBlock with the node addresses instead.`,
+    );
+  }
+  const where = peer.namespaceSelector === undefined ? `namespace ${policy.namespace}` : 'the selected namespaces';
+  const nearMiss = peer.namespaceSelector === undefined || lookedIn.length > 0 ? undefined : nearMissLabel(peer.namespaceSelector, ws.namespaces.values());
+  if (nearMiss !== undefined) {
+    return finding(
+      'peer-selects-no-pods',
+      peer.span,
+      `No namespace has ${nearMiss.wanted}, so this peer admits nothing; namespace ${nearMiss.namespace} has ${nearMiss.found}: a typo?`,
+    );
+  }
+  if (!lookedIn.some((ns) => context.declared.has(ns))) {
+    // The policy's own pods-not-in-workspace finding already says so for its namespace: one finding, not two.
+    if (peer.namespaceSelector === undefined && policy.podSelector.valid) return undefined;
+    return finding(
+      'pods-not-in-workspace',
+      peer.span,
+      `The workspace declares no workloads in ${where}: the pods this peer is for are deployed from elsewhere (declare them under "external" in .netlens.yaml to check it).`,
+    );
+  }
+  return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`);
 }
 
 function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: ClusterRanges, out: Finding[]): void {
@@ -135,6 +209,27 @@ function checkNamedPorts(rule: PolicyRule, destinations: PodGroup[], out: Findin
       ),
     );
   }
+}
+
+/**
+ * A namespace label one or two edits away from what a selector asks for
+ * (`team: observabilty` beside `team: observability`): a typo, not a
+ * namespace deployed from elsewhere.
+ */
+function nearMissLabel(selector: Selector, namespaces: Iterable<{ name: string; labels: ReadonlyMap<string, string>; span: unknown }>): { wanted: string; found: string; namespace: string } | undefined {
+  const declared = [...namespaces].filter((ns) => ns.span !== undefined);
+  for (const r of selector.requirements) {
+    if (r.operator !== 'In' || r.values.length !== 1) continue;
+    const value = r.values[0]!;
+    for (const ns of declared) {
+      for (const [k, v] of ns.labels) {
+        // Any key: `team: observabilty` is as likely a slip for the namespace's name as for its team label.
+        const close = (v !== value && value.length > 3 && editDistance(v, value) <= 2) || (v === value && k !== r.key && editDistance(k, r.key) <= 2);
+        if (close) return { wanted: `${r.key}=${value}`, found: `${k}=${v}`, namespace: ns.name };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Up to `count` candidates, nearest first by edit distance. */

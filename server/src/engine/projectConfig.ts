@@ -1,13 +1,30 @@
 /**
- * The workspace file `.netlens.yaml`: text in, structure out, nothing read
- * from disk here. Keys other helpers of the file add go beside `suppress`;
- * unknown keys are left alone so an older Netlens reads a newer file.
+ * `.netlens.yaml`, the workspace file where a team tells Netlens what runs in
+ * the cluster without being in the workspace, and which findings it does not
+ * want for some paths (for JSON files, where comments are impossible):
  *
+ *   external:
+ *     - name: ingress-nginx
+ *       namespace: ingress-nginx
+ *       namespaceLabels: { team: edge }        # optional
+ *       labels: { app.kubernetes.io/name: ingress-nginx }
+ *       ports: [{ port: 443, protocol: TCP }]  # optional
+ *       hostNetwork: false                     # optional
  *   suppress:
- *     - paths: ["cni/*.conflist", "legacy/**"]   # workspace-relative globs
+ *     - paths: ["cni/*.conflist", "legacy/**"]   # globs relative to the file's folder
  *       codes: [cni-plugins-empty]
+ *
+ * Unknown top-level keys are left alone, so an older Netlens reads a newer file.
+ * A pure reader: text in, components and findings out. The CLI and the server
+ * read the file and hand its text here.
  */
-import { parseDocument } from 'yaml';
+import { parseDocument, type Node } from 'yaml';
+import type { ExternalComponent } from './externalComponents.js';
+import { PROTOCOLS, type Protocol } from './model.js';
+import { finding, type Finding } from './rules.js';
+import { entries, get, integer, items, isMapNode, scalar, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
+
+export const PROJECT_CONFIG_FILE = '.netlens.yaml';
 
 export interface PathSuppression {
   readonly paths: readonly string[];
@@ -15,30 +32,73 @@ export interface PathSuppression {
 }
 
 export interface ProjectConfig {
+  readonly externalComponents: readonly ExternalComponent[];
   readonly suppress: readonly PathSuppression[];
-  /** What could not be read, in words, for the log: a bad file never stops the analysis. */
-  readonly problems: readonly string[];
+  /** What could not be read, as project-config-invalid findings: a bad file never stops the analysis. */
+  readonly findings: readonly Finding[];
 }
 
-export const EMPTY_PROJECT_CONFIG: ProjectConfig = { suppress: [], problems: [] };
+const COMPONENT_KEYS = new Set(['name', 'namespace', 'namespaceLabels', 'labels', 'ports', 'hostNetwork']);
 
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : typeof v === 'string' ? [v] : undefined);
-
-export function readProjectConfig(text: string): ProjectConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) return { suppress: [], problems: [`.netlens.yaml does not parse: ${doc.errors[0]!.message}`] };
-  const root: unknown = doc.toJS({ maxAliasCount: 50 });
-  if (root === null || root === undefined) return EMPTY_PROJECT_CONFIG;
-  if (typeof root !== 'object' || Array.isArray(root)) return { suppress: [], problems: ['.netlens.yaml must be a mapping of settings'] };
-  const problems: string[] = [];
+export function readProjectConfig(file: string, source: string): ProjectConfig {
+  const doc = parseDocument(source, { prettyErrors: false, strict: false });
+  const ctx: NodeContext = { file, doc, offset: 0, source };
+  const findings: Finding[] = [];
+  const invalid = (node: unknown, message: string) => findings.push(finding('project-config-invalid', spanOf(ctx, node, { file, start: 0, end: 0 }), message));
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    findings.push(finding('project-config-invalid', { file, start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, e.message.split('\n')[0] ?? e.message));
+    return { externalComponents: [], suppress: [], findings };
+  }
+  const root = doc.contents as Node | null;
+  if (root === null) return { externalComponents: [], suppress: [], findings };
+  if (!isMapNode(ctx, root)) {
+    invalid(root, `${PROJECT_CONFIG_FILE} must be a mapping with an "external" list.`);
+    return { externalComponents: [], suppress: [], findings };
+  }
+  const components: ExternalComponent[] = [];
+  for (const item of items(ctx, get(ctx, root, 'external'))) {
+    for (const e of entries(ctx, item)) if (!COMPONENT_KEYS.has(e.key)) invalid(e.keyNode, `Unknown key "${e.key}"; an external component has ${[...COMPONENT_KEYS].join(', ')}.`);
+    const name = text(ctx, get(ctx, item, 'name'));
+    const namespace = text(ctx, get(ctx, item, 'namespace'));
+    const labelsNode = get(ctx, item, 'labels');
+    if (name === undefined || namespace === undefined || !isMapNode(ctx, labelsNode)) {
+      invalid(item, 'An external component needs a name, a namespace and a labels mapping.');
+      continue;
+    }
+    const ports: Array<{ port: number; protocol: Protocol }> = [];
+    for (const p of items(ctx, get(ctx, item, 'ports'))) {
+      const port = integer(ctx, get(ctx, p, 'port'));
+      const protocol = text(ctx, get(ctx, p, 'protocol')) ?? 'TCP';
+      if (port === undefined || port < 1 || port > 65535 || !(PROTOCOLS as readonly string[]).includes(protocol)) {
+        invalid(p, 'A port needs a port number from 1 to 65535 and a protocol of TCP, UDP or SCTP.');
+        continue;
+      }
+      ports.push({ port, protocol: protocol as Protocol });
+    }
+    components.push({
+      name,
+      namespace,
+      namespaceLabels: stringMap(ctx, get(ctx, item, 'namespaceLabels')),
+      labels: stringMap(ctx, labelsNode),
+      ports,
+      hostNetwork: scalar(ctx, get(ctx, item, 'hostNetwork')) === true,
+    });
+  }
   const suppress: PathSuppression[] = [];
-  const entries: unknown = (root as Record<string, unknown>)['suppress'];
-  if (entries !== undefined && !Array.isArray(entries)) problems.push('.netlens.yaml: suppress must be a list of {paths, codes}');
-  for (const [i, entry] of (Array.isArray(entries) ? entries : []).entries()) {
-    const paths = strings((entry as Record<string, unknown> | null)?.['paths']);
-    const codes = strings((entry as Record<string, unknown> | null)?.['codes']);
-    if (paths === undefined || codes === undefined) problems.push(`.netlens.yaml: suppress[${i}] needs paths and codes, each a string or a list of strings`);
+  for (const item of items(ctx, get(ctx, root, 'suppress'))) {
+    const paths = stringList(ctx, get(ctx, item, 'paths'));
+    const codes = stringList(ctx, get(ctx, item, 'codes'));
+    if (paths === undefined || codes === undefined) invalid(item, 'A suppress entry needs paths and codes, each a string or a list of strings.');
     else suppress.push({ paths, codes });
   }
-  return { suppress, problems };
+  return { externalComponents: components, suppress, findings };
+}
+
+/** A string, or a list of strings, as a list; undefined for anything else. */
+function stringList(ctx: NodeContext, node: unknown): string[] | undefined {
+  const one = text(ctx, node);
+  if (one !== undefined) return [one];
+  const list = items(ctx, node).map((n) => text(ctx, n));
+  return list.length > 0 && list.every((v): v is string => v !== undefined) ? list : undefined;
 }

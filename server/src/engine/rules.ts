@@ -19,6 +19,13 @@ export const RULES = {
   'selector-invalid': { severity: 'error', doc: 'A label selector uses an unknown operator or the wrong number of values; the API server rejects it.' },
   'policy-selects-no-pods': { severity: 'warning', doc: "The policy's podSelector matches no pod in its namespace anywhere in the workspace." },
   'peer-selects-no-pods': { severity: 'warning', doc: 'A from/to peer matches no pod in the workspace, so the rule allows nothing through it.' },
+  'pods-not-in-workspace': {
+    severity: 'information',
+    doc: 'A policy, peer or Service selects no pod, but the workspace declares no workloads in the namespaces it looks in: those pods are deployed from elsewhere, so nothing can be judged.',
+  },
+  'project-config-invalid': { severity: 'error', doc: 'The .netlens.yaml workspace file does not parse or has an entry of the wrong shape; that entry is ignored.' },
+  'object-defined-twice': { severity: 'warning', doc: 'The same object (kind, namespace, name) is defined twice with different contents; the cluster keeps only the one applied last.' },
+  'cidr-zero-address-with-prefix': { severity: 'warning', doc: 'The all-zeros address with a non-zero prefix (0.0.0.0/24, ::/64) is a tiny, unroutable range; /0, meaning anywhere, was almost surely meant.' },
   'policy-types-missing-ingress': { severity: 'warning', doc: 'policyTypes is set without Ingress while ingress rules exist: those rules are ignored.' },
   'policy-types-missing-egress': { severity: 'warning', doc: 'policyTypes is set without Egress while egress rules exist: those rules are ignored.' },
   'rule-allows-all': { severity: 'information', doc: 'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.' },

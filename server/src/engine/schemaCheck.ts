@@ -98,6 +98,24 @@ function overlaps(a: SourceSpan, b: SourceSpan): boolean {
 }
 
 /**
+ * A field set to null reads as left out: the API server's JSON decoding gives
+ * it the zero value (`nodePort: null` on a ClusterIP Service, `annotations:
+ * null` in published install manifests are accepted as they are).
+ */
+function withoutNullFields(value: unknown, done = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // Aliases make toJS share one object between many places: copy each once,
+  // or an alias bomb that toJS itself kept small grows exponentially here.
+  const seen = done.get(value);
+  if (seen !== undefined) return seen;
+  const copy = Array.isArray(value)
+    ? value.map((v) => withoutNullFields(v, done))
+    : Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullFields(v, done)]));
+  done.set(value, copy);
+  return copy;
+}
+
+/**
  * Schema findings for one object. Errors that land where a semantic check
  * already spoke are dropped: one mistake, one finding.
  */
@@ -110,7 +128,7 @@ export function schemaFindings(ctx: NodeContext, root: Node, kind: string, alrea
   } catch {
     return []; // alias bombs and the like: the structural checks still ran on the nodes.
   }
-  if (validate(value)) return [];
+  if (validate(withoutNullFields(value))) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {

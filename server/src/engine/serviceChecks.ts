@@ -8,11 +8,13 @@ import { replace } from './fixes.js';
 import { closest, type ClusterRanges } from './policyChecks.js';
 import { finding, type Finding, type Fix, type RelatedInfo } from './rules.js';
 import { serviceEndpoints } from './services.js';
+import { matchesSomePod } from './controllerLabels.js';
 
 export function serviceFindings(ws: WorkspaceModel, ranges: ClusterRanges): Finding[] {
   const out: Finding[] = [];
+  const declared = new Set(ws.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
   for (const service of ws.services) {
-    checkEndpoints(service, ws.podGroups, out);
+    checkEndpoints(service, ws.podGroups, declared, out);
     checkClusterIPRange(service, ranges.serviceCIDRs, out);
   }
   checkUnique(
@@ -58,11 +60,24 @@ function checkClusterIPRange(service: ServiceModel, serviceCIDRs: readonly Prefi
   });
 }
 
-function checkEndpoints(service: ServiceModel, podGroups: readonly PodGroup[], out: Finding[]): void {
+function checkEndpoints(service: ServiceModel, podGroups: readonly PodGroup[], workloadNamespaces: ReadonlySet<string>, out: Finding[]): void {
   if (service.selector === undefined || service.type === 'ExternalName') return;
+  const selector = service.selector;
   const endpoints = serviceEndpoints(service, podGroups);
   if (endpoints.length === 0) {
-    out.push(finding('service-selects-no-pods', service.selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`));
+    // A Service for one StatefulSet pod (statefulset.kubernetes.io/pod-name: NAME-0) has that pod as its endpoint.
+    if (podGroups.some((g) => g.namespace === service.namespace && matchesSomePod(selector, g))) return;
+    if (!workloadNamespaces.has(service.namespace)) {
+      out.push(
+        finding(
+          'pods-not-in-workspace',
+          selector.span,
+          `The workspace declares no workloads in namespace ${service.namespace}: the pods of Service ${service.name} are deployed from elsewhere.`,
+        ),
+      );
+      return;
+    }
+    out.push(finding('service-selects-no-pods', selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`));
     return;
   }
   const related: RelatedInfo[] = endpoints.slice(0, 3).map((e) => ({ span: e.group.nameSpan, message: `endpoint ${e.group.id}` }));

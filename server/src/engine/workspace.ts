@@ -5,7 +5,8 @@
 import { emptyFacts, type ClusterFacts } from './clusterConfig.js';
 import type { ManifestFile } from './manifests.js';
 import type { NamespaceModel, PodGroup, PolicyModel, ServiceModel } from './model.js';
-import type { Finding } from './rules.js';
+import { finding, type Finding } from './rules.js';
+import type { ObjectDefinition } from './manifests.js';
 
 export interface WorkspaceModel {
   readonly namespaces: ReadonlyMap<string, NamespaceModel>;
@@ -25,8 +26,12 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   const policies: PolicyModel[] = [];
   const parseFindings: Finding[] = [];
   const cluster = emptyFacts();
+  const definitions: Array<{ file: string; definition: ObjectDefinition }> = [];
+  const fileNames: string[] = [];
   for (const file of files) {
+    fileNames.push(file.file);
     for (const doc of file.documents) {
+      for (const definition of doc.definitions) definitions.push({ file: file.file, definition });
       cluster.ranges.push(...doc.cluster.ranges);
       cluster.overlays.push(...doc.cluster.overlays);
       cluster.mtus.push(...doc.cluster.mtus);
@@ -47,5 +52,41 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   for (const g of podGroups) implied(g.namespace);
   for (const s of services) implied(s.namespace);
   for (const p of policies) implied(p.namespace);
+  parseFindings.push(...duplicateFindings(definitions, kustomizeDirectories(fileNames)));
   return { namespaces, podGroups, services, policies, parseFindings, cluster };
+}
+
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+function directoryOf(file: string): string {
+  return file.slice(0, Math.max(0, file.lastIndexOf('/')));
+}
+
+/** Folders holding a kustomization: objects below them are bases and patches, redefined on purpose. */
+function kustomizeDirectories(files: readonly string[]): string[] {
+  return files.filter((f) => KUSTOMIZATION_FILES.has(f.slice(f.lastIndexOf('/') + 1))).map(directoryOf);
+}
+
+function duplicateFindings(definitions: ReadonlyArray<{ file: string; definition: ObjectDefinition }>, kustomizeDirs: readonly string[]): Finding[] {
+  const inKustomizeTree = (file: string) => kustomizeDirs.some((d) => file.startsWith(`${d}/`));
+  const first = new Map<string, { file: string; definition: ObjectDefinition }>();
+  const out: Finding[] = [];
+  for (const d of definitions) {
+    const prior = first.get(d.definition.key);
+    if (prior === undefined) {
+      first.set(d.definition.key, d);
+      continue;
+    }
+    if (prior.definition.fingerprint === d.definition.fingerprint || (inKustomizeTree(prior.file) && inKustomizeTree(d.file))) continue;
+    const [kind, namespace, name] = d.definition.key.split('/');
+    out.push(
+      finding(
+        'object-defined-twice',
+        d.definition.nameSpan,
+        `${kind} ${namespace ? `${namespace}/` : ''}${name} is defined twice with different contents; the cluster keeps whichever is applied last.`,
+        [{ span: prior.definition.nameSpan, message: 'the other definition' }],
+      ),
+    );
+  }
+  return out;
 }
