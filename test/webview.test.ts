@@ -339,8 +339,10 @@ test('a namespace lists the flows into and out of it; a flow inside a namespace 
   let s = await state(page);
   assert.deepEqual(s.selected, ['ns:payments']);
   assert.match(s.details, /\nFlows in \(1\)\nstorefront\/checkout → payments\/payments-api TCP 8443\n/);
-  assert.match(s.details, /\nFlows out \(3\)\n/);
-  assert.match(s.details, /all pods in namespace payments → kube-system\/coredns TCP 53, UDP 53/);
+  assert.match(
+    s.details,
+    /\nFlows out \(4\)\nall pods in namespace payments → kube-system\/coredns TCP 53, UDP 53\npayments\/payments-api → 203\.0\.113\.0\/24 TCP 443\npayments\/settlement → 10\.244\.3\.0\/24 any port\npayments\/settlement → 0\.0\.0\.0\/24 TCP 443$/,
+  );
   // payments-api → ledger-db runs inside the payments box: a click on it selects the flow, not the box.
   const flow = 'w:Deployment:payments/payments-api->w:StatefulSet:payments/ledger-db';
   const mid = await screenPoint(page, flow);
