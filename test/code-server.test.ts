@@ -202,7 +202,7 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     const status = view.locator('#status');
     await status.filter({ hasText: /\d+ workloads · \d+ flows/ }).waitFor({ timeout: 60_000 });
     // examples/ declares 12 workloads, and the server's graph draws 30 flows between them and external ranges.
-    assert.match(await status.innerText(), /^12 workloads · 30 flows · layout \d+ ms$/);
+    assert.match(await status.innerText(), /^12 workloads · 30 flows \(24 shown\) · layout \d+ ms$/);
     assert.equal(await view.locator('#details button.link').count(), 12);
     // Give the panel the whole editor area for the screenshot; the graph refits itself.
     await command('View: Toggle Maximize Editor Group');

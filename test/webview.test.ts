@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import type { GraphData } from '../server/src/requests.js';
 import { generateCluster } from './support/generateCluster.js';
 import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
-import { graphOf, postToPage, readTree, screenPoint, setTheme, WebviewHarness } from './support/webviewHarness.js';
+import { layoutWorkspaces } from './support/layoutWorkspaces.js';
+import { graphOf, layoutQuality, postToPage, readTree, screenPoint, setTheme, waitForLayout, WebviewHarness, type ThemeName } from './support/webviewHarness.js';
 
 const OUT = path.join(REPO_ROOT, 'test-output', 'webview');
 const harness = new WebviewHarness();
@@ -23,6 +24,8 @@ function fixture(name: string): { file: string; text: string } {
 
 const shop = fixture('shop.yaml');
 const shopGraph = graphOf([shop]);
+/** Flows drawn as edges by default: allow-all flows are badges on their nodes. */
+const drawnByDefault = (graph: GraphData) => graph.edges.filter((e) => e.allowAll !== true).length;
 
 interface PageState {
   nodes: number;
@@ -52,10 +55,11 @@ function state(page: Page): Promise<PageState> {
   });
 }
 
-async function load(graph: GraphData, theme: 'light' | 'dark' = 'light', size?: { width: number; height: number }) {
+async function load(graph: GraphData, theme: ThemeName = 'light', size?: { width: number; height: number }) {
   const opened = await harness.open(theme, size);
   await postToPage(opened.page, { type: 'graph', graph });
   await opened.page.waitForFunction((n) => (window as unknown as { netlens: { view: { cy: { nodes(): { length: number } } } } }).netlens.view.cy.nodes().length === n, graph.nodes.length);
+  await waitForLayout(opened.page);
   return opened;
 }
 
@@ -73,13 +77,31 @@ test('draws every node and flow of the graph, and says so', async () => {
   // 2 namespaces, 4 workloads, "anywhere" and one CIDR.
   assert.equal(s.nodes, 8);
   assert.equal(s.nodes, shopGraph.nodes.length);
-  assert.equal(s.edges, shopGraph.edges.length);
-  assert.match(s.status, /^4 workloads · 8 flows · layout \d+ ms$/);
+  // 8 flows, 3 of them allowed only by web-from-anywhere's allow-all rule: badges, not edges.
+  assert.equal(shopGraph.edges.length, 8);
+  assert.equal(s.edges, 5);
+  assert.equal(s.edges, drawnByDefault(shopGraph));
+  assert.match(s.status, /^4 workloads · 8 flows \(5 shown\) · layout \d+ ms$/);
   assert.deepEqual(await posted(page), [{ type: 'ready' }]);
   // The page loaded under its CSP without a single violation (cytoscape's own stylesheet included).
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the first layout overlaps no nodes and no namespace boxes on examples/, the corpus and generated clusters', async (t) => {
+  const workspaces = layoutWorkspaces();
+  // examples/, the two generated clusters and, with the corpus, every folder of it that has workloads.
+  assert.equal(workspaces.filter((w) => w.name === 'examples' || w.name.startsWith('generated-')).length, 3);
+  for (const { name, graph } of workspaces) {
+    const { page, errors } = await load(graph);
+    const q = await layoutQuality(page);
+    t.diagnostic(`${name}: ${graph.nodes.length} nodes, ${q.crossings} crossings, layout ${Math.round(q.layoutMs)} ms`);
+    assert.deepEqual(q.nodeOverlaps, [], `${name}: overlapping nodes`);
+    assert.deepEqual(q.boxOverlaps, [], `${name}: overlapping namespace boxes`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test('clicking a workload highlights what reaches it and what it reaches', async () => {
@@ -189,9 +211,9 @@ test('filters by namespace, port and protocol, and by default-allow', async () =
   await page.locator('#show-default').check();
   await page.locator('#namespace').selectOption('ops');
   s = await state(page);
-  // Only flows touching ops: web → backup, api → backup, backup → web.
-  assert.equal(s.visibleEdges, 3);
-  assert.match(s.status, /\(3 shown\)/);
+  // Only flows touching ops: web → backup, api → backup (backup → web is web's "open to all ingress" badge).
+  assert.equal(s.visibleEdges, 2);
+  assert.match(s.status, /\(2 shown\)/);
   const hidden = await page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.$('.hidden').nodes().map((n) => n.id()));
   assert.deepEqual(hidden.sort(), ['any', 'cidr:198.51.100.0/24', 'w:StatefulSet:shop/db']);
   assert.deepEqual(errors, []);
@@ -237,12 +259,13 @@ test('a live update keeps unchanged nodes where they were and adds the new one',
   const next = graphOf([grown], 2);
   await postToPage(page, { type: 'graph', graph: next });
   await page.waitForFunction((n) => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.nodes().length === n, next.nodes.length);
+  await waitForLayout(page);
   const afterUpdate = await positions();
   assert.ok('w:Pod:shop/debug' in afterUpdate);
   for (const [id, p] of Object.entries(before)) {
     assert.ok(Math.abs(afterUpdate[id]!.x - p.x) < 0.5 && Math.abs(afterUpdate[id]!.y - p.y) < 0.5, `${id} moved from ${JSON.stringify(p)} to ${JSON.stringify(afterUpdate[id])}`);
   }
-  assert.equal((await state(page)).edges, next.edges.length);
+  assert.equal((await state(page)).edges, drawnByDefault(next));
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -260,12 +283,154 @@ test('malformed messages from the host are ignored', async () => {
   for (const m of bad) await postToPage(page, m);
   const s = await state(page);
   assert.equal(s.nodes, shopGraph.nodes.length);
-  assert.equal(s.edges, shopGraph.edges.length);
+  assert.equal(s.edges, drawnByDefault(shopGraph));
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-async function screenshot(name: string, graph: GraphData, theme: 'light' | 'dark'): Promise<void> {
+test('allow-all flows are badges on their nodes, drawn as edges on request; explicit flows only on request', async () => {
+  const { page, errors } = await load(shopGraph);
+  const look = () =>
+    page.evaluate(() => {
+      const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy;
+      return { web: cy.getElementById('w:Deployment:shop/web').data('display') as string, anyVisible: cy.getElementById('any').visible(), edges: cy.edges(':visible').map((e) => e.id()).sort() };
+    });
+  let seen = await look();
+  assert.equal(seen.web, 'web\nDeployment ×3\n◀ open to all ingress (TCP 8080)');
+  assert.equal(seen.anyVisible, false);
+  assert.deepEqual(seen.edges, [
+    'w:Deployment:shop/api->w:Deployment:ops/backup',
+    'w:Deployment:shop/api->w:StatefulSet:shop/db',
+    'w:Deployment:shop/web->w:Deployment:ops/backup',
+    'w:Deployment:shop/web->w:Deployment:shop/api',
+    'w:StatefulSet:shop/db->cidr:198.51.100.0/24',
+  ]);
+  await page.locator('#flows').selectOption('edges');
+  await waitForLayout(page);
+  seen = await look();
+  assert.equal(seen.web, 'web\nDeployment ×3');
+  assert.equal(seen.anyVisible, true);
+  assert.equal(seen.edges.length, 8);
+  await page.locator('#flows').selectOption('explicit');
+  await waitForLayout(page);
+  seen = await look();
+  assert.deepEqual(seen.edges, ['w:Deployment:shop/api->w:StatefulSet:shop/db', 'w:Deployment:shop/web->w:Deployment:shop/api', 'w:StatefulSet:shop/db->cidr:198.51.100.0/24']);
+  assert.equal((await layoutQuality(page)).nodeOverlaps.length, 0);
+  // The workload's details say what its allow-all rule opens.
+  await page.getByRole('button', { name: 'shop/web', exact: true }).click();
+  assert.match((await state(page)).details, /\nAllow-all rules\n◀ open to all ingress \(TCP 8080\)\n/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a namespace lists the flows into and out of it; a flow inside a namespace box is clickable', async () => {
+  const graph = graphOf(readTree(path.join(REPO_ROOT, 'examples')));
+  const { page, errors } = await load(graph);
+  const at = await screenPoint(page, 'ns:payments');
+  // The box's label sits above it; click the box's top edge, inside the padding, away from workloads and flows.
+  const box = await page.evaluate((id) => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy;
+    const b = cy.getElementById(id).renderedBoundingBox({ includeLabels: false });
+    const g = document.getElementById('graph')!.getBoundingClientRect();
+    return { x: g.left + (b.x1 + b.x2) / 2, y: g.top + b.y1 + 5 };
+  }, 'ns:payments');
+  assert.ok(Math.abs(box.x - at.x) < 1);
+  await page.mouse.click(box.x, box.y);
+  let s = await state(page);
+  assert.deepEqual(s.selected, ['ns:payments']);
+  assert.match(s.details, /\nFlows in \(1\)\nstorefront\/checkout → payments\/payments-api TCP 8443\n/);
+  assert.match(
+    s.details,
+    /\nFlows out \(4\)\nall pods in namespace payments → kube-system\/coredns TCP 53, UDP 53\npayments\/payments-api → 203\.0\.113\.0\/24 TCP 443\npayments\/settlement → 10\.244\.3\.0\/24 any port\npayments\/settlement → 0\.0\.0\.0\/24 TCP 443$/,
+  );
+  // payments-api → ledger-db runs inside the payments box: a click on it selects the flow, not the box.
+  const flow = 'w:Deployment:payments/payments-api->w:StatefulSet:payments/ledger-db';
+  const mid = await screenPoint(page, flow);
+  await page.mouse.click(mid.x, mid.y);
+  s = await state(page);
+  assert.deepEqual(s.selected, [flow]);
+  assert.match(s.details, /^payments\/payments-api → payments\/ledger-db\n/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Whether every rendered box of the elements lies inside the canvas, and the canvas beside the details pane. */
+function inView(page: Page, ids: string[]) {
+  return page.evaluate((list) => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy;
+    const g = document.getElementById('graph')!.getBoundingClientRect();
+    const d = document.getElementById('details')!.getBoundingClientRect();
+    const outside = list.filter((id) => {
+      const b = cy.getElementById(id).renderedBoundingBox({ includeLabels: true });
+      return b.x1 < 0 || b.y1 < 0 || b.x2 > g.width || b.y2 > g.height;
+    });
+    const detailsOverCanvas = d.left < g.right && g.left < d.right && d.top < g.bottom && g.top < d.bottom;
+    return { outside, detailsOverCanvas };
+  }, ids);
+}
+
+test('a selection is fitted with its neighbours inside the canvas, in a narrow panel too; filters refit', async () => {
+  const graph = graphOf(readTree(path.join(REPO_ROOT, 'examples')));
+  const { page, errors } = await load(graph, 'light', { width: 400, height: 700 });
+  await page.locator('#search').fill('storefront/checkout');
+  await page.keyboard.press('Enter');
+  const neighbours = await page.evaluate(() => (window as unknown as { netlens: { view: { neighbourhood(id: string): import('cytoscape').Collection } } }).netlens.view.neighbourhood('w:Deployment:storefront/checkout').nodes().map((n) => n.id()));
+  // checkout reaches payments-api, cart and coredns (grafana and node-exporter by badge or default).
+  assert.ok(neighbours.includes('w:Deployment:payments/payments-api'));
+  assert.ok(neighbours.includes('w:Deployment:storefront/cart'));
+  assert.deepEqual(await inView(page, neighbours), { outside: [], detailsOverCanvas: false });
+  // A filter refits the canvas to what is left: it fills the canvas on one axis.
+  await page.locator('#namespace').selectOption('payments');
+  const fill = await page.evaluate(() => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy;
+    const b = cy.elements(':visible').renderedBoundingBox({});
+    return Math.max(b.w / cy.width(), b.h / cy.height());
+  });
+  assert.ok(fill > 0.8 && fill <= 1, `visible elements fill ${fill} of the canvas`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard on the canvas: arrows move between neighbours, Enter shows details, Escape clears; focus visible; details a region', async () => {
+  const { page, errors } = await load(shopGraph);
+  const focused = () => page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.nodes('.keyboard-focus').map((n) => n.id()));
+  await page.locator('#search').fill('app=web');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  // Tab from the toolbar's last button reaches the canvas, and shows it has focus.
+  await page.locator('#export-svg').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'graph');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('graph')!).outlineStyle), 'solid');
+  await page.keyboard.press('ArrowRight');
+  const first = await focused();
+  assert.equal(first.length, 1);
+  // From web, right along its flow to api, right again to db (api → db): each a neighbour. api's drawn
+  // neighbours: web, db and backup (its flow back to web is web's "open to all ingress" badge).
+  await page.evaluate(() => (window as unknown as { netlens: { view: { focusNode(id: string): void } } }).netlens.view.focusNode('w:Deployment:shop/web'));
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await focused(), ['w:Deployment:shop/api']);
+  assert.match((await state(page)).status, /^shop\/api: 3 neighbours · Enter for details$/);
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await focused(), ['w:StatefulSet:shop/db']);
+  await page.keyboard.press('ArrowLeft');
+  assert.deepEqual(await focused(), ['w:Deployment:shop/api']);
+  await page.keyboard.press('Enter');
+  const s = await state(page);
+  assert.deepEqual(s.selected, ['w:Deployment:shop/api']);
+  assert.match(s.details, /^shop\/api\n/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'details');
+  assert.deepEqual(await page.evaluate(() => { const d = document.getElementById('details')!; return [d.getAttribute('role'), d.getAttribute('aria-label'), d.getAttribute('aria-live')]; }), ['region', 'Details', 'polite']);
+  assert.equal(await page.getByRole('region', { name: 'Details' }).count(), 1);
+  await page.keyboard.press('Escape');
+  assert.deepEqual((await state(page)).selected, []);
+  assert.deepEqual(await focused(), []);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'graph');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function screenshot(name: string, graph: GraphData, theme: ThemeName): Promise<void> {
   const { page, errors } = await load(graph, theme);
   await page.locator('#graph').click({ position: { x: 3, y: 3 } });
   await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`) });
@@ -312,7 +477,7 @@ test('500 workloads lay out and stay interactive', async (t) => {
   assert.match((await state(page)).status, /drawn per namespace/);
   // Selecting a workload draws exactly its own flows.
   const target = graph.nodes.find((n) => n.kind === 'workload')!;
-  const own = graph.edges.filter((e) => e.source === target.id || e.target === target.id || e.source === target.parent || e.target === target.parent).length;
+  const own = graph.edges.filter((e) => e.allowAll !== true && (e.source === target.id || e.target === target.id || e.source === target.parent || e.target === target.parent)).length;
   const clickStarted = Date.now();
   await page.locator('#search').fill(target.ref!);
   await page.keyboard.press('Enter');

@@ -56,6 +56,9 @@ export function graphHtml(o: GraphHtmlOptions): string {
     <option value="">Any protocol</option><option>TCP</option><option>UDP</option><option>SCTP</option>
   </select>
   <input id="port" type="number" min="1" max="65535" placeholder="Port" aria-label="Port">
+  <select id="flows" aria-label="Which flows to draw">
+    <option value="badges" selected>Allow-all as badges</option><option value="edges">Allow-all as edges</option><option value="explicit">Explicit flows only</option>
+  </select>
   <label class="check"><input id="show-default" type="checkbox" checked> Default-allow flows</label>
   <span class="spacer"></span>
   <button id="fit" type="button" title="Fit to window (0)">Fit</button>
@@ -66,8 +69,8 @@ export function graphHtml(o: GraphHtmlOptions): string {
   <button id="export-svg" type="button" title="Save as SVG">SVG</button>
 </header>
 <main>
-  <div id="graph" tabindex="0" role="img" aria-label="Reachability graph: use the list in the side panel to move between workloads"></div>
-  <aside id="details" aria-live="polite" aria-label="Details"></aside>
+  <div id="graph" tabindex="0" role="application" aria-roledescription="reachability graph" aria-label="Reachability graph: arrow keys move between neighbouring workloads, Enter shows details, Escape clears" aria-describedby="status"></div>
+  <aside id="details" role="region" aria-label="Details" aria-live="polite" tabindex="-1"></aside>
 </main>
 <footer id="status" role="status"></footer>
 <script nonce="${nonce}" src="${attr(o.scriptUri)}"></script>

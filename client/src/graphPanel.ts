@@ -29,7 +29,13 @@ export class GraphPanel implements vscode.Disposable {
       if (focus) GraphPanel.current.focus(focus);
       return;
     }
+    const groupsBefore = vscode.window.tabGroups.all.length;
     GraphPanel.current = new GraphPanel(ctx, focus);
+    // Opened beside a lone editor, the panel would get half the window (about
+    // 400 px on a laptop): give it the larger column, the YAML keeps 40%.
+    if (groupsBefore === 1 && vscode.window.tabGroups.all.length === 2) {
+      void vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.4 }, { size: 0.6 }] }).then(undefined, () => undefined);
+    }
   }
 
   private readonly panel: vscode.WebviewPanel;

@@ -40,6 +40,7 @@ export function graphData(analysis: Analysis, version: number, lineIndex: (uri: 
     ports: f.ports,
     explicit: f.explicit,
     ...(f.aggregated ? { aggregated: true } : {}),
+    ...(f.allowAll ? { allowAll: true } : {}),
     rules: f.rules.map(({ policy, rule }) => {
       let index = ruleIndex.get(rule);
       if (index === undefined) {

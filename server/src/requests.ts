@@ -156,6 +156,8 @@ export interface GraphEdgeData {
   readonly explicit: boolean;
   /** One end is a namespace standing for each of its workloads. */
   readonly aggregated?: boolean;
+  /** Allowed only by rules admitting every peer (or no isolation) at both ends: drawn as node badges unless asked. */
+  readonly allowAll?: boolean;
   /** Indices into GraphData.rules. */
   readonly rules: readonly number[];
 }

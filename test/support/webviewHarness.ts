@@ -78,6 +78,36 @@ export const THEMES = {
       '--vscode-font-size': '13px',
     },
   },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      '--vscode-editor-background': '#000000',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-red': '#f48771',
+      '--vscode-sideBar-background': '#000000',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-input-background': '#000000',
+      '--vscode-input-foreground': '#ffffff',
+      '--vscode-input-border': '#6fc3df',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
 } as const;
 
 export type ThemeName = keyof typeof THEMES;
@@ -174,7 +204,7 @@ export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
   const t = THEMES[theme];
   await page.evaluate(({ vars, bodyClass }) => {
     for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
     document.body.classList.add(bodyClass);
   }, { vars: t.vars as Record<string, string>, bodyClass: t.bodyClass });
 }
@@ -193,4 +223,58 @@ export async function screenPoint(page: Page, id: string): Promise<{ x: number; 
     const box = document.getElementById('graph')!.getBoundingClientRect();
     return { x: box.left + p.x, y: box.top + p.y };
   }, id);
+}
+
+/** Waits until the page has laid out the graph it was last sent. */
+export async function waitForLayout(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset['layout'] === 'done');
+}
+
+export interface LayoutQuality {
+  /** Pairs of workload/address nodes whose drawn boxes (labels included) intersect. */
+  readonly nodeOverlaps: string[];
+  /** Pairs of namespace boxes that intersect, and nodes drawn inside a namespace box they do not belong to. */
+  readonly boxOverlaps: string[];
+  /** Pairs of drawn flows whose straight lines cross (flows sharing an end do not count). */
+  readonly crossings: number;
+  readonly layoutMs: number;
+}
+
+/**
+ * Measures the layout on screen: cytoscape's rendered bounding boxes of
+ * every visible node, and the straight segments between the ends of every
+ * visible flow. Boxes that only touch (within half a pixel) do not overlap.
+ */
+export function layoutQuality(page: Page): Promise<LayoutQuality> {
+  return page.evaluate(() => {
+    const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core; layoutMs: number } } }).netlens.view.cy;
+    type Box = { id: string; x1: number; y1: number; x2: number; y2: number };
+    const boxOf = (n: import('cytoscape').NodeSingular): Box => ({ id: n.id(), ...n.renderedBoundingBox({ includeLabels: true, includeOverlays: false }) });
+    const meets = (a: Box, b: Box) => a.x1 < b.x2 - 0.5 && b.x1 < a.x2 - 0.5 && a.y1 < b.y2 - 0.5 && b.y1 < a.y2 - 0.5;
+    const visible = cy.nodes(':visible');
+    const leaves = visible.filter((n) => !n.isParent()).map(boxOf);
+    const parents = visible.filter((n) => n.isParent());
+    const boxes = parents.map(boxOf);
+    const nodeOverlaps: string[] = [];
+    for (let i = 0; i < leaves.length; i++) for (let j = i + 1; j < leaves.length; j++) if (meets(leaves[i]!, leaves[j]!)) nodeOverlaps.push(`${leaves[i]!.id} × ${leaves[j]!.id}`);
+    const boxOverlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (meets(boxes[i]!, boxes[j]!)) boxOverlaps.push(`${boxes[i]!.id} × ${boxes[j]!.id}`);
+    visible.filter((n) => !n.isParent()).forEach((n) => {
+      const own = n.data('parent') as string | undefined;
+      const box = boxOf(n);
+      for (const b of boxes) if (b.id !== own && meets(b, box)) boxOverlaps.push(`${n.id()} in ${b.id}`);
+    });
+    const segments = cy.edges(':visible').map((e) => ({ s: e.source().id(), t: e.target().id(), a: e.source().renderedPosition(), b: e.target().renderedPosition() }));
+    const side = (p: { x: number; y: number }, q: { x: number; y: number }, r: { x: number; y: number }) => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x));
+    let crossings = 0;
+    for (let i = 0; i < segments.length; i++) {
+      for (let j = i + 1; j < segments.length; j++) {
+        const u = segments[i]!;
+        const v = segments[j]!;
+        if (u.s === v.s || u.s === v.t || u.t === v.s || u.t === v.t) continue;
+        if (side(u.a, u.b, v.a) * side(u.a, u.b, v.b) < 0 && side(v.a, v.b, u.a) * side(v.a, v.b, u.b) < 0) crossings++;
+      }
+    }
+    return { nodeOverlaps, boxOverlaps, crossings, layoutMs: (window as unknown as { netlens: { view: { layoutMs: number } } }).netlens.view.layoutMs };
+  });
 }

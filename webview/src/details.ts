@@ -4,7 +4,7 @@
  * hold anything a YAML string can, and none of it may become markup.
  */
 import type { GraphEdgeData, GraphNodeData, SourceLink } from '../../server/src/requests.js';
-import type { FlowSummary, GraphView } from './graphView.js';
+import { badgeLines, type FlowSummary, type GraphView } from './graphView.js';
 
 export interface DetailsActions {
   open(link: SourceLink): void;
@@ -44,7 +44,8 @@ export class Details {
     return n.ref ?? n.label;
   }
 
-  private peerList(title: string, edges: GraphEdgeData[], peerOf: (e: GraphEdgeData) => string): HTMLElement {
+  /** Flows listed by their peer; a namespace's flows by both ends, the inside one after the arrow or before it. */
+  private peerList(title: string, edges: GraphEdgeData[], peerOf: (e: GraphEdgeData) => string, insideOf?: (e: GraphEdgeData) => string): HTMLElement {
     const section = el('section', {}, el('h3', {}, `${title} (${edges.length})`));
     if (edges.length === 0) {
       section.append(el('p', { class: 'muted' }, 'nothing'));
@@ -53,8 +54,10 @@ export class Details {
     const list = el('ul', { class: 'peers' });
     for (const e of edges.slice(0, MAX_LIST)) {
       const peer = peerOf(e);
+      const inside = insideOf?.(e);
+      const label = inside === undefined ? this.name(peer) : peer === e.source ? `${this.name(peer)} → ${this.name(inside)}` : `${this.name(inside)} → ${this.name(peer)}`;
       list.append(
-        el('li', {}, button(this.name(peer), () => this.actions.select(peer), { class: 'link' }), ' ', el('span', { class: 'muted' }, e.ports.join(', ')), e.explicit ? undefined : ' ', e.explicit ? undefined : el('span', { class: 'tag' }, 'default allow')),
+        el('li', {}, button(label, () => this.actions.select(inside !== undefined && this.view.isDrawn(e.id) ? e.id : peer), { class: 'link' }), ' ', el('span', { class: 'muted' }, e.ports.join(', ')), e.explicit ? undefined : ' ', e.explicit ? undefined : el('span', { class: 'tag' }, 'default allow')),
       );
     }
     section.append(list);
@@ -67,7 +70,7 @@ export class Details {
     const workloads = graph?.nodes.filter((n) => n.kind === 'workload') ?? [];
     this.root.replaceChildren(
       el('h2', {}, 'Reachability'),
-      el('p', { class: 'muted' }, 'Click a workload or a flow, or pick one below. Solid arrows are allowed by a NetworkPolicy rule; dashed arrows are allowed because no policy isolates either side. A dashed border marks pods open to all ingress.'),
+      el('p', { class: 'muted' }, 'Click a workload or a flow, or pick one below. Solid arrows are allowed by a NetworkPolicy rule; dashed arrows are allowed because no policy isolates either side. A dashed border marks pods no policy isolates for ingress; "open to all ingress" and "egress anywhere" under a name stand for the flows of rules that admit every peer (draw them as edges with the flows menu). Keyboard: Tab to the canvas, arrows move between neighbours, Enter shows details, Escape clears.'),
     );
     const list = el('ul', { class: 'peers' });
     for (const n of workloads.slice(0, MAX_LIST)) list.append(el('li', {}, button(n.ref ?? n.label, () => this.actions.select(n.id), { class: 'link' })));
@@ -95,6 +98,8 @@ export class Details {
           el('p', {}, n.isolatedEgress ? 'Egress: isolated; only what a policy allows gets out.' : 'Egress: not isolated; it may connect anywhere.'),
         ),
       );
+      const badges = badgeLines(this.view.openEndsOf(n.id));
+      if (badges.length > 0) parts.push(el('section', {}, el('h3', {}, 'Allow-all rules'), ...badges.map((b) => el('p', {}, b))));
       if (n.policies && n.policies.length > 0) parts.push(el('section', {}, el('h3', {}, 'Selected by'), el('p', {}, n.policies.join(', '))));
       if (n.services && n.services.length > 0) parts.push(el('section', {}, el('h3', {}, 'Backs Services'), el('p', {}, n.services.join(', '))));
     } else if (n.kind === 'namespace') {
@@ -102,8 +107,13 @@ export class Details {
     } else {
       parts.push(el('p', { class: 'muted' }, n.kind === 'any' ? 'Every address: a rule with no from/to admits all peers.' : 'Addresses outside the cluster, named by an ipBlock.'));
     }
-    parts.push(this.peerList('Reached by', this.view.incoming(n.id), (e) => e.source));
-    parts.push(this.peerList('Reaches', this.view.outgoing(n.id), (e) => e.target));
+    if (n.kind === 'namespace') {
+      parts.push(this.peerList('Flows in', this.view.incoming(n.id), (e) => e.source, (e) => e.target));
+      parts.push(this.peerList('Flows out', this.view.outgoing(n.id), (e) => e.target, (e) => e.source));
+    } else {
+      parts.push(this.peerList('Reached by', this.view.incoming(n.id), (e) => e.source));
+      parts.push(this.peerList('Reaches', this.view.outgoing(n.id), (e) => e.target));
+    }
     this.root.replaceChildren(...parts.filter((p): p is Node | string => p !== undefined && p !== false));
   }
 

@@ -6,7 +6,15 @@
  */
 import type { GraphEdgeData, GraphNodeData } from '../../server/src/requests.js';
 
+/**
+ * Which flows become edges: allow-all flows as badges on their nodes (the
+ * default), allow-all flows as edges too, or only flows a rule allows by
+ * naming its peers.
+ */
+export type FlowView = 'badges' | 'edges' | 'explicit';
+
 export interface Filters {
+  readonly flows: FlowView;
   readonly namespace: string;
   readonly protocol: string;
   readonly port: number | undefined;
@@ -14,7 +22,7 @@ export interface Filters {
   readonly search: string;
 }
 
-export const NO_FILTERS: Filters = { namespace: '', protocol: '', port: undefined, showDefault: true, search: '' };
+export const NO_FILTERS: Filters = { flows: 'badges', namespace: '', protocol: '', port: undefined, showDefault: true, search: '' };
 
 export function portLabelAdmits(label: string, protocol: string, port: number | undefined): boolean {
   if (label === 'any port') return true;
@@ -35,6 +43,8 @@ export function portLabelAdmits(label: string, protocol: string, port: number | 
 
 export function edgePasses(edge: GraphEdgeData, f: Filters): boolean {
   if (!f.showDefault && !edge.explicit) return false;
+  if (f.flows === 'explicit' && (!edge.explicit || edge.allowAll === true)) return false;
+  if (f.flows === 'badges' && edge.allowAll === true) return false;
   if (f.protocol === '' && f.port === undefined) return true;
   return edge.ports.some((label) => portLabelAdmits(label, f.protocol, f.port));
 }

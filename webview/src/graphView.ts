@@ -8,6 +8,7 @@ import cytoscape, { type Core, type ElementDefinition, type NodeSingular, type P
 import fcose from 'cytoscape-fcose';
 import type { GraphData, GraphEdgeData, GraphNodeData } from '../../server/src/requests.js';
 import { edgePasses, nodeMatches, NO_FILTERS, type Filters } from './filters.js';
+import { layeredPositions } from './layered.js';
 import type { Theme } from './theme.js';
 
 cytoscape.use(fcose);
@@ -18,6 +19,12 @@ cytoscape.use(fcose);
  * thousands of edges cost seconds of style computation and show a hairball.
  */
 export const MAX_DRAWN_FLOWS = 2000;
+
+/** Up to this many drawn flows, the layered layout takes namespaces and workloads as one graph. */
+const LAYERED_AS_ONE_GRAPH_FLOWS = 200;
+
+/** Revealing a lone node zooms in no further than this. */
+const REVEAL_MAX_ZOOM = 1.5;
 
 export interface FlowSummary {
   readonly id: string;
@@ -36,11 +43,39 @@ function edgeElement(e: GraphEdgeData): ElementDefinition {
   return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: e.ports.join(', ') } };
 }
 
-function displayLabel(n: GraphNodeData): string {
+/** What rules admitting every peer open on a workload, read off its flows from and to "anywhere". */
+export interface OpenEnds {
+  readonly ingress?: readonly string[];
+  readonly egress?: readonly string[];
+}
+
+function openEnds(edges: readonly GraphEdgeData[]): Map<string, OpenEnds> {
+  const ends = new Map<string, { ingress?: readonly string[]; egress?: readonly string[] }>();
+  for (const e of edges) {
+    if (e.source === ANY_NODE) ends.set(e.target, { ...ends.get(e.target), ingress: e.ports });
+    else if (e.target === ANY_NODE) ends.set(e.source, { ...ends.get(e.source), egress: e.ports });
+  }
+  return ends;
+}
+
+const portsNote = (ports: readonly string[]) => (ports.length === 1 && ports[0] === 'any port' ? '' : ` (${ports.join(', ')})`);
+
+/** The badge lines under a workload's name: what its allow-all rules open. */
+export function badgeLines(open: OpenEnds | undefined): string[] {
+  const lines: string[] = [];
+  if (open?.ingress) lines.push(`◀ open to all ingress${portsNote(open.ingress)}`);
+  if (open?.egress) lines.push(`▶ egress anywhere${portsNote(open.egress)}`);
+  return lines;
+}
+
+function displayLabel(n: GraphNodeData, open: OpenEnds | undefined, badges: boolean): string {
   if (n.kind !== 'workload') return n.label;
   const replicas = n.replicas !== undefined && n.replicas !== 1 ? ` ×${n.replicas}` : '';
-  return `${n.label}\n${n.workloadKind ?? ''}${replicas}`;
+  return [n.label, `${n.workloadKind ?? ''}${replicas}`, ...(badges ? badgeLines(open) : [])].join('\n');
 }
+
+/** The node that stands for every address, in the server's graph. */
+const ANY_NODE = 'any';
 
 function styleFor(t: Theme): StylesheetJson {
   const hc = t.kind.startsWith('high-contrast');
@@ -78,6 +113,8 @@ function styleFor(t: Theme): StylesheetJson {
         'border-color': t.border,
         'border-width': 1,
         padding: '16px',
+        // Below every flow and workload, so that a click on a flow inside the box selects the flow.
+        'z-compound-depth': 'bottom',
       },
     },
     { selector: 'node[kind="cidr"]', style: { shape: 'tag', 'border-color': t.external, color: t.foreground } },
@@ -98,6 +135,7 @@ function styleFor(t: Theme): StylesheetJson {
         'text-background-color': t.background,
         'text-background-opacity': 0.85,
         'text-background-padding': '1px',
+        'z-compound-depth': 'top',
       },
     },
     { selector: 'edge[!explicit]', style: { 'line-style': 'dashed', 'line-color': t.muted, 'target-arrow-color': t.muted } },
@@ -107,6 +145,8 @@ function styleFor(t: Theme): StylesheetJson {
     { selector: '.faded', style: { opacity: 0.12 } },
     { selector: 'node.search-miss', style: { opacity: 0.25 } },
     { selector: 'edge.highlighted', style: { width: 3, 'line-color': t.focus, 'target-arrow-color': t.focus, label: 'data(display)', 'z-index': 10 } },
+    // The keyboard's focus ring: drawn around the node, whatever its selection state.
+    { selector: 'node.keyboard-focus', style: { 'underlay-color': t.focus, 'underlay-opacity': 0.45, 'underlay-padding': 5, 'underlay-shape': 'round-rectangle' } },
     { selector: 'node:selected', style: { 'border-width': 3, 'border-color': t.focus, 'overlay-opacity': 0 } },
     { selector: 'edge:selected', style: { width: 4, 'line-color': t.focus, 'target-arrow-color': t.focus, label: 'data(display)' } },
   ] as StylesheetJson;
@@ -122,10 +162,19 @@ export class GraphView {
   /** Flows that pass the filters. */
   private passing: GraphEdgeData[] = [];
   private readonly summaries = new Map<string, FlowSummary>();
+  private open = new Map<string, OpenEnds>();
   /** Whether the canvas shows namespace summaries instead of every flow. */
   summarised = false;
   /** Milliseconds the last layout took. */
   layoutMs = 0;
+  /**
+   * How a fresh layout places nodes: ELK's layered algorithm, or fcose (kept
+   * for comparison in the layout benchmark, and for placing nodes that join a
+   * graph already on screen, around the ones that stay put).
+   */
+  layoutEngine: 'layered' | 'layered-separate' | 'fcose' = 'layered';
+  /** Settles when the layout running now (if any) has placed every node. */
+  layoutDone: Promise<void> = Promise.resolve();
 
   constructor(
     container: HTMLElement,
@@ -133,11 +182,15 @@ export class GraphView {
     private readonly onSelect: (selection: Selection) => void,
   ) {
     this.cy = cytoscape({ container, style: styleFor(theme), minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false, selectionType: 'single' });
-    this.cy.on('tap', 'node', (ev) => this.select(ev.target.id()));
-    this.cy.on('tap', 'edge', (ev) => this.select(ev.target.id()));
+    this.cy.on('tap', 'node, edge', (ev) => this.reveal(ev.target.id(), 'when-out-of-view'));
     this.cy.on('tap', (ev) => {
       if (ev.target === this.cy) this.select(undefined);
     });
+  }
+
+  /** The selected node or flow. */
+  get selectedId(): string | undefined {
+    return this.selected;
   }
 
   get graph(): GraphData | undefined {
@@ -164,6 +217,8 @@ export class GraphView {
     this.edges.clear();
     for (const n of graph.nodes) this.nodes.set(n.id, n);
     for (const e of graph.edges) this.edges.set(e.id, e);
+    this.open = openEnds(graph.edges);
+    const badges = this.filters.flows !== 'edges';
 
     const added: string[] = [];
     this.cy.batch(() => {
@@ -173,7 +228,7 @@ export class GraphView {
       const ordered = [...graph.nodes].sort((a, b) => Number(b.kind === 'namespace') - Number(a.kind === 'namespace'));
       const elements: ElementDefinition[] = [];
       for (const n of ordered) {
-        const data = { id: n.id, parent: n.parent, display: displayLabel(n), kind: n.kind, openIngress: n.kind === 'workload' && !n.isolatedIngress, hostNetwork: n.hostNetwork === true };
+        const data = { id: n.id, parent: n.parent, display: displayLabel(n, this.open.get(n.id), badges), kind: n.kind, openIngress: n.kind === 'workload' && !n.isolatedIngress, hostNetwork: n.hostNetwork === true };
         const existing = this.cy.getElementById(n.id);
         if (existing.nonempty()) existing.data(data);
         else {
@@ -187,8 +242,8 @@ export class GraphView {
 
     // Edges before the layout: its springs are the flows.
     this.applyFilters(this.filters);
-    if (first) this.layout(undefined);
-    else if (added.length > 0) this.layout(previous);
+    if (first) this.layoutDone = this.layout(undefined);
+    else if (added.length > 0) this.layoutDone = this.layout(previous);
     if (this.selected === undefined || this.cy.getElementById(this.selected).empty()) this.select(undefined);
   }
 
@@ -237,10 +292,31 @@ export class GraphView {
     this.cy.fit(undefined, 24);
   }
 
-  private layout(fixed: Map<string, Position> | undefined): void {
+  private async layout(fixed: Map<string, Position> | undefined): Promise<void> {
     const start = performance.now();
     if ((this.data?.edges.length ?? 0) > MAX_DRAWN_FLOWS || this.cy.nodes().length > 400) {
       this.gridLayout();
+      this.layoutMs = performance.now() - start;
+      return;
+    }
+    if (fixed === undefined && this.layoutEngine !== 'fcose') {
+      const box = this.cy.container()?.getBoundingClientRect();
+      const aspect = box && box.height > 0 ? box.width / box.height : 1.6;
+      const positions = await layeredPositions(this.cy, Math.min(3, Math.max(0.6, aspect)), this.hierarchy()).catch((err: unknown) => {
+        console.warn(`netlens: layered layout failed, using fcose: ${String(err)}`);
+        return undefined;
+      });
+      if (positions === undefined) {
+        this.layoutEngine = 'fcose';
+        return this.layout(undefined);
+      }
+      this.cy.batch(() => {
+        for (const [id, position] of positions) {
+          const n = this.cy.getElementById(id);
+          if (n.nonempty() && !n.isParent()) n.position(position);
+        }
+      });
+      this.cy.fit(undefined, 24);
       this.layoutMs = performance.now() - start;
       return;
     }
@@ -272,12 +348,29 @@ export class GraphView {
     this.layoutMs = performance.now() - start;
   }
 
+  /**
+   * Small graphs lay out namespaces and workloads as one graph (fewest
+   * crossings); past a couple of hundred flows that takes seconds in ELK, so
+   * each namespace is laid out on its own and the boxes then as one graph.
+   */
+  private hierarchy(): 'include' | 'separate' {
+    if (this.layoutEngine === 'layered-separate') return 'separate';
+    return this.cy.edges().length > LAYERED_AS_ONE_GRAPH_FLOWS ? 'separate' : 'include';
+  }
+
   /** Runs a fresh layout of everything (the "re-layout" button). */
-  relayout(): void {
-    this.layout(undefined);
+  relayout(): Promise<void> {
+    this.layoutDone = this.layout(undefined);
+    return this.layoutDone;
+  }
+
+  /** What rules admitting every peer open on a workload. */
+  openEndsOf(id: string): OpenEnds | undefined {
+    return this.open.get(id);
   }
 
   applyFilters(filters: Filters): void {
+    const badgesChanged = (filters.flows === 'edges') !== (this.filters.flows === 'edges');
     this.filters = filters;
     const cy = this.cy;
     const nsId = filters.namespace === '' ? undefined : `ns:${filters.namespace}`;
@@ -285,6 +378,12 @@ export class GraphView {
     this.passing = (this.data?.edges ?? []).filter((e) => edgePasses(e, filters) && (inside(e.source) || inside(e.target)));
     cy.batch(() => {
       cy.nodes().removeClass('hidden search-miss');
+      if (badgesChanged) {
+        const badges = filters.flows !== 'edges';
+        for (const n of this.nodes.values()) if (n.kind === 'workload') cy.getElementById(n.id).data('display', displayLabel(n, this.open.get(n.id), badges));
+      }
+      // "anywhere" only has allow-all flows: as badges, it has nothing left to draw.
+      if (filters.flows !== 'edges') cy.getElementById(ANY_NODE).addClass('hidden');
       if (nsId !== undefined) {
         const keep = new Set<string>([nsId]);
         for (const n of this.nodes.values()) if (inside(n.id)) keep.add(n.id);
@@ -420,21 +519,83 @@ export class GraphView {
       cy.elements().difference(keep).addClass('faded');
       set.select();
     });
-    if (set.nonempty()) cy.animate({ fit: { eles: set, padding: 60 }, duration: 200 });
+    if (set.nonempty()) cy.fit(set, 60);
   }
 
-  center(id: string): void {
+  /** The selection and what it touches: the element, its drawn flows and their ends. */
+  neighbourhood(id: string): cytoscape.CollectionReturnValue {
     const el = this.cy.getElementById(id);
-    if (el.nonempty()) this.cy.animate({ center: { eles: el }, zoom: Math.max(this.cy.zoom(), 1), duration: 200 });
+    if (el.empty()) return this.cy.collection();
+    const edges = el.isNode() ? el.connectedEdges(':visible').union(el.parent().connectedEdges(':visible')) : el;
+    return el.union(edges).union(edges.connectedNodes()).filter(':visible');
   }
 
-  /** Flows into a node, counting flows into its namespace as a whole. */
+  /**
+   * Selects an element and brings it and its neighbours into view, within
+   * the canvas (the details pane is beside it, never over it), without
+   * zooming in further than reads well.
+   */
+  reveal(id: string, when: 'always' | 'when-out-of-view' = 'always'): void {
+    this.select(id);
+    const eles = this.neighbourhood(id);
+    if (eles.empty()) return;
+    if (when === 'when-out-of-view') {
+      const view = this.cy.extent();
+      const box = eles.boundingBox({});
+      if (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2) return;
+    }
+    this.cy.stop();
+    this.cy.fit(eles, 40);
+    if (this.cy.zoom() > REVEAL_MAX_ZOOM) {
+      this.cy.zoom(REVEAL_MAX_ZOOM);
+      this.cy.center(eles);
+    }
+  }
+
+  /** The node the keyboard focus ring is on. */
+  focused: string | undefined;
+
+  /** Puts the keyboard focus ring on a node (undefined removes it) and keeps that node in view. */
+  focusNode(id: string | undefined): void {
+    this.cy.nodes('.keyboard-focus').removeClass('keyboard-focus');
+    this.focused = id;
+    if (id === undefined) return;
+    const n = this.cy.getElementById(id);
+    n.addClass('keyboard-focus');
+    const view = this.cy.extent();
+    const box = n.boundingBox({});
+    if (box.x1 < view.x1 || box.x2 > view.x2 || box.y1 < view.y1 || box.y2 > view.y2) this.cy.center(n);
+  }
+
+  /** Whether an element is on the canvas (a flow may be a badge, or filtered out). */
+  isDrawn(id: string): boolean {
+    const el = this.cy.getElementById(id);
+    return el.nonempty() && el.visible();
+  }
+
+  /** Fits the canvas to what the filters leave. */
+  fitVisible(): void {
+    const visible = this.cy.elements(':visible');
+    if (visible.nonempty()) this.cy.fit(visible, 24);
+  }
+
+  /** Whether a node is the given namespace or one of its workloads. */
+  private within(id: string, namespace: string): boolean {
+    return id === namespace || this.nodes.get(id)?.parent === namespace;
+  }
+
+  /**
+   * Flows into a node, counting flows into its namespace as a whole; for a
+   * namespace, every flow from outside it to it or one of its workloads.
+   */
   incoming(id: string): GraphEdgeData[] {
+    if (this.nodes.get(id)?.kind === 'namespace') return [...this.edges.values()].filter((e) => this.within(e.target, id) && !this.within(e.source, id));
     const parent = this.nodes.get(id)?.parent;
     return [...this.edges.values()].filter((e) => (e.target === id || (parent !== undefined && e.target === parent)) && e.source !== id);
   }
 
   outgoing(id: string): GraphEdgeData[] {
+    if (this.nodes.get(id)?.kind === 'namespace') return [...this.edges.values()].filter((e) => this.within(e.source, id) && !this.within(e.target, id));
     const parent = this.nodes.get(id)?.parent;
     return [...this.edges.values()].filter((e) => (e.source === id || (parent !== undefined && e.source === parent)) && e.target !== id);
   }

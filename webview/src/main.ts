@@ -7,6 +7,7 @@ import type { GraphFocus, HostToWebviewMessage, SourceLink, WebviewToHostMessage
 import { Details } from './details.js';
 import type { Filters } from './filters.js';
 import { GraphView } from './graphView.js';
+import { ARROW_KEYS, nextNode } from './keyboard.js';
 import { isHostMessage } from './messages.js';
 import { graphToSvg } from './svgExport.js';
 import { readTheme } from './theme.js';
@@ -26,6 +27,7 @@ const namespaceSelect = $<HTMLSelectElement>('namespace');
 const protocolSelect = $<HTMLSelectElement>('protocol');
 const portInput = $<HTMLInputElement>('port');
 const showDefault = $<HTMLInputElement>('show-default');
+const flowsSelect = $<HTMLSelectElement>('flows');
 
 let theme = readTheme();
 const view = new GraphView(graphEl, theme, (selection) => {
@@ -37,10 +39,7 @@ const view = new GraphView(graphEl, theme, (selection) => {
 const details = new Details($('details'), view, {
   open: (link: SourceLink) => vscode.postMessage({ type: 'open', uri: link.uri, line: link.line }),
   explain: (source, destination) => vscode.postMessage({ type: 'explain', source, destination }),
-  select: (id) => {
-    view.select(id);
-    view.center(id);
-  },
+  select: (id) => view.reveal(id),
 });
 details.showNothing();
 
@@ -49,7 +48,9 @@ details.showNothing();
 
 function currentFilters(): Filters {
   const port = Number.parseInt(portInput.value, 10);
+  const flows = flowsSelect.value;
   return {
+    flows: flows === 'edges' || flows === 'explicit' ? flows : 'badges',
     namespace: namespaceSelect.value,
     protocol: protocolSelect.value,
     port: Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined,
@@ -94,10 +95,7 @@ function applyFocus(focus: GraphFocus): void {
   const kind = focus.kind ?? 'workload';
   if (kind === 'workload') {
     const node = graph.nodes.find((n) => n.kind === 'workload' && n.ref === focus.focus);
-    if (node) {
-      view.select(node.id);
-      view.center(node.id);
-    }
+    if (node) view.reveal(node.id);
     return;
   }
   const ids = graph.nodes.filter((n) => (kind === 'policy' ? n.policies : n.services)?.includes(focus.focus)).map((n) => n.id);
@@ -105,14 +103,25 @@ function applyFocus(focus: GraphFocus): void {
   status.textContent = `${kind === 'policy' ? 'Policy' : 'Service'} ${focus.focus}: ${ids.length} workload${ids.length === 1 ? '' : 's'}`;
 }
 
+/** Counts layouts started, so that only the latest one marks the page laid out (body[data-layout="done"]). */
+let layoutRun = 0;
+
 function onHostMessage(message: HostToWebviewMessage): void {
   switch (message.type) {
-    case 'graph':
+    case 'graph': {
+      const run = ++layoutRun;
+      document.body.dataset['layout'] = 'running';
       view.setGraph(message.graph);
       fillNamespaces();
       refreshFilters();
-      if (message.focus) applyFocus(message.focus);
+      void view.layoutDone.then(() => {
+        if (run !== layoutRun) return;
+        updateStatus();
+        if (message.focus) applyFocus(message.focus);
+        document.body.dataset['layout'] = 'done';
+      });
       break;
+    }
     case 'focus':
       applyFocus(message.focus);
       break;
@@ -137,31 +146,67 @@ search.addEventListener('input', () => {
 search.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter') return;
   const first = view.searchMatches(search.value)[0];
-  if (first) {
-    view.select(first.id);
-    view.center(first.id);
-  }
+  if (first) view.reveal(first.id);
 });
-for (const input of [namespaceSelect, protocolSelect, showDefault]) input.addEventListener('change', refreshFilters);
-portInput.addEventListener('input', refreshFilters);
+/** A filter the user changed: the canvas refits to what is left. */
+function filtersChanged(): void {
+  refreshFilters();
+  view.fitVisible();
+}
+for (const input of [namespaceSelect, protocolSelect, showDefault]) input.addEventListener('change', filtersChanged);
+portInput.addEventListener('input', filtersChanged);
+// Badges or edges change what is drawn and how big the nodes are: lay out again.
+flowsSelect.addEventListener('change', () => {
+  refreshFilters();
+  relayout();
+});
 
-$('fit').addEventListener('click', () => view.cy.fit(view.cy.elements(':visible'), 24));
+$('fit').addEventListener('click', () => view.fitVisible());
 $('zoom-in').addEventListener('click', () => view.cy.zoom({ level: view.cy.zoom() * 1.25, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }));
 $('zoom-out').addEventListener('click', () => view.cy.zoom({ level: view.cy.zoom() / 1.25, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }));
-$('relayout').addEventListener('click', () => {
-  view.relayout();
-  updateStatus();
-});
+function relayout(): void {
+  const run = ++layoutRun;
+  document.body.dataset['layout'] = 'running';
+  void view.relayout().then(() => {
+    if (run !== layoutRun) return;
+    updateStatus();
+    document.body.dataset['layout'] = 'done';
+  });
+}
+$('relayout').addEventListener('click', relayout);
 $('export-png').addEventListener('click', () => {
   const data = view.cy.png({ output: 'base64uri', full: true, scale: 2, bg: theme.background });
   vscode.postMessage({ type: 'export', format: 'png', data });
 });
 $('export-svg').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'svg', data: graphToSvg(view.cy, theme) }));
 
+const detailsEl = $<HTMLElement>('details');
+
+graphEl.addEventListener('keydown', (e) => {
+  const direction = ARROW_KEYS[e.key];
+  if (direction !== undefined) {
+    e.preventDefault();
+    const from = view.focused ?? view.selectedId;
+    const next = from === undefined ? nextNode(view.cy, '', direction) : nextNode(view.cy, from, direction);
+    if (next === undefined) return;
+    view.focusNode(next.id());
+    const data = view.node(next.id());
+    const neighbours = view.neighbourhood(next.id()).nodes().filter((n) => !n.same(next) && !n.isParent()).length;
+    status.textContent = `${data?.ref ?? data?.label ?? next.id()}: ${neighbours} neighbour${neighbours === 1 ? '' : 's'} · Enter for details`;
+  } else if (e.key === 'Enter' && view.focused !== undefined) {
+    e.preventDefault();
+    view.reveal(view.focused);
+    detailsEl.focus();
+  }
+});
+
 document.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
   if (e.key === 'Escape') {
+    const inDetails = detailsEl.contains(document.activeElement);
     view.select(undefined);
+    view.focusNode(undefined);
+    if (inDetails) graphEl.focus();
     return;
   }
   if (typing) return;

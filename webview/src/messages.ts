@@ -51,6 +51,7 @@ function isEdge(v: unknown): v is GraphEdgeData {
     isStringArray(v['ports']) &&
     typeof v['explicit'] === 'boolean' &&
     optional(v['aggregated'], (b) => typeof b === 'boolean') &&
+    optional(v['allowAll'], (b) => typeof b === 'boolean') &&
     Array.isArray(v['rules']) &&
     v['rules'].every((i) => Number.isInteger(i) && i >= 0)
   );

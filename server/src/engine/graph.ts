@@ -51,6 +51,13 @@ export interface GraphFlow {
   readonly rules: readonly RuleOfPolicy[];
   /** Set on flows that stand for every workload pair between two namespaces. */
   readonly aggregated?: boolean;
+  /**
+   * Set on explicit flows that rules admitting every peer allow, on every
+   * port and at both ends (or an end no policy isolates): "open to all
+   * ingress", "egress anywhere". The graph shows those as badges on the
+   * nodes rather than as one edge from every pod.
+   */
+  readonly allowAll?: boolean;
 }
 
 export interface ReachabilityGraph {
@@ -121,14 +128,15 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 class FlowSet {
-  private readonly byKey = new Map<string, { source: string; target: string; ports: Set<string>; explicit: boolean; rules: Map<PolicyRule, RuleOfPolicy>; aggregated?: boolean }>();
+  private readonly byKey = new Map<string, { source: string; target: string; ports: Set<string>; explicit: boolean; allowAll: boolean; rules: Map<PolicyRule, RuleOfPolicy>; aggregated?: boolean }>();
 
-  add(source: string, target: string, ports: Iterable<string>, explicit: boolean, rules: Iterable<RuleOfPolicy>, aggregated = false): void {
+  add(source: string, target: string, ports: Iterable<string>, explicit: boolean, rules: Iterable<RuleOfPolicy>, aggregated = false, allowAll = false): void {
     const key = `${source}\u0000${target}`;
     let flow = this.byKey.get(key);
-    if (flow === undefined) this.byKey.set(key, (flow = { source, target, ports: new Set(), explicit, rules: new Map(), ...(aggregated ? { aggregated } : {}) }));
+    if (flow === undefined) this.byKey.set(key, (flow = { source, target, ports: new Set(), explicit, allowAll, rules: new Map(), ...(aggregated ? { aggregated } : {}) }));
     for (const p of ports) flow.ports.add(p);
     flow.explicit ||= explicit;
+    flow.allowAll &&= allowAll;
     for (const r of rules) flow.rules.set(r.rule, r);
   }
 
@@ -141,6 +149,7 @@ class FlowSet {
       explicit: f.explicit,
       rules: [...f.rules.values()],
       ...(f.aggregated ? { aggregated: true } : {}),
+      ...(f.explicit && f.allowAll ? { allowAll: true } : {}),
     }));
   }
 }
@@ -149,6 +158,7 @@ interface PairFlow {
   readonly labels: string[];
   readonly explicit: boolean;
   readonly rules: RuleOfPolicy[];
+  readonly allowAll: boolean;
   /** Flows with equal keys can be drawn as one. */
   readonly key: string;
 }
@@ -197,10 +207,10 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
     for (const [b, targets] of members) {
       const shared = a !== b && targets.length >= 2 && targets.every((j) => row.has(j)) ? common(targets.map((j) => row.get(j)![0])) : undefined;
       if (shared === undefined) continue;
-      flows.add(namespaceNodeId(a), namespaceNodeId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true);
+      flows.add(namespaceNodeId(a), namespaceNodeId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true, shared.allowAll);
       for (const j of targets) row.delete(j);
     }
-    for (const [j, list] of row) flows.add(namespaceNodeId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true);
+    for (const [j, list] of row) flows.add(namespaceNodeId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true, list[0]!.allowAll);
   }
   // One workload into a whole destination namespace.
   const namespaceOrder = new Map([...members.keys()].map((ns, k) => [ns, k]));
@@ -213,10 +223,10 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
       const flowsOut = targets.map((j) => row.get(j));
       const shared = common(flowsOut);
       if (shared === undefined) continue;
-      flows.add(workloads[i]!.id, namespaceNodeId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true);
+      flows.add(workloads[i]!.id, namespaceNodeId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll);
       for (const j of targets) row.delete(j);
     }
-    for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules);
+    for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules, false, flow.allowAll);
   }
 }
 
@@ -290,6 +300,25 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     return set;
   };
 
+  // An end is open when no policy isolates it or a rule there admits every peer
+  // (on the port: the first of each range stands for it). Most classes have no
+  // such rule at all, and are answered without looking at ports.
+  const admitsEveryPeer = new Map<string, boolean>();
+  const mayBeOpen = (c: number, direction: 'ingress' | 'egress'): boolean => {
+    const key = `${direction}${c}`;
+    let open = admitsEveryPeer.get(key);
+    if (open === undefined) admitsEveryPeer.set(key, (open = !reach.isIsolated(c, direction) || reach.rulesFor(c, direction).some((r) => r.rule.peers === undefined)));
+    return open;
+  };
+  const openEnd = (side: readonly RuleOfPolicy[]) => side.length === 0 || side.some((r) => r.rule.peers === undefined);
+  const allowedToAll = (s: number, d: number, ports: ReadonlyArray<readonly [Protocol, number, number]>): boolean =>
+    mayBeOpen(s, 'egress') &&
+    mayBeOpen(d, 'ingress') &&
+    ports.every(([protocol, port]) => {
+      const r = reach.allowingRules(s, d, port, protocol);
+      return openEnd(r.ingress) && openEnd(r.egress);
+    });
+
   // Every other allowed workload pair, computed once per class pair.
   const pairs = new Map<number, Map<number, PairFlow>>();
   for (const [s, row] of reach.classConnections(drawnByNamespace)) {
@@ -297,7 +326,8 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
       const explicit = reach.isIsolated(s, 'egress') || reach.isIsolated(d, 'ingress');
       const labels = portLabels(ports);
       const rules = explicit ? reach.rulesAllowingOn(s, d, ports) : [];
-      const flow: PairFlow = { labels, explicit, rules, key: `${explicit}\u0000${labels.join('\u0000')}` };
+      const allowAll = explicit && allowedToAll(s, d, ports);
+      const flow: PairFlow = { labels, explicit, rules, allowAll, key: `${explicit}\u0000${allowAll}\u0000${labels.join('\u0000')}` };
       for (const i of groupsOfClass.get(s) ?? []) {
         for (const j of groupsOfClass.get(d) ?? []) {
           if (i === j || (!explicit && aggregatedPair(groups[i]!.namespace, groups[j]!.namespace))) continue;
@@ -334,8 +364,9 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
         for (const external of externalsOf(r.rule)) {
           // Egress rules' named ports resolve on the unknown destination: only numbers are known there.
           const labels = rulePortLabels(r.rule, direction === 'ingress' ? w.group : undefined);
-          if (direction === 'ingress') flows.add(external, w.id, labels, true, [r]);
-          else flows.add(w.id, external, labels, true, [r]);
+          const allowAll = external === ANY_NODE_ID;
+          if (direction === 'ingress') flows.add(external, w.id, labels, true, [r], false, allowAll);
+          else flows.add(w.id, external, labels, true, [r], false, allowAll);
         }
       }
     }
