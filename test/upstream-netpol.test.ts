@@ -292,3 +292,33 @@ for (const [context, list] of byContext) {
     }
   });
 }
+
+// Upstream ignores loopback; the documentation says a pod cannot block access
+// to itself. Every pod of the model is a single Pod, so under each default-deny
+// case (where policies deny every other pair into or out of a pod) the diagonal
+// must still be allowed, on every probed port.
+describe('upstream netpol default-deny cases: a pod can always reach itself', () => {
+  const denyCases = cases.filter((c) => /^default-deny/.test(c.slug));
+  test('the default-deny cases are there', () => {
+    assert.deepEqual(
+      denyCases.map((c) => c.slug),
+      ['default-deny-all', 'default-deny-ingress'],
+    );
+  });
+  for (const c of denyCases) {
+    for (const probe of c.spec.probes) {
+      test(`[${c.slug}] ${probe.protocol}/${probe.port}: every pod reaches itself, the isolated ones too`, () => {
+        const actual = runMatrix(c, probe);
+        const expected = expectedMatrix(actual.pods, probe);
+        // Isolated: upstream expects every other pod denied into it.
+        const isolated = actual.pods.filter((_, i) => expected.every((row, j) => j === i || !row[i]));
+        assert.deepEqual(isolated, ['x/a', 'x/b', 'x/c']);
+        assert.deepEqual(
+          actual.pods.filter((_, i) => !actual.allowed[i]![i]),
+          [],
+          'pods denied to themselves',
+        );
+      });
+    }
+  }
+});
