@@ -6,7 +6,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProjectConfig } from './engine/projectConfig.js';
-export { PROJECT_CONFIG_FILE } from './engine/projectConfig.js';
 import { globToRegExp, matchesAny } from './globs.js';
 
 

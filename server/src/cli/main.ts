@@ -25,6 +25,7 @@ import {
   type AnalyzeOptions,
   type Finding,
   type ManifestFile,
+  type ProjectConfig,
   type Protocol,
   type RuleCode,
   type Severity,
@@ -172,7 +173,8 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
-  const configs = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => readProjectConfig(file, text));
+  const configFiles = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => ({ file, config: readProjectConfig(file, text) }));
+  const configs = configFiles.map((c) => c.config);
   const sources = kustomizeSources(texts, kustomizeBinary, err);
   const analyzed = analyze(sources.manifests, { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) });
   const readSource = (file: string) => texts.get(file) ?? texts.get(path.relative('.', file)) ?? tryRead(file);
@@ -182,7 +184,7 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
   const analysis = { ...analyzed, findings: [...uniqueFindings(mapped), ...sources.findings, ...configs.flatMap((c) => c.findings)] };
   const findings = applySuppressions(analysis.findings, texts.keys(), {
     commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
-    codesForPath: projectSuppressions(texts),
+    codesForPath: projectSuppressions(configFiles),
   });
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
@@ -193,18 +195,24 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
   return { analysis, findings, lineIndex, text: (file) => readSource(file) ?? '' };
 }
 
-/** .netlens.yaml in the working directory, where CI jobs run from the repository root. */
-function projectSuppressions(checked: ReadonlyMap<string, string>): (file: string) => readonly string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
-  } catch {
-    return () => [];
+/**
+ * .netlens.yaml in the working directory, where CI jobs run from the
+ * repository root: the one already read among the checked files if it is
+ * there (its problems are findings then), else read here.
+ */
+function projectSuppressions(checked: ReadonlyArray<{ file: string; config: ProjectConfig }>): (file: string) => readonly string[] {
+  const here = path.resolve(PROJECT_CONFIG_FILE);
+  let config = checked.find((c) => path.resolve(c.file) === here)?.config;
+  if (config === undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
+    } catch {
+      return () => [];
+    }
+    config = readProjectConfig(PROJECT_CONFIG_FILE, text);
+    for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
   }
-  const config = readProjectConfig(PROJECT_CONFIG_FILE, text);
-  // When the file is among those checked, its problems are findings already.
-  const reported = [...checked.keys()].some((f) => path.resolve(f) === path.resolve(PROJECT_CONFIG_FILE));
-  if (!reported) for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
   return codesForPath(config, process.cwd());
 }
 
