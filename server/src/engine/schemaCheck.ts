@@ -116,6 +116,19 @@ function withoutNullFields(value: unknown, done = new Map<object, unknown>()): u
 }
 
 /**
+ * A required field written as null is there, with its zero value (the API
+ * server reads `podSelector:` as the empty selector), not missing: dropping
+ * nulls must not turn it into a "needs" error.
+ */
+function requiredButNull(original: unknown, e: ErrorObject): boolean {
+  if (e.keyword !== 'required') return false;
+  const steps = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parent = steps.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), original);
+  const missing = (e.params as { missingProperty?: string }).missingProperty;
+  return parent !== null && typeof parent === 'object' && missing !== undefined && (parent as Record<string, unknown>)[missing] === null;
+}
+
+/**
  * Schema findings for one object. Errors that land where a semantic check
  * already spoke are dropped: one mistake, one finding.
  */
@@ -132,7 +145,7 @@ export function schemaFindings(ctx: NodeContext, root: Node, kind: string, alrea
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    if (e.keyword === 'const' || e.keyword === 'if') continue;
+    if (e.keyword === 'const' || e.keyword === 'if' || requiredButNull(value, e)) continue;
     const d = describe(e);
     const { node, key } = nodeAt(ctx, root, d.pointer);
     const target = d.onKey ? (key ?? node) : (node ?? key);
