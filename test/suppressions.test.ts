@@ -68,7 +68,7 @@ describe('suppression comments', () => {
     const good = read('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n');
     assert.deepEqual(good.suppress, [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }]);
     assert.deepEqual(good.findings, []);
-    assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings.']]);
+    assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings. Fix the entry in .netlens.yaml; until then it is ignored.']]);
     assert.deepEqual(read('suppress: [\n').suppress, []);
     assert.equal(read('suppress: [\n').findings.length, 1);
     assert.deepEqual(read(''), { externalComponents: [], suppress: [], findings: [] });
@@ -138,7 +138,7 @@ describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { ti
   });
 });
 
-test('explain-code says what a code means and how to silence it; an unknown code is bad usage', () => {
+test('explain-code says what a code means, what to do, an example of the mistake and the fix, and how to silence it; an unknown code is bad usage', () => {
   const r = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allows-all'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
   assert.equal(
@@ -147,6 +147,13 @@ test('explain-code says what a code means and how to silence it; an unknown code
       'rule-allows-all (default severity: information)',
       '',
       'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.',
+      '',
+      'What to do: If that is intended, disable rule-allows-all for this line; otherwise list the peers and ports the rule is for.',
+      '',
+      'Example of the mistake:',
+      '    ingress: [{}]   # meant: only the frontend',
+      'and of the fix:',
+      '    ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]',
       '',
       'Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line rule-allows-all',
       'or for the rest of a file:  # netlens-disable rule-allows-all',

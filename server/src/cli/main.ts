@@ -19,6 +19,7 @@ import {
   PROJECT_CONFIG_FILE,
   readProjectConfig,
   resolveEndpoint,
+  RULE_GUIDANCE,
   RULES,
   standsForOnePod,
   type Analysis,
@@ -113,11 +114,19 @@ function runExplainCode(args: string[], out: (s: string) => void): number {
   }
   if (!Object.prototype.hasOwnProperty.call(RULES, code)) throw new InputError(`no rule ${code}; netlens explain-code lists them`);
   const rule = RULES[code as RuleCode];
+  const guidance = RULE_GUIDANCE[code as RuleCode];
   out(
     [
       `${code} (default severity: ${rule.severity})`,
       '',
       rule.doc,
+      '',
+      `What to do: ${guidance.next}`,
+      '',
+      'Example of the mistake:',
+      ...indented(guidance.wrong),
+      'and of the fix:',
+      ...indented(guidance.right),
       '',
       `Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line ${code}`,
       `or for the rest of a file:  # netlens-disable ${code}`,
@@ -125,6 +134,11 @@ function runExplainCode(args: string[], out: (s: string) => void): number {
     ].join('\n'),
   );
   return 0;
+}
+
+/** Example lines, indented four spaces as a block. */
+function indented(example: string): string[] {
+  return example.split('\n').map((line) => `    ${line}`);
 }
 
 /** True when the arguments ask for help (before any `--`, which ends the options). */
