@@ -71,7 +71,7 @@ describe('suppression comments', () => {
     assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings. Fix the entry in .netlens.yaml; until then it is ignored.']]);
     assert.deepEqual(read('suppress: [\n').suppress, []);
     assert.equal(read('suppress: [\n').findings.length, 1);
-    assert.deepEqual(read(''), { externalComponents: [], suppress: [], findings: [] });
+    assert.deepEqual(read(''), { externalComponents: [], suppress: [], overrides: [], findings: [] });
   });
 });
 
@@ -163,4 +163,44 @@ test('explain-code says what a code means, what to do, an example of the mistake
   );
   const bad = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allow-all'], { encoding: 'utf8' });
   assert.deepEqual([bad.status, bad.stderr], [2, 'netlens: no rule rule-allow-all; netlens explain-code lists them\n']);
+});
+
+const OVERRIDES = `overrides:
+  - paths: ["examples/**"]
+    severity: {rule-allows-all: hint, namespace-not-defined: off}
+  - paths: ["examples/strict/**"]
+    severity: {rule-allows-all: error}
+  - paths: "x/**"
+    severity: {rule-allow-all: off, namespace-not-defined: loud}
+`;
+
+test('check: .netlens.yaml overrides set severities per path, the later entry winning; bad entries are named', () => {
+  const dir = workspace({ '.netlens.yaml': OVERRIDES, 'examples/open.yaml': POLICY, 'examples/strict/open.yaml': POLICY, 'prod/open.yaml': POLICY });
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+  const findings = (JSON.parse(r.stdout) as { findings: Array<{ file: string; code: string; severity: string; message: string }> }).findings;
+  const of = (file: string) => findings.filter((f) => f.file === file && f.code !== 'pods-not-in-workspace').map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(of('examples/open.yaml'), ['rule-allows-all hint', 'rule-allows-all hint']);
+  assert.deepEqual(of('examples/strict/open.yaml'), ['rule-allows-all error', 'rule-allows-all error']);
+  assert.deepEqual(of('prod/open.yaml'), ['namespace-not-defined information', 'rule-allows-all information', 'rule-allows-all information']);
+  assert.deepEqual(
+    findings.filter((f) => f.code === 'project-config-invalid').map((f) => f.message),
+    [
+      'Netlens has no rule rule-allow-all; netlens explain-code lists them. Fix the entry in .netlens.yaml; until then it is ignored.',
+      'The severity of namespace-not-defined must be error, warning, information, hint or off. Fix the entry in .netlens.yaml; until then it is ignored.',
+    ],
+  );
+});
+
+test('over LSP: a path override beats the netlens.severity setting, which still applies elsewhere', { timeout: 60_000 }, async () => {
+  const dir = workspace({ '.netlens.yaml': OVERRIDES, 'examples/open.yaml': POLICY, 'prod/open.yaml': POLICY });
+  const client = await LspTestClient.start(dir, { severity: { 'rule-allows-all': 'warning', 'namespace-not-defined': 'error' } });
+  try {
+    const severities = (ds: Diagnostic[]) => ds.filter((d) => d.code !== 'pods-not-in-workspace').map((d) => `${d.code} ${d.severity}`);
+    const examples = await client.waitForDiagnostics(uriOf(path.join(dir, 'examples/open.yaml')), (d) => d.length > 0);
+    assert.deepEqual(severities(examples), ['rule-allows-all 4', 'rule-allows-all 4']);
+    const prod = await client.waitForDiagnostics(uriOf(path.join(dir, 'prod/open.yaml')), (d) => d.length > 0);
+    assert.deepEqual(severities(prod).sort(), ['namespace-not-defined 1', 'rule-allows-all 2', 'rule-allows-all 2']);
+  } finally {
+    await client.stop();
+  }
 });

@@ -105,6 +105,8 @@ export interface Finding {
   readonly span: SourceSpan;
   readonly related: readonly RelatedInfo[];
   readonly fixes?: readonly Fix[];
+  /** Set when .netlens.yaml's overrides chose the severity for this path: the user's global setting then gives way to it. */
+  readonly severityFromProject?: true;
 }
 
 /**
