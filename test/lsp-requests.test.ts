@@ -12,6 +12,16 @@ import { DEFAULT_DENY_WITH_REPLICAS } from './support/fixtures.js';
 import { LspTestClient, uriOf } from './support/lspClient.js';
 
 const MANIFESTS = DEFAULT_DENY_WITH_REPLICAS.trimStart();
+const SAME_APP = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-to-web, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress, Egress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+  egress: [{to: [{podSelector: {matchLabels: {app: web}}}]}]
+`;
 
 describe('custom requests over LSP', { timeout: 60_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-lsp-requests-'));
@@ -68,30 +78,8 @@ describe('custom requests over LSP', { timeout: 60_000 }, () => {
   test('reachers: nobody else reaches a pod under default-deny', async () => {
     assert.deepEqual(await client.connection.sendRequest<ReachersResult>(REACHERS, { id: 'app/web' }), { target: 'app/web', sources: [] });
   });
-});
 
-const SAME_APP = `---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web-to-web, namespace: app}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  policyTypes: [Ingress, Egress]
-  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
-  egress: [{to: [{podSelector: {matchLabels: {app: web}}}]}]
-`;
-
-describe('lenses and hovers count other pods: a pod is never counted as reaching itself', { timeout: 60_000 }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-lsp-self-'));
-  const file = path.join(dir, 'app.yaml');
-  let client: LspTestClient;
-  before(async () => {
-    fs.writeFileSync(file, MANIFESTS);
-    client = await LspTestClient.start(dir);
-    await client.open(uriOf(file), MANIFESTS);
-    await client.waitForDiagnostics(uriOf(file));
-  });
-  after(() => client.stop());
+  // These change the file: they come last.
   const lensOf = async (name: string) => {
     // Lenses sit on the object's first line, two above its flow-style metadata.
     const line = client.positionOf(uriOf(file), `name: ${name}`, 0).line - 2;
@@ -103,13 +91,13 @@ describe('lenses and hovers count other pods: a pod is never counted as reaching
     return (h?.contents as { value: string }).value.split('\n').find((l) => l.startsWith('Reachable from'));
   };
 
-  test('under default-deny, nobody: not the pod itself, not its replicas', async () => {
+  test('lenses and hovers count other pods, never the pod itself: under default-deny, nobody, not even its replicas', async () => {
     assert.deepEqual(await lensOf('solo'), ['reachable from 0 other pods · can reach 0 other pods']);
     assert.deepEqual(await lensOf('web'), ['reachable from 0 other pods · can reach 0 other pods']);
     assert.equal(await hoverLine('web'), 'Reachable from 0 other pods · can reach 0 other pods');
   });
 
-  test("once web's replicas may talk, each reaches the 2 others, and is not counted itself", async () => {
+  test("lenses and hovers: once web's replicas may talk, each reaches the 2 others, and is not counted itself", async () => {
     const text = MANIFESTS + SAME_APP;
     const next = client.nextDiagnostics(uriOf(file));
     await client.setText(uriOf(file), text);
