@@ -16,6 +16,7 @@ import { replace } from './fixes.js';
 import { BUILTIN_COMPONENTS, matchingComponents, type ExternalComponent } from './externalComponents.js';
 import { matchesSomePod } from './controllerLabels.js';
 import { closest, editDistance } from './nearest.js';
+import { computeAlways, type Reuse } from './reuse.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -30,14 +31,21 @@ export function workloadNamespaces(reach: Reachability): ReadonlySet<string> {
   return new Set(reach.workspace.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
 }
 
-export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Finding[] {
+/**
+ * `reuse(policy, compute)` may answer with what compute gave for the same
+ * policy object in an earlier analysis of the same pods, namespaces, ranges
+ * and externals (see AnalysisMemo): everything but the DNS check depends on
+ * the policy and those alone.
+ */
+export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: Reuse<PolicyModel> = computeAlways): Finding[] {
   const out: Finding[] = [];
   const ws = reach.workspace;
   const declared = workloadNamespaces(reach);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
 
-  for (const policy of ws.policies) {
+  const ownFindings = (policy: PolicyModel): Finding[] => {
+    const out: Finding[] = [];
     const selectedClasses = reach.selectedClasses(policy);
     const perPod = () => ws.podGroups.some((g) => g.namespace === policy.namespace && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
     if (policy.podSelector.valid && selectedClasses.isEmpty && !perPod()) {
@@ -75,6 +83,12 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     }
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
+    return out;
+  };
+
+  for (const policy of ws.policies) {
+    appendAll(out, reuse(policy, () => ownFindings(policy)));
+    const selectedClasses = reach.selectedClasses(policy);
     // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
     const blocksDns = selectedClasses.isEmpty ? !policy.egress.some(allowsDns) : selectedClasses.hasAnyOutside(dnsAllowed);
     if (policy.affectsEgress && blocksDns) {
