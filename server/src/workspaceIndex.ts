@@ -91,14 +91,17 @@ export class WorkspaceIndex {
     if (entry !== undefined && entry.text === text) {
       // Opening a file already indexed with the same text changes where its text comes from, not what it says.
       entry.open = open;
+      entry.cache.keepSyntax = open;
       return false;
     }
     if (entry === undefined) {
-      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, suppressions: undefined, open };
+      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(open), lineIndex: undefined, suppressions: undefined, open };
       this.files.set(uri, entry);
     }
     entry.text = text;
     entry.open = open;
+    // Syntax trees for the files being edited only: most of the memory, and only edits above a document reuse them.
+    entry.cache.keepSyntax = open;
     entry.lineIndex = undefined;
     entry.suppressions = undefined;
     entry.manifest = this.parse(uri, entry);
