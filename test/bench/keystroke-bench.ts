@@ -17,23 +17,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateCluster } from '../support/generateCluster.js';
+import { peakRssMB, quantile } from './serverStats.js';
 import { LspTestClient, NETLENS_SERVER, uriOf, within, type ServerCommand } from '../support/lspClient.js';
 
 const WAIT_MS = 240_000;
 const KEYSTROKES = 20;
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
-
-function peakRssMB(pid: number | undefined): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
 
 async function measure(dir: string, files: Array<{ file: string; text: string }>, openAll: boolean, server: ServerCommand): Promise<string> {
   const t0 = performance.now();
