@@ -26,7 +26,7 @@ import { suppressionActions } from './suppressionActions.js';
 import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
-import { ReachSummary } from './engine/index.js';
+import { ReachSummary, type Finding } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
 import { globToRegExp, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
@@ -110,10 +110,28 @@ function scheduleValidation(): void {
   );
 }
 
+/**
+ * The findings each uri's diagnostics were last made from, under which
+ * settings. An incremental analysis hands back the same finding objects for
+ * what an edit did not touch (and a finding's object is made afresh when its
+ * document moves), so a uri whose findings are the same objects needs no new
+ * diagnostics: a keystroke converts only what changed.
+ */
+const madeFrom = new Map<string, { settings: NetlensSettings; findings: readonly Finding[] }>();
+
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
+}
+
 function publishAll(): void {
   const uris = new Set([...index.uris(), ...published.keys()]);
   for (const uri of uris) {
-    const diagnostics = index.has(uri) ? diagnosticsFor(settle.visible(uri, index.findingsFor(uri), settings.settleDelay), index.lineIndex, settings) : [];
+    const findings = index.has(uri) ? settle.visible(uri, index.findingsFor(uri), settings.settleDelay) : [];
+    const last = madeFrom.get(uri);
+    if (last !== undefined && last.settings === settings && sameFindings(last.findings, findings)) continue;
+    if (findings.length === 0) madeFrom.delete(uri);
+    else madeFrom.set(uri, { settings, findings });
+    const diagnostics = diagnosticsFor(findings, index.lineIndex, settings);
     const key = JSON.stringify(diagnostics);
     if (published.get(uri) === key) continue;
     if (diagnostics.length === 0 && !published.has(uri)) continue;

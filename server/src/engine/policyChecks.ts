@@ -7,7 +7,7 @@
 import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
 import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
-import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
+import type { NamespaceModel, PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
 import { appendAll } from './findingCap.js';
 import { finding, type Finding, type Fix } from './rules.js';
@@ -91,17 +91,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     const selectedClasses = reach.selectedClasses(policy);
     // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
     const blocksDns = selectedClasses.isEmpty ? !policy.egress.some(allowsDns) : selectedClasses.hasAnyOutside(dnsAllowed);
-    if (policy.affectsEgress && blocksDns) {
-      out.push(
-        finding(
-          'egress-blocks-dns',
-          policy.egressSpan,
-          `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach port 53 (UDP), so DNS lookups will fail.`,
-          [],
-          policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
-        ),
-      );
-    }
+    if (policy.affectsEgress && blocksDns) out.push(dnsFinding(policy));
   }
   appendAll(out, defaultDenyFindings(reach));
   return out;
@@ -308,6 +298,30 @@ function checkShadowed(rules: readonly PolicyRule[], out: Finding[]): void {
   });
 }
 
+/**
+ * Findings that depend on model objects alone (which never change once
+ * built), made once per object: an analysis after an edit then hands back the
+ * same finding objects for what the edit left alone, and the server converts
+ * only the rest to diagnostics.
+ */
+const dnsFindingMade = new WeakMap<PolicyModel, Finding>();
+const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; finding: Finding }>();
+
+function dnsFinding(policy: PolicyModel): Finding {
+  let made = dnsFindingMade.get(policy);
+  if (made === undefined) {
+    made = finding(
+      'egress-blocks-dns',
+      policy.egressSpan,
+      `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach port 53 (UDP), so DNS lookups will fail.`,
+      [],
+      policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
+    );
+    dnsFindingMade.set(policy, made);
+  }
+  return made;
+}
+
 function defaultDenyFindings(reach: Reachability): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
@@ -317,19 +331,24 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
   for (const [name, workload] of firstWorkload) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
     const ns = ws.namespaces.get(name);
+    const made = defaultDenyMade.get(workload);
+    if (made !== undefined && (made.ns === ns || (made.ns?.span === undefined && ns?.span === undefined))) {
+      out.push(made.finding);
+      continue;
+    }
     const anchor = ns?.span ?? workload.span;
     // The anchor may end before or after its final newline: the inserted text is valid YAML either way.
     const at = { file: anchor.file, start: anchor.end, end: anchor.end };
     const doc = ['', '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny-ingress', `  namespace: ${name}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress]', ''].join('\n');
-    out.push(
-      finding(
-        'namespace-without-default-deny',
-        ns?.nameSpan ?? workload.nameSpan,
-        `Namespace ${name} runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.`,
-        [],
-        [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
-      ),
+    const missing = finding(
+      'namespace-without-default-deny',
+      ns?.nameSpan ?? workload.nameSpan,
+      `Namespace ${name} runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.`,
+      [],
+      [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
     );
+    defaultDenyMade.set(workload, { ns, finding: missing });
+    out.push(missing);
   }
   return out;
 }
