@@ -6,6 +6,7 @@
  * Run with --stdio (tests, other editors) or over IPC (the VS Code client).
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -25,7 +26,7 @@ import { suppressionActions } from './suppressionActions.js';
 import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
-import { ReachSummary, type Analysis } from './engine/index.js';
+import { ReachSummary, type Analysis, type Finding } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
 import { globToRegExp, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
@@ -87,6 +88,8 @@ function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args
 // ---- diagnostics, following edits ----------------------------------------
 
 let validateScheduled = false;
+/** Set while the workspace is being read from disk. */
+let indexing = false;
 /** Holds findings on the word being typed until the document is still. */
 const settle = new SettleTracker();
 let releaseTimer: NodeJS.Timeout | undefined;
@@ -101,15 +104,34 @@ function scheduleValidation(): void {
   setImmediate(
     guarded('validation', undefined, () => {
       validateScheduled = false;
-      publishAll();
+      // Mid-index, findings would judge a half-read workspace; indexing publishes once it is done.
+      if (!indexing) publishAll();
     }),
   );
+}
+
+/**
+ * The findings each uri's diagnostics were last made from, under which
+ * settings. An incremental analysis hands back the same finding objects for
+ * what an edit did not touch (and a finding's object is made afresh when its
+ * document moves), so a uri whose findings are the same objects needs no new
+ * diagnostics: a keystroke converts only what changed.
+ */
+const madeFrom = new Map<string, { settings: NetlensSettings; findings: readonly Finding[] }>();
+
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
 }
 
 function publishAll(): void {
   const uris = new Set([...index.uris(), ...published.keys()]);
   for (const uri of uris) {
-    const diagnostics = index.has(uri) ? diagnosticsFor(settle.visible(uri, index.findingsFor(uri), settings.settleDelay), index.lineIndex, settings) : [];
+    const findings = index.has(uri) ? settle.visible(uri, index.findingsFor(uri), settings.settleDelay) : [];
+    const last = madeFrom.get(uri);
+    if (last !== undefined && last.settings === settings && sameFindings(last.findings, findings)) continue;
+    if (findings.length === 0) madeFrom.delete(uri);
+    else madeFrom.set(uri, { settings, findings });
+    const diagnostics = diagnosticsFor(findings, index.lineIndex, settings);
     const key = JSON.stringify(diagnostics);
     if (published.get(uri) === key) continue;
     if (diagnostics.length === 0 && !published.has(uri)) continue;
@@ -184,20 +206,41 @@ function loadProjectConfig(): void {
   index.updatePathRules({ codesForPath: codesForPath(config, root), severitiesForPath: severitiesForPath(config, root) });
 }
 
+/** How long indexing reads files before it lets other messages through and reports progress. */
+const INDEX_SLICE_MS = 50;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads every manifest of the workspace folders. Every INDEX_SLICE_MS it
+ * reports progress and yields to the event loop, so the report reaches the
+ * editor while indexing goes on (not all at the end), edits and requests are
+ * answered in between, and the user's cancel is seen: the index then keeps
+ * the files read so far.
+ */
 async function indexWorkspace(): Promise<void> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-  progress?.begin('Netlens: indexing manifests', 0, undefined, false);
+  progress?.begin('Netlens: indexing manifests', 0, undefined, true);
+  indexing = true;
   try {
     loadProjectConfig();
     const files = folders.flatMap((f) => (f.uri.startsWith('file:') ? scanFolder(fileURLToPath(f.uri), settings.exclude) : []));
     let done = 0;
+    let sliceStart = performance.now();
     for (const file of files) {
+      if (progress?.token.isCancellationRequested) break;
       done++;
       if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
-      if (done % 200 === 0) progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+      if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
+        progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+        await nextTurn();
+        sliceStart = performance.now();
+      }
     }
-    connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
+    if (done < files.length) connection.console.log(`netlens: indexing cancelled after ${done} of ${files.length} files; the rest are read when opened or changed`);
+    else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
   } finally {
+    indexing = false;
     progress?.done();
   }
   publishAll();

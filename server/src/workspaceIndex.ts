@@ -7,6 +7,7 @@
  */
 import {
   analyze,
+  AnalysisMemo,
   DocumentCache,
   LineIndex,
   parseManifestFile,
@@ -34,6 +35,8 @@ interface FileEntry {
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntry>();
   private current: { analysis: Analysis; byFile: Map<string, Finding[]> } | undefined;
+  /** Lets each analysis reuse what the last one computed for objects an edit left alone. */
+  private readonly memo = new AnalysisMemo();
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
@@ -85,13 +88,20 @@ export class WorkspaceIndex {
   setText(uri: string, text: string, open: boolean): boolean {
     uri = normalUri(uri);
     let entry = this.files.get(uri);
-    if (entry !== undefined && entry.text === text && entry.open === open) return false;
+    if (entry !== undefined && entry.text === text) {
+      // Opening a file already indexed with the same text changes where its text comes from, not what it says.
+      entry.open = open;
+      entry.cache.keepSyntax = open;
+      return false;
+    }
     if (entry === undefined) {
-      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(), lineIndex: undefined, suppressions: undefined, open };
+      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(open), lineIndex: undefined, suppressions: undefined, open };
       this.files.set(uri, entry);
     }
     entry.text = text;
     entry.open = open;
+    // Syntax trees for the files being edited only: most of the memory, and only edits above a document reuse them.
+    entry.cache.keepSyntax = open;
     entry.lineIndex = undefined;
     entry.suppressions = undefined;
     entry.manifest = this.parse(uri, entry);
@@ -146,6 +156,7 @@ export class WorkspaceIndex {
           underlayMTU: this.settings.underlayMTU,
           externalComponents: configs.flatMap((c) => c.externalComponents),
         },
+        this.memo,
       );
       const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, ...this.pathRules });
       const byFile = new Map<string, Finding[]>();

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateCluster } from '../support/generateCluster.js';
+import { peakRssMB, quantile } from './serverStats.js';
 import { LspTestClient, uriOf, within, type ServerCommand } from '../support/lspClient.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { kubernetesSchema } from './kubernetesSchema.js';
@@ -34,20 +35,6 @@ interface Result {
   hover: number[];
   lens: number[];
   rssMB: number;
-}
-
-function quantile(xs: number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
-
-function peakRssMB(pid: number | undefined): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-  } catch {
-    return NaN;
-  }
 }
 
 async function measure(server: 'netlens' | 'yaml', dir: string, files: Array<{ file: string; text: string }>, schemaFile: string): Promise<Result> {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
@@ -58,6 +59,8 @@ export class LspTestClient {
   private waiters: Waiter[] = [];
   private versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
+  /** Every work-done progress notification, with when it arrived (performance.now()). */
+  readonly progress: Array<{ token: string | number; value: { kind: string; percentage?: number; message?: string }; at: number }> = [];
 
   private constructor(
     private readonly proc: ChildProcess,
@@ -84,7 +87,9 @@ export class LspTestClient {
       p.items.map((i) => (i.section !== undefined && i.section in settings ? settings[i.section] : i.section === 'netlens' ? settings : i.section === 'files.exclude' ? {} : null)),
     );
     connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onNotification('$/progress', () => undefined);
+    connection.onNotification('$/progress', (p: { token: string | number; value: { kind: string; percentage?: number; message?: string } }) => {
+      client.progress.push({ ...p, at: performance.now() });
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {

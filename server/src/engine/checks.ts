@@ -7,7 +7,15 @@ import type { Finding } from './rules.js';
 import { serviceFindings } from './serviceChecks.js';
 import type { ExternalComponent } from './externalComponents.js';
 import { strandedServiceFindings } from './strandedServices.js';
+import type { PolicyModel, ServiceModel } from './model.js';
+import type { Reuse } from './reuse.js';
 
-export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Finding[] {
-  return [...policyFindings(reach, ranges, externals), ...serviceFindings(reach.workspace, ranges), ...strandedServiceFindings(reach)];
+/** What a memo may answer for: the findings of one policy, or of one Service, that depend on it alone and on the world around it. */
+export interface CheckReuse {
+  readonly policy?: Reuse<PolicyModel>;
+  readonly service?: Reuse<ServiceModel>;
+}
+
+export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: CheckReuse = {}): Finding[] {
+  return [...policyFindings(reach, ranges, externals, reuse.policy), ...serviceFindings(reach.workspace, ranges, reuse.service), ...strandedServiceFindings(reach)];
 }

@@ -11,6 +11,7 @@ import { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
 import { buildWorkspace, type WorkspaceModel } from './workspace.js';
 import { BUILTIN_COMPONENTS, type ExternalComponent } from './externalComponents.js';
+import type { AnalysisMemo } from './analysisMemo.js';
 
 export interface Analysis {
   readonly workspace: WorkspaceModel;
@@ -43,17 +44,26 @@ function prefixes(texts: readonly string[]): Prefix[] {
   });
 }
 
-export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions = {}): Analysis {
-  const workspace = buildWorkspace(files);
-  const reachability = new Reachability(workspace);
+/**
+ * With a memo (an editor keeps one per workspace), each call reuses what the
+ * last call through the same memo computed for objects the change left alone;
+ * the result is the same as without one (see analysisMemo.ts).
+ */
+export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions = {}, memo?: AnalysisMemo): Analysis {
+  const built = buildWorkspace(files);
   const clusterOptions = {
     podCIDRs: prefixes(options.podCIDRs ?? DEFAULT_POD_CIDRS),
     serviceCIDRs: prefixes(options.serviceCIDRs ?? DEFAULT_SERVICE_CIDRS),
     ...(options.cni !== undefined ? { cni: options.cni } : {}),
     ...(options.underlayMTU !== undefined ? { underlayMTU: options.underlayMTU } : {}),
   };
-  const cluster = clusterSummary(workspace.cluster, clusterOptions);
+  const cluster = clusterSummary(built.cluster, clusterOptions);
   const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs };
+  const externals = [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])];
+  const reconciled = memo?.reconcile(built, ranges, externals);
+  const workspace = reconciled?.workspace ?? built;
+  const reachability = new Reachability(workspace, reconciled?.previous);
+  if (reconciled !== undefined) memo!.remember(workspace, reachability, reconciled.worlds);
   return {
     workspace,
     reachability,
@@ -61,7 +71,7 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     // Parse findings are already capped per document; the workspace checks compare objects pairwise, so cap those per file.
     findings: [
       ...workspace.parseFindings,
-      ...capFindingsPerFile([...workspaceFindings(reachability, ranges, [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])]), ...clusterFindings(workspace, cluster, clusterOptions)]),
+      ...capFindingsPerFile([...workspaceFindings(reachability, ranges, externals, reconciled?.reuse), ...clusterFindings(workspace, cluster, clusterOptions)]),
     ],
   };
 }
@@ -81,6 +91,7 @@ export { RULES, type Finding, type Fix, type TextEdit, type RuleCode, type Sever
 export { RULE_GUIDANCE, type RuleGuidance } from './ruleGuidance.js';
 export { parsePrefix, parseIP, formatIP, RangeSet, Prefix, IPAddress, type Family } from './cidr.js';
 export { DocumentCache, splitDocuments } from './manifests.js';
+export { AnalysisMemo } from './analysisMemo.js';
 export { LineIndex, type SourceSpan, type LineCol } from './source.js';
 export { serviceEndpoints, resolveTargetPort, serviceDnsName } from './services.js';
 export { describeSelector, selectorMatches } from './labels.js';

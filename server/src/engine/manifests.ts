@@ -99,13 +99,29 @@ export function splitDocuments(source: string): DocumentChunk[] {
 }
 
 /**
- * What an editor keeps per file between edits: the parsed documents by text,
- * and the models built from them at a given offset. Parsing is the expensive
- * part; a document that only moved is rebuilt from its cached syntax tree.
+ * What an editor keeps per file between edits: the models built from each
+ * document's text at a given offset and, while `keepSyntax` is set, its
+ * syntax tree. Parsing is the expensive part; a document that only moved (an
+ * edit above it in the same file) is rebuilt from its kept tree. Syntax trees
+ * are most of the memory a workspace costs, so an editor keeps them for the
+ * files being edited only; a document of another file that moves is parsed
+ * again.
  */
 export class DocumentCache {
-  private entries = new Map<string, { docs: Document.Parsed[]; built?: { offset: number; result: ManifestDocument[] } }>();
+  private entries = new Map<string, { docs: Document.Parsed[] | undefined; built?: { offset: number; result: ManifestDocument[] } }>();
   private defaultNamespace: string | undefined;
+
+  constructor(private keep = true) {}
+
+  get keepSyntax(): boolean {
+    return this.keep;
+  }
+
+  /** Turning it off lets go of the trees kept so far. */
+  set keepSyntax(keep: boolean) {
+    this.keep = keep;
+    if (!keep) for (const entry of this.entries.values()) entry.docs = undefined;
+  }
 
   /** @internal */
   lookup(chunk: DocumentChunk, defaultNamespace: string, build: (docs: Document.Parsed[]) => ManifestDocument[]): ManifestDocument[] {
@@ -115,10 +131,14 @@ export class DocumentCache {
     }
     let entry = this.entries.get(chunk.text);
     if (entry === undefined) {
-      entry = { docs: parseChunk(chunk.text) };
+      entry = { docs: undefined };
       this.entries.set(chunk.text, entry);
     }
-    if (entry.built === undefined || entry.built.offset !== chunk.start) entry.built = { offset: chunk.start, result: build(entry.docs) };
+    if (entry.built === undefined || entry.built.offset !== chunk.start) {
+      const docs = entry.docs ?? parseChunk(chunk.text);
+      entry.built = { offset: chunk.start, result: build(docs) };
+      entry.docs = this.keep ? docs : undefined;
+    }
     return entry.built.result;
   }
 

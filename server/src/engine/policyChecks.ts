@@ -7,7 +7,7 @@
 import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
 import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
-import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
+import type { NamespaceModel, PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
 import { appendAll } from './findingCap.js';
 import { finding, type Finding, type Fix } from './rules.js';
@@ -16,6 +16,7 @@ import { replace } from './fixes.js';
 import { BUILTIN_COMPONENTS, matchingComponents, type ExternalComponent } from './externalComponents.js';
 import { matchesSomePod } from './controllerLabels.js';
 import { closest, editDistance } from './nearest.js';
+import { computeAlways, type Reuse } from './reuse.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -30,14 +31,21 @@ export function workloadNamespaces(reach: Reachability): ReadonlySet<string> {
   return new Set(reach.workspace.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
 }
 
-export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Finding[] {
+/**
+ * `reuse(policy, compute)` may answer with what compute gave for the same
+ * policy object in an earlier analysis of the same pods, namespaces, ranges
+ * and externals (see AnalysisMemo): everything but the DNS check depends on
+ * the policy and those alone.
+ */
+export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: Reuse<PolicyModel> = computeAlways): Finding[] {
   const out: Finding[] = [];
   const ws = reach.workspace;
   const declared = workloadNamespaces(reach);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
 
-  for (const policy of ws.policies) {
+  const ownFindings = (policy: PolicyModel): Finding[] => {
+    const out: Finding[] = [];
     const selectedClasses = reach.selectedClasses(policy);
     const perPod = () => ws.podGroups.some((g) => g.namespace === policy.namespace && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
     if (policy.podSelector.valid && selectedClasses.isEmpty && !perPod()) {
@@ -75,19 +83,15 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     }
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
+    return out;
+  };
+
+  for (const policy of ws.policies) {
+    appendAll(out, reuse(policy, () => ownFindings(policy)));
+    const selectedClasses = reach.selectedClasses(policy);
     // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
     const blocksDns = selectedClasses.isEmpty ? !policy.egress.some((rule) => allowsDns(policy, rule)) : selectedClasses.hasAnyOutside(dnsAllowed);
-    if (policy.affectsEgress && blocksDns) {
-      out.push(
-        finding(
-          'egress-blocks-dns',
-          policy.egressSpan,
-          `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach the cluster DNS on port 53 (UDP), so DNS lookups will fail.`,
-          [],
-          policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
-        ),
-      );
-    }
+    if (policy.affectsEgress && blocksDns) out.push(dnsFinding(policy));
   }
   appendAll(out, defaultDenyFindings(reach));
   return out;
@@ -307,6 +311,30 @@ function checkShadowed(rules: readonly PolicyRule[], out: Finding[]): void {
   });
 }
 
+/**
+ * Findings that depend on model objects alone (which never change once
+ * built), made once per object: an analysis after an edit then hands back the
+ * same finding objects for what the edit left alone, and the server converts
+ * only the rest to diagnostics.
+ */
+const dnsFindingMade = new WeakMap<PolicyModel, Finding>();
+const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; finding: Finding }>();
+
+function dnsFinding(policy: PolicyModel): Finding {
+  let made = dnsFindingMade.get(policy);
+  if (made === undefined) {
+    made = finding(
+      'egress-blocks-dns',
+      policy.egressSpan,
+      `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach the cluster DNS on port 53 (UDP), so DNS lookups will fail.`,
+      [],
+      policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
+    );
+    dnsFindingMade.set(policy, made);
+  }
+  return made;
+}
+
 function defaultDenyFindings(reach: Reachability): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
@@ -316,19 +344,24 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
   for (const [name, workload] of firstWorkload) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
     const ns = ws.namespaces.get(name);
+    const made = defaultDenyMade.get(workload);
+    if (made !== undefined && (made.ns === ns || (made.ns?.span === undefined && ns?.span === undefined))) {
+      out.push(made.finding);
+      continue;
+    }
     const anchor = ns?.span ?? workload.span;
     // The anchor may end before or after its final newline: the inserted text is valid YAML either way.
     const at = { file: anchor.file, start: anchor.end, end: anchor.end };
     const doc = ['', '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny-ingress', `  namespace: ${name}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress]', ''].join('\n');
-    out.push(
-      finding(
-        'namespace-without-default-deny',
-        ns?.nameSpan ?? workload.nameSpan,
-        `Namespace ${name} runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.`,
-        [],
-        [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
-      ),
+    const missing = finding(
+      'namespace-without-default-deny',
+      ns?.nameSpan ?? workload.nameSpan,
+      `Namespace ${name} runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.`,
+      [],
+      [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
     );
+    defaultDenyMade.set(workload, { ns, finding: missing });
+    out.push(missing);
   }
   return out;
 }

@@ -53,10 +53,11 @@ function classKey(g: PodGroup): string {
 }
 
 export class Reachability {
-  readonly classes: PodClass[] = [];
-  private readonly classOfGroup = new Map<PodGroup, number>();
-  private readonly classesByNamespace = new Map<string, number[]>();
-  private readonly selectorCache = new Map<string, Bitset>();
+  readonly classes: PodClass[];
+  private readonly classOfGroup: Map<PodGroup, number>;
+  private readonly classesByNamespace: Map<string, number[]>;
+  /** By namespace and selector text: valid as long as the classes and the namespaces' labels are. */
+  private readonly selectorCache: Map<string, Bitset>;
   private readonly peerCache = new Map<PeerMatcher, Bitset>();
   private readonly ruleCache = new Map<PolicyRule, Bitset>();
   private readonly policyCache = new Map<PolicyModel, Bitset>();
@@ -65,21 +66,29 @@ export class Reachability {
   private readonly ingressRulesOf: RuleOfPolicy[][];
   private readonly egressRulesOf: RuleOfPolicy[][];
 
-  constructor(readonly workspace: WorkspaceModel) {
-    const byKey = new Map<string, PodClass>();
-    for (const g of workspace.podGroups) {
-      const key = classKey(g);
-      let c = byKey.get(key);
-      if (c === undefined) {
-        c = { index: this.classes.length, sample: g, groups: [] };
-        byKey.set(key, c);
-        this.classes.push(c);
-        const list = this.classesByNamespace.get(g.namespace) ?? [];
-        list.push(c.index);
-        this.classesByNamespace.set(g.namespace, list);
-      }
-      c.groups.push(g);
-      this.classOfGroup.set(g, c.index);
+  /**
+   * `previous`: the reachability of the workspace before an edit that left
+   * every pod group and namespace as it was (the same objects). Its classes
+   * and selector sets still hold, and so do the sets of the policies that
+   * are still there; only isolation is worked out again.
+   */
+  constructor(
+    readonly workspace: WorkspaceModel,
+    previous?: Reachability,
+  ) {
+    if (previous === undefined) {
+      this.classes = [];
+      this.classOfGroup = new Map();
+      this.classesByNamespace = new Map();
+      this.selectorCache = new Map();
+      this.buildClasses();
+    } else {
+      this.classes = previous.classes;
+      this.classOfGroup = previous.classOfGroup;
+      this.classesByNamespace = previous.classesByNamespace;
+      this.selectorCache = previous.selectorCache;
+      this.withIPs = previous.withIPs;
+      this.adoptPolicySets(previous);
     }
     const n = this.classes.length;
     this.isolatedIngress = new Bitset(n);
@@ -100,6 +109,41 @@ export class Reachability {
           this.isolatedEgress.add(c);
           for (const r of egress) this.egressRulesOf[c]!.push(r);
         }
+      }
+    }
+  }
+
+  private buildClasses(): void {
+    const byKey = new Map<string, PodClass>();
+    for (const g of this.workspace.podGroups) {
+      const key = classKey(g);
+      let c = byKey.get(key);
+      if (c === undefined) {
+        c = { index: this.classes.length, sample: g, groups: [] };
+        byKey.set(key, c);
+        this.classes.push(c);
+        const list = this.classesByNamespace.get(g.namespace) ?? [];
+        list.push(c.index);
+        this.classesByNamespace.set(g.namespace, list);
+      }
+      c.groups.push(g);
+      this.classOfGroup.set(g, c.index);
+    }
+  }
+
+  /** The sets of policies still in the workspace; those of removed policies are left behind with the old object. */
+  private adoptPolicySets(previous: Reachability): void {
+    const carry = <K>(from: Map<K, Bitset>, to: Map<K, Bitset>, key: K) => {
+      const set = from.get(key);
+      if (set !== undefined) to.set(key, set);
+    };
+    for (const policy of this.workspace.policies) {
+      carry(previous.policyCache, this.policyCache, policy);
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        carry(previous.ruleCache, this.ruleCache, rule);
+        const line = previous.portlessLines.get(rule);
+        if (line !== undefined) this.portlessLines.set(rule, line);
+        for (const peer of rule.peers ?? []) carry(previous.peerCache, this.peerCache, peer);
       }
     }
   }

@@ -11,13 +11,25 @@ import { finding, type Finding, type Fix, type RelatedInfo } from './rules.js';
 import { selectorFixes } from './selectorFixes.js';
 import { serviceEndpoints } from './services.js';
 import { matchesSomePod } from './controllerLabels.js';
+import { appendAll } from './findingCap.js';
+import { computeAlways, type Reuse } from './reuse.js';
 
-export function serviceFindings(ws: WorkspaceModel, ranges: ClusterRanges): Finding[] {
+/**
+ * `reuse(service, compute)` may answer with an earlier analysis's findings
+ * for the same Service object over the same pods and ranges (see
+ * AnalysisMemo); only the uniqueness checks compare Services with each other.
+ */
+export function serviceFindings(ws: WorkspaceModel, ranges: ClusterRanges, reuse: Reuse<ServiceModel> = computeAlways): Finding[] {
   const out: Finding[] = [];
   const declared = new Set(ws.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
   for (const service of ws.services) {
-    checkEndpoints(service, ws.podGroups, declared, out);
-    checkClusterIPRange(service, ranges.serviceCIDRs, out);
+    const own = reuse(service, () => {
+      const found: Finding[] = [];
+      checkEndpoints(service, ws.podGroups, declared, found);
+      checkClusterIPRange(service, ranges.serviceCIDRs, found);
+      return found;
+    });
+    appendAll(out, own);
   }
   checkUnique(
     ws.services.flatMap((s) => s.ports.filter((p) => p.nodePort !== undefined && p.nodePortSpan !== undefined).map((p) => ({ key: `${p.nodePort}/${p.protocol}`, span: p.nodePortSpan!, owner: s.id }))),

@@ -44,12 +44,26 @@ function candidates(podGroups: readonly PodGroup[], namespace: string, selector:
   return index.get(pinned ? `${namespace}\u0000${pinned.key}\u0000${pinned.values[0]}` : namespace) ?? [];
 }
 
-export function serviceEndpoints(service: ServiceModel, podGroups: readonly PodGroup[]): ServiceEndpoint[] {
+/**
+ * Endpoints per pod list and Service. An incremental analysis hands on the
+ * same pod list while no workload changed, so an unchanged Service's
+ * endpoints are found once, not on every keystroke (checks, lenses, hovers).
+ */
+const endpointCache = new WeakMap<readonly PodGroup[], WeakMap<ServiceModel, ServiceEndpoint[]>>();
+
+export function serviceEndpoints(service: ServiceModel, podGroups: readonly PodGroup[]): readonly ServiceEndpoint[] {
   if (service.type === 'ExternalName' || service.selector === undefined) return [];
-  const selector = service.selector;
-  return candidates(podGroups, service.namespace, selector)
-    .filter((g) => selectorMatches(selector, g.labels))
-    .map((group) => ({ group, ports: service.ports.map((sp) => ({ servicePort: sp, containerPort: resolveTargetPort(sp, group) })) }));
+  let perService = endpointCache.get(podGroups);
+  if (perService === undefined) endpointCache.set(podGroups, (perService = new WeakMap()));
+  let endpoints = perService.get(service);
+  if (endpoints === undefined) {
+    const selector = service.selector;
+    endpoints = candidates(podGroups, service.namespace, selector)
+      .filter((g) => selectorMatches(selector, g.labels))
+      .map((group) => ({ group, ports: service.ports.map((sp) => ({ servicePort: sp, containerPort: resolveTargetPort(sp, group) })) }));
+    perService.set(service, endpoints);
+  }
+  return endpoints;
 }
 
 export function resolveTargetPort(servicePort: ServicePort, group: PodGroup): number | undefined {

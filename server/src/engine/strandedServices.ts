@@ -23,9 +23,29 @@ function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly
   });
 }
 
+/**
+ * Per class, the policies isolating it for ingress without any ingress rule,
+ * in workspace order: found in one pass over the policies, so that naming
+ * them for each stranded Service does not go through every policy again.
+ */
+function ruleFreeIsolators(reach: Reachability): (c: number) => readonly PolicyModel[] {
+  const byClass = new Map<number, PolicyModel[]>();
+  for (const policy of reach.workspace.policies) {
+    if (!policy.affectsIngress || policy.ingress.length !== 0) continue;
+    for (const c of reach.selectedClasses(policy).members()) {
+      const list = byClass.get(c);
+      if (list === undefined) byClass.set(c, [policy]);
+      else list.push(policy);
+    }
+  }
+  return (c) => byClass.get(c) ?? [];
+}
+
 export function strandedServiceFindings(reach: Reachability): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
+  let isolatorsOf: ((c: number) => readonly PolicyModel[]) | undefined;
+  let order: Map<PolicyModel, number> | undefined;
   for (const service of ws.services) {
     const endpoints = serviceEndpoints(service, ws.podGroups);
     if (endpoints.length === 0) continue;
@@ -36,7 +56,10 @@ export function strandedServiceFindings(reach: Reachability): Finding[] {
     if (!stranded) continue;
     const isolating = new Map<PolicyModel, true>();
     for (const e of endpoints) for (const { policy } of reach.rulesFor(reach.classOf(e.group), 'ingress')) isolating.set(policy, true);
-    for (const policy of ws.policies) if (policy.affectsIngress && policy.ingress.length === 0 && endpoints.some((e) => reach.selectedClasses(policy).has(reach.classOf(e.group)))) isolating.set(policy, true);
+    isolatorsOf ??= ruleFreeIsolators(reach);
+    order ??= new Map(ws.policies.map((p, i) => [p, i]));
+    const ruleFree = new Set(endpoints.flatMap((e) => isolatorsOf!(reach.classOf(e.group))));
+    for (const policy of [...ruleFree].sort((a, b) => order!.get(a)! - order!.get(b)!)) isolating.set(policy, true);
     const policies = [...isolating.keys()];
     const related: RelatedInfo[] = policies.slice(0, 3).map((p) => ({ span: p.nameSpan, message: `isolating policy ${p.id}` }));
     const names = endpoints.slice(0, 3).map((e) => e.group.id).join(', ') + (endpoints.length > 3 ? `, and ${endpoints.length - 3} more` : '');

@@ -1,0 +1,103 @@
+/**
+ * What one analysis of a workspace leaves for the next, so that an edit
+ * recomputes only what depends on what it changed. An editor re-parses only
+ * the documents an edit touched (DocumentCache), so every other document's
+ * pod groups, namespaces, Services and policies are the same objects as
+ * before; that identity is what this memo goes by:
+ *
+ * - pod groups and namespaces unchanged: the pod classes and selector sets
+ *   of the last analysis still hold, and so do the sets of every policy
+ *   still there (Reachability's `previous`); the pod list itself is handed
+ *   on, so Service endpoints found against it are found once;
+ * - those, the cluster ranges and the external components unchanged: a
+ *   policy's own findings are those of the last analysis for the same object;
+ * - pods and the Service range unchanged: a Service's own findings too.
+ *
+ * Anything else (a workload's labels or ports, a namespace's labels, a new
+ * pod CIDR) starts that part afresh. What compares objects with each other
+ * (DNS egress over all policies, default deny per namespace, duplicates,
+ * clashing nodePorts, stranded Services) is recomputed every time from the
+ * kept sets, which is cheap.
+ */
+import type { CheckReuse } from './checks.js';
+import type { ExternalComponent } from './externalComponents.js';
+import type { NamespaceModel, PolicyModel, ServiceModel } from './model.js';
+import type { ClusterRanges } from './policyChecks.js';
+import type { Reachability } from './reachability.js';
+import type { Reuse } from './reuse.js';
+import type { Finding } from './rules.js';
+import type { WorkspaceModel } from './workspace.js';
+
+interface Remembered {
+  readonly workspace: WorkspaceModel;
+  readonly reachability: Reachability;
+  readonly policyWorld: string;
+  readonly serviceWorld: string;
+}
+
+export interface Reconciled {
+  /** The workspace to analyse: the new one, holding the last pod list when its pods are the same. */
+  readonly workspace: WorkspaceModel;
+  /** The last reachability, when its classes still hold for this workspace. */
+  readonly previous: Reachability | undefined;
+  readonly reuse: CheckReuse;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Declared namespaces by identity; implied ones (made afresh each time) by name, which is all they hold. */
+function sameNamespaces(a: ReadonlyMap<string, NamespaceModel>, b: ReadonlyMap<string, NamespaceModel>): boolean {
+  if (a.size !== b.size) return false;
+  const bs = b.values();
+  for (const x of a.values()) {
+    const y = bs.next().value as NamespaceModel;
+    if (x !== y && !(x.span === undefined && y.span === undefined && x.name === y.name)) return false;
+  }
+  return true;
+}
+
+function externalsKey(externals: readonly ExternalComponent[]): string {
+  return JSON.stringify(externals, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
+}
+
+function memoOf<K extends object>(map: WeakMap<K, readonly Finding[]>): Reuse<K> {
+  return (key, compute) => {
+    let found = map.get(key);
+    if (found === undefined) map.set(key, (found = compute()));
+    return found;
+  };
+}
+
+export class AnalysisMemo {
+  private last: Remembered | undefined;
+  private policyFindings = new WeakMap<PolicyModel, readonly Finding[]>();
+  private serviceFindings = new WeakMap<ServiceModel, readonly Finding[]>();
+
+  /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
+  reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
+    const worlds = {
+      policy: JSON.stringify([ranges.podCIDRs.map(String), ranges.serviceCIDRs.map(String), externalsKey(externals)]),
+      service: JSON.stringify(ranges.serviceCIDRs.map(String)),
+    };
+    const last = this.last;
+    const samePods = last !== undefined && sameItems(last.workspace.podGroups, workspace.podGroups);
+    const sameClasses = samePods && sameNamespaces(last.workspace.namespaces, workspace.namespaces);
+    if (!sameClasses || last.policyWorld !== worlds.policy) this.policyFindings = new WeakMap();
+    if (!samePods || last.serviceWorld !== worlds.service) this.serviceFindings = new WeakMap();
+    return {
+      workspace: samePods ? { ...workspace, podGroups: last.workspace.podGroups } : workspace,
+      previous: sameClasses ? last.reachability : undefined,
+      reuse: { policy: memoOf(this.policyFindings), service: memoOf(this.serviceFindings) },
+      worlds,
+    };
+  }
+
+  /** @internal */
+  remember(workspace: WorkspaceModel, reachability: Reachability, worlds: { policy: string; service: string }): void {
+    this.last = { workspace, reachability, policyWorld: worlds.policy, serviceWorld: worlds.service };
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The Netlens server alone, at the sizes of issue 18: about 1,500 documents
+ * in 200 files and 10,000 in 800, first with only the edited file open, then
+ * with every file open (an editor restoring its tabs). Reports indexing time,
+ * keystroke → diagnostics median and p95, hover and code lens medians, and
+ * peak RSS; never asserts (shared, noisy machines). Quicker than bench:lsp,
+ * which also runs yaml-language-server and the one-file layouts. Settled
+ * typing is off (netlens.settleDelay 0), so a keystroke is the analysis and
+ * the publish, not the wait for the edited word to settle.
+ *
+ *   node out/test/bench/keystroke-bench.js
+ *   BENCH_SIZES=medium,large      which sizes (default: both)
+ *   NETLENS_SERVER_JS=path.js     another build of the server, to compare
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateCluster } from '../support/generateCluster.js';
+import { peakRssMB, quantile } from './serverStats.js';
+import { LspTestClient, NETLENS_SERVER, uriOf, within, type ServerCommand } from '../support/lspClient.js';
+
+const WAIT_MS = 240_000;
+const KEYSTROKES = 20;
+
+async function measure(dir: string, files: Array<{ file: string; text: string }>, openAll: boolean, server: ServerCommand): Promise<string> {
+  const t0 = performance.now();
+  // No settled typing: the finding on the edited CIDR would otherwise wait netlens.settleDelay on every other keystroke.
+  const client = await LspTestClient.start(dir, { settleDelay: 0 }, server);
+  await within(WAIT_MS, 'indexing', new Promise<void>((resolve) => client.connection.onNotification('netlens/indexed', () => resolve())));
+  const indexed = performance.now() - t0;
+  const target = files.find((f) => f.text.includes('cidr: 10.0.0.0/8'))!;
+  const u = uriOf(path.join(dir, target.file));
+  const toOpen = openAll ? files.filter((f) => f.file.endsWith('.yaml')) : [target];
+  const o0 = performance.now();
+  for (const f of toOpen) await client.open(uriOf(path.join(dir, f.file)), f.text);
+  // Requests are answered in order: once this hover is back, every open has been handled.
+  await within(WAIT_MS, 'opening', client.hover(u, client.positionOf(u, 'podSelector', 1)));
+  await client.waitForDiagnostics(u);
+  const opened = performance.now() - o0;
+  const keystroke: number[] = [];
+  for (let i = 0; i < KEYSTROKES; i++) {
+    // Toggling a host bit makes cidr-not-canonical come and go, so every edit publishes.
+    const [from, to] = i % 2 === 0 ? ['10.0.0.0/8', '10.0.0.1/8'] : ['10.0.0.1/8', '10.0.0.0/8'];
+    const published = client.nextDiagnostics(u);
+    const start = performance.now();
+    await client.replace(u, from, to);
+    await within(WAIT_MS, 'keystroke', published);
+    keystroke.push(performance.now() - start);
+  }
+  const hover: number[] = [];
+  const lens: number[] = [];
+  const pos = client.positionOf(u, 'podSelector', 2);
+  for (let i = 0; i < 10; i++) {
+    let s = performance.now();
+    await client.hover(u, pos);
+    hover.push(performance.now() - s);
+    s = performance.now();
+    await client.codeLenses(u);
+    lens.push(performance.now() - s);
+  }
+  const rss = peakRssMB(client.pid);
+  await client.stop();
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  return [
+    `indexed ${ms(indexed)}`,
+    `opened ${toOpen.length} in ${ms(opened)}`,
+    `keystroke median ${ms(quantile(keystroke, 0.5))} p95 ${ms(quantile(keystroke, 0.95))}`,
+    `hover ${ms(quantile(hover, 0.5))}`,
+    `lens ${ms(quantile(lens, 0.5))}`,
+    `peak RSS ${rss.toFixed(0)} MB`,
+  ].join(' · ');
+}
+
+async function run(label: string, workloads: number, policies: number, perFile: number, server: ServerCommand): Promise<void> {
+  const files = generateCluster({ workloads, policies, perFile, seed: 7, clusterConfig: true });
+  const docs = files.reduce((n, f) => n + (f.file.endsWith('.yaml') ? f.text.split(/^---$/m).length : 1), 0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-keystroke-'));
+  for (const f of files) fs.writeFileSync(path.join(dir, f.file), f.text);
+  console.log(`\n${label}: ${docs} documents in ${files.length} files`);
+  for (const openAll of [false, true]) {
+    try {
+      console.log(`  ${openAll ? 'every file open' : 'one file open  '}  ${await measure(dir, files, openAll, server)}`);
+    } catch (err) {
+      console.log(`  ${openAll ? 'every file open' : 'one file open'}: ${(err as Error).message}`);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const sizes = (process.env['BENCH_SIZES'] ?? 'medium,large').split(',');
+  const other = process.env['NETLENS_SERVER_JS'];
+  const server: ServerCommand = other ? { command: process.execPath, args: [path.resolve(other)] } : NETLENS_SERVER;
+  if (other) console.log(`server: ${other}`);
+  if (sizes.includes('medium')) await run('~1,500 documents', 600, 300, 5, server);
+  if (sizes.includes('large')) await run('~10,000 documents', 4000, 2000, 10, server);
+}
+
+void main();
