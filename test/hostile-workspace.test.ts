@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { CLI } from './support/paths.js';
+import { INDEXED } from '../server/src/requests.js';
 
 function runCli(args: string[], cwd: string, timeout = 60_000) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout });
@@ -283,6 +284,70 @@ describe('class 6: names cannot inject markdown into hovers', { timeout: 60_000 
       const lines = hover.contents.value.split('\n');
       assert.equal(lines[0], '**Service default/a\\`\\!\\[x\\]\\(http://e\\.example/i\\.png\\)\\[link\\]\\(http://e\\.example\\)\\*\\*bold\\*\\*** (ClusterIP)');
       assert.equal(lines[2], `DNS: \`\`${name}.default.svc.cluster.local\`\``);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('class 5: settings a repository ships', { timeout: 60_000 }, () => {
+  test('a backtracking-bait exclude glob and a 44-character name: indexed in milliseconds, the file still read', async () => {
+    const name = `${'a'.repeat(39)}.yaml`;
+    assert.equal(name.length, 44);
+    const dir = workspace({ [name]: LONELY_POLICY, [`sub/${name}`]: LONELY_POLICY });
+    const started = performance.now();
+    const client = await LspTestClient.start(dir, { exclude: ['**a**a**a**a**a**a**a**a**a**b'] });
+    try {
+      const indexed = new Promise<{ files: number }>((resolve) => client.connection.onNotification(INDEXED, resolve));
+      assert.deepEqual(await within(10_000, 'indexing', indexed), { files: 2 });
+      const elapsed = performance.now() - started;
+      // Server start-up included; the backtracking glob alone took 20 s of CPU.
+      assert.ok(elapsed < 3000, `indexing took ${Math.round(elapsed)} ms`);
+      const ds = await client.waitForDiagnostics(uriOf(path.join(dir, name)), (d) => d.length > 0);
+      assert.deepEqual(summary(ds), ['pods-not-in-workspace 4']);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('a bad podCIDR is reported once, in the output and as a notification naming the setting; the default range is used', async () => {
+    const dir = workspace({ 'policy.yaml': LONELY_POLICY });
+    const client = await LspTestClient.start(dir, { podCIDR: ['10.244.0.0/166'], severity: { 'no-such-rule': 'off' } });
+    try {
+      const indexed = new Promise((resolve) => client.connection.onNotification(INDEXED, resolve));
+      await within(10_000, 'indexing', indexed);
+      const expected = [
+        'netlens.podCIDR: invalid CIDR "10.244.0.0/166": prefix length 166 is out of range for IPv4 (0-32); ignored.',
+        'netlens.podCIDR: no valid range is left; using 10.244.0.0/16.',
+        'netlens.severity: "no-such-rule" is not a Netlens rule code; ignored.',
+      ];
+      assert.deepEqual(client.shownMessages.sort(), expected.map((p) => `Netlens setting ${p}`).sort());
+      assert.deepEqual(client.logs.filter((l) => l.includes('netlens.')).sort(), expected.map((p) => `netlens: ${p}`).sort());
+      // Settings read again (the user saved settings.json): nothing new, nothing repeated.
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+      await settle(client, uriOf(path.join(dir, 'sentinel.yaml')), 1);
+      assert.equal(client.shownMessages.length, 3);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('workspace folders added and removed while running: the new one is indexed, the old one stops reporting', async () => {
+    const first = workspace({ 'a.yaml': policyNamed('in-first') });
+    const second = workspace({ 'b.yaml': policyNamed('in-second') });
+    const client = await LspTestClient.start(first);
+    try {
+      const a = uriOf(path.join(first, 'a.yaml'));
+      const b = uriOf(path.join(second, 'b.yaml'));
+      await within(10_000, 'first folder', client.waitForDiagnostics(a, (d) => d.length === 1));
+      const cleared = client.nextDiagnostics(a, (d) => d.length === 0);
+      const added = client.waitForDiagnostics(b, (d) => d.length === 1);
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+        event: { added: [{ uri: uriOf(second), name: 'second' }], removed: [{ uri: uriOf(first), name: 'first' }] },
+      });
+      assert.match(String((await within(10_000, 'added folder', added))[0]!.message), /in-second/);
+      await within(10_000, 'removed folder', cleared);
+      assert.deepEqual(client.logs.filter((l) => /failed/.test(l)), []);
     } finally {
       await client.stop();
     }

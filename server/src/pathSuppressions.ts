@@ -6,12 +6,12 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProjectConfig } from './engine/projectConfig.js';
-import { globToRegExp, matchesAny } from './globs.js';
+import { compileGlob, matchesAny } from './globs.js';
 
 
 export function codesForPath(config: ProjectConfig, configDir: string): (file: string) => readonly string[] {
   if (config.suppress.length === 0) return () => [];
-  const rules = config.suppress.map((r) => ({ globs: r.paths.map(globToRegExp), codes: r.codes }));
+  const rules = config.suppress.map((r) => ({ globs: r.paths.map(compileGlob), codes: r.codes }));
   const cache = new Map<string, readonly string[]>();
   return (file) => {
     let codes = cache.get(file);

@@ -9,7 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWorkspaceFoldersNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   TextDocuments,
@@ -27,12 +30,12 @@ import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
-import { globToRegExp, matchesAny } from './globs.js';
+import { compileGlob, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
 import { normalUri } from './uris.js';
 import { hover } from './hover.js';
 import { toOffset } from './positions.js';
-import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
+import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
 import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
 import { codesForPath } from './pathSuppressions.js';
@@ -153,7 +156,7 @@ function isExcluded(uri: string): boolean {
   } catch {
     return false;
   }
-  const globs = settings.exclude.map(globToRegExp);
+  const globs = settings.exclude.map(compileGlob);
   return folders.some((f) => {
     if (!f.uri.startsWith('file:')) return false;
     const rel = path.relative(fileURLToPath(f.uri), file);
@@ -208,8 +211,39 @@ async function indexWorkspace(): Promise<void> {
 async function loadSettings(): Promise<void> {
   if (!supportsConfiguration) return;
   const [netlens, files] = await connection.workspace.getConfiguration([{ section: 'netlens' }, { section: 'files.exclude' }]);
-  settings = readSettings(netlens, files);
+  useSettings(readSettingsReport(netlens, files));
+}
+
+/** Problems already shown: a setting a workspace gets wrong is reported once, not on every reload. */
+const reportedProblems = new Set<string>();
+
+function useSettings(report: SettingsReport): void {
+  settings = report.settings;
   index.updateSettings(settings);
+  for (const problem of report.problems) {
+    if (reportedProblems.has(problem)) continue;
+    reportedProblems.add(problem);
+    connection.console.warn(`netlens: ${problem}`);
+    // A notification, not window/showMessageRequest: nothing to answer, nothing waits on the user.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Netlens setting ${problem}` });
+  }
+}
+
+/** Folders opened or closed in a running editor: the new ones are indexed, what only the old ones held is dropped. */
+function changeFolders(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): void {
+  const gone = new Set(removed.map((f) => normalUri(f.uri)));
+  folders = folders.filter((f) => !gone.has(normalUri(f.uri)));
+  for (const f of added) if (!folders.some((g) => normalUri(g.uri) === normalUri(f.uri))) folders.push(f);
+  const inFolder = (uri: string, folder: WorkspaceFolder) => uri.startsWith(normalUri(folder.uri).replace(/\/?$/, '/'));
+  for (const uri of index.uris()) {
+    if (!index.isOpen(uri) && removed.some((f) => inFolder(uri, f)) && !folders.some((f) => inFolder(uri, f))) index.remove(uri);
+  }
+  loadProjectConfig();
+  for (const f of added) {
+    if (!f.uri.startsWith('file:')) continue;
+    for (const file of scanFolder(fileURLToPath(f.uri), settings.exclude)) if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
+  }
+  scheduleValidation();
 }
 
 // ---- LSP wiring -----------------------------------------------------------
@@ -218,9 +252,13 @@ connection.onInitialize((params): InitializeResult => {
   folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   supportsConfiguration = params.capabilities.workspace?.configuration === true;
   if (params.initializationOptions && typeof params.initializationOptions === 'object') {
-    settings = readSettings((params.initializationOptions as Record<string, unknown>)['settings']);
-    index.updateSettings(settings);
+    useSettings(readSettingsReport((params.initializationOptions as Record<string, unknown>)['settings']));
   }
+  // Registered here, after the library's own workspace-folder feature has set its handler up, so this one is used.
+  connection.onNotification(
+    DidChangeWorkspaceFoldersNotification.type,
+    guarded('workspace folders', undefined, (p) => changeFolders(p.event.added, p.event.removed)),
+  );
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -247,8 +285,7 @@ connection.onInitialized(
 connection.onDidChangeConfiguration(
   guarded('configuration', undefined, (change) => {
     if (!supportsConfiguration && change.settings && typeof change.settings === 'object') {
-      settings = readSettings((change.settings as Record<string, unknown>)['netlens']);
-      index.updateSettings(settings);
+      useSettings(readSettingsReport((change.settings as Record<string, unknown>)['netlens']));
       scheduleValidation();
       return;
     }
