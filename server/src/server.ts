@@ -89,28 +89,61 @@ function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args
 
 // ---- diagnostics, following edits ----------------------------------------
 
-let validateScheduled = false;
 /** Holds findings on the word being typed until the document is still. */
 const settle = new SettleTracker();
 let releaseTimer: NodeJS.Timeout | undefined;
 
 /**
- * Coalesces a burst of changes into one analysis. setImmediate, not a timer:
- * it waits only for messages already queued, so it adds no visible latency.
+ * When changes come in a burst (a macro, a formatter, a client replaying
+ * edits), the analysis waits until they stop for this long, but never longer
+ * than BURST_MAX_WAIT_MS from the start of the burst, so the view stays live.
+ */
+const BURST_QUIET_MS = 30;
+const BURST_MAX_WAIT_MS = 1000;
+/** Changes so far: the schedule compares counts to see whether more arrived while it waited. */
+let changeCount = 0;
+let tickPending = false;
+let burstTimer: NodeJS.Timeout | undefined;
+let burstStarted = 0;
+
+/**
+ * Coalesces changes into one analysis. A lone change is analysed two ticks
+ * later, which adds no visible latency. Waiting one tick is not enough: the
+ * JSON-RPC layer handles one queued message per tick and queues its next tick
+ * after ours, so only the second tick comes after the next message; if that
+ * message was a change too, a burst has begun and a real debounce takes over.
  */
 function scheduleValidation(): void {
-  if (validateScheduled) return;
-  validateScheduled = true;
-  setImmediate(
-    guarded('validation', undefined, () => {
-      validateScheduled = false;
-      publishAll();
+  changeCount++;
+  if (burstTimer !== undefined) {
+    clearTimeout(burstTimer);
+    burstTimer = setTimeout(runValidation, Math.max(0, Math.min(BURST_QUIET_MS, burstStarted + BURST_MAX_WAIT_MS - Date.now())));
+    return;
+  }
+  if (tickPending) return;
+  tickPending = true;
+  const seen = changeCount;
+  setImmediate(() =>
+    setImmediate(() => {
+      tickPending = false;
+      if (changeCount === seen) runValidation();
+      else {
+        burstStarted = Date.now();
+        burstTimer = setTimeout(runValidation, BURST_QUIET_MS);
+      }
     }),
   );
 }
 
+const runValidation = guarded('validation', undefined, () => {
+  if (burstTimer !== undefined) clearTimeout(burstTimer);
+  burstTimer = undefined;
+  publishAll();
+});
+
 function publishAll(): void {
-  const uris = new Set([...index.uris(), ...published.keys()]);
+  // Files gone from the index are cleared first: one run can follow a burst of changes, and a client waiting on a later file's diagnostics should find earlier removals done.
+  const uris = new Set([...[...published.keys()].filter((uri) => !index.has(uri)), ...index.uris()]);
   for (const uri of uris) {
     const diagnostics = index.has(uri) ? diagnosticsFor(settle.visible(uri, index.findingsFor(uri), settings.settleDelay), index.lineIndex, settings) : [];
     const key = JSON.stringify(diagnostics);
