@@ -267,6 +267,41 @@ describe('class 10: CLI edges', () => {
   });
 });
 
+describe('class 10: CLI edges (names and paths)', () => {
+  test('ANSI and OSC escape sequences in YAML names are shown escaped, never written raw', () => {
+    const evil = 'evil\u001b[31mRED\u001b]0;title\u0007\r\u009b2J\u202e';
+    const dir = workspace({
+      'p.yaml': `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${JSON.stringify(evil)}, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: x}}\n  policyTypes: [Ingress]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${JSON.stringify(evil)}, namespace: default}\nspec:\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec: {containers: [{name: c, image: i}]}\n`,
+    });
+    const shown = 'evil\\u001b[31mRED\\u001b]0;title\\u0007\\u000d\\u009b2J\\u202e';
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
+    const check = runCli(['check', '.'], dir);
+    assert.equal(raw.test(check.stdout + check.stderr), false, JSON.stringify(check.stdout));
+    assert.ok(check.stdout.includes(`so policy ${shown} applies to nothing`), check.stdout);
+    const matrix = runCli(['matrix', '.'], dir);
+    assert.equal(raw.test(matrix.stdout), false);
+    assert.deepEqual(matrix.stdout.split('\n').slice(1, 3), [' '.repeat(`1. default/${shown}`.length + 1) + '1', `1. default/${shown} =`]);
+    // JSON keeps its exact form; the escapes are JSON's own, so the name reads back unchanged.
+    const json = runCli(['matrix', '--json', '.'], dir);
+    assert.equal(raw.test(json.stdout), false);
+    assert.deepEqual(JSON.parse(json.stdout), { pods: [`default/${evil}`], allowed: [[true]] });
+  });
+
+  test('a path longer than PATH_MAX is unreadable input: exit 2 and one line, no stack trace', () => {
+    const dir = workspace({ 'ok.yaml': LONELY_POLICY });
+    const level = 'd'.repeat(250);
+    // One level at a time from inside the last (a child process, so this one keeps its directory): no single call sees the whole path.
+    const make = `const fs = require('fs'); const text = fs.readFileSync('ok.yaml'); for (let i = 0; i < 20; i++) { fs.mkdirSync('${level}'); process.chdir('${level}'); } fs.writeFileSync('p.yaml', text);`;
+    execFileSync(process.execPath, ['-e', make], { cwd: dir });
+    const long = Array.from({ length: 20 }, () => level).join('/');
+    for (const args of [['check', '.'], ['check', `${long}/p.yaml`]]) {
+      const r = runCli(args, dir);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^netlens: cannot read (\.\/)?d{250}\/.*: the path is too long\n$/);
+    }
+  });
+});
+
 describe('class 6: names cannot inject markdown into hovers', { timeout: 60_000 }, () => {
   test('a backtick in a Service name stays inside its code span; the hover is plain markdown, never trusted', async () => {
     const dir = workspace({});

@@ -37,6 +37,7 @@ import { codesForPath } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
 import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
+import { escapeControls } from './terminalText.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatFindingsSarif } from './formatSarif.js';
 import { formatFlowDiffMarkdown, formatFlowDiffText } from './formatFlowDiff.js';
@@ -211,7 +212,7 @@ function projectSuppressions(checked: ReadonlyArray<{ file: string; config: Proj
       return () => [];
     }
     config = readProjectConfig(PROJECT_CONFIG_FILE, text);
-    for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
+    for (const f of config.findings) process.stderr.write(escapeControls(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`) + '\n');
   }
   return codesForPath(config, process.cwd());
 }
@@ -417,7 +418,9 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start));
 }
 
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+export function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s + '\n'), writeError: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+  const out = (s: string) => write(escapeControls(s));
+  const err = (s: string) => writeError(escapeControls(s));
   const [command, ...args] = argv;
   const commandUsage = command === undefined ? undefined : COMMAND_USAGE[command];
   if (commandUsage !== undefined && asksForHelp(args)) {
