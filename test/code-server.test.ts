@@ -147,10 +147,10 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     await page.keyboard.press('Escape');
   });
 
-  uiTest('a code lens over a workload reads "reachable from N pods"', async () => {
+  uiTest('a code lens over a workload reads "reachable from N other pods"', async () => {
     await openFile('storefront/apps.yaml');
     // One decoration per line holds all its lenses ("… | explain…"): take the reachability lens itself.
-    const lens = page.locator('.codelens-decoration a', { hasText: /^reachable from \d+ pods? · .*can reach \d+ pods?$/ }).first();
+    const lens = page.locator('.codelens-decoration a', { hasText: /^reachable from \d+ other pods? · .*can reach \d+ other pods?$/ }).first();
     await lens.waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
       await page.screenshot({ path: path.join(OUT, 'code-lens-failed.png') });
       throw err;
@@ -159,7 +159,7 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     // but web-from-internet admits 0.0.0.0/0 except 10.0.0.0/8; it may reach
     // coredns, grafana, node-exporter and cart, 6 pods counting replicas (the
     // workloads `netlens matrix examples/` allows from web).
-    assert.equal(await lens.innerText(), 'reachable from 0 pods · the internet (0.0.0.0/0 except 10.0.0.0/8) · can reach 6 pods');
+    assert.equal(await lens.innerText(), 'reachable from 0 other pods · the internet (0.0.0.0/0 except 10.0.0.0/8) · can reach 6 other pods');
     await page.screenshot({ path: path.join(OUT, 'code-lens.png') });
   });
 

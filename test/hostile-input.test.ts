@@ -69,24 +69,24 @@ describe('hostile input', { timeout: 120_000 }, () => {
 
   test('deeply nested sequences give one clear syntax error', async () => {
     const ds = await feed('nested.yaml', `${POLICY}  ingress: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
-    assert.deepEqual(codes(ds), ['yaml-syntax: This document is nested too deeply to read.']);
+    assert.deepEqual(codes(ds), ['yaml-syntax: This document is nested too deeply to read. Flatten the nesting; until then the document is ignored.']);
   });
 
   test('duplicate keys and tab indentation are syntax errors where they are', async () => {
     const dup = await feed('dup.yaml', `${POLICY}  podSelector: {matchLabels: {a: b}}\n`);
-    assert.deepEqual(codes(dup), ['yaml-syntax: Map keys must be unique']);
+    assert.deepEqual(codes(dup), ['yaml-syntax: Map keys must be unique. Fix the syntax at the marked place; until then the document is ignored.']);
     assert.equal(dup[0]!.range.start.line, 5);
     const tabs = await feed('tabs.yaml', `${POLICY}  ingress:\n\t- from: []\n`);
-    assert.deepEqual(codes(tabs), ['yaml-syntax: Tabs are not allowed as indentation']);
+    assert.deepEqual(codes(tabs), ['yaml-syntax: Tabs are not allowed as indentation. Fix the syntax at the marked place; until then the document is ignored.']);
     assert.equal(tabs[0]!.range.start.line, 6);
   });
 
   test('JSON with comments or trailing commas in a .conflist is named as such', async () => {
     const comments = await feed('10-c.conflist', '{\n  "cniVersion": "1.0.0",\n  // first the bridge\n  "name": "n", "plugins": [{"type": "bridge"}]\n}\n', 'conflist');
-    assert.deepEqual(codes(comments), ['yaml-syntax: Not valid JSON, which CNI runtimes require: comments are not allowed in JSON']);
+    assert.deepEqual(codes(comments), ['yaml-syntax: Not valid JSON, which CNI runtimes require: comments are not allowed in JSON. Fix the syntax at the marked place; until then the document is ignored.']);
     assert.deepEqual(comments[0]!.range.start, { line: 2, character: 2 });
     const commas = await feed('10-t.conflist', '{"cniVersion": "1.0.0", "name": "n", "plugins": [{"type": "bridge"},]}\n', 'conflist');
-    assert.deepEqual(codes(commas), ['yaml-syntax: Not valid JSON, which CNI runtimes require: trailing comma before the closing bracket']);
+    assert.deepEqual(codes(commas), ['yaml-syntax: Not valid JSON, which CNI runtimes require: trailing comma before the closing bracket. Fix the syntax at the marked place; until then the document is ignored.']);
   });
 
   test('Helm templates, bare scalars and non-Kubernetes YAML are silent', async () => {
@@ -106,6 +106,6 @@ describe('hostile input', { timeout: 120_000 }, () => {
     const pods = Array.from({ length: 25_000 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: big, labels: {app: a${i % 50}}}\nspec: {containers: [{name: c, image: i}]}`).join('\n---\n');
     assert.ok(pods.split('\n').length >= 100_000);
     const ds = await feed('huge.yaml', pods);
-    assert.deepEqual(codes(ds), ['namespace-without-default-deny: Namespace big runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.']);
+    assert.deepEqual(codes(ds), ['namespace-without-default-deny: Namespace big runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere. Add a NetworkPolicy with podSelector: {} and no rules, then allow what the pods need.']);
   });
 });

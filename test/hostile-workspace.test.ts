@@ -71,8 +71,8 @@ describe('class 2: one file never turns Netlens off', { timeout: 120_000 }, () =
       const cni = await client.waitForDiagnostics(uriOf(path.join(dir, 'net.d/10-huge.conflist')), (d) => d.length > 0);
       assert.equal(cni.length, 51);
       assert.deepEqual(new Set(cni.map((d) => d.code)), new Set(['ipam-ranges-overlap']));
-      assert.equal(cni[50]!.message, '949 more ipam-ranges-overlap findings in this document are not shown (999 in all); fix the ones above first.');
-      assert.equal(cni[1]!.message, 'This range overlaps 2 earlier ranges of the same IPAM configuration: addresses would be handed out twice.');
+      assert.equal(cni[50]!.message, '949 more ipam-ranges-overlap findings in this document are not shown (999 in all). Fix the ones above first.');
+      assert.equal(cni[1]!.message, 'This range overlaps 2 earlier ranges of the same IPAM configuration: addresses would be handed out twice. Make the ranges disjoint, or remove the duplicate.');
       // Later requests still answer.
       const hover = await within(5000, 'hover', client.hover(uriOf(path.join(dir, 'policy.yaml')), { line: 2, character: 19 }));
       assert.notEqual(hover, null);

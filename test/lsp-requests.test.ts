@@ -12,6 +12,16 @@ import { DEFAULT_DENY_WITH_REPLICAS } from './support/fixtures.js';
 import { LspTestClient, uriOf } from './support/lspClient.js';
 
 const MANIFESTS = DEFAULT_DENY_WITH_REPLICAS.trimStart();
+const SAME_APP = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-to-web, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress, Egress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+  egress: [{to: [{podSelector: {matchLabels: {app: web}}}]}]
+`;
 
 describe('custom requests over LSP', { timeout: 60_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-lsp-requests-'));
@@ -67,5 +77,33 @@ describe('custom requests over LSP', { timeout: 60_000 }, () => {
 
   test('reachers: nobody else reaches a pod under default-deny', async () => {
     assert.deepEqual(await client.connection.sendRequest<ReachersResult>(REACHERS, { id: 'app/web' }), { target: 'app/web', sources: [] });
+  });
+
+  // These change the file: they come last.
+  const lensOf = async (name: string) => {
+    // Lenses sit on the object's first line, two above its flow-style metadata.
+    const line = client.positionOf(uriOf(file), `name: ${name}`, 0).line - 2;
+    const lenses = (await client.codeLenses(uriOf(file))) ?? [];
+    return lenses.filter((l) => l.command?.command === 'netlens.showGraph' && l.range.start.line === line).map((l) => l.command!.title);
+  };
+  const hoverLine = async (name: string) => {
+    const h = await client.hover(uriOf(file), client.positionOf(uriOf(file), `name: ${name}`, 7));
+    return (h?.contents as { value: string }).value.split('\n').find((l) => l.startsWith('Reachable from'));
+  };
+
+  test('lenses and hovers count other pods, never the pod itself: under default-deny, nobody, not even its replicas', async () => {
+    assert.deepEqual(await lensOf('solo'), ['reachable from 0 other pods · can reach 0 other pods']);
+    assert.deepEqual(await lensOf('web'), ['reachable from 0 other pods · can reach 0 other pods']);
+    assert.equal(await hoverLine('web'), 'Reachable from 0 other pods · can reach 0 other pods');
+  });
+
+  test("lenses and hovers: once web's replicas may talk, each reaches the 2 others, and is not counted itself", async () => {
+    const text = MANIFESTS + SAME_APP;
+    const next = client.nextDiagnostics(uriOf(file));
+    await client.setText(uriOf(file), text);
+    await next;
+    assert.deepEqual(await lensOf('web'), ['reachable from 2 other pods · can reach 2 other pods']);
+    assert.equal(await hoverLine('web'), 'Reachable from 2 other pods · can reach 2 other pods');
+    assert.deepEqual(await lensOf('solo'), ['reachable from 0 other pods · can reach 0 other pods']);
   });
 });

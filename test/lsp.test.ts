@@ -147,9 +147,25 @@ describe('language server on examples/', { timeout: 60_000 }, () => {
       return lenses.filter((l) => l.range.start.line === line - 3 || l.range.start.line === line - 2).map((l) => l.command?.title);
     };
     // ledger-db: payments-api ×3 and settlement ×1 may connect; it reaches only its own kind (egress isolated, DNS allowed).
-    assert.ok(lenses.some((l) => l.command?.title === 'reachable from 4 pods · can reach 2 pods'), JSON.stringify(lenses.map((l) => l.command?.title)));
-    assert.ok(titleAt('name: ledger-db', 'kind: Service').length >= 0);
-    assert.ok(lenses.some((l) => l.command?.title === '3 endpoints · reachable from 4 pods'));
+    // Workload lenses leave out the pod they stand on, which always reaches itself: "other pods".
+    assert.deepEqual(titleAt('name: ledger-db', 'kind: Deployment'), ['reachable from 4 other pods · can reach 2 other pods', 'explain…']);
+    assert.deepEqual(titleAt('name: ledger-db', 'kind: Service'), ['3 endpoints · reachable from 4 pods']);
+    assert.deepEqual(
+      lenses.map((l) => l.command?.title),
+      [
+        'reachable from 2 other pods · can reach 5 other pods',
+        'explain…',
+        'reachable from 4 other pods · can reach 2 other pods',
+        'explain…',
+        'reachable from 0 other pods · can reach 2 other pods',
+        'explain…',
+        'reachable from 0 other pods · can reach 5 other pods',
+        'explain…',
+        '3 endpoints · reachable from 2 pods',
+        '3 endpoints · reachable from 4 pods',
+        '2 endpoints · reachable from 0 pods',
+      ],
+    );
     const pols = uri('payments/policies.yaml');
     const pl = (await client.codeLenses(pols)) ?? [];
     assert.ok(pl.some((l) => l.command?.title === 'selects 3 pods · allows ingress from 4 pods'), JSON.stringify(pl.map((l) => l.command?.title)));

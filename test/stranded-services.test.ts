@@ -66,7 +66,7 @@ test('a Service whose endpoints no rule admits on its ports is reported, with th
     [
       [
         'db',
-        'Service db is reachable from nothing: its endpoints (shop/db) are isolated for ingress by db-on-wrong-port, deny-all, and no rule admits any pod or address on its ports.',
+        'Service db is reachable from nothing: its endpoints (shop/db) are isolated for ingress by db-on-wrong-port and deny-all, and no rule admits any pod or address on its ports. Add an ingress rule that admits the Service\'s clients, or use Explain Traffic to see which policy isolates it.',
         [
           ['db-on-wrong-port', 'isolating policy shop/db-on-wrong-port'],
           ['deny-all', 'isolating policy shop/deny-all'],

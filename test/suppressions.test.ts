@@ -68,10 +68,10 @@ describe('suppression comments', () => {
     const good = read('suppress:\n  - paths: "cni/*.conflist"\n    codes: [cni-plugins-empty]\ncomponents: []\n');
     assert.deepEqual(good.suppress, [{ paths: ['cni/*.conflist'], codes: ['cni-plugins-empty'] }]);
     assert.deepEqual(good.findings, []);
-    assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings.']]);
+    assert.deepEqual(read('suppress:\n  - codes: [x]\n').findings.map((f) => [f.code, f.message]), [['project-config-invalid', 'A suppress entry needs paths and codes, each a string or a list of strings. Fix the entry in .netlens.yaml; until then it is ignored.']]);
     assert.deepEqual(read('suppress: [\n').suppress, []);
     assert.equal(read('suppress: [\n').findings.length, 1);
-    assert.deepEqual(read(''), { externalComponents: [], suppress: [], findings: [] });
+    assert.deepEqual(read(''), { externalComponents: [], suppress: [], overrides: [], findings: [] });
   });
 });
 
@@ -138,7 +138,7 @@ describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { ti
   });
 });
 
-test('explain-code says what a code means and how to silence it; an unknown code is bad usage', () => {
+test('explain-code says what a code means, what to do, an example of the mistake and the fix, and how to silence it; an unknown code is bad usage', () => {
   const r = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allows-all'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
   assert.equal(
@@ -148,6 +148,13 @@ test('explain-code says what a code means and how to silence it; an unknown code
       '',
       'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.',
       '',
+      'What to do: If that is intended, disable rule-allows-all for this line; otherwise list the peers and ports the rule is for.',
+      '',
+      'Example of the mistake:',
+      '    ingress: [{}]   # meant: only the frontend',
+      'and of the fix:',
+      '    ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]',
+      '',
       'Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line rule-allows-all',
       'or for the rest of a file:  # netlens-disable rule-allows-all',
       'JSON files: list them under suppress in .netlens.yaml. Severity everywhere: the netlens.severity setting.',
@@ -156,4 +163,44 @@ test('explain-code says what a code means and how to silence it; an unknown code
   );
   const bad = spawnSync(process.execPath, [CLI, 'explain-code', 'rule-allow-all'], { encoding: 'utf8' });
   assert.deepEqual([bad.status, bad.stderr], [2, 'netlens: no rule rule-allow-all; netlens explain-code lists them\n']);
+});
+
+const OVERRIDES = `overrides:
+  - paths: ["examples/**"]
+    severity: {rule-allows-all: hint, namespace-not-defined: off}
+  - paths: ["examples/strict/**"]
+    severity: {rule-allows-all: error}
+  - paths: "x/**"
+    severity: {rule-allow-all: off, namespace-not-defined: loud}
+`;
+
+test('check: .netlens.yaml overrides set severities per path, the later entry winning; bad entries are named', () => {
+  const dir = workspace({ '.netlens.yaml': OVERRIDES, 'examples/open.yaml': POLICY, 'examples/strict/open.yaml': POLICY, 'prod/open.yaml': POLICY });
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+  const findings = (JSON.parse(r.stdout) as { findings: Array<{ file: string; code: string; severity: string; message: string }> }).findings;
+  const of = (file: string) => findings.filter((f) => f.file === file && f.code !== 'pods-not-in-workspace').map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(of('examples/open.yaml'), ['rule-allows-all hint', 'rule-allows-all hint']);
+  assert.deepEqual(of('examples/strict/open.yaml'), ['rule-allows-all error', 'rule-allows-all error']);
+  assert.deepEqual(of('prod/open.yaml'), ['namespace-not-defined information', 'rule-allows-all information', 'rule-allows-all information']);
+  assert.deepEqual(
+    findings.filter((f) => f.code === 'project-config-invalid').map((f) => f.message),
+    [
+      'Netlens has no rule rule-allow-all; netlens explain-code lists them. Fix the entry in .netlens.yaml; until then it is ignored.',
+      'The severity of namespace-not-defined must be error, warning, information, hint or off. Fix the entry in .netlens.yaml; until then it is ignored.',
+    ],
+  );
+});
+
+test('over LSP: a path override beats the netlens.severity setting, which still applies elsewhere', { timeout: 60_000 }, async () => {
+  const dir = workspace({ '.netlens.yaml': OVERRIDES, 'examples/open.yaml': POLICY, 'prod/open.yaml': POLICY });
+  const client = await LspTestClient.start(dir, { severity: { 'rule-allows-all': 'warning', 'namespace-not-defined': 'error' } });
+  try {
+    const severities = (ds: Diagnostic[]) => ds.filter((d) => d.code !== 'pods-not-in-workspace').map((d) => `${d.code} ${d.severity}`);
+    const examples = await client.waitForDiagnostics(uriOf(path.join(dir, 'examples/open.yaml')), (d) => d.length > 0);
+    assert.deepEqual(severities(examples), ['rule-allows-all 4', 'rule-allows-all 4']);
+    const prod = await client.waitForDiagnostics(uriOf(path.join(dir, 'prod/open.yaml')), (d) => d.length > 0);
+    assert.deepEqual(severities(prod).sort(), ['namespace-not-defined 1', 'rule-allows-all 2', 'rule-allows-all 2']);
+  } finally {
+    await client.stop();
+  }
 });

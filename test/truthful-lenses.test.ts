@@ -31,10 +31,10 @@ describe('lenses count external reachers and egress', { timeout: 60_000 }, () =>
 
   test('a workload and its Service open to the internet say so beside "0 pods"', async () => {
     const apps = await titles('storefront/apps.yaml');
-    assert.equal(apps.get(2), 'reachable from 0 pods · the internet (0.0.0.0/0 except 10.0.0.0/8) · can reach 6 pods');
+    assert.equal(apps.get(2), 'reachable from 0 other pods · the internet (0.0.0.0/0 except 10.0.0.0/8) · can reach 6 other pods');
     assert.equal(apps.get(80), '3 endpoints · reachable from 0 pods · the internet (0.0.0.0/0 except 10.0.0.0/8)');
     // Isolated and admitting no address: nothing is added.
-    assert.equal(apps.get(21), 'reachable from 5 pods · can reach 4 pods');
+    assert.equal(apps.get(21), 'reachable from 5 other pods · can reach 4 other pods');
   });
 
   test('each workload also has an "explain…" lens, and the reachers request names the addresses', async () => {
@@ -55,7 +55,7 @@ describe('lenses count external reachers and egress', { timeout: 60_000 }, () =>
 
   test('pods no policy isolates are reachable from any address', async () => {
     const apps = await titles('observability/apps.yaml');
-    assert.equal(apps.get(21), 'reachable from 10 pods · any address · can reach 5 pods');
+    assert.equal(apps.get(21), 'reachable from 10 other pods · any address · can reach 5 other pods');
   });
 
   test('policies name the addresses they admit, and egress policies what they allow out', async () => {
@@ -101,7 +101,7 @@ describe('hovers on policies and their fields', { timeout: 60_000 }, () => {
     await client.open(apps, fs.readFileSync(path.join(EXAMPLES, 'storefront/apps.yaml'), 'utf8'));
     const text = async (find: string, after: string) =>
       ((await client.hover(apps, client.positionOf(apps, find, 1, after)))?.contents as { value: string }).value.replace(/\\(.)/g, '$1');
-    assert.ok((await text('web', 'kind: Deployment\nmetadata:\n  name: ')).includes('Reachable from 0 pods and the internet (0.0.0.0/0 except 10.0.0.0/8) · can reach 6 pods'));
+    assert.ok((await text('web', 'kind: Deployment\nmetadata:\n  name: ')).includes('Reachable from 0 other pods and the internet (0.0.0.0/0 except 10.0.0.0/8) · can reach 6 other pods'));
     assert.ok(
       (await text('web', 'kind: Service\nmetadata:\n  name: ')).includes(
         'Reachable from 0 pods and the internet (0.0.0.0/0 except 10.0.0.0/8) (policies apply to the endpoint pods after Service translation).',

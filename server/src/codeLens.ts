@@ -1,5 +1,7 @@
 /**
- * Code lenses: above each workload "reachable from N pods · can reach M pods",
+ * Code lenses: above each workload "reachable from N other pods · can reach M
+ * other pods" (a pod always reaches itself, so it is left out; its workload's
+ * other replicas are counted where policies let them reach one another),
  * above each policy "selects N pods · allows ingress from M pods · allows
  * egress to K pods", above each Service "N endpoints · reachable from M pods";
  * addresses outside the pods that rules admit are named after the pod count.
@@ -22,13 +24,14 @@ export const SHOW_GRAPH_COMMAND = 'netlens.showGraph';
 /** Lists who can reach a workload; picking one opens the explain view. */
 export const WHAT_CAN_REACH_COMMAND = 'netlens.whatCanReach';
 
-function pods(n: number): string {
-  return `${n} pod${n === 1 ? '' : 's'}`;
+/** "3 pods", or "3 other pods" where the count leaves out the pod the lens is on (which always reaches itself). */
+function pods(n: number, other = ''): string {
+  return `${n} ${other}pod${n === 1 ? '' : 's'}`;
 }
 
 /** "4 pods", or "4 pods · the internet (0.0.0.0/0 except 10.0.0.0/8)" when addresses outside the pods are admitted too. */
-function podsAndAddresses(n: number, external: string | undefined): string {
-  return external === undefined ? pods(n) : `${pods(n)} · ${external}`;
+function podsAndAddresses(n: number, external: string | undefined, other = ''): string {
+  return external === undefined ? pods(n, other) : `${pods(n, other)} · ${external}`;
 }
 
 export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: string, lineIndex: LineIndex): CodeLens[] {
@@ -42,7 +45,7 @@ export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: strin
     if (g.span.file !== uri) continue;
     const title = g.hostNetwork
       ? 'host network: not subject to NetworkPolicy'
-      : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${pods(summary.canReachCount(g))}`;
+      : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)), 'other ')} · can reach ${pods(summary.canReachCount(g), 'other ')}`;
     lenses.push({ range: at(g.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
     if (!g.hostNetwork) lenses.push({ range: at(g.span), command: { title: 'explain…', command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] } });
   }

@@ -15,7 +15,8 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(f: Finding, lineIndex: (uri: string) => LineIndex, settings: NetlensSettings): Diagnostic | undefined {
-  const configured = settings.severity[f.code] ?? f.severity;
+  // The repository's per-path choice is the more specific one, as folder settings beat user settings in VS Code.
+  const configured = f.severityFromProject ? f.severity : (settings.severity[f.code] ?? f.severity);
   if (configured === 'off') return undefined;
   const diagnostic: Diagnostic = {
     range: toRange(lineIndex(f.span.file), f.span),

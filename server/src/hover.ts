@@ -183,8 +183,6 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
     case 'workload': {
       const g = target.group;
       const { ingress, egress } = summary.policiesSelecting(g);
-      const from = summary.reachableFrom(g);
-      const to = summary.canReach(g);
       const names = (ps: { id: string }[]) => (ps.length === 0 ? '_none: not isolated_' : ps.map((p) => md(p.id)).join(', '));
       value = [
         `**${g.kind} ${md(g.id)}**${g.replicas !== 1 ? ` ×${g.replicas}` : ''}${g.hostNetwork ? ' (host network: policies do not apply)' : ''}`,
@@ -193,7 +191,7 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
         '',
         `Egress policies: ${names(egress)}`,
         '',
-        `Reachable from ${plural(from.pods, 'pod')}${andAddresses(describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${plural(to.pods, 'pod')}`,
+        `Reachable from ${plural(summary.reachableFromCount(g), 'other pod')}${andAddresses(describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${plural(summary.canReachCount(g), 'other pod')}`,
       ].join('\n');
       break;
     }

@@ -38,7 +38,7 @@ import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
 import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
-import { codesForPath } from './pathSuppressions.js';
+import { codesForPath, severitiesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
 import { explain, reachers, summaryOf, workloads } from './customRequests.js';
 import { graphData } from './graph.js';
@@ -217,7 +217,7 @@ function loadProjectConfig(): void {
   const config = readProjectConfig(uri, readDisk(uri) ?? '');
   // Its problems are also diagnostics on the file, which is indexed like any YAML file.
   for (const f of config.findings) connection.console.error(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`);
-  index.updatePathSuppressions(codesForPath(config, root));
+  index.updatePathRules({ codesForPath: codesForPath(config, root), severitiesForPath: severitiesForPath(config, root) });
 }
 
 async function indexWorkspace(): Promise<void> {

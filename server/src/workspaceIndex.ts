@@ -16,7 +16,7 @@ import {
   type Finding,
   type ManifestFile,
 } from './engine/index.js';
-import { applySuppressions, readSuppressionComments, type SuppressionComment } from './engine/suppressions.js';
+import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
 import type { NetlensSettings } from './settings.js';
 import { normalUri } from './uris.js';
 
@@ -37,13 +37,13 @@ export class WorkspaceIndex {
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
-  /** The codes the workspace's .netlens.yaml silences for a uri. */
-  private codesForPath: (uri: string) => readonly string[] = () => [];
+  /** The codes the workspace's .netlens.yaml silences for a uri, and the severities its overrides set there. */
+  private pathRules: Pick<SuppressionSources, 'codesForPath' | 'severitiesForPath'> = {};
 
   constructor(private settings: NetlensSettings) {}
 
-  updatePathSuppressions(codesForPath: (uri: string) => readonly string[]): void {
-    this.codesForPath = codesForPath;
+  updatePathRules(pathRules: Pick<SuppressionSources, 'codesForPath' | 'severitiesForPath'>): void {
+    this.pathRules = pathRules;
     this.changed();
   }
 
@@ -147,7 +147,7 @@ export class WorkspaceIndex {
           externalComponents: configs.flatMap((c) => c.externalComponents),
         },
       );
-      const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, codesForPath: this.codesForPath });
+      const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, ...this.pathRules });
       const byFile = new Map<string, Finding[]>();
       for (const f of findings) {
         const list = byFile.get(f.span.file);

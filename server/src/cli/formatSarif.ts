@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RULES, type Finding, type LineIndex, type RuleCode, type Severity, type SourceSpan } from '../engine/index.js';
+import { RULE_GUIDANCE, RULES, type Finding, type LineIndex, type RuleCode, type Severity, type SourceSpan } from '../engine/index.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
@@ -35,7 +35,7 @@ export function formatFindingsSarif(input: SarifInput): string {
     id: code,
     shortDescription: { text: RULES[code].doc },
     fullDescription: { text: RULES[code].doc },
-    help: { text: `${RULES[code].doc} Run \`netlens explain-code ${code}\` for what it means and how to silence it where it is intended.` },
+    help: { text: `${RULES[code].doc} ${RULE_GUIDANCE[code].next} Run \`netlens explain-code ${code}\` for an example and how to silence it where it is intended.` },
     defaultConfiguration: { level: LEVEL[RULES[code].severity] },
   }));
   const results = input.findings.map((f, i) => {

@@ -19,6 +19,7 @@ import {
   PROJECT_CONFIG_FILE,
   readProjectConfig,
   resolveEndpoint,
+  RULE_GUIDANCE,
   RULES,
   standsForOnePod,
   type Analysis,
@@ -32,8 +33,8 @@ import {
 } from '../engine/index.js';
 import { KUSTOMIZATION_FILES, kustomizeTrees, mapRenderedSpans, renderedRoot, renderKustomization, type RenderedRoot } from '../sources/kustomize.js';
 import * as fs from 'node:fs';
-import { applySuppressions, readSuppressionComments } from '../engine/suppressions.js';
-import { codesForPath } from '../pathSuppressions.js';
+import { applySuppressions, readSuppressionComments, type SuppressionSources } from '../engine/suppressions.js';
+import { codesForPath, severitiesForPath } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
 import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
@@ -114,11 +115,19 @@ function runExplainCode(args: string[], out: (s: string) => void): number {
   }
   if (!Object.prototype.hasOwnProperty.call(RULES, code)) throw new InputError(`no rule ${code}; netlens explain-code lists them`);
   const rule = RULES[code as RuleCode];
+  const guidance = RULE_GUIDANCE[code as RuleCode];
   out(
     [
       `${code} (default severity: ${rule.severity})`,
       '',
       rule.doc,
+      '',
+      `What to do: ${guidance.next}`,
+      '',
+      'Example of the mistake:',
+      ...indented(guidance.wrong),
+      'and of the fix:',
+      ...indented(guidance.right),
       '',
       `Where it is intended, silence it on the line below a comment:  # netlens-disable-next-line ${code}`,
       `or for the rest of a file:  # netlens-disable ${code}`,
@@ -126,6 +135,11 @@ function runExplainCode(args: string[], out: (s: string) => void): number {
     ].join('\n'),
   );
   return 0;
+}
+
+/** Example lines, indented four spaces as a block. */
+function indented(example: string): string[] {
+  return example.split('\n').map((line) => `    ${line}`);
 }
 
 /** True when the arguments ask for help (before any `--`, which ends the options). */
@@ -185,7 +199,7 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
   const analysis = { ...analyzed, findings: [...uniqueFindings(mapped), ...sources.findings, ...configs.flatMap((c) => c.findings)] };
   const findings = applySuppressions(analysis.findings, texts.keys(), {
     commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
-    codesForPath: projectSuppressions(configFiles),
+    ...projectPathRules(configFiles),
   });
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (file: string) => {
@@ -201,7 +215,7 @@ function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeB
  * repository root: the one already read among the checked files if it is
  * there (its problems are findings then), else read here.
  */
-function projectSuppressions(checked: ReadonlyArray<{ file: string; config: ProjectConfig }>): (file: string) => readonly string[] {
+function projectPathRules(checked: ReadonlyArray<{ file: string; config: ProjectConfig }>): Pick<SuppressionSources, 'codesForPath' | 'severitiesForPath'> {
   const here = path.resolve(PROJECT_CONFIG_FILE);
   let config = checked.find((c) => path.resolve(c.file) === here)?.config;
   if (config === undefined) {
@@ -209,12 +223,12 @@ function projectSuppressions(checked: ReadonlyArray<{ file: string; config: Proj
     try {
       text = fs.readFileSync(PROJECT_CONFIG_FILE, 'utf8');
     } catch {
-      return () => [];
+      return {};
     }
     config = readProjectConfig(PROJECT_CONFIG_FILE, text);
     for (const f of config.findings) process.stderr.write(escapeControls(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`) + '\n');
   }
-  return codesForPath(config, process.cwd());
+  return { codesForPath: codesForPath(config, process.cwd()), severitiesForPath: severitiesForPath(config, process.cwd()) };
 }
 
 /** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */

@@ -45,7 +45,7 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
     for (const t of declaredTypes) {
       if (t.value === 'Ingress') affectsIngress = true;
       else if (t.value === 'Egress') affectsEgress = true;
-      else findings.push(finding('object-invalid', spanOf(ctx, t.node), `Unknown policyType ${JSON.stringify(t.value ?? null)}: use Ingress or Egress.`));
+      else findings.push(finding('object-invalid', spanOf(ctx, t.node), { says: `Unknown policyType ${JSON.stringify(t.value ?? null)}.`, next: 'Use Ingress or Egress.' }));
     }
     const typesSpan = spanOf(ctx, typesEntry?.keyNode);
     const addType = (type: string): Fix[] => {
@@ -167,7 +167,7 @@ function buildPeer(ctx: NodeContext, node: Node, findings: Finding[]): PeerMatch
     return buildIPBlock(ctx, ipBlock.value!, span, findings);
   }
   if (!hasPodSel && !hasNsSel) {
-    findings.push(finding('object-invalid', span, 'A peer needs podSelector, namespaceSelector or ipBlock.'));
+    findings.push(finding('object-invalid', span, { says: 'This peer is empty, which the API server rejects.', next: 'Give it a podSelector, a namespaceSelector or an ipBlock; an empty podSelector means all pods of the namespace.' }));
     return { kind: 'invalid', span };
   }
   return {
@@ -210,7 +210,7 @@ function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: 
   const except: Prefix[] = [];
   const exceptNode = get(ctx, node, 'except');
   if (exceptNode !== undefined && !isNullNode(ctx, exceptNode) && !isSeqNode(ctx, exceptNode)) {
-    findings.push(finding('object-invalid', spanOf(ctx, exceptNode), 'except must be a list of CIDRs.'));
+    findings.push(finding('object-invalid', spanOf(ctx, exceptNode), { says: 'except must be a list of CIDRs.', next: 'Write it as a list, for example except: [10.0.1.0/24].' }));
   }
   for (const e of items(ctx, exceptNode)) {
     const t = text(ctx, e);

@@ -20,7 +20,7 @@ export function buildService(ctx: NodeContext, root: Node, header: ObjectHeader,
   const typeText = text(ctx, typeNode) ?? 'ClusterIP';
   let type: ServiceType = 'ClusterIP';
   if (SERVICE_TYPES.includes(typeText)) type = typeText as ServiceType;
-  else findings.push(finding('object-invalid', spanOf(ctx, typeNode), `Unknown Service type "${typeText}": use ClusterIP, NodePort, LoadBalancer or ExternalName.`));
+  else findings.push(finding('object-invalid', spanOf(ctx, typeNode), { says: `Unknown Service type "${typeText}".`, next: 'Use ClusterIP, NodePort, LoadBalancer or ExternalName.' }));
 
   const selectorEntry = entry(ctx, spec, 'selector');
   let selector;

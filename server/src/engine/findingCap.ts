@@ -32,7 +32,7 @@ export function capFindings(findings: readonly Finding[], scope: 'document' | 'f
   for (const [code, n] of counts) {
     if (n <= MAX_FINDINGS_PER_CODE) continue;
     const last = kept.filter((f) => f.code === code).at(-1)!;
-    kept.push(finding(code, last.span, `${n - MAX_FINDINGS_PER_CODE} more ${code} findings in this ${scope} are not shown (${n} in all); fix the ones above first.`));
+    kept.push(finding(code, last.span, { says: `${n - MAX_FINDINGS_PER_CODE} more ${code} findings in this ${scope} are not shown (${n} in all).`, next: 'Fix the ones above first.' }));
   }
   return kept;
 }

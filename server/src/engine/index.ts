@@ -78,6 +78,7 @@ export { Reachability, standsForOnePod, type PortQuery, type PodClass } from './
 export { explainTraffic, type TrafficVerdict, type SideVerdict, type RuleRef } from './explain.js';
 export type { Endpoint } from './matching.js';
 export { RULES, type Finding, type Fix, type TextEdit, type RuleCode, type Severity } from './rules.js';
+export { RULE_GUIDANCE, type RuleGuidance } from './ruleGuidance.js';
 export { parsePrefix, parseIP, formatIP, RangeSet, Prefix, IPAddress, type Family } from './cidr.js';
 export { DocumentCache, splitDocuments } from './manifests.js';
 export { LineIndex, type SourceSpan, type LineCol } from './source.js';

@@ -77,7 +77,7 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
   for (const e of entries(ctx, entry(ctx, node, 'matchLabels')?.value)) {
     const value = text(ctx, e.value);
     if (value === undefined) {
-      findings.push(finding('selector-invalid', spanOf(ctx, e.value ?? e.keyNode), `matchLabels value for "${e.key}" must be a string.`));
+      findings.push(finding('selector-invalid', spanOf(ctx, e.value ?? e.keyNode), { says: `matchLabels value for "${e.key}" must be a string.`, next: 'Write a value, quoted if it looks like a number or a boolean.' }));
       valid = false;
       continue;
     }
@@ -91,7 +91,7 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
     const valueNodes = items(ctx, valuesNode?.value);
     const values = valueNodes.map((v) => text(ctx, v) ?? '');
     if (key === undefined) {
-      findings.push(finding('selector-invalid', spanOf(ctx, item), 'A matchExpressions entry needs a key.'));
+      findings.push(finding('selector-invalid', spanOf(ctx, item), { says: 'A matchExpressions entry needs a key.', next: 'Add the label key it tests.' }));
       valid = false;
       continue;
     }
@@ -100,7 +100,7 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
         finding(
           'selector-invalid',
           spanOf(ctx, operatorNode?.value ?? item),
-          `Unknown selector operator ${operator === undefined ? '(missing)' : `"${operator}"`}; use In, NotIn, Exists or DoesNotExist.`,
+          { says: `Unknown selector operator ${operator === undefined ? '(missing)' : `"${operator}"`}.`, next: 'Use In, NotIn, Exists or DoesNotExist.' },
         ),
       );
       valid = false;
@@ -108,12 +108,12 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
     }
     const op = operator as SelectorOperator;
     if ((op === 'In' || op === 'NotIn') && values.length === 0) {
-      findings.push(finding('selector-invalid', spanOf(ctx, valuesNode?.value ?? item), `Operator ${op} needs at least one value.`));
+      findings.push(finding('selector-invalid', spanOf(ctx, valuesNode?.value ?? item), { says: `Operator ${op} needs at least one value.`, next: 'List the values, or use Exists to test only the key.' }));
       valid = false;
       continue;
     }
     if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) {
-      findings.push(finding('selector-invalid', spanOf(ctx, valuesNode?.value ?? item), `Operator ${op} takes no values.`));
+      findings.push(finding('selector-invalid', spanOf(ctx, valuesNode?.value ?? item), { says: `Operator ${op} takes no values.`, next: 'Remove values, or use In or NotIn to compare them.' }));
       valid = false;
       continue;
     }

@@ -253,7 +253,7 @@ function isolated(file: string, chunk: DocumentChunk, build: () => ManifestDocum
   } catch (err) {
     const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return emptyDocument(span, [finding('object-invalid', { file, start: chunk.start, end: chunk.start + 1 }, `Netlens could not read this document (${reason}); it is left out of the analysis.`)]);
+    return emptyDocument(span, [finding('object-invalid', { file, start: chunk.start, end: chunk.start + 1 }, { says: `Netlens could not read this document (${reason}); it is left out of the analysis.`, next: 'If the API server accepts it, please report it to Netlens with the document.' })]);
   }
 }
 
@@ -277,9 +277,11 @@ function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed,
     // Only speak up for documents that look like Kubernetes objects or CNI configs; other broken YAML is not ours.
     if (looksLikeKubernetes(body) || cniLike) {
       const e = doc.errors[0]!;
-      const first = /call stack/i.test(e.message) ? 'This document is nested too deeply to read.' : (e.message.split('\n')[0] ?? e.message);
+      const text = /call stack/i.test(e.message)
+        ? { says: 'This document is nested too deeply to read.', next: 'Flatten the nesting; until then the document is ignored.' }
+        : (e.message.split('\n')[0] ?? e.message);
       const start = chunk.start + e.pos[0];
-      out.findings.push(finding('yaml-syntax', { file, start, end: Math.max(chunk.start + e.pos[1], start + 1) }, first));
+      out.findings.push(finding('yaml-syntax', { file, start, end: Math.max(chunk.start + e.pos[1], start + 1) }, text));
     }
     return out;
   }
@@ -358,7 +360,7 @@ function readHeader(ctx: NodeContext, root: Node, defaultNamespace: string, find
   const nameNode = get(ctx, metadata, 'name');
   const name = text(ctx, nameNode) ?? text(ctx, get(ctx, metadata, 'generateName'));
   if (name === undefined || name === '') {
-    findings.push(finding('object-invalid', spanOf(ctx, metadata ?? get(ctx, root, 'kind')), 'metadata.name is missing.'));
+    findings.push(finding('object-invalid', spanOf(ctx, metadata ?? get(ctx, root, 'kind')), { says: 'metadata.name is missing.', next: 'Add a name under metadata; the API server requires one.' }));
     return undefined;
   }
   const namespace = text(ctx, get(ctx, metadata, 'namespace')) || defaultNamespace;

@@ -76,13 +76,13 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     checkShadowed(policy.ingress, out);
     checkShadowed(policy.egress, out);
     // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
-    const blocksDns = selectedClasses.isEmpty ? !policy.egress.some(allowsDns) : selectedClasses.hasAnyOutside(dnsAllowed);
+    const blocksDns = selectedClasses.isEmpty ? !policy.egress.some((rule) => allowsDns(policy, rule)) : selectedClasses.hasAnyOutside(dnsAllowed);
     if (policy.affectsEgress && blocksDns) {
       out.push(
         finding(
           'egress-blocks-dns',
           policy.egressSpan,
-          `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach port 53 (UDP), so DNS lookups will fail.`,
+          `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach the cluster DNS on port 53 (UDP), so DNS lookups will fail.`,
           [],
           policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
         ),
@@ -100,13 +100,26 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
 function dnsAllowedClasses(reach: Reachability): Bitset {
   const allowed = new Bitset(reach.classes.length);
   for (const policy of reach.workspace.policies) {
-    if (policy.affectsEgress && policy.egress.some(allowsDns)) allowed.orWith(reach.selectedClasses(policy));
+    if (policy.affectsEgress && policy.egress.some((rule) => allowsDns(policy, rule))) allowed.orWith(reach.selectedClasses(policy));
   }
   return allowed;
 }
 
-function allowsDns(rule: PolicyRule): boolean {
-  return rule.ports === undefined || rule.ports.some((m) => (m.kind === 'all' && m.protocol === 'UDP') || (m.kind === 'range' && m.protocol === 'UDP' && m.from <= 53 && 53 <= m.to));
+/**
+ * Whether a rule can let pods reach the cluster DNS on 53/UDP. The DNS server
+ * is not looked up (node-local caches and custom resolvers are common), but a
+ * rule whose peers are all pods of the policy's own namespace cannot reach it,
+ * unless that namespace is kube-system, where cluster DNS runs.
+ */
+function allowsDns(policy: PolicyModel, rule: PolicyRule): boolean {
+  const port53 =
+    rule.ports === undefined ||
+    rule.ports.some(
+      (m) => m.kind !== 'invalid' && m.protocol === 'UDP' && (m.kind === 'all' || (m.kind === 'range' && m.from <= 53 && 53 <= m.to) || (m.kind === 'named' && m.name === 'dns')),
+    );
+  if (!port53) return false;
+  const ownNamespaceOnly = rule.peers !== undefined && rule.peers.every((p) => p.kind === 'pods' && p.namespaceSelector === undefined);
+  return !ownNamespaceOnly || policy.namespace === 'kube-system';
 }
 
 interface PeerContext {
@@ -161,7 +174,7 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
     return finding(
       'peer-selects-no-pods',
       peer.span,
-      `This peer matches only host-network pods (${who}), which NetworkPolicy does not apply to: it admits nothing. Use an ipBlock with the node addresses instead.`,
+      { says: `This peer matches only host-network pods (${who}), which NetworkPolicy does not apply to: it admits nothing.`, next: 'Use an ipBlock with the node addresses instead.' },
     );
   }
   const where = peer.namespaceSelector === undefined ? `namespace ${policy.namespace}` : 'the selected namespaces';
@@ -181,7 +194,7 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
     return finding(
       'pods-not-in-workspace',
       peer.span,
-      `The workspace declares no workloads in ${where}: the pods this peer is for are deployed from elsewhere (declare them under "external" in .netlens.yaml to check it).`,
+      `The workspace declares no workloads in ${where}: the pods this peer is for are deployed from elsewhere, so whether it admits any cannot be judged here.`,
     );
   }
   return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));

@@ -45,7 +45,7 @@ export function parsePortValue(ctx: NodeContext, node: Node, findings: Finding[]
       const span = spanOf(ctx, node);
       const number = Number(value);
       const fixes = number >= 1 && number <= 65535 ? [fix(`Write ${number} unquoted`, [replace(span, String(number))], true)] : [];
-      findings.push(finding('port-invalid', span, `${what} "${value}" is a quoted number: write it unquoted, or use a port name.`, [], fixes));
+      findings.push(finding('port-invalid', span, { says: `${what} "${value}" is a quoted number, which the API reads as an invalid port name.`, next: 'Write it unquoted, or use a port name.' }, [], fixes));
       return undefined;
     }
     if (isValidPortName(value)) return { kind: 'name', name: value };

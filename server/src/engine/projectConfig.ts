@@ -13,6 +13,9 @@
  *   suppress:
  *     - paths: ["cni/*.conflist", "legacy/**"]   # globs relative to the file's folder
  *       codes: [cni-plugins-empty]
+ *   overrides:                                   # per-folder settings; later entries win
+ *     - paths: ["examples/**"]
+ *       severity: { rule-allows-all: hint, namespace-not-defined: off }
  *
  * Unknown top-level keys are left alone, so an older Netlens reads a newer file.
  * A pure reader: text in, components and findings out. The CLI and the server
@@ -21,7 +24,7 @@
 import { parseDocument, type Node } from 'yaml';
 import type { ExternalComponent } from './externalComponents.js';
 import { PROTOCOLS, type Protocol } from './model.js';
-import { finding, type Finding } from './rules.js';
+import { finding, RULES, type Finding, type RuleCode, type Severity } from './rules.js';
 import { entries, get, integer, items, isMapNode, scalar, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
 
 export const PROJECT_CONFIG_FILE = '.netlens.yaml';
@@ -31,13 +34,21 @@ export interface PathSuppression {
   readonly codes: readonly string[];
 }
 
+/** Settings for the files under some paths; for now the severity per code, or "off". */
+export interface PathOverride {
+  readonly paths: readonly string[];
+  readonly severity: Readonly<Partial<Record<RuleCode, Severity | 'off'>>>;
+}
+
 export interface ProjectConfig {
   readonly externalComponents: readonly ExternalComponent[];
   readonly suppress: readonly PathSuppression[];
+  readonly overrides: readonly PathOverride[];
   /** What could not be read, as project-config-invalid findings: a bad file never stops the analysis. */
   readonly findings: readonly Finding[];
 }
 
+const OVERRIDE_LEVELS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 const COMPONENT_KEYS = new Set(['name', 'namespace', 'namespaceLabels', 'labels', 'ports', 'hostNetwork']);
 
 export function readProjectConfig(file: string, source: string): ProjectConfig {
@@ -48,13 +59,13 @@ export function readProjectConfig(file: string, source: string): ProjectConfig {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     findings.push(finding('project-config-invalid', { file, start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, e.message.split('\n')[0] ?? e.message));
-    return { externalComponents: [], suppress: [], findings };
+    return { externalComponents: [], suppress: [], overrides: [], findings };
   }
   const root = doc.contents as Node | null;
-  if (root === null) return { externalComponents: [], suppress: [], findings };
+  if (root === null) return { externalComponents: [], suppress: [], overrides: [], findings };
   if (!isMapNode(ctx, root)) {
     invalid(root, `${PROJECT_CONFIG_FILE} must be a mapping with an "external" list.`);
-    return { externalComponents: [], suppress: [], findings };
+    return { externalComponents: [], suppress: [], overrides: [], findings };
   }
   const components: ExternalComponent[] = [];
   for (const item of items(ctx, get(ctx, root, 'external'))) {
@@ -92,7 +103,24 @@ export function readProjectConfig(file: string, source: string): ProjectConfig {
     if (paths === undefined || codes === undefined) invalid(item, 'A suppress entry needs paths and codes, each a string or a list of strings.');
     else suppress.push({ paths, codes });
   }
-  return { externalComponents: components, suppress, findings };
+  const overrides: PathOverride[] = [];
+  for (const item of items(ctx, get(ctx, root, 'overrides'))) {
+    const paths = stringList(ctx, get(ctx, item, 'paths'));
+    const severityNode = get(ctx, item, 'severity');
+    if (paths === undefined || !isMapNode(ctx, severityNode)) {
+      invalid(item, 'An overrides entry needs paths (a string or a list of strings) and a severity mapping of codes to error, warning, information, hint or off.');
+      continue;
+    }
+    const severity: Partial<Record<RuleCode, Severity | 'off'>> = {};
+    for (const e of entries(ctx, severityNode)) {
+      const level = text(ctx, e.value);
+      if (!Object.prototype.hasOwnProperty.call(RULES, e.key)) invalid(e.keyNode, `Netlens has no rule ${e.key}; netlens explain-code lists them.`);
+      else if (level === undefined || !OVERRIDE_LEVELS.includes(level)) invalid(e.value ?? e.keyNode, `The severity of ${e.key} must be error, warning, information, hint or off.`);
+      else severity[e.key as RuleCode] = level as Severity | 'off';
+    }
+    overrides.push({ paths, severity });
+  }
+  return { externalComponents: components, suppress, overrides, findings };
 }
 
 /** A string, or a list of strings, as a list; undefined for anything else. */

@@ -3,6 +3,7 @@
  * settings (severity overrides) and tests refer to them, never to message text.
  */
 import type { SourceSpan } from './source.js';
+import { withNextStep } from './ruleGuidance.js';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -104,8 +105,17 @@ export interface Finding {
   readonly span: SourceSpan;
   readonly related: readonly RelatedInfo[];
   readonly fixes?: readonly Fix[];
+  /** Set when .netlens.yaml's overrides chose the severity for this path: the user's global setting then gives way to it. */
+  readonly severityFromProject?: true;
 }
 
-export function finding(code: RuleCode, span: SourceSpan, message: string, related: RelatedInfo[] = [], fixes?: Fix[]): Finding {
+/**
+ * What a finding says: a plain string gets its code's next step appended (see
+ * ruleGuidance.ts); a site that knows a fix specific to the case gives it as `next`.
+ */
+export type FindingText = string | { readonly says: string; readonly next: string };
+
+export function finding(code: RuleCode, span: SourceSpan, text: FindingText, related: RelatedInfo[] = [], fixes?: Fix[]): Finding {
+  const message = typeof text === 'string' ? withNextStep(code, text) : `${text.says} ${text.next}`;
   return fixes === undefined ? { code, severity: RULES[code].severity, message, span, related } : { code, severity: RULES[code].severity, message, span, related, fixes };
 }

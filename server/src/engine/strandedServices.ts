@@ -44,10 +44,15 @@ export function strandedServiceFindings(reach: Reachability): Finding[] {
       finding(
         'service-unreachable',
         service.nameSpan,
-        `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${policies.map((p) => p.name).join(', ')}, and no rule admits any pod or address on its ports.`,
+        `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${inWords(policies.map((p) => p.name))}, and no rule admits any pod or address on its ports.`,
         related,
       ),
     );
   }
   return out;
+}
+
+/** "a", "a and b", "a, b and c": a list as a sentence says it. */
+function inWords(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }

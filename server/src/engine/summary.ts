@@ -54,18 +54,25 @@ export class ReachSummary {
 
   private classPods: number[] | undefined;
 
-  /** Pods in some classes, leaving out one group: a count, without listing anyone (code lenses ask for thousands). */
-  private countOf(set: Bitset, except: PodGroup): number {
+  /**
+   * Pods in some classes other than one pod of `one`: a count, without listing
+   * anyone (code lenses ask for thousands). A pod always reaches itself, so it
+   * is never counted; the other replicas of its workload are, when the
+   * policies let replicas reach one another (its class is in the set).
+   */
+  private countOf(set: Bitset, one: PodGroup): number {
     this.classPods ??= this.reach.classes.map((c) => c.groups.reduce((n, g) => n + g.replicas, 0));
     let n = 0;
     for (const c of set.members()) n += this.classPods[c]!;
-    return set.has(this.reach.classOf(except)) ? n - except.replicas : n;
+    return set.has(this.reach.classOf(one)) ? n - 1 : n;
   }
 
+  /** How many pods other than one of the group's can reach it (on some port). */
   reachableFromCount(group: PodGroup): number {
     return this.countOf(this.incoming()[this.reach.classOf(group)]!, group);
   }
 
+  /** How many pods other than one of the group's it can reach (on some port). */
   canReachCount(group: PodGroup): number {
     return this.countOf(this.matrix()[this.reach.classOf(group)]!, group);
   }

@@ -6,7 +6,7 @@
  * which has no comments). A comment that silences nothing is itself reported,
  * as a hint, so stale ones do not pile up.
  */
-import { finding, RULES, type Finding, type RuleCode } from './rules.js';
+import { finding, RULES, type Finding, type RuleCode, type Severity } from './rules.js';
 
 export interface SuppressionComment {
   readonly file: string;
@@ -52,6 +52,8 @@ export interface SuppressionSources {
   readonly commentsOf: (file: string) => readonly SuppressionComment[];
   /** The codes .netlens.yaml silences for a file. */
   readonly codesForPath?: (file: string) => readonly string[];
+  /** The severities .netlens.yaml's overrides set for a file ("off" drops the finding). */
+  readonly severitiesForPath?: (file: string) => Readonly<Partial<Record<RuleCode, Severity | 'off'>>>;
 }
 
 const isRule = (code: string): code is RuleCode => Object.prototype.hasOwnProperty.call(RULES, code);
@@ -64,13 +66,18 @@ export function applySuppressions(findings: readonly Finding[], files: Iterable<
   // By place, not identity: callers may read the comments afresh on each call.
   const used = new Set<string>();
   const place = (c: SuppressionComment) => `${c.file}\u0000${c.start}`;
-  const kept = findings.filter((f) => {
-    if (sources.codesForPath?.(f.span.file).includes(f.code)) return false;
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    if (sources.codesForPath?.(f.span.file).includes(f.code)) continue;
     const silencer = sources.commentsOf(f.span.file).find((c) => c.code === f.code && f.span.start >= c.from && f.span.start < c.to);
-    if (silencer === undefined) return true;
-    used.add(place(silencer));
-    return false;
-  });
+    if (silencer !== undefined) {
+      used.add(place(silencer));
+      continue;
+    }
+    const severity = sources.severitiesForPath?.(f.span.file)[f.code];
+    if (severity === 'off') continue;
+    kept.push(severity === undefined ? f : { ...f, severity, severityFromProject: true });
+  }
   for (const file of files) {
     for (const c of sources.commentsOf(file)) {
       if (used.has(place(c))) continue;
