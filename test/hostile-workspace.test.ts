@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { CLI } from './support/paths.js';
+import { INDEXED, MODEL_CHANGED } from '../server/src/requests.js';
 
 function runCli(args: string[], cwd: string, timeout = 60_000) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout });
@@ -266,6 +267,41 @@ describe('class 10: CLI edges', () => {
   });
 });
 
+describe('class 10: CLI edges (names and paths)', () => {
+  test('ANSI and OSC escape sequences in YAML names are shown escaped, never written raw', () => {
+    const evil = 'evil\u001b[31mRED\u001b]0;title\u0007\r\u009b2J\u202e';
+    const dir = workspace({
+      'p.yaml': `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${JSON.stringify(evil)}, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: x}}\n  policyTypes: [Ingress]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${JSON.stringify(evil)}, namespace: default}\nspec:\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec: {containers: [{name: c, image: i}]}\n`,
+    });
+    const shown = 'evil\\u001b[31mRED\\u001b]0;title\\u0007\\u000d\\u009b2J\\u202e';
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
+    const check = runCli(['check', '.'], dir);
+    assert.equal(raw.test(check.stdout + check.stderr), false, JSON.stringify(check.stdout));
+    assert.ok(check.stdout.includes(`so policy ${shown} applies to nothing`), check.stdout);
+    const matrix = runCli(['matrix', '.'], dir);
+    assert.equal(raw.test(matrix.stdout), false);
+    assert.deepEqual(matrix.stdout.split('\n').slice(1, 3), [' '.repeat(`1. default/${shown}`.length + 1) + '1', `1. default/${shown} =`]);
+    // JSON keeps its exact form; the escapes are JSON's own, so the name reads back unchanged.
+    const json = runCli(['matrix', '--json', '.'], dir);
+    assert.equal(raw.test(json.stdout), false);
+    assert.deepEqual(JSON.parse(json.stdout), { pods: [`default/${evil}`], allowed: [[true]] });
+  });
+
+  test('a path longer than PATH_MAX is unreadable input: exit 2 and one line, no stack trace', () => {
+    const dir = workspace({ 'ok.yaml': LONELY_POLICY });
+    const level = 'd'.repeat(250);
+    // One level at a time from inside the last (a child process, so this one keeps its directory): no single call sees the whole path.
+    const make = `const fs = require('fs'); const text = fs.readFileSync('ok.yaml'); for (let i = 0; i < 20; i++) { fs.mkdirSync('${level}'); process.chdir('${level}'); } fs.writeFileSync('p.yaml', text);`;
+    execFileSync(process.execPath, ['-e', make], { cwd: dir });
+    const long = Array.from({ length: 20 }, () => level).join('/');
+    for (const args of [['check', '.'], ['check', `${long}/p.yaml`]]) {
+      const r = runCli(args, dir);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^netlens: cannot read (\.\/)?d{250}\/.*: the path is too long\n$/);
+    }
+  });
+});
+
 describe('class 6: names cannot inject markdown into hovers', { timeout: 60_000 }, () => {
   test('a backtick in a Service name stays inside its code span; the hover is plain markdown, never trusted', async () => {
     const dir = workspace({});
@@ -283,6 +319,115 @@ describe('class 6: names cannot inject markdown into hovers', { timeout: 60_000 
       const lines = hover.contents.value.split('\n');
       assert.equal(lines[0], '**Service default/a\\`\\!\\[x\\]\\(http://e\\.example/i\\.png\\)\\[link\\]\\(http://e\\.example\\)\\*\\*bold\\*\\*** (ClusterIP)');
       assert.equal(lines[2], `DNS: \`\`${name}.default.svc.cluster.local\`\``);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('class 5: settings a repository ships', { timeout: 60_000 }, () => {
+  test('a backtracking-bait exclude glob and a 44-character name: indexed in milliseconds, the file still read', async () => {
+    const name = `${'a'.repeat(39)}.yaml`;
+    assert.equal(name.length, 44);
+    const dir = workspace({ [name]: LONELY_POLICY, [`sub/${name}`]: LONELY_POLICY });
+    const started = performance.now();
+    const client = await LspTestClient.start(dir, { exclude: ['**a**a**a**a**a**a**a**a**a**b'] });
+    try {
+      const indexed = new Promise<{ files: number }>((resolve) => client.connection.onNotification(INDEXED, resolve));
+      assert.deepEqual(await within(10_000, 'indexing', indexed), { files: 2 });
+      const elapsed = performance.now() - started;
+      // Server start-up included; the backtracking glob alone took 20 s of CPU.
+      assert.ok(elapsed < 3000, `indexing took ${Math.round(elapsed)} ms`);
+      const ds = await client.waitForDiagnostics(uriOf(path.join(dir, name)), (d) => d.length > 0);
+      assert.deepEqual(summary(ds), ['pods-not-in-workspace 4']);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('a bad podCIDR is reported once, in the output and as a notification naming the setting; the default range is used', async () => {
+    const dir = workspace({ 'policy.yaml': LONELY_POLICY });
+    const client = await LspTestClient.start(dir, { podCIDR: ['10.244.0.0/166'], severity: { 'no-such-rule': 'off' } });
+    try {
+      const indexed = new Promise((resolve) => client.connection.onNotification(INDEXED, resolve));
+      await within(10_000, 'indexing', indexed);
+      const expected = [
+        'netlens.podCIDR: invalid CIDR "10.244.0.0/166": prefix length 166 is out of range for IPv4 (0-32); ignored.',
+        'netlens.podCIDR: no valid range is left; using 10.244.0.0/16.',
+        'netlens.severity: "no-such-rule" is not a Netlens rule code; ignored.',
+      ];
+      assert.deepEqual(client.shownMessages.sort(), expected.map((p) => `Netlens setting ${p}`).sort());
+      assert.deepEqual(client.logs.filter((l) => l.includes('netlens.')).sort(), expected.map((p) => `netlens: ${p}`).sort());
+      // Settings read again (the user saved settings.json): nothing new, nothing repeated.
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+      await settle(client, uriOf(path.join(dir, 'sentinel.yaml')), 1);
+      assert.equal(client.shownMessages.length, 3);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('workspace folders added and removed while running: the new one is indexed, the old one stops reporting', async () => {
+    const first = workspace({ 'a.yaml': policyNamed('in-first') });
+    const second = workspace({ 'b.yaml': policyNamed('in-second') });
+    const client = await LspTestClient.start(first);
+    try {
+      const a = uriOf(path.join(first, 'a.yaml'));
+      const b = uriOf(path.join(second, 'b.yaml'));
+      await within(10_000, 'first folder', client.waitForDiagnostics(a, (d) => d.length === 1));
+      const cleared = client.nextDiagnostics(a, (d) => d.length === 0);
+      const added = client.waitForDiagnostics(b, (d) => d.length === 1);
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+        event: { added: [{ uri: uriOf(second), name: 'second' }], removed: [{ uri: uriOf(first), name: 'first' }] },
+      });
+      assert.match(String((await within(10_000, 'added folder', added))[0]!.message), /in-second/);
+      await within(10_000, 'removed folder', cleared);
+      assert.deepEqual(client.logs.filter((l) => /failed/.test(l)), []);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('class 9: keystroke bursts', { timeout: 120_000 }, () => {
+  test('2,000 quick edits cost a handful of analyses; a lone keystroke is still answered at once', async () => {
+    const dir = workspace({});
+    // Findings on the word being typed would wait for the document to be still; this test is about the analysis schedule.
+    const client = await LspTestClient.start(dir, { settleDelay: 0 });
+    try {
+      const uri = uriOf(path.join(dir, 'policy.yaml'));
+      await client.open(uri, policyNamed('start'));
+      await within(10_000, 'first diagnostics', client.waitForDiagnostics(uri, (d) => d.some((x) => String(x.message).includes('start'))));
+      // Every analysis of a changed workspace is followed by one modelChanged notification.
+      let analyses = 0;
+      client.connection.onNotification(MODEL_CHANGED, () => {
+        analyses++;
+      });
+      const finalState = client.nextDiagnostics(uri, (d) => d.some((x) => String(x.message).includes('burst-final')));
+      const started = performance.now();
+      let current = 'start';
+      const sent: Promise<void>[] = [];
+      for (let i = 0; i < 2000; i++) {
+        // Not awaited one by one: a client replaying edits writes them as fast as the pipe takes them.
+        const next = i === 1999 ? 'burst-final' : `burst-${i}`;
+        sent.push(client.replace(uri, `name: ${current}`, `name: ${next}`));
+        current = next;
+      }
+      await Promise.all(sent);
+      await within(60_000, 'the burst settled', finalState);
+      const settled = performance.now() - started;
+      assert.ok(analyses >= 1 && analyses <= 12, `${analyses} analyses for 2,000 edits`);
+
+      // A lone keystroke after the burst: analysed two ticks later, not after a debounce delay.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lone = client.nextDiagnostics(uri, (d) => d.some((x) => String(x.message).includes('lone-key')));
+      const keyStart = performance.now();
+      await client.replace(uri, 'name: burst-final', 'name: lone-key');
+      await within(10_000, 'a lone keystroke', lone);
+      const keystroke = performance.now() - keyStart;
+      // Well under the burst's 1 s wait even on a loaded machine (3-4 ms when idle).
+      assert.ok(keystroke < 250, `a lone keystroke took ${keystroke.toFixed(1)} ms`);
+      console.log(`2,000 edits: ${analyses} analyses, settled in ${Math.round(settled)} ms; a lone keystroke ${keystroke.toFixed(1)} ms`);
     } finally {
       await client.stop();
     }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { globToRegExp, matchesAny } from './globs.js';
+import { compileGlob, matchesAny } from './globs.js';
 
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json', '.conflist', '.conf'];
 
@@ -20,7 +20,7 @@ export interface ScannedFile {
 
 /** Manifest files under a folder, skipping excluded paths; never follows symlinked folders (no loops). */
 export function scanFolder(root: string, excludes: readonly string[]): ScannedFile[] {
-  const globs = excludes.map(globToRegExp);
+  const globs = excludes.map(compileGlob);
   const out: ScannedFile[] = [];
   const walk = (dir: string) => {
     let entries: fs.Dirent[];

@@ -8,20 +8,20 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathOverride, ProjectConfig } from './engine/projectConfig.js';
 import type { RuleCode, Severity } from './engine/index.js';
-import { globToRegExp, matchesAny } from './globs.js';
+import { compileGlob, matchesAny } from './globs.js';
 
 export type PathSeverities = Readonly<Partial<Record<RuleCode, Severity | 'off'>>>;
 
 export function codesForPath(config: ProjectConfig, configDir: string): (file: string) => readonly string[] {
   if (config.suppress.length === 0) return () => [];
-  const rules = config.suppress.map((r) => ({ globs: r.paths.map(globToRegExp), codes: r.codes }));
+  const rules = config.suppress.map((r) => ({ globs: r.paths.map(compileGlob), codes: r.codes }));
   return perFile(configDir, [], (relative) => rules.filter((r) => matchesAny(relative, r.globs)).flatMap((r) => r.codes));
 }
 
 /** The severities overrides set for a file; where several entries match, the later one wins, as in ESLint's overrides. */
 export function severitiesForPath(config: ProjectConfig, configDir: string): (file: string) => PathSeverities {
   if (config.overrides.length === 0) return () => ({});
-  const rules = config.overrides.map((r: PathOverride) => ({ globs: r.paths.map(globToRegExp), severity: r.severity }));
+  const rules = config.overrides.map((r: PathOverride) => ({ globs: r.paths.map(compileGlob), severity: r.severity }));
   return perFile(configDir, {}, (relative) => Object.assign({}, ...rules.filter((r) => matchesAny(relative, r.globs)).map((r) => r.severity)) as PathSeverities);
 }
 

@@ -10,7 +10,10 @@ import { performance } from 'node:perf_hooks';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWorkspaceFoldersNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   TextDocuments,
@@ -28,12 +31,12 @@ import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import { ReachSummary, type Analysis, type Finding } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
-import { globToRegExp, matchesAny } from './globs.js';
+import { compileGlob, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
 import { normalUri } from './uris.js';
 import { hover } from './hover.js';
 import { toOffset } from './positions.js';
-import { DEFAULT_SETTINGS, readSettings, type NetlensSettings } from './settings.js';
+import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
 import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
 import { codesForPath, severitiesForPath } from './pathSuppressions.js';
@@ -87,7 +90,6 @@ function guarded<A extends unknown[], R>(name: string, fallback: R, fn: (...args
 
 // ---- diagnostics, following edits ----------------------------------------
 
-let validateScheduled = false;
 /** Set while the workspace is being read from disk. */
 let indexing = false;
 /** Holds findings on the word being typed until the document is still. */
@@ -95,17 +97,43 @@ const settle = new SettleTracker();
 let releaseTimer: NodeJS.Timeout | undefined;
 
 /**
- * Coalesces a burst of changes into one analysis. setImmediate, not a timer:
- * it waits only for messages already queued, so it adds no visible latency.
+ * When changes come in a burst (a macro, a formatter, a client replaying
+ * edits), the analysis waits until they stop for this long, but never longer
+ * than BURST_MAX_WAIT_MS from the start of the burst, so the view stays live.
+ */
+const BURST_QUIET_MS = 30;
+const BURST_MAX_WAIT_MS = 1000;
+/** Changes so far: the schedule compares counts to see whether more arrived while it waited. */
+let changeCount = 0;
+let tickPending = false;
+let burstTimer: NodeJS.Timeout | undefined;
+let burstStarted = 0;
+
+/**
+ * Coalesces changes into one analysis. A lone change is analysed two ticks
+ * later, which adds no visible latency. Waiting one tick is not enough: the
+ * JSON-RPC layer handles one queued message per tick and queues its next tick
+ * after ours, so only the second tick comes after the next message; if that
+ * message was a change too, a burst has begun and a real debounce takes over.
  */
 function scheduleValidation(): void {
-  if (validateScheduled) return;
-  validateScheduled = true;
-  setImmediate(
-    guarded('validation', undefined, () => {
-      validateScheduled = false;
-      // Mid-index, findings would judge a half-read workspace; indexing publishes once it is done.
-      if (!indexing) publishAll();
+  changeCount++;
+  if (burstTimer !== undefined) {
+    clearTimeout(burstTimer);
+    burstTimer = setTimeout(runValidation, Math.max(0, Math.min(BURST_QUIET_MS, burstStarted + BURST_MAX_WAIT_MS - Date.now())));
+    return;
+  }
+  if (tickPending) return;
+  tickPending = true;
+  const seen = changeCount;
+  setImmediate(() =>
+    setImmediate(() => {
+      tickPending = false;
+      if (changeCount === seen) runValidation();
+      else {
+        burstStarted = Date.now();
+        burstTimer = setTimeout(runValidation, BURST_QUIET_MS);
+      }
     }),
   );
 }
@@ -123,8 +151,16 @@ function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
   return a.length === b.length && a.every((f, i) => f === b[i]);
 }
 
+const runValidation = guarded('validation', undefined, () => {
+  if (burstTimer !== undefined) clearTimeout(burstTimer);
+  burstTimer = undefined;
+  // Mid-index, findings would judge a half-read workspace; indexing publishes once it is done.
+  if (!indexing) publishAll();
+});
+
 function publishAll(): void {
-  const uris = new Set([...index.uris(), ...published.keys()]);
+  // Files gone from the index are cleared first: one run can follow a burst of changes, and a client waiting on a later file's diagnostics should find earlier removals done.
+  const uris = new Set([...[...published.keys()].filter((uri) => !index.has(uri)), ...index.uris()]);
   for (const uri of uris) {
     const findings = index.has(uri) ? settle.visible(uri, index.findingsFor(uri), settings.settleDelay) : [];
     const last = madeFrom.get(uri);
@@ -175,7 +211,7 @@ function isExcluded(uri: string): boolean {
   } catch {
     return false;
   }
-  const globs = settings.exclude.map(globToRegExp);
+  const globs = settings.exclude.map(compileGlob);
   return folders.some((f) => {
     if (!f.uri.startsWith('file:')) return false;
     const rel = path.relative(fileURLToPath(f.uri), file);
@@ -251,8 +287,39 @@ async function indexWorkspace(): Promise<void> {
 async function loadSettings(): Promise<void> {
   if (!supportsConfiguration) return;
   const [netlens, files] = await connection.workspace.getConfiguration([{ section: 'netlens' }, { section: 'files.exclude' }]);
-  settings = readSettings(netlens, files);
+  useSettings(readSettingsReport(netlens, files));
+}
+
+/** Problems already shown: a setting a workspace gets wrong is reported once, not on every reload. */
+const reportedProblems = new Set<string>();
+
+function useSettings(report: SettingsReport): void {
+  settings = report.settings;
   index.updateSettings(settings);
+  for (const problem of report.problems) {
+    if (reportedProblems.has(problem)) continue;
+    reportedProblems.add(problem);
+    connection.console.warn(`netlens: ${problem}`);
+    // A notification, not window/showMessageRequest: nothing to answer, nothing waits on the user.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Netlens setting ${problem}` });
+  }
+}
+
+/** Folders opened or closed in a running editor: the new ones are indexed, what only the old ones held is dropped. */
+function changeFolders(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): void {
+  const gone = new Set(removed.map((f) => normalUri(f.uri)));
+  folders = folders.filter((f) => !gone.has(normalUri(f.uri)));
+  for (const f of added) if (!folders.some((g) => normalUri(g.uri) === normalUri(f.uri))) folders.push(f);
+  const inFolder = (uri: string, folder: WorkspaceFolder) => uri.startsWith(normalUri(folder.uri).replace(/\/?$/, '/'));
+  for (const uri of index.uris()) {
+    if (!index.isOpen(uri) && removed.some((f) => inFolder(uri, f)) && !folders.some((f) => inFolder(uri, f))) index.remove(uri);
+  }
+  loadProjectConfig();
+  for (const f of added) {
+    if (!f.uri.startsWith('file:')) continue;
+    for (const file of scanFolder(fileURLToPath(f.uri), settings.exclude)) if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
+  }
+  scheduleValidation();
 }
 
 // ---- LSP wiring -----------------------------------------------------------
@@ -261,9 +328,13 @@ connection.onInitialize((params): InitializeResult => {
   folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   supportsConfiguration = params.capabilities.workspace?.configuration === true;
   if (params.initializationOptions && typeof params.initializationOptions === 'object') {
-    settings = readSettings((params.initializationOptions as Record<string, unknown>)['settings']);
-    index.updateSettings(settings);
+    useSettings(readSettingsReport((params.initializationOptions as Record<string, unknown>)['settings']));
   }
+  // Registered here, after the library's own workspace-folder feature has set its handler up, so this one is used.
+  connection.onNotification(
+    DidChangeWorkspaceFoldersNotification.type,
+    guarded('workspace folders', undefined, (p) => changeFolders(p.event.added, p.event.removed)),
+  );
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -290,8 +361,7 @@ connection.onInitialized(
 connection.onDidChangeConfiguration(
   guarded('configuration', undefined, (change) => {
     if (!supportsConfiguration && change.settings && typeof change.settings === 'object') {
-      settings = readSettings((change.settings as Record<string, unknown>)['netlens']);
-      index.updateSettings(settings);
+      useSettings(readSettingsReport((change.settings as Record<string, unknown>)['netlens']));
       scheduleValidation();
       return;
     }

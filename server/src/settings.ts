@@ -2,6 +2,7 @@
  * The settings the server reads, typed, with their defaults. package.json
  * contributes the same keys; a test keeps the two in step.
  */
+import { parsePrefix } from './engine/cidr.js';
 import { RULES, type RuleCode, type Severity } from './engine/index.js';
 
 export type SeveritySetting = Severity | 'off';
@@ -42,36 +43,100 @@ export const DEFAULT_SETTINGS: NetlensSettings = {
 const SEVERITIES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 const CNIS: readonly string[] = ['auto', 'calico', 'cilium', 'flannel', 'weave', 'canal', 'other'];
 
-function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return fallback;
+/** Settings as read, with a sentence per value that was not usable (a workspace can ship any settings file). */
+export interface SettingsReport {
+  readonly settings: NetlensSettings;
+  /** Each names the setting, the bad value and what is used instead. */
+  readonly problems: readonly string[];
 }
 
-/** Reads the `netlens` section as the client sends it, dropping anything malformed. */
+/** Reads the `netlens` section as the client sends it; what is malformed falls back to its default. */
 export function readSettings(raw: unknown, filesExclude?: unknown): NetlensSettings {
+  return readSettingsReport(raw, filesExclude).settings;
+}
+
+export function readSettingsReport(raw: unknown, filesExclude?: unknown): SettingsReport {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const severity: Partial<Record<RuleCode, SeveritySetting>> = {};
-  if (r['severity'] && typeof r['severity'] === 'object') {
-    for (const [code, value] of Object.entries(r['severity'] as Record<string, unknown>)) {
-      if (code in RULES && typeof value === 'string' && SEVERITIES.includes(value)) severity[code as RuleCode] = value as SeveritySetting;
+  const problems: string[] = [];
+  const bad = (key: string, value: unknown, why: string, instead: string) => problems.push(`netlens.${key}: ${shown(value)} ${why}; ${instead}.`);
+
+  const stringList = (key: 'podCIDR' | 'serviceCIDR' | 'exclude'): readonly string[] => {
+    const value = r[key];
+    const fallback = DEFAULT_SETTINGS[key];
+    if (value === undefined) return fallback;
+    const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : Array.isArray(value) ? value : undefined;
+    if (items === undefined) {
+      bad(key, value, 'is not a list of strings', `using ${fallback.join(', ')}`);
+      return fallback;
     }
-  }
-  const excludes = [...stringList(r['exclude'], DEFAULT_SETTINGS.exclude)];
+    const kept = items.filter((v): v is string => {
+      if (typeof v !== 'string') bad(key, v, 'is not a string', 'ignored');
+      return typeof v === 'string';
+    });
+    return kept;
+  };
+
+  const cidrList = (key: 'podCIDR' | 'serviceCIDR'): readonly string[] => {
+    const listed = stringList(key);
+    const valid = listed.filter((cidr) => {
+      const parsed = parsePrefix(cidr.trim());
+      if (!parsed.ok) problems.push(`netlens.${key}: ${parsed.error}; ignored.`);
+      return parsed.ok;
+    });
+    if (valid.length === 0 && listed.length > 0) {
+      problems.push(`netlens.${key}: no valid range is left; using ${DEFAULT_SETTINGS[key].join(', ')}.`);
+      return DEFAULT_SETTINGS[key];
+    }
+    return valid;
+  };
+
+  const severity: Partial<Record<RuleCode, SeveritySetting>> = {};
+  const severities = r['severity'];
+  if (severities && typeof severities === 'object' && !Array.isArray(severities)) {
+    for (const [code, value] of Object.entries(severities as Record<string, unknown>)) {
+      if (!(code in RULES)) bad('severity', code, 'is not a Netlens rule code', 'ignored');
+      else if (typeof value !== 'string' || !SEVERITIES.includes(value)) bad(`severity.${code}`, value, `is not one of ${SEVERITIES.join(', ')}`, 'ignored');
+      else severity[code as RuleCode] = value as SeveritySetting;
+    }
+  } else if (severities !== undefined) bad('severity', severities, 'is not an object of rule code to severity', 'ignored');
+
+  const excludes = [...stringList('exclude')];
   // files.exclude is an object of glob → boolean.
   if (filesExclude && typeof filesExclude === 'object') {
     for (const [glob, on] of Object.entries(filesExclude as Record<string, unknown>)) if (on === true) excludes.push(glob);
   }
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
-  return {
-    defaultNamespace: typeof r['defaultNamespace'] === 'string' && r['defaultNamespace'] !== '' ? r['defaultNamespace'] : DEFAULT_SETTINGS.defaultNamespace,
-    podCIDR: stringList(r['podCIDR'], DEFAULT_SETTINGS.podCIDR),
-    serviceCIDR: stringList(r['serviceCIDR'], DEFAULT_SETTINGS.serviceCIDR),
+
+  const positive = (key: 'maxFileSize' | 'underlayMTU'): number => {
+    const v = r[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+    if (v !== undefined) bad(key, v, 'is not a positive number', `using ${DEFAULT_SETTINGS[key]}`);
+    return DEFAULT_SETTINGS[key];
+  };
+
+  const namespace = r['defaultNamespace'];
+  if (namespace !== undefined && (typeof namespace !== 'string' || namespace === '')) bad('defaultNamespace', namespace, 'is not a namespace name', `using ${DEFAULT_SETTINGS.defaultNamespace}`);
+  const cni = r['cni'];
+  if (cni !== undefined && (typeof cni !== 'string' || !CNIS.includes(cni))) bad('cni', cni, `is not one of ${CNIS.join(', ')}`, `using ${DEFAULT_SETTINGS.cni}`);
+  const settle = r['settleDelay'];
+  const settleOk = typeof settle === 'number' && Number.isFinite(settle) && settle >= 0;
+  if (settle !== undefined && !settleOk) bad('settleDelay', settle, 'is not a number of milliseconds', `using ${DEFAULT_SETTINGS.settleDelay}`);
+
+  const settings: NetlensSettings = {
+    defaultNamespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_SETTINGS.defaultNamespace,
+    podCIDR: cidrList('podCIDR'),
+    serviceCIDR: cidrList('serviceCIDR'),
     exclude: excludes,
     severity,
-    maxFileSize: num(r['maxFileSize'], DEFAULT_SETTINGS.maxFileSize),
-    underlayMTU: num(r['underlayMTU'], DEFAULT_SETTINGS.underlayMTU),
-    cni: typeof r['cni'] === 'string' && CNIS.includes(r['cni']) ? (r['cni'] as NetlensSettings['cni']) : DEFAULT_SETTINGS.cni,
-    settleDelay: typeof r['settleDelay'] === 'number' && Number.isFinite(r['settleDelay']) && r['settleDelay'] >= 0 ? r['settleDelay'] : DEFAULT_SETTINGS.settleDelay,
+    maxFileSize: positive('maxFileSize'),
+    underlayMTU: positive('underlayMTU'),
+    cni: typeof cni === 'string' && CNIS.includes(cni) ? (cni as NetlensSettings['cni']) : DEFAULT_SETTINGS.cni,
+    settleDelay: settleOk ? settle : DEFAULT_SETTINGS.settleDelay,
   };
+  return { settings, problems };
+}
+
+/** A value as it would appear in settings.json, cut short: the text is the workspace's, shown in a notification. */
+function shown(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

@@ -56,6 +56,8 @@ type Waiter = { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (
 export class LspTestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly logs: string[] = [];
+  /** window/showMessage notifications: what the editor would pop up. */
+  readonly shownMessages: string[] = [];
   private waiters: Waiter[] = [];
   private versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
@@ -82,6 +84,9 @@ export class LspTestClient {
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => {
       client.logs.push(p.message);
+    });
+    connection.onNotification('window/showMessage', (p: { message: string }) => {
+      client.shownMessages.push(p.message);
     });
     connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
       p.items.map((i) => (i.section !== undefined && i.section in settings ? settings[i.section] : i.section === 'netlens' ? settings : i.section === 'files.exclude' ? {} : null)),

@@ -1,12 +1,16 @@
+import { escapeControls } from './terminalText.js';
+
 /**
  * The reachability matrix as a readable table: numbered columns with a legend,
  * "✓" for allowed and "·" for denied, so wide clusters still fit a terminal.
  * A single pod's diagonal cell is "=": a pod always reaches itself, which is
  * not the same claim as a workload's diagonal (its replicas reaching each other).
  */
-export function formatMatrixTable(pods: readonly string[], allowed: readonly (readonly boolean[])[], singlePod: readonly boolean[], title: string): string {
+export function formatMatrixTable(podNames: readonly string[], allowed: readonly (readonly boolean[])[], singlePod: readonly boolean[], title: string): string {
   const lines = [`Reachability on ${title} (row = source, column = destination)`];
-  const width = Math.max(...pods.map((p) => p.length), 6);
+  // Escaped before padding, so a name with control characters keeps its column; no spread, so any count of pods fits.
+  const pods = podNames.map(escapeControls);
+  const width = pods.reduce((w, p) => Math.max(w, p.length), 6);
   const numWidth = String(pods.length).length;
   const header = ' '.repeat(width + numWidth + 3) + pods.map((_, i) => String(i + 1).padStart(numWidth)).join(' ');
   lines.push(header);

@@ -38,6 +38,7 @@ import { codesForPath, severitiesForPath } from '../pathSuppressions.js';
 import { collectFiles, InputError, readText } from './files.js';
 import * as path from 'node:path';
 import { fingerprints } from './fingerprints.js';
+import { escapeControls } from './terminalText.js';
 import { formatFindingsJson, formatFindingsText } from './formatFindings.js';
 import { formatFindingsSarif } from './formatSarif.js';
 import { formatFlowDiffMarkdown, formatFlowDiffText } from './formatFlowDiff.js';
@@ -225,7 +226,7 @@ function projectPathRules(checked: ReadonlyArray<{ file: string; config: Project
       return {};
     }
     config = readProjectConfig(PROJECT_CONFIG_FILE, text);
-    for (const f of config.findings) process.stderr.write(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}\n`);
+    for (const f of config.findings) process.stderr.write(escapeControls(`netlens: ${PROJECT_CONFIG_FILE}: ${f.message}`) + '\n');
   }
   return { codesForPath: codesForPath(config, process.cwd()), severitiesForPath: severitiesForPath(config, process.cwd()) };
 }
@@ -431,7 +432,9 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start));
 }
 
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+export function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s + '\n'), writeError: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+  const out = (s: string) => write(escapeControls(s));
+  const err = (s: string) => writeError(escapeControls(s));
   const [command, ...args] = argv;
   const commandUsage = command === undefined ? undefined : COMMAND_USAGE[command];
   if (commandUsage !== undefined && asksForHelp(args)) {
