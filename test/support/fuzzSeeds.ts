@@ -13,7 +13,7 @@ export function fuzzSeeds(regressionSeeds: readonly number[]): number[] {
     return [seed];
   }
   const fresh = randomInt(0, 2 ** 31 - 1);
-  console.log(`# fuzz seed ${fresh} (replay with ${FUZZ_SEED_VARIABLE}=${fresh}); regression seeds ${regressionSeeds.join(', ')}`);
+  console.log(`# fuzz seed ${fresh} (replay with ${FUZZ_SEED_VARIABLE}=${fresh}); regression seeds ${regressionSeeds.length > 0 ? regressionSeeds.join(', ') : 'none'}`);
   return [...regressionSeeds, fresh];
 }
 
