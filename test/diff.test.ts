@@ -146,7 +146,9 @@ describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
   const ask = (base?: string) => client.connection.sendRequest<WhatIfResult>(WHAT_IF, base === undefined ? {} : { base });
 
   test('unchanged: nothing opens or closes; an edit in the editor is compared against HEAD at once', async () => {
-    assert.deepEqual(await ask(), { base: 'HEAD', opened: 0, closed: 0, changes: [] });
+    assert.deepEqual(await ask(), { base: 'HEAD', opened: 0, closed: 0, changes: [], policies: [] });
+    const whatIfLenses = async () => ((await client.codeLenses(policies())) ?? []).filter((l) => l.command?.command === 'netlens.showWhatIf');
+    assert.deepEqual(await whatIfLenses(), []);
     // The server handles messages in order: the request sees the edit.
     await client.replace(policies(), 'app: api}', 'app: web}');
     const r = await ask();
@@ -157,6 +159,13 @@ describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
       ['closed shop/api→shop/db:5432', 'opened shop/web→shop/db:5432'],
     );
     assert.equal(r.changes[1]!.why, 'ingress of shop/db allowed: isolated by shop/deny, shop/db-from-api; allowed by shop/db-from-api ingress rule 1.');
+    // Only the edited policy changed; its lens sits on its first line.
+    assert.deepEqual(r.policies, [{ policy: 'shop/db-from-api', opened: 1, closed: 1 }]);
+    const lenses = await whatIfLenses();
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title]),
+      [[client.positionOf(policies(), 'name: db-from-api').line - 2, 'this change opens 1 flow, closes 1 flow (vs HEAD)']],
+    );
   });
 
   test('an unknown ref is answered with the reason, not an error', async () => {

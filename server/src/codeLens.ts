@@ -19,6 +19,7 @@ import {
   type ReachSummary,
 } from './engine/index.js';
 import { toRange } from './positions.js';
+import type { WhatIfResult } from './requests.js';
 
 export const SHOW_GRAPH_COMMAND = 'netlens.showGraph';
 /** Lists who can reach a workload; picking one opens the explain view. */
@@ -34,13 +35,35 @@ function podsAndAddresses(n: number, external: string | undefined, other = ''): 
   return external === undefined ? pods(n, other) : `${pods(n, other)} · ${external}`;
 }
 
+/** Opens the what-if panel: the flows opened and closed since the base, each explained. */
+export const SHOW_WHAT_IF_COMMAND = 'netlens.showWhatIf';
+
+/** A zero-width range at the start of the line a span starts on, where lenses go. */
+function lensRange(lineIndex: LineIndex, span: { start: number }) {
+  const r = toRange(lineIndex, { start: span.start, end: span.start });
+  return { start: { line: r.start.line, character: 0 }, end: { line: r.start.line, character: 0 } };
+}
+
+function flows(n: number): string {
+  return n === 0 ? 'no flow' : `${n} flow${n === 1 ? '' : 's'}`;
+}
+
+/** Above each policy added or edited since the what-if base: "this change opens 3 flows, closes 12 (vs HEAD)". */
+export function whatIfLenses(analysis: Analysis, whatIf: WhatIfResult, uri: string, lineIndex: LineIndex): CodeLens[] {
+  if (whatIf.error !== undefined || whatIf.policies === undefined) return [];
+  const byId = new Map(whatIf.policies.map((p) => [p.policy, p]));
+  return analysis.workspace.policies.flatMap((p) => {
+    const change = p.span.file === uri ? byId.get(p.id) : undefined;
+    if (change === undefined) return [];
+    const title = `this change opens ${flows(change.opened)}, closes ${change.closed === 0 ? 'none' : flows(change.closed)} (vs ${whatIf.base})`;
+    return [{ range: lensRange(lineIndex, p.span), command: { title, command: SHOW_WHAT_IF_COMMAND, arguments: [] } }];
+  });
+}
+
 export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: string, lineIndex: LineIndex): CodeLens[] {
   const lenses: CodeLens[] = [];
   const ws = analysis.workspace;
-  const at = (span: { start: number }) => {
-    const r = toRange(lineIndex, { start: span.start, end: span.start });
-    return { start: { line: r.start.line, character: 0 }, end: { line: r.start.line, character: 0 } };
-  };
+  const at = (span: { start: number }) => lensRange(lineIndex, span);
   for (const g of ws.podGroups) {
     if (g.span.file !== uri) continue;
     const title = g.hostNetwork

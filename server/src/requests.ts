@@ -94,6 +94,8 @@ export interface WhatIfResult {
   readonly opened: number;
   readonly closed: number;
   readonly changes: readonly FlowChangeInfo[];
+  /** Per policy added, removed or edited since the base: the changes it takes part in (for its lens). */
+  readonly policies?: ReadonlyArray<{ readonly policy: string; readonly opened: number; readonly closed: number }>;
   /** Set when there is nothing to compare against (no folder, not a git repository, unknown ref). */
   readonly error?: string;
 }

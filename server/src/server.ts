@@ -20,12 +20,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions.js';
-import { codeLenses } from './codeLens.js';
+import { codeLenses, whatIfLenses } from './codeLens.js';
 import { suppressionActions } from './suppressionActions.js';
 import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
-import { ReachSummary } from './engine/index.js';
+import { ReachSummary, type Analysis } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
 import { globToRegExp, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
@@ -298,13 +298,32 @@ connection.onHover(
 /** Editors ask for lenses again on every scroll and focus; they only change with the model. */
 const lensCache = new Map<string, { version: number; lenses: CodeLens[] }>();
 
+/** What the edits since HEAD do, for the status bar and the lenses on changed policies (one answer per analysis). */
+const whatIf = new WhatIf();
+
+/** What-if lenses on the policies of a file; a failure there (git, the base) costs only these lenses. */
+function changedPolicyLenses(analysis: Analysis, uri: string): CodeLens[] {
+  try {
+    return whatIfLenses(analysis, whatIf.answer(analysis, workspaceRoot(), {}), uri, index.lineIndex(uri));
+  } catch (err) {
+    connection.console.error(`netlens: what-if lenses: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return [];
+  }
+}
+
+/** The first workspace folder's path: what-if compares it against git. */
+function workspaceRoot(): string | undefined {
+  return folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
+}
+
 connection.onCodeLens(
   guarded('code lens', [], (params) => {
     const uri = normalUri(params.textDocument.uri);
     if (!index.has(uri)) return [];
     const cached = lensCache.get(uri);
     if (cached !== undefined && cached.version === index.version) return cached.lenses;
-    const lenses = codeLenses(index.analysis(), reachSummary(), uri, index.lineIndex(uri));
+    const analysis = index.analysis();
+    const lenses = [...codeLenses(analysis, reachSummary(), uri, index.lineIndex(uri)), ...changedPolicyLenses(analysis, uri)];
     lensCache.set(uri, { version: index.version, lenses });
     return lenses;
   }),
@@ -334,13 +353,9 @@ connection.onRequest(LIST_WORKLOADS, guarded('workloads', [], () => workloads(in
 connection.onRequest(EXPLAIN, guarded<[ExplainParams], ExplainResult | null>('explain', null, (params) => explain(index.analysis(), params, index.lineIndex)));
 connection.onRequest(REACHERS, guarded<[ReachersParams], ReachersResult | null>('reachers', null, (params) => reachers(index.analysis(), reachSummary(), params.id)));
 connection.onRequest(GRAPH, guarded<[], GraphData | null>('graph', null, () => currentGraph()));
-const whatIf = new WhatIf();
 connection.onRequest(
   WHAT_IF,
-  guarded<[WhatIfParams], WhatIfResult | null>('whatIf', null, (params) => {
-    const root = folders[0] ? fileURLToPath(folders[0].uri) : undefined;
-    return whatIf.answer(index.analysis(), root, params ?? {});
-  }),
+  guarded<[WhatIfParams], WhatIfResult | null>('whatIf', null, (params) => whatIf.answer(index.analysis(), workspaceRoot(), params ?? {})),
 );
 
 documents.listen(connection);

@@ -3,7 +3,7 @@
  * against a git ref of its first folder. The base is read with git and
  * analysed once per commit; the flow diff is the engine's.
  */
-import { analyze, flowDiff, parseManifestFile, type Analysis } from './engine/index.js';
+import { analyze, flowChangesByPolicy, flowDiff, parseManifestFile, type Analysis } from './engine/index.js';
 import { InputError } from './cli/files.js';
 import { filesAtRef, resolveRef } from './gitBase.js';
 import type { WhatIfParams, WhatIfResult } from './requests.js';
@@ -16,6 +16,8 @@ const MAX_LIVE_WORKLOADS = 2000;
 
 export class WhatIf {
   private cached: { commit: string; root: string; analysis: Analysis } | undefined;
+  /** The answer for one analysis of the workspace: the status bar and every file's lenses ask for the same. */
+  private last: { current: Analysis; commit: string; result: WhatIfResult } | undefined;
 
   /** `root`: the workspace folder's path, undefined without a folder. */
   answer(current: Analysis, root: string | undefined, params: WhatIfParams): WhatIfResult {
@@ -28,9 +30,13 @@ export class WhatIf {
       if (this.cached?.commit !== commit || this.cached.root !== root) {
         this.cached = { commit, root, analysis: analyze(filesAtRef(commit, ['.'], root).map((f) => parseManifestFile(f.file, f.text))) };
       }
+      if (this.last?.current === current && this.last.commit === commit) return this.last.result;
       const changes = flowDiff(this.cached.analysis, current);
       const opened = changes.filter((c) => c.change === 'opened').length;
-      return { base: ref, opened, closed: changes.length - opened, changes };
+      const policies = flowChangesByPolicy(this.cached.analysis, current, changes);
+      const result = { base: ref, opened, closed: changes.length - opened, changes, policies };
+      this.last = { current, commit, result };
+      return result;
     } catch (err) {
       if (err instanceof InputError) return none(err.message);
       throw err;

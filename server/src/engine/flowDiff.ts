@@ -7,7 +7,7 @@
 import { explainConnection } from './explainConnection.js';
 import type { DirectionExplanation } from './explainConnection.js';
 import { directionSummary } from './explainReport.js';
-import type { PodGroup, Protocol } from './model.js';
+import type { PodGroup, PolicyModel, Protocol } from './model.js';
 import type { Reachability } from './reachability.js';
 import type { WorkspaceModel } from './workspace.js';
 
@@ -68,4 +68,53 @@ export function flowDiff(base: AnalysedVersion, head: AnalysedVersion): FlowChan
   for (const [k, [s, d, port, protocol]] of before) if (!after.has(k)) out.push({ change: 'closed', source: s.id, destination: d.id, port, protocol, why: why(head, s.id, d.id, port, protocol) });
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return out.sort((a, b) => cmp(a.source, b.source) || cmp(a.destination, b.destination) || a.port - b.port || cmp(a.protocol, b.protocol) || cmp(a.change, b.change));
+}
+
+export interface PolicyFlowChanges {
+  /** namespace/name, as PolicyModel.id. */
+  readonly policy: string;
+  readonly opened: number;
+  readonly closed: number;
+}
+
+/** A policy's content without where it is written: moving it within a file or reformatting is no change. */
+function policyContent(p: PolicyModel): string {
+  return JSON.stringify(p, (k, v) => (/spans?$/i.test(k) || /Fix(es)?$/.test(k) ? undefined : v));
+}
+
+/**
+ * The flow changes each changed policy takes part in: a policy added, removed
+ * or edited between base and head counts a change when, in either version, it
+ * selects the destination for ingress or the source for egress. One change can
+ * count for several policies; these are for a lens on each, not a sum.
+ */
+export function flowChangesByPolicy(base: AnalysedVersion, head: AnalysedVersion, changes: readonly FlowChange[]): PolicyFlowChanges[] {
+  const classes = new Map<AnalysedVersion, Map<string, number>>();
+  const classById = (v: AnalysedVersion) => {
+    let m = classes.get(v);
+    if (m === undefined) classes.set(v, (m = new Map(v.workspace.podGroups.map((g) => [g.id, v.reachability.classOf(g)]))));
+    return m;
+  };
+  const before = new Map(base.workspace.policies.map((p) => [p.id, p]));
+  const after = new Map(head.workspace.policies.map((p) => [p.id, p]));
+  const out: PolicyFlowChanges[] = [];
+  for (const id of new Set([...after.keys(), ...before.keys()])) {
+    const old = before.get(id);
+    const now = after.get(id);
+    if (old !== undefined && now !== undefined && policyContent(old) === policyContent(now)) continue;
+    const versions: Array<[AnalysedVersion, PolicyModel]> = [];
+    if (old !== undefined) versions.push([base, old]);
+    if (now !== undefined) versions.push([head, now]);
+    const involved = (c: FlowChange) =>
+      versions.some(([v, p]) => {
+        const selected = v.reachability.selectedClasses(p);
+        const s = classById(v).get(c.source);
+        const d = classById(v).get(c.destination);
+        return (p.affectsIngress && d !== undefined && selected.has(d)) || (p.affectsEgress && s !== undefined && selected.has(s));
+      });
+    const mine = changes.filter(involved);
+    const opened = mine.filter((c) => c.change === 'opened').length;
+    out.push({ policy: id, opened, closed: mine.length - opened });
+  }
+  return out.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0));
 }

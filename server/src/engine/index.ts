@@ -108,4 +108,4 @@ export {
 export { explanationReport, formatExplainReport, type ExplainReport } from './explainReport.js';
 export { didYouMean, editDistance, typoDistance } from './nearest.js';
 export { externalReachOf, serviceExternalReach, policyExternal, describeExternal, type ExternalReach } from './externalReach.js';
-export { flowDiff, type FlowChange, type AnalysedVersion } from './flowDiff.js';
+export { flowChangesByPolicy, flowDiff, type FlowChange, type AnalysedVersion, type PolicyFlowChanges } from './flowDiff.js';
