@@ -6,7 +6,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { LineIndex } from '../server/src/engine/index.js';
 import { DEFAULT_DENY_WITH_REPLICAS } from './support/fixtures.js';
 import { diffFindings, parseMarkers } from './support/markers.js';
 import { CLI, REPO_ROOT } from './support/paths.js';
@@ -184,8 +183,7 @@ test('check prints file:line:col and exits 0 on a clean workspace', () => {
   const rb = run(['check', bad]);
   assert.equal(rb.status, 1);
   const file = path.join(bad, 'b.yaml');
-  const col = new LineIndex(fs.readFileSync(file, 'utf8')).positionAt(fs.readFileSync(file, 'utf8').indexOf('10.0.0.0/40')).character + 1;
-  assert.match(rb.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:${col}: error cidr-invalid: invalid CIDR "10.0.0.0/40"`));
+  assert.match(rb.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:31: error cidr-invalid: invalid CIDR "10.0.0.0/40"`));
 });
 
 test('bad input: missing file, unparseable YAML, unknown kinds', () => {

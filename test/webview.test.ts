@@ -440,7 +440,7 @@ async function screenshot(name: string, graph: GraphData, theme: ThemeName): Pro
 
 test('screenshots of examples/ in light and dark theme', async () => {
   const graph = graphOf(readTree(path.join(REPO_ROOT, 'examples')));
-  assert.ok(graph.nodes.filter((n) => n.kind === 'workload').length >= 10);
+  assert.equal(graph.nodes.filter((n) => n.kind === 'workload').length, 12, 'the twelve workloads of examples/');
   for (const theme of ['light', 'dark'] as const) await screenshot('examples', graph, theme);
   // Switching theme live restyles the canvas with the new colours.
   const { page } = await load(graph, 'light');
