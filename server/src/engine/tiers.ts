@@ -1,0 +1,74 @@
+/**
+ * Ordered policy tiers: how one direction of one connection is decided when
+ * cluster-wide policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy) sit beside namespaced NetworkPolicy.
+ *
+ * Kept apart from any one policy kind so that later kinds with deny rules and
+ * ordered tiers (Cilium, Calico) reuse it: a normaliser turns each rule into a
+ * TieredRule, the matcher finds the ones that match the traffic, and
+ * decideDirection composes them in the documented order:
+ *   1. admin tier, lowest priority first; within one policy, rules in written
+ *      order. The first Allow/Deny decides; a Pass skips the rest of the tier.
+ *      Equal priorities across policies: upstream leaves the order undefined
+ *      (policy.networking.k8s.io ClusterNetworkPolicySpec.Priority), so the
+ *      tie is broken by policy id only to be deterministic, and a diagnostic
+ *      reports the overlap.
+ *   2. NetworkPolicy tier: if any NetworkPolicy selects the pod for this
+ *      direction, its verdict is final ("v1.NetworkPolicy always makes a final
+ *      decision for selected pods").
+ *   3. baseline tier, same ordering as admin; a Pass falls through.
+ *   4. default: allowed.
+ */
+
+export type PolicyTier = 'admin' | 'networkpolicy' | 'baseline';
+export type RuleAction = 'allow' | 'deny' | 'pass';
+
+/** One rule of a cluster-wide policy that matches the traffic being decided. */
+export interface TieredRule {
+  readonly tier: Exclude<PolicyTier, 'networkpolicy'>;
+  /** 0..1000, lower first. BaselineAdminNetworkPolicy has none: 0. */
+  readonly priority: number;
+  readonly action: RuleAction;
+  readonly policyId: string;
+  /** Position in the policy's ingress or egress list: earlier rules win. */
+  readonly ruleIndex: number;
+}
+
+/** What namespaced NetworkPolicy says about this direction, if any selects the pod. */
+export type NetworkPolicyVerdict = { readonly selected: false } | { readonly selected: true; readonly allowed: boolean };
+
+export type DirectionDecision =
+  | { readonly allowed: boolean; readonly decidedBy: 'rule'; readonly rule: TieredRule; readonly passed: readonly TieredRule[] }
+  | { readonly allowed: boolean; readonly decidedBy: 'networkpolicy' | 'default'; readonly passed: readonly TieredRule[] };
+
+export function compareTieredRules(a: TieredRule, b: TieredRule): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.policyId !== b.policyId) return a.policyId < b.policyId ? -1 : 1;
+  return a.ruleIndex - b.ruleIndex;
+}
+
+/** First Allow/Deny of the tier, or the Pass that ended it, or nothing. */
+function firstInTier(matching: readonly TieredRule[], tier: TieredRule['tier']): TieredRule | undefined {
+  let first: TieredRule | undefined;
+  for (const rule of matching) {
+    if (rule.tier === tier && (first === undefined || compareTieredRules(rule, first) < 0)) first = rule;
+  }
+  return first;
+}
+
+/** Decides one direction from the cluster-wide rules that match the traffic and the NetworkPolicy verdict. */
+export function decideDirection(matching: readonly TieredRule[], networkPolicy: NetworkPolicyVerdict): DirectionDecision {
+  const passed: TieredRule[] = [];
+  const admin = firstInTier(matching, 'admin');
+  if (admin !== undefined) {
+    if (admin.action !== 'pass') return { allowed: admin.action === 'allow', decidedBy: 'rule', rule: admin, passed };
+    passed.push(admin);
+  }
+  if (networkPolicy.selected) return { allowed: networkPolicy.allowed, decidedBy: 'networkpolicy', passed };
+  const baseline = firstInTier(matching, 'baseline');
+  if (baseline !== undefined) {
+    if (baseline.action !== 'pass') return { allowed: baseline.action === 'allow', decidedBy: 'rule', rule: baseline, passed };
+    passed.push(baseline);
+  }
+  return { allowed: true, decidedBy: 'default', passed };
+}
