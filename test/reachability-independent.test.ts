@@ -1,0 +1,72 @@
+/**
+ * Whole `netlens matrix --json` answers against the independent reference (support/referenceReachability.ts), which
+ * shares no code with the engine, cell by cell, on random clusters (support/randomCluster.ts) written as real YAML.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { main } from '../server/src/cli/main.js';
+import { analyzeTexts } from '../server/src/engine/index.js';
+import { forEachFuzzSeed } from './support/fuzzSeeds.js';
+import { portNumber, protocol, randomCluster, renderCluster, type RandomCluster } from './support/randomCluster.js';
+import { CLI } from './support/paths.js';
+import { referenceMatrix } from './support/referenceReachability.js';
+import { scratchWorkspace } from './support/scratch.js';
+
+interface MatrixJson {
+  pods: string[];
+  allowed: boolean[][];
+}
+
+/** `netlens matrix --json` through the CLI's own entry point, in this process. */
+function matrixInProcess(file: string, port: number, proto: string): MatrixJson {
+  const out: string[] = [];
+  const errors: string[] = [];
+  const code = main(['matrix', '--json', '--port', String(port), '--protocol', proto, file], (s) => out.push(s), (s) => errors.push(s));
+  assert.equal(code, 0, errors.join('\n'));
+  assert.deepEqual(errors, []);
+  return JSON.parse(out.join('\n')) as MatrixJson;
+}
+
+function matrixByChildProcess(file: string, port: number, proto: string): MatrixJson {
+  const run = spawnSync(process.execPath, [CLI, 'matrix', '--json', '--port', String(port), '--protocol', proto, file], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  return JSON.parse(run.stdout) as MatrixJson;
+}
+
+/** Cell by cell, so a failure names the pair; then the whole object, so nothing else (keys, order) differs. */
+function assertSameMatrix(actual: MatrixJson, expected: MatrixJson, query: string): void {
+  assert.deepEqual(actual.pods, expected.pods);
+  expected.pods.forEach((source, s) =>
+    expected.pods.forEach((destination, d) => assert.equal(actual.allowed[s]![d], expected.allowed[s]![d], `${source} -> ${destination} on ${query}`)),
+  );
+  assert.deepEqual(actual, expected);
+}
+
+function checkCluster(c: RandomCluster, port: number, proto: string, matrix: (file: string, port: number, proto: string) => MatrixJson): void {
+  const text = renderCluster(c);
+  // Valid input: the engine must not call any of it an error.
+  const errors = analyzeTexts([{ file: 'random.yaml', text }]).findings.filter((f) => f.severity === 'error');
+  assert.deepEqual(
+    errors.map((f) => `${f.code}: ${f.message}`),
+    [],
+  );
+  const file = path.join(scratchWorkspace('reference', { 'cluster.yaml': text }), 'cluster.yaml');
+  try {
+    assertSameMatrix(matrix(file, port, proto), referenceMatrix(text, port, proto), `${port}/${proto}`);
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+test('netlens matrix --json equals the independent reference, cell by cell, on random clusters', async () => {
+  await forEachFuzzSeed([], (seed) => fc.assert(fc.property(randomCluster, portNumber, protocol, (c, port, proto) => checkCluster(c, port, proto, matrixInProcess)), { seed, numRuns: 400 }));
+});
+
+test('the netlens binary agrees with the reference on a few random clusters', async () => {
+  await forEachFuzzSeed([], (seed) => fc.assert(fc.property(randomCluster, portNumber, protocol, (c, port, proto) => checkCluster(c, port, proto, matrixByChildProcess)), { seed, numRuns: 5 }));
+});

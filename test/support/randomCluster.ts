@@ -1,0 +1,96 @@
+/**
+ * Random small clusters as real YAML, for the reachability property tests. The generator aims at the places a
+ * shared policy model could hide a bug: host-network pods, `policyTypes` empty/absent/one/both, NotIn and
+ * DoesNotExist on keys some pods and namespaces lack, endPort equal to port, named ports that only some pods
+ * declare (or declare on another protocol), ipBlocks with excepts, and all three protocols.
+ */
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+const NAMESPACES = ['x', 'y', 'z'] as const;
+// "team" is on no namespace and few pods, so NotIn and DoesNotExist meet objects without the key.
+const labelKey = fc.constantFrom('app', 'tier', 'team');
+const labelValue = fc.constantFrom('a', 'b');
+const labels = fc.dictionary(labelKey, labelValue, { maxKeys: 3 });
+const namespaceLabels = fc.dictionary(fc.constantFrom('app', 'tier'), labelValue, { maxKeys: 2 });
+/** Every port a generated policy or container names lies in 1-8. */
+export const portNumber = fc.integer({ min: 1, max: 8 });
+const portName = fc.constantFrom('web', 'db');
+export const protocol = fc.constantFrom(...PROTOCOLS);
+
+const requirement = fc.oneof(
+  fc.record({ key: labelKey, operator: fc.constantFrom('In', 'NotIn'), values: fc.uniqueArray(labelValue, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ key: labelKey, operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+);
+const selector = fc.record({ matchLabels: labels, matchExpressions: fc.array(requirement, { minLength: 1, maxLength: 2 }) }, { requiredKeys: [] });
+
+const peer = fc.oneof(
+  fc.record({ podSelector: selector }),
+  fc.record({ namespaceSelector: selector }),
+  fc.record({ podSelector: selector, namespaceSelector: selector }),
+  fc.record({
+    ipBlock: fc.oneof(
+      fc.record({ cidr: fc.constantFrom('10.0.0.0/29', '10.0.0.4/30', '10.0.0.3/32', '0.0.0.0/0') }),
+      fc.record({ cidr: fc.constantFrom('10.0.0.0/29', '0.0.0.0/0'), except: fc.constantFrom(['10.0.0.0/31'], ['10.0.0.4/30', '10.0.0.2/32']) }),
+    ),
+  }),
+);
+
+const policyPort = fc.oneof(
+  fc.record({ protocol, port: portNumber }, { requiredKeys: ['port'] }),
+  fc.record({ protocol, port: portName }, { requiredKeys: ['port'] }),
+  // endPort equal to port half the time: a one-port range is valid and must allow that port.
+  portNumber.chain((p) => fc.record({ protocol, port: fc.constant(p), endPort: fc.oneof(fc.constant(p), fc.integer({ min: p, max: 8 })) }, { requiredKeys: ['port', 'endPort'] })),
+  fc.record({ protocol }),
+);
+
+const rule = (peersKey: 'from' | 'to') => fc.record({ [peersKey]: fc.array(peer, { maxLength: 2 }), ports: fc.array(policyPort, { maxLength: 2 }) }, { requiredKeys: [] });
+
+const policy = fc.record({
+  namespace: fc.constantFrom(...NAMESPACES),
+  podSelector: fc.oneof(fc.constant({}), selector),
+  policyTypes: fc.constantFrom(undefined, [], ['Ingress'], ['Egress'], ['Ingress', 'Egress'], ['Egress', 'Ingress']),
+  ingress: fc.option(fc.array(rule('from'), { maxLength: 2 }), { nil: undefined }),
+  egress: fc.option(fc.array(rule('to'), { maxLength: 2 }), { nil: undefined }),
+});
+
+const containerPort = fc.record({ name: fc.option(portName, { nil: undefined }), containerPort: portNumber, protocol: fc.option(protocol, { nil: undefined }) });
+
+const pod = fc.record({
+  namespace: fc.constantFrom(...NAMESPACES),
+  labels,
+  hostNetwork: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  // A pod's port names are unique, as the API requires.
+  ports: fc.uniqueArray(containerPort, { maxLength: 2, selector: (p) => p.name ?? `${p.containerPort}/${p.protocol ?? 'TCP'}` }),
+  ip: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
+});
+
+export const randomCluster = fc.record({
+  namespaceLabels: fc.tuple(namespaceLabels, namespaceLabels, namespaceLabels),
+  pods: fc.array(pod, { minLength: 1, maxLength: 6 }),
+  policies: fc.array(policy, { maxLength: 4 }),
+});
+
+export type RandomCluster = typeof randomCluster extends fc.Arbitrary<infer T> ? T : never;
+
+/** The cluster as one multi-document YAML text: three Namespaces, then Pods p0.., then NetworkPolicies np0... */
+export function renderCluster(c: RandomCluster): string {
+  const docs: unknown[] = [];
+  NAMESPACES.forEach((name, i) => docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: c.namespaceLabels[i] } }));
+  c.pods.forEach((p, i) => {
+    const ports = p.ports.map((cp) => Object.fromEntries(Object.entries(cp).filter(([, v]) => v !== undefined)));
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `p${i}`, namespace: p.namespace, labels: p.labels },
+      spec: { ...(p.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: 'c', image: 'i', ports }] },
+      ...(p.ip === undefined ? {} : { status: { podIP: `10.0.0.${p.ip}` } }),
+    });
+  });
+  c.policies.forEach((p, i) => {
+    const spec = Object.fromEntries(Object.entries({ podSelector: p.podSelector, policyTypes: p.policyTypes, ingress: p.ingress, egress: p.egress }).filter(([, v]) => v !== undefined));
+    docs.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np${i}`, namespace: p.namespace }, spec });
+  });
+  return docs.map((d) => stringify(d)).join('---\n');
+}
