@@ -74,6 +74,9 @@ async function typePolicy(t: TestContext, settleDelay: number): Promise<{ partia
       // A request after each keystroke, as an editor's hover or completion would: the server
       // handles the change (and may publish) before it answers.
       await client.hover(uri, end);
+      // A fast typist's pace (25 keys a second): slower than the server's burst debounce
+      // (30 ms of quiet), so each keystroke is analysed on its own, as in an editor.
+      await new Promise((resolve) => setTimeout(resolve, 40));
     }
     // Once still, the typed document must show what a fresh open of the same text shows (its release publication).
     const freshUri = uriOf(path.join(dir, 'fresh.yaml'));
