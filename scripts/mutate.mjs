@@ -24,7 +24,7 @@ const MUTANTS = [
   { id: 'policytypes-egress-never-defaulted', file: 'server/src/engine/buildPolicy.ts', from: 'affectsEgress = egressItems.length > 0;', to: 'affectsEgress = false;', tests: REACHABILITY_TESTS },
   { id: 'doesnotexist-always-holds', file: 'server/src/engine/labels.ts', from: "case 'DoesNotExist':\n        if (value !== undefined) return false;", to: "case 'DoesNotExist':\n        if (value === '') return false;", tests: REACHABILITY_TESTS },
   { id: 'endport-exclusive', file: 'server/src/engine/reachability.ts', from: "m.kind === 'range' && m.from <= port && port <= m.to", to: "m.kind === 'range' && m.from <= port && port < m.to", tests: REACHABILITY_TESTS },
-  { id: 'named-port-any-protocol', file: 'server/src/engine/ports.ts', from: 'return ports.find((p) => p.name === name && p.protocol === protocol);', to: 'return ports.find((p) => p.name === name);', tests: REACHABILITY_TESTS },
+  { id: 'named-port-any-protocol', file: 'server/src/engine/ports.ts', from: 'return ports.find((p) => p.name === name && p.protocol === protocol);', to: 'return ports.find((p) => p.name === name && (p.protocol === protocol || protocol.length > 0));', tests: REACHABILITY_TESTS },
   { id: 'except-keeps-its-first-address', file: 'server/src/engine/cidr.ts', from: 'if (c0 > s) out.push([s, c0 - 1n]);', to: 'if (c0 > s) out.push([s, c0]);', tests: REACHABILITY_TESTS },
   {
     id: 'empty-namespace-selector-as-absent',
