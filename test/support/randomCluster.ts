@@ -15,8 +15,9 @@ const labelKey = fc.constantFrom('app', 'tier', 'team');
 const labelValue = fc.constantFrom('a', 'b');
 const labels = fc.dictionary(labelKey, labelValue, { maxKeys: 3 });
 const namespaceLabels = fc.dictionary(fc.constantFrom('app', 'tier'), labelValue, { maxKeys: 2 });
-/** Every port a generated policy or container names lies in 1-8. */
-export const portNumber = fc.integer({ min: 1, max: 8 });
+/** Every port a generated policy or container names lies in 1-PORT_LIMIT. */
+export const PORT_LIMIT = 8;
+export const portNumber = fc.integer({ min: 1, max: PORT_LIMIT });
 const portName = fc.constantFrom('web', 'db');
 export const protocol = fc.constantFrom(...PROTOCOLS);
 
@@ -53,7 +54,7 @@ const policyPort = fc.oneof(
   fc.record({ protocol, port: portNumber }, { requiredKeys: ['port'] }),
   fc.record({ protocol, port: portName }, { requiredKeys: ['port'] }),
   // endPort equal to port half the time: a one-port range is valid and must allow that port.
-  portNumber.chain((p) => fc.record({ protocol, port: fc.constant(p), endPort: fc.oneof(fc.constant(p), fc.integer({ min: p, max: 8 })) }, { requiredKeys: ['port', 'endPort'] })),
+  portNumber.chain((p) => fc.record({ protocol, port: fc.constant(p), endPort: fc.oneof(fc.constant(p), fc.integer({ min: p, max: PORT_LIMIT })) }, { requiredKeys: ['port', 'endPort'] })),
   fc.record({ protocol }),
 );
 
