@@ -168,9 +168,19 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
 export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
   const facts = ws.cluster;
   const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
+  const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
+  const detected = summary.cni !== undefined && summary.cni !== 'other' ? summary.cni : undefined;
+  const reported = new Set<string>();
+  for (const p of ws.policies) {
+    // One finding per object: a Cilium policy with several specs is one manifest.
+    const object = p.id.replace(/ specs\[\d+\]$/, '');
+    if (p.enforcedBy === undefined || detected === undefined || detected === p.enforcedBy || reported.has(object)) continue;
+    reported.add(object);
+    out.push(finding('cilium-policy-without-cilium', p.nameSpan, `This ${p.kind ?? 'policy'} is enforced only by ${p.enforcedBy}, but the cluster's CNI is ${detected} (from ${summary.cniOrigin}): it does nothing there.`, related));
+  }
   if (summary.enforcesPolicy === false) {
-    const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
     for (const p of ws.policies) {
+      if (p.enforcedBy !== undefined) continue;
       out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${summary.cni}, from ${summary.cniOrigin}) does not implement NetworkPolicy: this policy will silently do nothing.`, related));
     }
   }
