@@ -209,4 +209,25 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(OUT, 'graph.png') });
   });
+  uiTest('Explain Traffic from the palette opens the explain view with the verdict per port', async () => {
+    await command('View: Close All Editors');
+    await command('Netlens: Explain Traffic…');
+    // Two workload pickers (they also take a typed IP), then the port box: empty means every port the destination declares.
+    for (const id of ['storefront/checkout', 'payments/payments-api']) {
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(id);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: id }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+    }
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'Explain: storefront/checkout → payments/payments-api' }).waitFor({ timeout: 30_000 });
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    // The CLI says the same: allowed on 8443 by payments-api's ingress rule 1.
+    await view.locator('h1', { hasText: 'storefront/checkout → payments/payments-api: ALLOWED' }).waitFor({ timeout: 30_000 });
+    assert.equal(await view.locator('h2', { hasText: 'TCP 8443 (https): ALLOWED' }).count(), 1);
+    await page.screenshot({ path: path.join(OUT, 'explain.png') });
+  });
 });
