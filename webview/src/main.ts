@@ -172,7 +172,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 search.addEventListener('input', () => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(refreshFilters, 120);
+  // Typing is debounced; clearing the box (Escape, the clear button) is one act, applied at once.
+  if (search.value === '') refreshFilters();
+  else searchTimer = setTimeout(refreshFilters, 120);
 });
 search.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter') return;
