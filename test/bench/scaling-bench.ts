@@ -4,7 +4,8 @@
  * growth factor per doubling (2 is linear; the target is at most 2.5).
  * Figures are reported, never asserted: the machines are shared.
  *
- *   BENCH_SHAPES=graph-deployments,check-dns   only these shapes
+ *   node out/test/bench/scaling-bench.js graph-deployments check-dns   only these shapes
+ *   BENCH_SHAPES=graph-deployments,check-dns   the same, for npm run bench
  *   BENCH_SCALING_RUNS=3                        runs per size
  *   BENCH_SCALING_BUDGET_MS=30000               a size slower than this ends its shape
  */
@@ -106,12 +107,18 @@ function median(xs: number[]): number {
 // As in the server and CLI entry points: yaml reads process.env per token.
 process.env = { ...process.env };
 
-const only = (process.env['BENCH_SHAPES'] ?? '').split(',').filter((s) => s !== '');
+const only = [...process.argv.slice(2), ...(process.env['BENCH_SHAPES'] ?? '').split(',')].filter((s) => s !== '');
+const unknown = only.filter((name) => !SHAPES.some((shape) => shape.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown shape ${unknown.join(', ')}; shapes: ${SHAPES.map((shape) => shape.name).join(', ')}`);
+  process.exit(2);
+}
+const TARGET = 2.5;
 const runs = Number(process.env['BENCH_SCALING_RUNS'] ?? 3);
 const budget = Number(process.env['BENCH_SCALING_BUDGET_MS'] ?? 30000);
 
 console.log(`scaling: median of ${runs} runs per size; growth per doubling (linear 2.0, target <= 2.5)`);
-const worst: Array<[string, number]> = [];
+const table: Array<{ name: string; sizes: readonly number[]; medians: number[]; worst: number | undefined }> = [];
 for (const shape of SHAPES) {
   if (only.length > 0 && !only.includes(shape.name)) continue;
   console.log(`\n${shape.name}: ${shape.what}`);
@@ -139,7 +146,13 @@ for (const shape of SHAPES) {
   }
   // Below a few milliseconds the ratio is noise, not growth.
   const factors = medians.slice(1).flatMap((m, i) => (medians[i]! >= 5 ? [m / medians[i]!] : []));
-  if (factors.length > 0) worst.push([shape.name, Math.max(...factors)]);
+  table.push({ name: shape.name, sizes: shape.sizes, medians, worst: factors.length > 0 ? Math.max(...factors) : undefined });
 }
-console.log('\nworst growth per doubling:');
-for (const [name, f] of worst) console.log(`  ${name.padEnd(20)} x${f.toFixed(2)}${f > 2.5 ? '  (above 2.5)' : ''}`);
+console.log(`\n| shape | sizes | median ms per size | worst growth per doubling | <= ${TARGET} |`);
+console.log('|---|---|---|---|---|');
+for (const row of table) {
+  const times = row.medians.map((m) => m.toFixed(1)).join(' / ');
+  const growth = row.worst === undefined ? 'too fast to tell' : `x${row.worst.toFixed(2)}`;
+  const verdict = row.worst === undefined || row.worst <= TARGET ? 'PASS' : 'FAIL';
+  console.log(`| ${row.name} | ${row.sizes.join(' / ')} | ${times} | ${growth} | ${verdict} |`);
+}

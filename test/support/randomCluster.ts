@@ -2,7 +2,8 @@
  * Random small clusters as real YAML, for the reachability property tests. The generator aims at the places a
  * shared policy model could hide a bug: host-network pods, `policyTypes` empty/absent/one/both, NotIn and
  * DoesNotExist on keys some pods and namespaces lack, endPort equal to port, named ports that only some pods
- * declare (or declare on another protocol), ipBlocks with excepts, and all three protocols.
+ * declare (or declare on another protocol, or in a sidecar container), ipBlocks with excepts, namespaceSelectors
+ * on the kubernetes.io/metadata.name label the API server adds, and all three protocols.
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -14,8 +15,9 @@ const labelKey = fc.constantFrom('app', 'tier', 'team');
 const labelValue = fc.constantFrom('a', 'b');
 const labels = fc.dictionary(labelKey, labelValue, { maxKeys: 3 });
 const namespaceLabels = fc.dictionary(fc.constantFrom('app', 'tier'), labelValue, { maxKeys: 2 });
-/** Every port a generated policy or container names lies in 1-8. */
-export const portNumber = fc.integer({ min: 1, max: 8 });
+/** Every port a generated policy or container names lies in 1-PORT_LIMIT. */
+export const PORT_LIMIT = 8;
+export const portNumber = fc.integer({ min: 1, max: PORT_LIMIT });
 const portName = fc.constantFrom('web', 'db');
 export const protocol = fc.constantFrom(...PROTOCOLS);
 
@@ -24,11 +26,22 @@ const requirement = fc.oneof(
   fc.record({ key: labelKey, operator: fc.constantFrom('Exists', 'DoesNotExist') }),
 );
 const selector = fc.record({ matchLabels: labels, matchExpressions: fc.array(requirement, { minLength: 1, maxLength: 2 }) }, { requiredKeys: [] });
+// Namespace selectors may also name the label every namespace carries implicitly: kubernetes.io/metadata.name.
+const namespaceLabelKey = fc.constantFrom('app', 'tier', 'team', 'kubernetes.io/metadata.name');
+const namespaceLabelValue = fc.constantFrom('a', 'b', 'x', 'y');
+const namespaceRequirement = fc.oneof(
+  fc.record({ key: namespaceLabelKey, operator: fc.constantFrom('In', 'NotIn'), values: fc.uniqueArray(namespaceLabelValue, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ key: namespaceLabelKey, operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+);
+const namespaceSelector = fc.record(
+  { matchLabels: fc.dictionary(namespaceLabelKey, namespaceLabelValue, { maxKeys: 2 }), matchExpressions: fc.array(namespaceRequirement, { minLength: 1, maxLength: 2 }) },
+  { requiredKeys: [] },
+);
 
 const peer = fc.oneof(
   fc.record({ podSelector: selector }),
-  fc.record({ namespaceSelector: selector }),
-  fc.record({ podSelector: selector, namespaceSelector: selector }),
+  fc.record({ namespaceSelector }),
+  fc.record({ podSelector: selector, namespaceSelector }),
   fc.record({
     ipBlock: fc.oneof(
       fc.record({ cidr: fc.constantFrom('10.0.0.0/29', '10.0.0.4/30', '10.0.0.3/32', '0.0.0.0/0') }),
@@ -41,7 +54,7 @@ const policyPort = fc.oneof(
   fc.record({ protocol, port: portNumber }, { requiredKeys: ['port'] }),
   fc.record({ protocol, port: portName }, { requiredKeys: ['port'] }),
   // endPort equal to port half the time: a one-port range is valid and must allow that port.
-  portNumber.chain((p) => fc.record({ protocol, port: fc.constant(p), endPort: fc.oneof(fc.constant(p), fc.integer({ min: p, max: 8 })) }, { requiredKeys: ['port', 'endPort'] })),
+  portNumber.chain((p) => fc.record({ protocol, port: fc.constant(p), endPort: fc.oneof(fc.constant(p), fc.integer({ min: p, max: PORT_LIMIT })) }, { requiredKeys: ['port', 'endPort'] })),
   fc.record({ protocol }),
 );
 
@@ -62,7 +75,9 @@ const pod = fc.record({
   labels,
   hostNetwork: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   // A pod's port names are unique, as the API requires.
-  ports: fc.uniqueArray(containerPort, { maxLength: 2, selector: (p) => p.name ?? `${p.containerPort}/${p.protocol ?? 'TCP'}` }),
+  ports: fc.uniqueArray(containerPort, { maxLength: 3, selector: (p) => p.name ?? `${p.containerPort}/${p.protocol ?? 'TCP'}` }),
+  /** How many of the ports (from the end) a second, sidecar container declares. */
+  sidecarPorts: fc.integer({ min: 0, max: 2 }),
   ip: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
 });
 
@@ -80,11 +95,13 @@ export function renderCluster(c: RandomCluster): string {
   NAMESPACES.forEach((name, i) => docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: c.namespaceLabels[i] } }));
   c.pods.forEach((p, i) => {
     const ports = p.ports.map((cp) => Object.fromEntries(Object.entries(cp).filter(([, v]) => v !== undefined)));
+    const split = Math.max(0, ports.length - p.sidecarPorts);
+    const containers = [{ name: 'c', image: 'i', ports: ports.slice(0, split) }, ...(split < ports.length ? [{ name: 'sidecar', image: 'i', ports: ports.slice(split) }] : [])];
     docs.push({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: `p${i}`, namespace: p.namespace, labels: p.labels },
-      spec: { ...(p.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: 'c', image: 'i', ports }] },
+      spec: { ...(p.hostNetwork ? { hostNetwork: true } : {}), containers },
       ...(p.ip === undefined ? {} : { status: { podIP: `10.0.0.${p.ip}` } }),
     });
   });

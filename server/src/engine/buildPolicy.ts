@@ -178,14 +178,21 @@ function buildPeer(ctx: NodeContext, node: Node, findings: Finding[]): PeerMatch
   };
 }
 
-function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: Finding[]): PeerMatcher {
-  const cidrNode = get(ctx, node, 'cidr');
+/** Where a CIDR peer is written when it is not an ipBlock mapping (Cilium's toCIDR strings), and whether a bare address is a /32 or /128. */
+export interface CidrPeerParts {
+  readonly cidrNode?: Node | undefined;
+  readonly exceptNode?: Node | undefined;
+  readonly bareAddress?: boolean;
+}
+
+export function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: Finding[], parts?: CidrPeerParts): PeerMatcher {
+  const cidrNode = parts ? parts.cidrNode : get(ctx, node, 'cidr');
   const cidrText = text(ctx, cidrNode);
   if (cidrText === undefined) {
     findings.push(finding('cidr-invalid', spanOf(ctx, cidrNode ?? node), 'ipBlock needs a cidr, e.g. 10.0.0.0/8.'));
     return { kind: 'invalid', span };
   }
-  const parsed = parsePrefix(cidrText);
+  const parsed = parsePrefix(parts?.bareAddress && !cidrText.includes('/') ? `${cidrText}/${cidrText.includes(':') ? 128 : 32}` : cidrText);
   if (!parsed.ok) {
     findings.push(finding('cidr-invalid', spanOf(ctx, cidrNode), parsed.error));
     return { kind: 'invalid', span };
@@ -208,7 +215,7 @@ function buildIPBlock(ctx: NodeContext, node: Node, span: SourceSpan, findings: 
     );
   }
   const except: Prefix[] = [];
-  const exceptNode = get(ctx, node, 'except');
+  const exceptNode = parts ? parts.exceptNode : get(ctx, node, 'except');
   if (exceptNode !== undefined && !isNullNode(ctx, exceptNode) && !isSeqNode(ctx, exceptNode)) {
     findings.push(finding('object-invalid', spanOf(ctx, exceptNode), { says: 'except must be a list of CIDRs.', next: 'Write it as a list, for example except: [10.0.1.0/24].' }));
   }

@@ -11,6 +11,7 @@ import { finding, type Finding } from './rules.js';
 import type { SourceSpan } from './source.js';
 import { byFirstThenSecond, overlappingPairs } from './sweep.js';
 import type { WorkspaceModel } from './workspace.js';
+import type { PolicyModel } from './model.js';
 
 export interface ClusterOptions {
   /** Settings: used when no config file names the range. */
@@ -168,9 +169,26 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
 export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
   const facts = ws.cluster;
   const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
+  const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
+  const detected = summary.cni !== undefined && summary.cni !== 'other' ? summary.cni : undefined;
+  // Said once for the workspace, on the first such policy with the others as
+  // related locations: one wrong CNI is one problem, however many policies it voids.
+  const voided = new Map<string, PolicyModel>();
+  for (const p of ws.policies) {
+    // One object counts once: a Cilium policy with several specs is one manifest.
+    const object = p.id.replace(/ specs\[\d+\]$/, '');
+    if (p.enforcedBy === undefined || detected === undefined || detected === p.enforcedBy || voided.has(object)) continue;
+    voided.set(object, p);
+  }
+  const [first, ...others] = [...voided.values()];
+  if (first !== undefined) {
+    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
+    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
+    out.push(finding('cilium-policy-without-cilium', first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${detected} (from ${summary.cniOrigin}): it does nothing there.`, [...related, ...more]));
+  }
   if (summary.enforcesPolicy === false) {
-    const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
     for (const p of ws.policies) {
+      if (p.enforcedBy !== undefined) continue;
       out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${summary.cni}, from ${summary.cniOrigin}) does not implement NetworkPolicy: this policy will silently do nothing.`, related));
     }
   }

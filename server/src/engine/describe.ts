@@ -5,14 +5,25 @@
 import { describeSelector, isEmptySelector } from './labels.js';
 import type { PeerMatcher, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 
+/** "prod", "all namespaces", "namespaces team=a": where a policy picks its pods. */
+export function describeTargetNamespaces(policy: PolicyModel): string {
+  const targets = policy.targetNamespaces;
+  if (targets === undefined) return policy.namespace;
+  if (isEmptySelector(targets)) return 'all namespaces';
+  return `namespaces ${describeSelector(targets)}`;
+}
+
 function describePods(policy: PolicyModel): string {
-  return isEmptySelector(policy.podSelector) ? `All pods in ${policy.namespace}` : `Pods ${describeSelector(policy.podSelector)} in ${policy.namespace}`;
+  const where = describeTargetNamespaces(policy);
+  return isEmptySelector(policy.podSelector) ? `All pods in ${where}` : `Pods ${describeSelector(policy.podSelector)} in ${where}`;
 }
 
 export function describePeer(policy: PolicyModel, peer: PeerMatcher): string {
   switch (peer.kind) {
     case 'invalid':
       return 'nothing (an invalid peer)';
+    case 'external':
+      return `${peer.what} (not modelled)`;
     case 'ipBlock':
       return `addresses ${peer.cidr.toString()}${peer.except.length > 0 ? ` except ${peer.except.map((e) => e.toString()).join(', ')}` : ''}`;
     case 'pods': {
@@ -41,14 +52,24 @@ export function describePort(m: PortMatcher): string {
 export function describeRule(policy: PolicyModel, rule: PolicyRule): string {
   const ports = rule.ports === undefined ? 'any traffic' : rule.ports.map(describePort).join(' or ');
   const dir = rule.direction === 'ingress' ? 'from' : 'to';
-  const peers = rule.peers === undefined ? 'anywhere' : rule.peers.map((p) => describePeer(policy, p)).join(' or ');
-  return `${ports} ${dir} ${peers}`;
+  const peers = rule.peers === undefined ? 'anywhere' : rule.peers.length === 0 ? 'nobody (an empty rule)' : rule.peers.map((p) => describePeer(policy, p)).join(' or ');
+  return `${ports} ${dir} ${peers}${l7Note(rule)}`;
+}
+
+/** " (L7-filtered: HTTP)": the rule also filters requests, which Netlens does not decide. */
+export function l7Note(rule: PolicyRule): string {
+  return rule.l7 === undefined ? '' : ` (L7-filtered: ${rule.l7.join(', ')}; decided here at L4)`;
 }
 
 function describeDirection(policy: PolicyModel, direction: 'ingress' | 'egress'): string {
   const rules = direction === 'ingress' ? policy.ingress : policy.egress;
   if (rules.length === 0) return `allows no ${direction} (it only isolates them for ${direction})`;
   return `allows ${direction} of ${rules.map((r) => describeRule(policy, r)).join('; ')}`;
+}
+
+function describeDenials(policy: PolicyModel, direction: 'ingress' | 'egress'): string | undefined {
+  const rules = (policy.denyRules ?? []).filter((r) => r.direction === direction);
+  return rules.length === 0 ? undefined : `denies ${direction} of ${rules.map((r) => describeRule(policy, r)).join('; ')}`;
 }
 
 /**
@@ -58,9 +79,18 @@ function describeDirection(policy: PolicyModel, direction: 'ingress' | 'egress')
  */
 export function describePolicy(policy: PolicyModel): string {
   const parts: string[] = [];
-  if (policy.affectsIngress) parts.push(describeDirection(policy, 'ingress'));
-  if (policy.affectsEgress) parts.push(describeDirection(policy, 'egress'));
+  for (const direction of ['ingress', 'egress'] as const) {
+    const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
+    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+    if (affects) parts.push(describeDirection(policy, direction));
+    else if (rules.length > 0) parts.push(`${describeDirection(policy, direction)} without isolating them for ${direction} (enableDefaultDeny is false)`);
+    const denials = describeDenials(policy, direction);
+    if (denials !== undefined) parts.push(denials);
+  }
   if (parts.length === 0) return `${describePods(policy)}: this policy affects no traffic.`;
+  if (policy.denyRules !== undefined) {
+    return `${describePods(policy)}: this policy ${parts.join(', and ')}. Its deny rules win over whatever any policy allows; its allow rules add to what other policies allow.`;
+  }
   const verbs = policy.affectsIngress && policy.affectsEgress ? 'accept and send' : policy.affectsIngress ? 'accept' : 'send';
   return (
     `${describePods(policy)}: this policy ${parts.join(', and ')}. ` +

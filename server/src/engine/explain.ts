@@ -17,6 +17,8 @@ export interface SideVerdict {
   readonly isolatingPolicies: readonly PolicyModel[];
   /** Rules that admit the connection; empty when not isolated. */
   readonly allowedBy: readonly RuleRef[];
+  /** Deny rules that drop it: any one decides, over every allow. */
+  readonly deniedBy: readonly RuleRef[];
   readonly allowed: boolean;
 }
 
@@ -55,17 +57,20 @@ function side(
   protocol: Protocol,
   namespaceLabels: NamespaceLabels,
 ): SideVerdict {
-  if (subject.kind !== 'pod') return { isolated: false, isolatingPolicies: [], allowedBy: [], allowed: true };
+  if (subject.kind !== 'pod') return { isolated: false, isolatingPolicies: [], allowedBy: [], deniedBy: [], allowed: true };
   const isolatingPolicies: PolicyModel[] = [];
   const allowedBy: RuleRef[] = [];
+  const deniedBy: RuleRef[] = [];
   for (const policy of policies) {
-    const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
-    if (!affects || !policySelects(policy, subject.group)) continue;
-    isolatingPolicies.push(policy);
+    if (!policySelects(policy, subject.group, namespaceLabels)) continue;
+    if (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) isolatingPolicies.push(policy);
     for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
       if (ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels)) allowedBy.push({ policy, rule });
     }
+    for (const rule of policy.denyRules ?? []) {
+      if (rule.direction === direction && ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels)) deniedBy.push({ policy, rule });
+    }
   }
   const isolated = isolatingPolicies.length > 0;
-  return { isolated, isolatingPolicies, allowedBy, allowed: !isolated || allowedBy.length > 0 };
+  return { isolated, isolatingPolicies, allowedBy: isolated ? allowedBy : [], deniedBy, allowed: deniedBy.length === 0 && (!isolated || allowedBy.length > 0) };
 }

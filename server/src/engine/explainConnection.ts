@@ -63,6 +63,8 @@ export interface DirectionExplanation {
   readonly ignored: readonly RuleTrace[];
   /** When denied: the rules closest to allowing it, nearest first, at most three. */
   readonly nearMisses: readonly NearMiss[];
+  /** Deny rules of policies selecting the subject, traced; present only when there are some. One that matches decides: denied. */
+  readonly denials?: readonly RuleTrace[];
 }
 
 export interface PortExplanation {
@@ -140,18 +142,25 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
   const name = endpointName(subject);
   if (subject.kind !== 'pod') return { direction, subject: name, isolated: false, allowed: true, policies: [], ignored: [], nearMisses: [] };
   const policies: Array<{ policy: PolicyModel; rules: RuleTrace[] }> = [];
+  // Rules of policies that do not isolate this direction (enableDefaultDeny false): they count once another policy isolates it.
+  const adding: Array<{ policy: PolicyModel; rules: RuleTrace[] }> = [];
   const ignored: RuleTrace[] = [];
+  const denials: RuleTrace[] = [];
   for (const policy of c.workspace.policies) {
-    if (!policySelects(policy, subject.group)) continue;
+    if (!policySelects(policy, subject.group, c.namespaceLabels)) continue;
     const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
     const rules = direction === 'ingress' ? policy.ingress : policy.egress;
     if (affects) policies.push({ policy, rules: rules.map((rule) => traceRule(c, policy, rule, peer, false)) });
+    else if (rules.length > 0) adding.push({ policy, rules: rules.map((rule) => traceRule(c, policy, rule, peer, false)) });
     for (const rule of policy.ignoredRules) if (rule.direction === direction) ignored.push(traceRule(c, policy, rule, peer, true));
+    for (const rule of policy.denyRules ?? []) if (rule.direction === direction) denials.push(traceRule(c, policy, rule, peer, false));
   }
   const isolated = policies.length > 0;
-  const allowed = !isolated || policies.some((p) => p.rules.some((r) => r.matches));
-  const nearMisses = allowed ? [] : findNearMisses(c, direction, subject.group, peer);
-  return { direction, subject: name, isolated, allowed, policies, ignored, nearMisses };
+  if (isolated) policies.push(...adding);
+  const denied = denials.some((r) => r.matches);
+  const allowed = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
+  const nearMisses = allowed || denied ? [] : findNearMisses(c, direction, subject.group, peer);
+  return { direction, subject: name, isolated, allowed, policies, ignored, nearMisses, ...(denials.length > 0 ? { denials } : {}) };
 }
 
 function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: Endpoint, ignored: boolean): RuleTrace {
@@ -278,6 +287,8 @@ function peerGaps(c: Connection, policy: PolicyModel, peer: PeerMatcher, endpoin
   switch (peer.kind) {
     case 'invalid':
       return [{ text: 'the peer is invalid and admits nothing', span: peer.span, cost: FAR }];
+    case 'external':
+      return [{ text: `${peer.what} is outside what Netlens models and admits no pod or address here`, span: peer.span, cost: FAR }];
     case 'ipBlock': {
       const ips = ipsOf(endpoint);
       if (ips.length === 0) return [{ text: `${name} has no known IP address for an ipBlock to match (select it by labels)`, span: peer.span, cost: FAR }];

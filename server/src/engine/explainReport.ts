@@ -36,6 +36,8 @@ export interface ReportRule {
   readonly text: string;
   readonly ignored: boolean;
   readonly matches: boolean;
+  /** A deny rule (ingressDeny/egressDeny): matching drops the connection. */
+  readonly deny?: true;
   readonly at: ReportLink;
   readonly checks: ReadonlyArray<{ readonly ok: boolean; readonly text: string; readonly at: ReportLink }>;
 }
@@ -59,6 +61,8 @@ export interface ReportDirection {
   readonly policies: ReadonlyArray<{ readonly policy: string; readonly at: ReportLink; readonly rules: readonly ReportRule[] }>;
   readonly ignored: readonly ReportRule[];
   readonly nearMisses: readonly ReportNearMiss[];
+  /** Deny rules of policies selecting the subject; present only when there are some. */
+  readonly denials?: readonly ReportRule[];
 }
 
 export interface ReportPort {
@@ -104,6 +108,7 @@ function ruleReport(lines: Lines, t: RuleTrace): ReportRule {
     ...ruleHead(lines, t.policy, t.rule),
     ignored: t.ignored,
     matches: t.matches,
+    ...(t.rule.deny ? { deny: true as const } : {}),
     checks: t.checks.map((ch) => ({ ok: ch.ok, text: ch.text, at: link(lines, ch.span) })),
   };
 }
@@ -117,6 +122,8 @@ function nearMissReport(lines: Lines, m: NearMiss): ReportNearMiss {
 
 /** One sentence: the verdict of one side and why. */
 export function directionSummary(d: DirectionExplanation): string {
+  const denying = (d.denials ?? []).filter((r) => r.matches).map((r) => `${r.policy.id} ${d.direction}Deny rule ${r.rule.index + 1}`);
+  if (denying.length > 0) return `denied: by ${denying.join(', ')}, and a deny rule wins over any allow.`;
   if (!d.isolated) {
     const why = d.policies.length === 0 && d.subject.includes('/') ? `no policy selects ${d.subject} for ${d.direction}` : `${d.subject} is not a pod`;
     return `allowed: ${why}, so it is not isolated for ${d.direction}.`;
@@ -136,6 +143,7 @@ function directionReport(lines: Lines, d: DirectionExplanation): ReportDirection
     policies: d.policies.map((p) => ({ policy: p.policy.id, at: link(lines, p.policy.nameSpan), rules: p.rules.map((r) => ruleReport(lines, r)) })),
     ignored: d.ignored.map((r) => ruleReport(lines, r)),
     nearMisses: d.nearMisses.map((m) => nearMissReport(lines, m)),
+    ...(d.denials === undefined ? {} : { denials: d.denials.map((r) => ruleReport(lines, r)) }),
   };
 }
 
@@ -166,6 +174,7 @@ export function formatExplainReport(r: ExplainReport): string[] {
         for (const rule of policy.rules) pushRule(out, rule);
       }
       for (const rule of d.ignored) pushRule(out, rule);
+      for (const rule of d.denials ?? []) pushRule(out, rule);
       if (d.nearMisses.length > 0) out.push(`    closest misses:`);
       for (const m of d.nearMisses) {
         out.push(`      ${m.policy} ${m.direction} rule ${m.rule + 1} (${where(m.at)}), ${m.text}, would admit it if:`);
@@ -178,6 +187,8 @@ export function formatExplainReport(r: ExplainReport): string[] {
 
 function pushRule(out: string[], rule: ReportRule): void {
   const state = rule.ignored ? 'ignored (policyTypes leaves it out)' : rule.matches ? 'matches' : 'does not match';
-  out.push(`    ${rule.policy} ${rule.direction} rule ${rule.rule + 1} (${where(rule.at)}), ${rule.text}: ${state}`);
+  const list = rule.deny ? `${rule.direction}Deny` : rule.direction;
+  const verdict = rule.deny && rule.matches ? 'matches: denied' : state;
+  out.push(`    ${rule.policy} ${list} rule ${rule.rule + 1} (${where(rule.at)}), ${rule.text}: ${verdict}`);
   for (const ch of rule.checks) out.push(`      ${ch.ok ? '✓' : '✗'} ${ch.text}`);
 }

@@ -10,6 +10,7 @@
  */
 import { isMap, parseAllDocuments, type Document, type Node } from 'yaml';
 import { buildPolicy } from './buildPolicy.js';
+import { buildCiliumPolicies, CILIUM_API_VERSION, CILIUM_POLICY_KINDS } from './buildCiliumPolicy.js';
 import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
 import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClusterObject, readCniConfig, strictJsonError, type ClusterFacts } from './clusterConfig.js';
@@ -70,6 +71,8 @@ const API_VERSIONS: Record<string, readonly string[]> = {
   CronJob: ['batch/v1', 'batch/v1beta1', 'batch/v2alpha1'],
   // Calico's and Cilium's own NetworkPolicy kinds live in other groups and mean other things.
   NetworkPolicy: ['networking.k8s.io/v1', 'extensions/v1beta1'],
+  CiliumNetworkPolicy: [CILIUM_API_VERSION],
+  CiliumClusterwideNetworkPolicy: [CILIUM_API_VERSION],
 };
 
 const MAX_LIST_ITEMS = 100_000;
@@ -352,7 +355,8 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
     return;
   }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
-  const header = readHeader(ctx, root, kind === 'Namespace' ? '' : defaultNamespace, out.findings);
+  const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy';
+  const header = readHeader(ctx, root, clusterScoped ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
   const range = (root as Node).range;
   if (range) {
@@ -367,6 +371,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
+  else if ((CILIUM_POLICY_KINDS as readonly string[]).includes(kind)) appendAll(out.policies, buildCiliumPolicies(ctx, root, kind, header, out.findings));
   if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) appendAll(out.findings, schemaFindings(ctx, root, kind, out.findings));
   else if ((POD_KINDS as readonly string[]).includes(kind)) {
     const group = buildPodGroup(ctx, root, kind as PodKind, header, out.findings);

@@ -13,14 +13,20 @@ export type Endpoint = { readonly kind: 'pod'; readonly group: PodGroup } | { re
 
 export type NamespaceLabels = (namespace: string) => Labels;
 
-/** Policies apply to pods in the pod network; host-network pods are the node's traffic. */
-export function policySelects(policy: PolicyModel, group: PodGroup): boolean {
-  return !group.hostNetwork && group.namespace === policy.namespace && selectorMatches(policy.podSelector, group.labels);
+/**
+ * Policies apply to pods in the pod network; host-network pods are the node's
+ * traffic. A cluster-wide policy picks pods in the namespaces its
+ * targetNamespaces selects.
+ */
+export function policySelects(policy: PolicyModel, group: PodGroup, namespaceLabels: NamespaceLabels): boolean {
+  if (group.hostNetwork || !selectorMatches(policy.podSelector, group.labels)) return false;
+  return policy.targetNamespaces === undefined ? group.namespace === policy.namespace : selectorMatches(policy.targetNamespaces, namespaceLabels(group.namespace));
 }
 
 export function peerMatches(policy: PolicyModel, peer: PeerMatcher, endpoint: Endpoint, namespaceLabels: NamespaceLabels): boolean {
   switch (peer.kind) {
     case 'invalid':
+    case 'external':
       return false;
     case 'ipBlock': {
       const ips = endpoint.kind === 'pod' ? endpoint.group.ips : [endpoint.ip];

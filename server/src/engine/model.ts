@@ -117,7 +117,19 @@ export interface InvalidPeer {
   readonly span: SourceSpan;
 }
 
-export type PeerMatcher = IPBlockPeer | PodPeer | InvalidPeer;
+/**
+ * A peer outside the pods and addresses Netlens models: a Cilium entity such
+ * as host or kube-apiserver, a DNS name, a node. It admits no pod and no
+ * address of the workspace; a finding says so where it is written.
+ */
+export interface ExternalPeer {
+  readonly kind: 'external';
+  /** What it stands for, as written: "entity host", "DNS name api.example.com". */
+  readonly what: string;
+  readonly span: SourceSpan;
+}
+
+export type PeerMatcher = IPBlockPeer | PodPeer | InvalidPeer | ExternalPeer;
 
 export type PortMatcher =
   | { readonly kind: 'all'; readonly protocol: Protocol; readonly span: SourceSpan }
@@ -134,19 +146,48 @@ export interface PolicyRule {
   /** Undefined: ports absent or empty, i.e. every port and protocol. */
   readonly ports: readonly PortMatcher[] | undefined;
   readonly span: SourceSpan;
+  /** A deny rule: what it matches is dropped whatever any allow rule says (Cilium ingressDeny/egressDeny). */
+  readonly deny?: boolean;
+  /**
+   * Application-layer filters the CNI applies on top of this rule (HTTP,
+   * Kafka, DNS): Netlens decides the flow at L4 and flags it L7-filtered.
+   */
+  readonly l7?: readonly string[];
 }
 
 export interface PolicyModel {
   readonly id: string;
+  /** '' for a cluster-wide policy, which lives in no namespace. */
   readonly namespace: string;
   readonly name: string;
+  /** The manifest kind when it is not NetworkPolicy (CiliumNetworkPolicy, ...): for wording only, never for matching. */
+  readonly kind?: string;
   readonly podSelector: Selector;
-  /** policyTypes after upstream defaulting. */
+  /** The one CNI that implements this kind (a CNI's own policy resource); undefined: any CNI that enforces NetworkPolicy. */
+  readonly enforcedBy?: 'cilium';
+  /** What the kind calls its pod selector, for messages (endpointSelector for Cilium); podSelector when undefined. */
+  readonly selectorField?: string;
+  /**
+   * Undefined: podSelector picks pods of the policy's own namespace. Otherwise
+   * the namespaces whose pods it may pick (all of them for an empty selector):
+   * how cluster-wide kinds are normalised.
+   */
+  readonly targetNamespaces?: Selector;
+  /**
+   * Whether the selected pods are isolated (default deny) in each direction:
+   * policyTypes after upstream defaulting, Cilium's enableDefaultDeny.
+   */
   readonly affectsIngress: boolean;
   readonly affectsEgress: boolean;
-  /** Rules of the directions in policyTypes only: the others are ignored upstream. */
+  /**
+   * Allow rules that apply. For NetworkPolicy only those of the directions in
+   * policyTypes; a kind that can add rules without isolating (Cilium with
+   * enableDefaultDeny false) has rules here for a direction it does not affect.
+   */
   readonly ingress: readonly PolicyRule[];
   readonly egress: readonly PolicyRule[];
+  /** Deny rules of both directions: each wins over every allow rule of every policy. */
+  readonly denyRules?: readonly PolicyRule[];
   /** Rules written for a direction policyTypes leaves out: upstream ignores them, explain says so. */
   readonly ignoredRules: readonly PolicyRule[];
   /** Where policyTypes is written, and the fixes that add a missing direction to it. */

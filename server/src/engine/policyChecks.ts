@@ -17,6 +17,7 @@ import { BUILTIN_COMPONENTS, matchingComponents, type ExternalComponent } from '
 import { matchesSomePod } from './controllerLabels.js';
 import { closest, editDistance } from './nearest.js';
 import { computeAlways, type Reuse } from './reuse.js';
+import { describeTargetNamespaces } from './describe.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -47,31 +48,36 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
   const ownFindings = (policy: PolicyModel): Finding[] => {
     const out: Finding[] = [];
     const selectedClasses = reach.selectedClasses(policy);
-    const perPod = () => ws.podGroups.some((g) => g.namespace === policy.namespace && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
+    const field = policy.selectorField ?? 'podSelector';
+    const targets = policy.targetNamespaces;
+    const inTarget = (namespace: string) => (targets === undefined ? namespace === policy.namespace : selectorMatches(targets, reach.namespaceLabels(namespace)));
+    const where = targets === undefined ? `namespace ${policy.namespace}` : describeTargetNamespaces(policy);
+    const perPod = () => ws.podGroups.some((g) => inTarget(g.namespace) && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
     if (policy.podSelector.valid && selectedClasses.isEmpty && !perPod()) {
-      const hostOnly = ws.podGroups.some((g) => g.hostNetwork && g.namespace === policy.namespace && selectorMatches(policy.podSelector, g.labels));
+      const hostOnly = ws.podGroups.some((g) => g.hostNetwork && inTarget(g.namespace) && selectorMatches(policy.podSelector, g.labels));
       if (hostOnly) {
         out.push(
-          finding('policy-selects-no-pods', policy.podSelector.span, `podSelector matches only host-network pods, which NetworkPolicy does not apply to, so policy ${policy.name} applies to nothing.`),
+          finding('policy-selects-no-pods', policy.podSelector.span, `${field} matches only host-network pods, which network policies do not apply to, so policy ${policy.name} applies to nothing.`),
         );
-      } else if (!declared.has(policy.namespace)) {
+      } else if (![...declared].some(inTarget)) {
         out.push(
           finding(
             'pods-not-in-workspace',
             policy.podSelector.span,
-            `The workspace declares no workloads in namespace ${policy.namespace}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
+            `The workspace declares no workloads in ${where}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
           ),
         );
       } else {
-        const what = isEmptySelector(policy.podSelector) ? `There are no pods in namespace ${policy.namespace}` : `podSelector matches no pod in namespace ${policy.namespace}`;
-        const inNamespace = ws.podGroups.filter((g) => g.namespace === policy.namespace && !g.hostNetwork).map((g) => g.labels);
+        const what = isEmptySelector(policy.podSelector) ? `There are no pods in ${where}` : `${field} matches no pod in ${where}`;
+        const inNamespace = ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork).map((g) => g.labels);
         out.push(
-          finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`, [], selectorFixes(policy.podSelector, inNamespace, 'podSelector')),
+          finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`, [], selectorFixes(policy.podSelector, inNamespace, field)),
         );
       }
     }
     const ns = ws.namespaces.get(policy.namespace);
-    if (ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
+    // A cluster-wide policy ('' namespace) lives in no namespace.
+    if (policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
       out.push(finding('namespace-not-defined', policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
     }
     for (const rule of [...policy.ingress, ...policy.egress]) {
@@ -94,6 +100,41 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     if (policy.affectsEgress && blocksDns) out.push(dnsFinding(policy));
   }
   appendAll(out, defaultDenyFindings(reach));
+  appendAll(out, denyShadowFindings(reach));
+  return out;
+}
+
+/**
+ * Allow rules that a deny rule empties: the deny rule's policy selects every
+ * pod the allow rule's policy selects (the same policy, or one selecting a
+ * superset of pods), and it covers the allow rule's peers and ports.
+ */
+function denyShadowFindings(reach: Reachability): Finding[] {
+  const out: Finding[] = [];
+  const policies = reach.workspace.policies;
+  const denying = policies.filter((p) => (p.denyRules ?? []).length > 0);
+  if (denying.length === 0) return out;
+  for (const allowing of policies) {
+    const selected = reach.selectedClasses(allowing);
+    for (const rule of [...allowing.ingress, ...allowing.egress]) {
+      // A rule that admits nothing (Cilium's empty rule) has nothing to lose.
+      if (rule.peers?.length === 0 || rule.ports?.length === 0) continue;
+      for (const policy of denying) {
+        const sameTargets = policy === allowing || (!selected.isEmpty && !selected.hasAnyOutside(reach.selectedClasses(policy)));
+        if (!sameTargets) continue;
+        // "The policy's own namespace" means the same only within one namespace.
+        const comparable = (deny: PolicyRule) => policy.namespace === allowing.namespace || (deny.peers ?? []).every((p) => p.kind !== 'pods' || p.namespaceSelector !== undefined);
+        const by = (policy.denyRules ?? []).find((deny) => deny.direction === rule.direction && comparable(deny) && ruleCovers(deny, rule));
+        if (by === undefined) continue;
+        out.push(
+          finding('deny-shadows-allow', rule.span, `Every connection this ${rule.direction} rule allows is dropped by ${policy.id} ${rule.direction}Deny rule ${by.index + 1}, and deny wins over any allow.`, [
+            { span: by.span, message: 'the deny rule' },
+          ]),
+        );
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -121,7 +162,7 @@ function allowsDns(policy: PolicyModel, rule: PolicyRule): boolean {
     rule.ports.some(
       (m) => m.kind !== 'invalid' && m.protocol === 'UDP' && (m.kind === 'all' || (m.kind === 'range' && m.from <= 53 && 53 <= m.to) || (m.kind === 'named' && m.name === 'dns')),
     );
-  if (!port53) return false;
+  if (!port53 || rule.peers?.length === 0) return false;
   const ownNamespaceOnly = rule.peers !== undefined && rule.peers.every((p) => p.kind === 'pods' && p.namespaceSelector === undefined);
   return !ownNamespaceOnly || policy.namespace === 'kube-system';
 }

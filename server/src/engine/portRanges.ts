@@ -57,6 +57,18 @@ export function intersectLines(a: PortLine, b: PortLine): PortLine {
   return out;
 }
 
+/** The ports of a that b does not hold. */
+export function subtractLines(a: PortLine, b: PortLine): PortLine {
+  const gaps: number[] = [];
+  let next = 0;
+  for (let k = 0; k < b.length; k += 2) {
+    if (b[k]! > next) gaps.push(next, b[k]! - 1);
+    next = b[k + 1]! + 1;
+  }
+  gaps.push(next, PROTOCOLS.length * BAND);
+  return intersectLines(a, gaps);
+}
+
 /**
  * What a rule's ports admit at a destination that declares no container
  * ports: named ports resolve to nothing there, invalid ones admit nothing.

@@ -7,10 +7,10 @@
  */
 import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
-import { selectorMatches, type Labels } from './labels.js';
+import { selectorMatches, type Labels, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
 import { resolveNamedPort } from './ports.js';
-import { EMPTY_LINE, intersectLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
+import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
 
 export interface PodClass {
@@ -65,6 +65,9 @@ export class Reachability {
   private readonly isolatedEgress: Bitset;
   private readonly ingressRulesOf: RuleOfPolicy[][];
   private readonly egressRulesOf: RuleOfPolicy[][];
+  /** Deny rules per class and direction: they apply whether or not the class is isolated, and win over every allow. */
+  private readonly ingressDenyOf: RuleOfPolicy[][];
+  private readonly egressDenyOf: RuleOfPolicy[][];
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
@@ -95,20 +98,24 @@ export class Reachability {
     this.isolatedEgress = new Bitset(n);
     this.ingressRulesOf = this.classes.map(() => []);
     this.egressRulesOf = this.classes.map(() => []);
+    this.ingressDenyOf = this.classes.map(() => []);
+    this.egressDenyOf = this.classes.map(() => []);
     for (const policy of workspace.policies) {
-      if (!policy.affectsIngress && !policy.affectsEgress) continue;
+      const deny = policy.denyRules ?? [];
+      if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) continue;
       // One object per rule, shared by every class the policy selects.
       const ingress = policy.ingress.map((rule) => ({ policy, rule }));
       const egress = policy.egress.map((rule) => ({ policy, rule }));
+      const ingressDeny = deny.filter((rule) => rule.direction === 'ingress').map((rule) => ({ policy, rule }));
+      const egressDeny = deny.filter((rule) => rule.direction === 'egress').map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
-        if (policy.affectsIngress) {
-          this.isolatedIngress.add(c);
-          for (const r of ingress) this.ingressRulesOf[c]!.push(r);
-        }
-        if (policy.affectsEgress) {
-          this.isolatedEgress.add(c);
-          for (const r of egress) this.egressRulesOf[c]!.push(r);
-        }
+        // Rules of a direction the policy does not isolate still count where another policy isolates the class.
+        if (policy.affectsIngress) this.isolatedIngress.add(c);
+        if (policy.affectsEgress) this.isolatedEgress.add(c);
+        for (const r of ingress) this.ingressRulesOf[c]!.push(r);
+        for (const r of egress) this.egressRulesOf[c]!.push(r);
+        for (const r of ingressDeny) this.ingressDenyOf[c]!.push(r);
+        for (const r of egressDeny) this.egressDenyOf[c]!.push(r);
       }
     }
   }
@@ -139,7 +146,7 @@ export class Reachability {
     };
     for (const policy of this.workspace.policies) {
       carry(previous.policyCache, this.policyCache, policy);
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? [])]) {
         carry(previous.ruleCache, this.ruleCache, rule);
         const line = previous.portlessLines.get(rule);
         if (line !== undefined) this.portlessLines.set(rule, line);
@@ -160,7 +167,9 @@ export class Reachability {
   selectedClasses(policy: PolicyModel): Bitset {
     let set = this.policyCache.get(policy);
     if (set === undefined) {
-      set = this.selectInNamespaces([policy.namespace], policy.podSelector.key, (labels) => selectorMatches(policy.podSelector, labels));
+      const targets = policy.targetNamespaces;
+      const namespaces = targets === undefined ? [policy.namespace] : this.namespacesMatching(targets);
+      set = this.selectInNamespaces(namespaces, policy.podSelector.key, (labels) => selectorMatches(policy.podSelector, labels));
       this.policyCache.set(policy, set);
     }
     return set;
@@ -173,6 +182,7 @@ export class Reachability {
     const n = this.classes.length;
     switch (peer.kind) {
       case 'invalid':
+      case 'external':
         set = new Bitset(n);
         break;
       case 'ipBlock':
@@ -200,9 +210,13 @@ export class Reachability {
     const namespaces =
       peer.namespaceSelector === undefined
         ? [policy.namespace]
-        : [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels)).map((ns) => ns.name);
+        : this.namespacesMatching(peer.namespaceSelector);
     const podSelector = peer.podSelector;
     return this.selectInNamespaces(namespaces, podSelector?.key ?? '{}', (labels) => podSelector === undefined || selectorMatches(podSelector, labels));
+  }
+
+  private namespacesMatching(selector: Selector): string[] {
+    return [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(selector, ns.labels)).map((ns) => ns.name);
   }
 
   private selectInNamespaces(namespaces: string[], selectorKey: string, matches: (labels: Labels) => boolean): Bitset {
@@ -271,11 +285,20 @@ export class Reachability {
     return allowed;
   }
 
-  /** Destinations class s may send to on port/protocol by its egress rules. */
-  private egressDestinations(s: number, port: number, protocol: Protocol): Bitset {
+  /** Sources dropped into class d on port/protocol by d's ingress deny rules. */
+  private deniedSources(d: number, port: number, protocol: Protocol): Bitset {
+    const denied = new Bitset(this.classes.length);
+    for (const { policy, rule } of this.ingressDenyOf[d]!) {
+      if (this.rulePortAllows(rule, port, protocol, d)) denied.orWith(this.ruleClasses(policy, rule));
+    }
+    return denied;
+  }
+
+  /** Destinations class s may send to on port/protocol by its egress rules (or, given deny rules, those they drop). */
+  private egressDestinations(s: number, port: number, protocol: Protocol, rules: readonly RuleOfPolicy[] = this.egressRulesOf[s]!): Bitset {
     const n = this.classes.length;
     const allowed = new Bitset(n);
-    for (const { policy, rule } of this.egressRulesOf[s]!) {
+    for (const { policy, rule } of rules) {
       const peers = this.ruleClasses(policy, rule);
       if (!this.ruleHasNamedPort(rule)) {
         if (this.rulePortAllows(rule, port, protocol, 0)) allowed.orWith(peers);
@@ -310,12 +333,17 @@ export class Reachability {
       }
     }
     const egressIsolated = [...this.isolatedEgress.members()];
+    const egressDenying = this.classes.map((c) => c.index).filter((s) => this.egressDenyOf[s]!.length > 0);
     for (const { port, protocol, destinations } of byPort.values()) {
       const egress = new Map(egressIsolated.map((s) => [s, this.egressDestinations(s, port, protocol)]));
+      const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!)]));
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       for (const d of destinations) {
         const sources = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : this.openSources(d, omitDefault);
         for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
+        // Deny wins over any allow, on both sides.
+        if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
+        for (const s of egressDenying) if (egressDenied.get(s)!.has(d)) sources.delete(s);
         for (const s of sources.members()) visit(s, d, ports);
       }
     }
@@ -361,6 +389,11 @@ export class Reachability {
         const lines = this.egressRulesOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)).map(({ rule }) => this.lineAtPortless(rule));
         line = lines.length === 0 ? EMPTY_LINE : intersectLines(line, unionLines(lines));
       }
+      const denied = [
+        ...this.ingressDenyOf[d]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(s)),
+        ...this.egressDenyOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)),
+      ].map(({ rule }) => this.lineAtPortless(rule));
+      if (denied.length > 0 && line.length > 0) line = subtractLines(line, unionLines(denied));
       if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
     }
   }

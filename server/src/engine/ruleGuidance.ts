@@ -134,6 +134,20 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   },
   'calico-ipip-and-vxlan': { next: 'Set one of ipipMode and vxlanMode to Never.', inMessage: true, wrong: 'ipipMode: Always\nvxlanMode: Always', right: 'ipipMode: Never\nvxlanMode: Always' },
   'calico-block-size-invalid': { next: "Use Calico's default, 26 for IPv4 or 122 for IPv6, unless another size in range is needed.", wrong: 'cidr: 10.244.0.0/18\nblockSize: 16', right: 'cidr: 10.244.0.0/18\nblockSize: 26' },
+  'deny-shadows-allow': {
+    next: 'Narrow the deny rule (peer or port), or remove the allow rule that can never take effect.',
+    wrong: 'ingressDeny: [{fromEndpoints: [{}]}]\ningress: [{fromEndpoints: [{matchLabels: {app: web}}]}]',
+    right: 'ingressDeny: [{fromEndpoints: [{matchLabels: {app: batch}}]}]\ningress: [{fromEndpoints: [{matchLabels: {app: web}}]}]',
+  },
+  'cilium-policy-without-cilium': {
+    next: 'Run Cilium as the CNI, or write the policy as a NetworkPolicy the installed CNI enforces.',
+    wrong: '"plugins": [{"type": "calico"}]   # with a CiliumNetworkPolicy',
+    right: '"plugins": [{"type": "cilium-cni"}]',
+  },
+  'cilium-host-policy-not-modelled': { next: 'Nothing to change; check host traffic with Cilium itself (cilium policy get on the node).', wrong: 'spec: {nodeSelector: {}}', right: 'spec: {nodeSelector: {}}   # netlens-disable-line cilium-host-policy-not-modelled' },
+  'cilium-entity-not-modelled': { next: 'If the traffic is pod-to-pod, select the pods with fromEndpoints/toEndpoints instead.', wrong: 'toEntities: [host]   # meant the node-local DNS pod', right: 'toEndpoints: [{matchLabels: {k8s-app: node-local-dns}}]' },
+  'cilium-field-not-modelled': { next: 'Where the peers are pods of the workspace, select them with fromEndpoints/toEndpoints so Netlens can check them.', wrong: 'toServices: [{k8sService: {serviceName: db, namespace: prod}}]', right: 'toEndpoints: [{matchLabels: {app: db, k8s:io.kubernetes.pod.namespace: prod}}]' },
+  'cilium-namespace-labels-ignored': { next: 'Name the namespace with k8s:io.kubernetes.pod.namespace, or move the rule to a CiliumClusterwideNetworkPolicy.', wrong: 'fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: a}}]', right: 'fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: team-a}}]' },
   'suppression-unused': { next: 'Remove the comment, or correct the code it names.', inMessage: true, wrong: '# netlens-disable-next-line rule-allow-all', right: '# netlens-disable-next-line rule-allows-all' },
   'kube-proxy-iptables-at-scale': { next: 'Consider mode: ipvs or mode: nftables in the kube-proxy configuration.', wrong: 'mode: iptables   # 5,000 Services', right: 'mode: nftables' },
 };

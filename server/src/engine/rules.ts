@@ -73,6 +73,12 @@ export const RULES = {
   'cni-ignores-network-policy': { severity: 'warning', doc: "The cluster's CNI does not implement NetworkPolicy (flannel alone, plain bridge or ptp): this policy silently does nothing." },
   'calico-ipip-and-vxlan': { severity: 'error', doc: 'A Calico IPPool enables both IPIP and VXLAN; Calico allows one encapsulation per pool.' },
   'calico-block-size-invalid': { severity: 'error', doc: 'Calico blockSize must be 20-32 for IPv4 and 116-128 for IPv6, and no larger a block than the pool.' },
+  'deny-shadows-allow': { severity: 'warning', doc: 'A deny rule drops every connection this allow rule admits, so the allow rule lets nothing through (deny wins over any allow).' },
+  'cilium-policy-without-cilium': { severity: 'warning', doc: "A Cilium policy in a workspace whose CNI configuration is not Cilium's: only Cilium enforces these kinds, so it does nothing there." },
+  'cilium-host-policy-not-modelled': { severity: 'information', doc: 'A Cilium host policy (nodeSelector) applies to nodes, which Netlens does not model: it changes no pod-to-pod verdict.' },
+  'cilium-entity-not-modelled': { severity: 'information', doc: 'A Cilium entity other than world, cluster and all (host, remote-node, kube-apiserver, ...) stands for no pod or address of the workspace: the peer admits none.' },
+  'cilium-field-not-modelled': { severity: 'information', doc: 'A Cilium peer or field Netlens does not model (toServices, nodes, CIDR groups, fromRequires): the rule is evaluated without it.' },
+  'cilium-namespace-labels-ignored': { severity: 'warning', doc: 'io.cilium.k8s.namespace.labels.* in a CiliumNetworkPolicy is ignored by Cilium (only cluster-wide policies can use it), so it narrows nothing.' },
   'suppression-unused': { severity: 'hint', doc: 'A `# netlens-disable` comment names a code that nothing reports where it applies (or no rule at all), so it silences nothing.' },
   'kube-proxy-iptables-at-scale': { severity: 'information', doc: 'kube-proxy runs in iptables mode while the workspace has thousands of Services; IPVS or nftables mode scales better.' },
 } as const satisfies Record<string, RuleInfo>;

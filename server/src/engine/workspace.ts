@@ -52,7 +52,8 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   };
   for (const g of podGroups) implied(g.namespace);
   for (const s of services) implied(s.namespace);
-  for (const p of policies) implied(p.namespace);
+  // A cluster-wide policy lives in no namespace ('').
+  for (const p of policies) if (p.namespace !== '') implied(p.namespace);
   appendAll(parseFindings, duplicateFindings(definitions, kustomizeDirectories(fileNames)));
   return { namespaces, podGroups, services, policies, parseFindings, cluster };
 }
