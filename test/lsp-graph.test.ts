@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GRAPH, MODEL_CHANGED, type GraphData, type ModelChangedParams } from '../server/src/requests.js';
+import { GRAPH_ATTACKS, serverGraph } from './support/graphAttacks.js';
 import { LspTestClient, uriOf } from './support/lspClient.js';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -63,5 +64,43 @@ describe('graph request and live updates', { timeout: 60_000 }, () => {
     assert.equal(g.version, versions.at(-1));
     assert.ok(!g.edges.some((e) => e.source === 'w:Deployment:storefront/checkout' && e.target === 'w:Deployment:storefront/cart'));
     assert.ok(g.edges.some((e) => e.source === 'w:Deployment:storefront/web' && e.target === 'w:Deployment:storefront/cart'));
+  });
+});
+
+describe('graph ids stay unique whatever the workspace names (issue 14, class 7)', { timeout: 60_000 }, () => {
+  for (const attack of GRAPH_ATTACKS) {
+    test(`${attack.name}: every node and flow keeps its own id`, async () => {
+      const g = await serverGraph(attack);
+      assert.equal(g.nodes.length, attack.nodes);
+      assert.equal(g.edges.length, attack.edges);
+      const ids = [...g.nodes, ...g.edges].map((x) => x.id);
+      assert.equal(new Set(ids).size, ids.length, `repeated ids: ${ids.join(', ')}`);
+      const nodeIds = new Set(g.nodes.map((n) => n.id));
+      for (const e of g.edges) assert.ok(nodeIds.has(e.source) && nodeIds.has(e.target), `${e.id} joins nodes of the graph`);
+      for (const n of g.nodes) assert.ok(n.parent === undefined || nodeIds.has(n.parent));
+      // Every workload pair stays one flow: no two flows merged under one id.
+      assert.equal(new Set(g.edges.map((e) => JSON.stringify([e.source, e.target]))).size, attack.edges);
+    });
+  }
+
+  test('each declaration of a repeated Deployment is its own node, linked to its own file', async () => {
+    const g = await serverGraph(GRAPH_ATTACKS[0]!);
+    const apis = g.nodes.filter((n) => n.ref === 'shop/api');
+    assert.deepEqual(apis.map((n) => n.id), ['w:Deployment:shop/api', 'w:Deployment:shop/api#2']);
+    assert.deepEqual(apis.map((n) => path.basename(new URL(n.source!.uri).pathname)), ['api.yaml', 'copy.yaml']);
+    // web reaches each copy on the policy's port.
+    for (const api of apis) assert.deepEqual(g.edges.find((e) => e.source === 'w:Deployment:shop/web' && e.target === api.id)?.ports, ['TCP 8000']);
+  });
+
+  test('flows between pods named with "->" keep distinct ids', async () => {
+    const g = await serverGraph(GRAPH_ATTACKS[1]!);
+    const a = 'w:Pod:ns/a';
+    const c = 'w:Pod:ns/c';
+    const bc = 'w:Pod:ns/b->w:Pod:ns/c';
+    const ab = 'w:Pod:ns/a->w:Pod:ns/b';
+    const first = g.edges.find((e) => e.source === a && e.target === bc)!;
+    const second = g.edges.find((e) => e.source === ab && e.target === c)!;
+    // Both want the id "w:Pod:ns/a->w:Pod:ns/b->w:Pod:ns/c"; the one met second gets a suffix.
+    assert.deepEqual([first.id, second.id].sort(), ['w:Pod:ns/a->w:Pod:ns/b->w:Pod:ns/c', 'w:Pod:ns/a->w:Pod:ns/b->w:Pod:ns/c#2']);
   });
 });

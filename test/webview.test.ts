@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { GraphData } from '../server/src/requests.js';
 import { generateCluster } from './support/generateCluster.js';
+import { GRAPH_ATTACKS, serverGraph } from './support/graphAttacks.js';
 import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
 import { layoutWorkspaces } from './support/layoutWorkspaces.js';
 import { graphOf, layoutQuality, postToPage, readTree, screenPoint, setTheme, waitForLayout, WebviewHarness, type ThemeName } from './support/webviewHarness.js';
@@ -285,6 +286,53 @@ test('malformed messages from the host are ignored', async () => {
   assert.equal(s.nodes, shopGraph.nodes.length);
   assert.equal(s.edges, drawnByDefault(shopGraph));
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const attack of GRAPH_ATTACKS) {
+  test(`${attack.name}: the real server's graph draws every node and flow (issue 14, class 7)`, async () => {
+    const graph = await serverGraph(attack);
+    const { page, errors } = await load(graph);
+    const s = await state(page);
+    assert.equal(s.nodes, attack.nodes);
+    assert.equal(s.edges, attack.edges);
+    assert.equal(s.visibleEdges, attack.edges);
+    assert.match(s.status, new RegExp(`^${attack.nodes - 1} workloads · ${attack.edges} flows · layout \\d+ ms$`));
+    const q = await layoutQuality(page);
+    assert.deepEqual(q.nodeOverlaps, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('a graph the page cannot draw says why instead of staying blank, and keeps the one drawn before', async () => {
+  const opened = await harness.open('light');
+  const page = opened.page;
+  // Two nodes with one id, as the same Deployment in two files gave before ids were unique by construction.
+  const twice = { ...shopGraph, nodes: [...shopGraph.nodes, shopGraph.nodes.find((n) => n.kind === 'workload')!] };
+  await postToPage(page, { type: 'graph', graph: twice });
+  await page.waitForFunction(() => document.body.dataset['refused'] !== undefined);
+  let s = await state(page);
+  assert.equal(s.nodes, 0);
+  assert.equal(s.status, 'Cannot draw this graph: two elements have the id "w:Deployment:shop/web".');
+  assert.equal(s.details, 'Cannot draw the graph\nThe graph from Netlens was refused: two elements have the id "w:Deployment:shop/web". Edit the workspace or run "Netlens: Restart Server" to get a new one.');
+  assert.equal(await page.locator('#status.error').count(), 1);
+  // A good graph replaces the message...
+  await postToPage(page, { type: 'graph', graph: shopGraph });
+  await waitForLayout(page);
+  s = await state(page);
+  assert.equal(s.nodes, shopGraph.nodes.length);
+  assert.match(s.status, /^4 workloads · 8 flows \(5 shown\) · layout \d+ ms$/);
+  assert.equal(await page.locator('#status.error').count(), 0);
+  // ...and a later bad one leaves it drawn, saying why the new one is not: a flow that shares a node's id.
+  const edgeAsNode = { ...shopGraph, version: 2, edges: [...shopGraph.edges, { ...shopGraph.edges[0]!, id: 'ns:shop' }] };
+  await postToPage(page, { type: 'graph', graph: edgeAsNode });
+  await page.waitForFunction(() => document.body.dataset['refused'] !== undefined);
+  s = await state(page);
+  assert.equal(s.nodes, shopGraph.nodes.length);
+  assert.equal(s.edges, drawnByDefault(shopGraph));
+  assert.equal(s.status, 'Cannot draw this graph: two elements have the id "ns:shop". Showing the one before.');
+  assert.deepEqual(opened.errors, []);
   await page.close();
 });
 

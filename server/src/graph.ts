@@ -16,7 +16,7 @@ export function graphData(analysis: Analysis, version: number, lineIndex: (uri: 
       id: w.id,
       kind: 'workload',
       label: g.name,
-      parent: `ns:${g.namespace}`,
+      parent: w.namespaceId,
       ref: g.id,
       workloadKind: g.kind,
       replicas: g.replicas,

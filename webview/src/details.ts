@@ -65,6 +65,11 @@ export class Details {
     return section;
   }
 
+  /** Nothing drawn, because the host sent a graph the page cannot draw. */
+  showRefused(reason: string): void {
+    this.root.replaceChildren(el('h2', {}, 'Cannot draw the graph'), el('p', {}, `The graph from Netlens was refused: ${reason}. Edit the workspace or run "Netlens: Restart Server" to get a new one.`));
+  }
+
   showNothing(): void {
     const graph = this.view.graph;
     const workloads = graph?.nodes.filter((n) => n.kind === 'workload') ?? [];

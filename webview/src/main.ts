@@ -8,7 +8,7 @@ import { Details } from './details.js';
 import type { Filters } from './filters.js';
 import { GraphView } from './graphView.js';
 import { ARROW_KEYS, nextNode } from './keyboard.js';
-import { isHostMessage } from './messages.js';
+import { graphMessageProblem, isHostMessage } from './messages.js';
 import { graphToSvg } from './svgExport.js';
 import { readTheme } from './theme.js';
 
@@ -64,8 +64,16 @@ function refreshFilters(): void {
   updateStatus();
 }
 
+/** Why the latest graph from the host was not drawn; cleared by the next one drawn. */
+let refused: string | undefined;
+
 function updateStatus(): void {
   const graph = view.graph;
+  status.classList.toggle('error', refused !== undefined);
+  if (refused !== undefined) {
+    status.textContent = `Cannot draw this graph: ${refused}.${graph === undefined ? '' : ' Showing the one before.'}`;
+    return;
+  }
   if (graph === undefined) {
     status.textContent = 'Waiting for the workspace…';
     return;
@@ -109,9 +117,17 @@ let layoutRun = 0;
 function onHostMessage(message: HostToWebviewMessage): void {
   switch (message.type) {
     case 'graph': {
+      try {
+        view.setGraph(message.graph);
+      } catch (err) {
+        // Something the message checks missed and cytoscape refuses: still say so rather than go blank.
+        refuseGraph(err instanceof Error ? err.message : String(err));
+        return;
+      }
       const run = ++layoutRun;
       document.body.dataset['layout'] = 'running';
-      view.setGraph(message.graph);
+      refused = undefined;
+      delete document.body.dataset['refused'];
       fillNamespaces();
       refreshFilters();
       void view.layoutDone.then(() => {
@@ -131,9 +147,24 @@ function onHostMessage(message: HostToWebviewMessage): void {
   }
 }
 
+/**
+ * A graph the page cannot draw: the reason goes in the status line (and the
+ * details pane when nothing is drawn yet), the graph drawn before stays.
+ */
+function refuseGraph(reason: string): void {
+  refused = reason;
+  updateStatus();
+  if (view.graph === undefined) details.showRefused(reason);
+  document.body.dataset['refused'] = reason;
+}
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isHostMessage(event.data)) onHostMessage(event.data);
-  else console.warn('netlens: ignored a malformed message');
+  else {
+    const problem = graphMessageProblem(event.data);
+    if (problem !== undefined) refuseGraph(problem);
+    else console.warn('netlens: ignored a malformed message');
+  }
 });
 
 // ---- toolbar and keyboard -------------------------------------------------
@@ -141,10 +172,15 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 search.addEventListener('input', () => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(refreshFilters, 120);
+  // Typing is debounced; clearing the box (Escape, the clear button) is one act, applied at once.
+  if (search.value === '') refreshFilters();
+  else searchTimer = setTimeout(refreshFilters, 120);
 });
 search.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter') return;
+  // Enter searches now: a filter pass still pending would later overwrite the status of what comes next.
+  clearTimeout(searchTimer);
+  refreshFilters();
   const first = view.searchMatches(search.value)[0];
   if (first) view.reveal(first.id);
 });

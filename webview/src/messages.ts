@@ -57,15 +57,49 @@ function isEdge(v: unknown): v is GraphEdgeData {
   );
 }
 
-/** A graph whose edges join nodes it has and cite rules it has, and whose parents are nodes it has. */
-export function isGraph(v: unknown): v is GraphData {
-  if (!isObject(v) || !Number.isInteger(v['version']) || !Array.isArray(v['nodes']) || !Array.isArray(v['edges']) || !Array.isArray(v['rules'])) return false;
-  if (!v['nodes'].every(isNode) || !v['edges'].every(isEdge) || !v['rules'].every(isRule)) return false;
-  const ruleCount = v['rules'].length;
-  if (!(v['edges'] as GraphEdgeData[]).every((e) => e.rules.every((i) => i < ruleCount))) return false;
-  const ids = new Set((v['nodes'] as GraphNodeData[]).map((n) => n.id));
-  if (ids.size !== v['nodes'].length) return false;
-  return (v['nodes'] as GraphNodeData[]).every((n) => n.parent === undefined || ids.has(n.parent)) && (v['edges'] as GraphEdgeData[]).every((e) => ids.has(e.source) && ids.has(e.target));
+/** A workspace name inside a reason: short, and plainly one value. */
+const quote = (id: string): string => JSON.stringify(id.length > 120 ? `${id.slice(0, 120)}…` : id);
+
+/**
+ * Why the page cannot draw this graph, or undefined when it can: every node,
+ * edge and rule well formed, every id (node or edge: cytoscape keeps one id
+ * space) used once, edges joining nodes it has and citing rules it has,
+ * parents that are nodes it has.
+ */
+export function graphProblem(v: unknown): string | undefined {
+  if (!isObject(v) || !Number.isInteger(v['version']) || !Array.isArray(v['nodes']) || !Array.isArray(v['edges']) || !Array.isArray(v['rules'])) return 'it is not a graph (version, nodes, edges and rules expected)';
+  const nodes = v['nodes'] as unknown[];
+  const edges = v['edges'] as unknown[];
+  const rules = v['rules'] as unknown[];
+  const badNode = nodes.findIndex((n) => !isNode(n));
+  if (badNode >= 0) return `node ${badNode + 1} of ${nodes.length} is malformed`;
+  const badEdge = edges.findIndex((e) => !isEdge(e));
+  if (badEdge >= 0) return `flow ${badEdge + 1} of ${edges.length} is malformed`;
+  const badRule = rules.findIndex((r) => !isRule(r));
+  if (badRule >= 0) return `rule ${badRule + 1} of ${rules.length} is malformed`;
+  const ids = new Set<string>();
+  for (const { id } of [...(nodes as GraphNodeData[]), ...(edges as GraphEdgeData[])]) {
+    if (ids.has(id)) return `two elements have the id ${quote(id)}`;
+    ids.add(id);
+  }
+  const nodeIds = new Set((nodes as GraphNodeData[]).map((n) => n.id));
+  for (const n of nodes as GraphNodeData[]) {
+    if (n.parent !== undefined && !nodeIds.has(n.parent)) return `node ${quote(n.id)} is inside ${quote(n.parent)}, which is not a node of the graph`;
+  }
+  for (const e of edges as GraphEdgeData[]) {
+    const end = [e.source, e.target].find((id) => !nodeIds.has(id));
+    if (end !== undefined) return `flow ${quote(e.id)} joins ${quote(end)}, which is not a node of the graph`;
+    const rule = e.rules.find((i) => i >= rules.length);
+    if (rule !== undefined) return `flow ${quote(e.id)} cites rule ${rule + 1}, but the graph has ${rules.length}`;
+  }
+  return undefined;
+}
+
+export const isGraph = (v: unknown): v is GraphData => graphProblem(v) === undefined;
+
+/** For a graph message whose graph the page cannot draw: why. */
+export function graphMessageProblem(v: unknown): string | undefined {
+  return isObject(v) && v['type'] === 'graph' ? graphProblem(v['graph']) : undefined;
 }
 
 function isFocus(v: unknown): v is GraphFocus {

@@ -21,6 +21,8 @@ export interface GraphNamespace {
 
 export interface GraphWorkload {
   readonly id: string;
+  /** The id of its namespace's box. */
+  readonly namespaceId: string;
   readonly group: PodGroup;
   readonly isolatedIngress: boolean;
   readonly isolatedEgress: boolean;
@@ -69,9 +71,36 @@ export interface ReachabilityGraph {
 
 export const ANY_NODE_ID = 'any';
 
-export const namespaceNodeId = (name: string): string => `ns:${name}`;
-/** Kind is part of the id: a Deployment and a StatefulSet may share a name. */
-export const workloadNodeId = (g: PodGroup): string => `w:${g.kind}:${g.id}`;
+/** The id a namespace box would like; UniqueIds hands out the real one. */
+const namespaceNodeId = (name: string): string => `ns:${name}`;
+/**
+ * The id a workload would like: kind is part of it, since a Deployment and a
+ * StatefulSet may share a name. Not unique on its own (the same Deployment
+ * declared in two files, names that contain `/`): UniqueIds settles that.
+ */
+const workloadIdWanted = (g: PodGroup): string => `w:${g.kind}:${g.id}`;
+
+/**
+ * Hands out ids that are distinct by construction. The webview (cytoscape)
+ * refuses a graph in which two elements, node or edge, share an id, and
+ * names come from the workspace: they may repeat, or contain `->`, `/`, `#`.
+ * An id already taken gets the first free `#2`, `#3`… suffix, so the first
+ * claimant keeps the readable id and every later one still gets its own.
+ */
+class UniqueIds {
+  private readonly taken = new Set<string>();
+  /** The last suffix tried per wanted id: many copies of one name stay linear. */
+  private readonly lastSuffix = new Map<string, number>();
+
+  take(wanted: string): string {
+    let id = wanted;
+    let n = this.lastSuffix.get(wanted) ?? 1;
+    while (this.taken.has(id)) id = `${wanted}#${++n}`;
+    if (n > 1) this.lastSuffix.set(wanted, n);
+    this.taken.add(id);
+    return id;
+  }
+}
 
 /** Sorted, deduplicated port labels; a protocol's whole range reads as "all TCP ports". */
 function portLabels(ranges: Array<[Protocol, number, number]>): string[] {
@@ -127,22 +156,35 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
+interface FlowBeingBuilt {
+  source: string;
+  target: string;
+  ports: Set<string>;
+  explicit: boolean;
+  allowAll: boolean;
+  rules: Map<PolicyRule, RuleOfPolicy>;
+  aggregated?: boolean;
+}
+
 class FlowSet {
-  private readonly byKey = new Map<string, { source: string; target: string; ports: Set<string>; explicit: boolean; allowAll: boolean; rules: Map<PolicyRule, RuleOfPolicy>; aggregated?: boolean }>();
+  /** Source id, then target id: no separator that a name could contain. */
+  private readonly bySource = new Map<string, Map<string, FlowBeingBuilt>>();
 
   add(source: string, target: string, ports: Iterable<string>, explicit: boolean, rules: Iterable<RuleOfPolicy>, aggregated = false, allowAll = false): void {
-    const key = `${source}\u0000${target}`;
-    let flow = this.byKey.get(key);
-    if (flow === undefined) this.byKey.set(key, (flow = { source, target, ports: new Set(), explicit, allowAll, rules: new Map(), ...(aggregated ? { aggregated } : {}) }));
+    let row = this.bySource.get(source);
+    if (row === undefined) this.bySource.set(source, (row = new Map()));
+    let flow = row.get(target);
+    if (flow === undefined) row.set(target, (flow = { source, target, ports: new Set(), explicit, allowAll, rules: new Map(), ...(aggregated ? { aggregated } : {}) }));
     for (const p of ports) flow.ports.add(p);
     flow.explicit ||= explicit;
     flow.allowAll &&= allowAll;
     for (const r of rules) flow.rules.set(r.rule, r);
   }
 
-  toArray(): GraphFlow[] {
-    return [...this.byKey.values()].map((f) => ({
-      id: `${f.source}->${f.target}`,
+  /** Edge ids come from the same UniqueIds as the node ids: cytoscape wants them distinct from those too. */
+  toArray(ids: UniqueIds): GraphFlow[] {
+    return [...this.bySource.values()].flatMap((row) => [...row.values()]).map((f) => ({
+      id: ids.take(`${f.source}->${f.target}`),
       source: f.source,
       target: f.target,
       ports: [...f.ports],
@@ -177,7 +219,7 @@ function common(list: Array<PairFlow | undefined>): PairFlow | undefined {
  * Policies that admit whole namespaces make this the common case, and it
  * keeps big graphs drawable.
  */
-function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<string, number[]>, workloads: readonly GraphWorkload[], flows: FlowSet): void {
+function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<string, number[]>, workloads: readonly GraphWorkload[], namespaceId: (name: string) => string, flows: FlowSet): void {
   const union = (list: PairFlow[]) => list.flatMap((f) => f.rules);
   // A whole source namespace into one workload.
   const fromNamespace = new Map<string, Map<number, PairFlow[]>>();
@@ -207,10 +249,10 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
     for (const [b, targets] of members) {
       const shared = a !== b && targets.length >= 2 && targets.every((j) => row.has(j)) ? common(targets.map((j) => row.get(j)![0])) : undefined;
       if (shared === undefined) continue;
-      flows.add(namespaceNodeId(a), namespaceNodeId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true, shared.allowAll);
+      flows.add(namespaceId(a), namespaceId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true, shared.allowAll);
       for (const j of targets) row.delete(j);
     }
-    for (const [j, list] of row) flows.add(namespaceNodeId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true, list[0]!.allowAll);
+    for (const [j, list] of row) flows.add(namespaceId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true, list[0]!.allowAll);
   }
   // One workload into a whole destination namespace.
   const namespaceOrder = new Map([...members.keys()].map((ns, k) => [ns, k]));
@@ -223,7 +265,7 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
       const flowsOut = targets.map((j) => row.get(j));
       const shared = common(flowsOut);
       if (shared === undefined) continue;
-      flows.add(workloads[i]!.id, namespaceNodeId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll);
+      flows.add(workloads[i]!.id, namespaceId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll);
       for (const j of targets) row.delete(j);
     }
     for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules, false, flow.allowAll);
@@ -254,8 +296,15 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     }
   }
 
+  const ids = new UniqueIds();
+  const groupNamespaces = new Set(groups.map((g) => g.namespace));
+  const namespaceNames = [...new Set([...ws.namespaces.keys(), ...groupNamespaces])].filter((name) => groupNamespaces.has(name));
+  const namespaces: GraphNamespace[] = namespaceNames.map((name) => ({ id: ids.take(namespaceNodeId(name)), name, span: ws.namespaces.get(name)?.span }));
+  const namespaceIds = new Map(namespaces.map((ns) => [ns.name, ns.id]));
+  const namespaceId = (name: string): string => namespaceIds.get(name)!;
   const workloads: GraphWorkload[] = groups.map((g, i) => ({
-    id: workloadNodeId(g),
+    id: ids.take(workloadIdWanted(g)),
+    namespaceId: namespaceId(g.namespace),
     group: g,
     isolatedIngress: reach.isIsolated(classOf[i]!, 'ingress'),
     isolatedEgress: reach.isIsolated(classOf[i]!, 'egress'),
@@ -263,9 +312,6 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     services: backing.get(g) ?? [],
   }));
 
-  const groupNamespaces = new Set(groups.map((g) => g.namespace));
-  const namespaceNames = [...new Set([...ws.namespaces.keys(), ...groupNamespaces])].filter((name) => groupNamespaces.has(name));
-  const namespaces: GraphNamespace[] = namespaceNames.map((name) => ({ id: namespaceNodeId(name), name, span: ws.namespaces.get(name)?.span }));
 
   const flows = new FlowSet();
   const groupsOfClass = new Map<number, number[]>();
@@ -284,7 +330,7 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     if (w.isolatedEgress) closed.egress.add(w.group.namespace);
   }
   const aggregatedPair = (from: string, to: string) => !closed.egress.has(from) && !closed.ingress.has(to) && (from !== to || (members.get(from)?.length ?? 0) > 1);
-  for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceNodeId(a), namespaceNodeId(b), ['any port'], false, [], true);
+  for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceId(a), namespaceId(b), ['any port'], false, [], true);
 
   // Sources whose default-allowed traffic into a namespace is drawn by those
   // namespace edges: left out of the pair computation, not computed and dropped.
@@ -338,22 +384,23 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
       }
     }
   }
-  aggregateFlows(pairs, members, workloads, flows);
+  aggregateFlows(pairs, members, workloads, namespaceId, flows);
   // Rules that name address blocks, or admit every peer, reach outside the workspace.
+  // Keyed by what they stand for; ids from UniqueIds when first met.
   const externals = new Map<string, GraphExternal>();
-  const externalsOf = (rule: PolicyRule): string[] => {
-    if (rule.peers === undefined) {
-      externals.set(ANY_NODE_ID, { id: ANY_NODE_ID, kind: 'any', label: 'anywhere' });
-      return [ANY_NODE_ID];
-    }
+  const external = (key: string, kind: GraphExternal['kind'], label: string): GraphExternal => {
+    let node = externals.get(key);
+    if (node === undefined) externals.set(key, (node = { id: ids.take(kind === 'any' ? ANY_NODE_ID : `cidr:${label}`), kind, label }));
+    return node;
+  };
+  const externalsOf = (rule: PolicyRule): GraphExternal[] => {
+    if (rule.peers === undefined) return [external('', 'any', 'anywhere')];
     return rule.peers.flatMap((peer) => {
       if (peer.kind !== 'ipBlock') return [];
       // Drawn as applied: host bits cleared (a finding reports them elsewhere).
       const cidr = peer.cidr.canonical().toString();
       const label = peer.except.length === 0 ? cidr : `${cidr} except ${peer.except.map((e) => e.canonical().toString()).join(', ')}`;
-      const id = `cidr:${label}`;
-      externals.set(id, { id, kind: 'cidr', label });
-      return [id];
+      return [external(label, 'cidr', label)];
     });
   };
   for (const w of workloads) {
@@ -361,16 +408,16 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     const c = reach.classOf(w.group);
     for (const direction of ['ingress', 'egress'] as const) {
       for (const r of reach.rulesFor(c, direction)) {
-        for (const external of externalsOf(r.rule)) {
+        for (const peer of externalsOf(r.rule)) {
           // Egress rules' named ports resolve on the unknown destination: only numbers are known there.
           const labels = rulePortLabels(r.rule, direction === 'ingress' ? w.group : undefined);
-          const allowAll = external === ANY_NODE_ID;
-          if (direction === 'ingress') flows.add(external, w.id, labels, true, [r], false, allowAll);
-          else flows.add(w.id, external, labels, true, [r], false, allowAll);
+          const allowAll = peer.kind === 'any';
+          if (direction === 'ingress') flows.add(peer.id, w.id, labels, true, [r], false, allowAll);
+          else flows.add(w.id, peer.id, labels, true, [r], false, allowAll);
         }
       }
     }
   }
 
-  return { namespaces, workloads, externals: [...externals.values()], flows: flows.toArray() };
+  return { namespaces, workloads, externals: [...externals.values()], flows: flows.toArray(ids) };
 }
