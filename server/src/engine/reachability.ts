@@ -251,6 +251,17 @@ export class Reachability {
     return set;
   }
 
+  /**
+   * Whether some port of the rule can match at a destination class: an invalid
+   * port (endPort below port) matches nothing, and a named port only where the
+   * destination declares it. Lenses count a rule's peers only when it does.
+   */
+  ruleAdmitsSomePortAt(rule: PolicyRule, destination: number): boolean {
+    if (rule.ports === undefined) return true;
+    const declared = this.classes[destination]!.sample.ports;
+    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedPort(declared, m.name, m.protocol) !== undefined));
+  }
+
   /** The rules, of every policy selecting class c, that apply in a direction. */
   rulesFor(c: number, direction: 'ingress' | 'egress'): ReadonlyArray<{ readonly policy: PolicyModel; readonly rule: PolicyRule }> {
     return (direction === 'ingress' ? this.ingressRulesOf : this.egressRulesOf)[c]!;

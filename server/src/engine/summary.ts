@@ -99,9 +99,21 @@ export class ReachSummary {
     return this.admittedBy(policy, policy.egress);
   }
 
+  /**
+   * A rule admits its peers only on a port that can match: for ingress at one
+   * of the policy's own pods (where named ports resolve), for egress at the peer.
+   */
   private admittedBy(policy: PolicyModel, rules: readonly PolicyRule[]): PodSet {
     const admitted = new Bitset(this.reach.classes.length);
-    for (const rule of rules) admitted.orWith(this.reach.ruleClasses(policy, rule));
+    const selected = [...this.reach.selectedClasses(policy).members()];
+    for (const rule of rules) {
+      const peers = this.reach.ruleClasses(policy, rule);
+      if (rule.direction === 'egress') {
+        for (const d of peers.members()) if (this.reach.ruleAdmitsSomePortAt(rule, d)) admitted.add(d);
+      } else if (rule.ports === undefined || rule.ports.some((m) => m.kind === 'all' || m.kind === 'range') || selected.some((d) => this.reach.ruleAdmitsSomePortAt(rule, d))) {
+        admitted.orWith(peers);
+      }
+    }
     return this.podsOf(admitted.members());
   }
 
