@@ -270,6 +270,12 @@ describe('quick fixes, applied and re-checked', { timeout: 60_000 }, () => {
     assert.match(text, /\{name: http, port: 80, targetPort: 8080\}/);
   });
 
+  test('fix a named port typo', async () => {
+    // cart's containers declare metrics (9090); the rule asks for metric.
+    const text = await fixOnce('storefront/policies.yaml', 'named-port-not-found', /^Change to "metrics"$/);
+    assert.match(text, /team: observabilty\}\}\n#.*\n {6}ports:\n {8}- port: metrics\n/);
+  });
+
   test('name unnamed Service ports', async () => {
     const text = await fixOnce('observability/apps.yaml', 'service-ports-unnamed', /Name this port "tcp-3000"/);
     assert.match(text, /- \{name: tcp-3000, port: 3000, targetPort: http, nodePort: 3000\}/);
