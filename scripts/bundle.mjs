@@ -7,7 +7,8 @@ await esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfil
 await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
 // The client runs in VS Code's extension host, which provides the `vscode` module.
 await esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
-// The graph page runs in a browser sandbox: one self-contained script, cytoscape included.
-await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: false, logLevel: 'warning', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/graph.js' });
+// The graph page runs in a browser sandbox: one self-contained script, cytoscape included. Its source map sits beside
+// it with no link from the script (the page never loads it, the .vsix leaves it out); coverage reads it.
+await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: 'external', logLevel: 'warning', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/graph.js' });
 // The explain page: plain DOM, no libraries.
-await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: false, logLevel: 'warning', entryPoints: ['webview/src/explain.ts'], outfile: 'dist/webview/explain.js' });
+await esbuild.build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, sourcemap: 'external', logLevel: 'warning', entryPoints: ['webview/src/explain.ts'], outfile: 'dist/webview/explain.js' });
