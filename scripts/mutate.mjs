@@ -37,6 +37,18 @@ const MUTANTS = [
   { id: 'policy-port-protocol-default-udp', file: 'server/src/engine/ports.ts', from: "if (node === undefined) return 'TCP';", to: "if (node === undefined) return 'UDP';", tests: REACHABILITY_TESTS },
   { id: 'host-network-policy-selected', file: 'server/src/engine/matching.ts', from: 'return !group.hostNetwork && group.namespace === policy.namespace', to: 'return group.namespace === policy.namespace', tests: REACHABILITY_TESTS },
   { id: 'peer-selector-ignores-namespace', file: 'server/src/engine/reachability.ts', from: ': [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels)).map((ns) => ns.name);', to: ': [...this.workspace.namespaces.values()].map((ns) => ns.name);', tests: REACHABILITY_TESTS },
+  { id: 'egress-isolation-ignored', file: 'server/src/engine/reachability.ts', from: 'for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);', to: '', tests: REACHABILITY_TESTS },
+  { id: 'in-ignores-values', file: 'server/src/engine/labels.ts', from: 'if (value === undefined || !r.values.includes(value)) return false;', to: 'if (value === undefined) return false;', tests: REACHABILITY_TESTS },
+  { id: 'exists-always-holds', file: 'server/src/engine/labels.ts', from: "case 'Exists':\n        if (value === undefined) return false;", to: "case 'Exists':\n        if (value === '') return false;", tests: REACHABILITY_TESTS },
+  { id: 'portless-egress-checked-on-destination', file: 'server/src/engine/reachability.ts', from: 'if (this.isolatedEgress.has(s)) {', to: 'if (this.isolatedEgress.has(d)) {', tests: REACHABILITY_TESTS },
+  { id: 'egress-policy-isolates-ingress', file: 'server/src/engine/reachability.ts', from: 'if (policy.affectsIngress) this.isolatedIngress.add(c);', to: 'if (policy.affectsIngress || policy.affectsEgress) this.isolatedIngress.add(c);', tests: REACHABILITY_TESTS },
+  {
+    id: 'egress-named-port-resolved-on-source',
+    file: 'server/src/engine/reachability.ts',
+    from: 'if (!allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);',
+    to: 'if (!allowed.has(d) && this.rulePortAllows(rule, port, protocol, s)) allowed.add(d);',
+    tests: REACHABILITY_TESTS,
+  },
   { id: 'range-intersection-drops-single-port', file: 'server/src/engine/portRanges.ts', from: 'if (from <= to) out.push(from, to);', to: 'if (from < to) out.push(from, to);', tests: [...REACHABILITY_TESTS, ...GRAPH_TESTS] },
 ];
 
