@@ -42,13 +42,7 @@ const MUTANTS = [
   { id: 'exists-always-holds', file: 'server/src/engine/labels.ts', from: "case 'Exists':\n        if (value === undefined) return false;", to: "case 'Exists':\n        if (value === '') return false;", tests: REACHABILITY_TESTS },
   { id: 'portless-egress-checked-on-destination', file: 'server/src/engine/reachability.ts', from: 'if (this.isolatedEgress.has(s)) {', to: 'if (this.isolatedEgress.has(d)) {', tests: REACHABILITY_TESTS },
   { id: 'egress-policy-isolates-ingress', file: 'server/src/engine/reachability.ts', from: 'if (policy.affectsIngress) this.isolatedIngress.add(c);', to: 'if (policy.affectsIngress || policy.affectsEgress) this.isolatedIngress.add(c);', tests: REACHABILITY_TESTS },
-  {
-    id: 'egress-named-port-resolved-on-source',
-    file: 'server/src/engine/reachability.ts',
-    from: 'if (!allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);',
-    to: 'if (!allowed.has(d) && this.rulePortAllows(rule, port, protocol, s)) allowed.add(d);',
-    tests: REACHABILITY_TESTS,
-  },
+  { id: 'egress-named-port-resolved-on-source', file: 'server/src/engine/reachability.ts', from: 'allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);', to: 'allowed.has(d) && this.rulePortAllows(rule, port, protocol, s)) allowed.add(d);', tests: REACHABILITY_TESTS },
   { id: 'range-intersection-drops-single-port', file: 'server/src/engine/portRanges.ts', from: 'if (from <= to) out.push(from, to);', to: 'if (from < to) out.push(from, to);', tests: [...REACHABILITY_TESTS, ...GRAPH_TESTS] },
 ];
 
