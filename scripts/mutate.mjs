@@ -35,7 +35,7 @@ const MUTANTS = [
   },
   { id: 'no-metadata-name-label', file: 'server/src/engine/buildWorkloads.ts', from: "if (!labels.has('kubernetes.io/metadata.name')) labels.set('kubernetes.io/metadata.name', header.name);", to: '', tests: REACHABILITY_TESTS },
   { id: 'policy-port-protocol-default-udp', file: 'server/src/engine/ports.ts', from: "if (node === undefined) return 'TCP';", to: "if (node === undefined) return 'UDP';", tests: REACHABILITY_TESTS },
-  { id: 'host-network-policy-selected', file: 'server/src/engine/matching.ts', from: 'return !group.hostNetwork && group.namespace === policy.namespace', to: 'return group.namespace === policy.namespace', tests: REACHABILITY_TESTS },
+  { id: 'host-network-policy-selected', file: 'server/src/engine/matching.ts', from: 'if (group.hostNetwork || !selectorMatches(policy.podSelector, group.labels)) return false;', to: 'if (!selectorMatches(policy.podSelector, group.labels)) return false;', tests: REACHABILITY_TESTS },
   { id: 'peer-selector-ignores-namespace', file: 'server/src/engine/reachability.ts', from: ': [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels)).map((ns) => ns.name);', to: ': [...this.workspace.namespaces.values()].map((ns) => ns.name);', tests: REACHABILITY_TESTS },
   { id: 'egress-isolation-ignored', file: 'server/src/engine/reachability.ts', from: 'for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);', to: '', tests: REACHABILITY_TESTS },
   { id: 'in-ignores-values', file: 'server/src/engine/labels.ts', from: 'if (value === undefined || !r.values.includes(value)) return false;', to: 'if (value === undefined) return false;', tests: REACHABILITY_TESTS },
