@@ -38,6 +38,7 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
+import { KustomizeRenders } from './kustomizeRenders.js';
 import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
 import { codesForPath, severitiesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
@@ -56,6 +57,17 @@ const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: NetlensSettings = DEFAULT_SETTINGS;
 const index = new WorkspaceIndex(settings);
+/** Kustomize roots rendered in place of their raw bases. */
+const kustomize = new KustomizeRenders({
+  binary: () => settings.kustomizeBinary,
+  texts: () => new Map(index.uris().map((uri) => [uri, index.text(uri) ?? ''])),
+  isOpen: (uri) => index.isOpen(uri),
+  log: (message) => connection.console.log(message),
+  changed: (sources) => {
+    index.updateRenderedSources(sources);
+    scheduleValidation();
+  },
+});
 let folders: WorkspaceFolder[] = [];
 let supportsConfiguration = false;
 /** What was last published per uri, so only changed diagnostics are sent. */
@@ -275,6 +287,8 @@ async function indexWorkspace(): Promise<void> {
     }
     if (done < files.length) connection.console.log(`netlens: indexing cancelled after ${done} of ${files.length} files; the rest are read when opened or changed`);
     else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
+    // Rendered before the first diagnostics, so none of them judges a raw base.
+    await kustomize.renderAll();
   } finally {
     indexing = false;
     progress?.done();
@@ -294,8 +308,10 @@ async function loadSettings(): Promise<void> {
 const reportedProblems = new Set<string>();
 
 function useSettings(report: SettingsReport): void {
+  const binaryBefore = settings.kustomizeBinary;
   settings = report.settings;
   index.updateSettings(settings);
+  if (settings.kustomizeBinary !== binaryBefore && !indexing) void kustomize.renderAll();
   for (const problem of report.problems) {
     if (reportedProblems.has(problem)) continue;
     reportedProblems.add(problem);
@@ -319,6 +335,7 @@ function changeFolders(added: readonly WorkspaceFolder[], removed: readonly Work
     if (!f.uri.startsWith('file:')) continue;
     for (const file of scanFolder(fileURLToPath(f.uri), settings.exclude)) if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
   }
+  void kustomize.renderAll();
   scheduleValidation();
 }
 
@@ -337,7 +354,8 @@ connection.onInitialize((params): InitializeResult => {
   );
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      // Saves re-render kustomize roots at once, whether or not the client watches files.
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
@@ -375,14 +393,20 @@ documents.onDidChangeContent(
     const before = index.isOpen(e.document.uri) ? index.text(e.document.uri) : undefined;
     const after = e.document.getText();
     if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
-    if (index.setText(e.document.uri, after, true)) scheduleValidation();
+    if (index.setText(e.document.uri, after, true)) {
+      kustomize.noteChange(normalUri(e.document.uri));
+      scheduleValidation();
+    }
   }),
 );
+
+documents.onDidSave(guarded('save', undefined, (e) => kustomize.noteChange(normalUri(e.document.uri))));
 
 documents.onDidClose(
   guarded('close', undefined, (e) => {
     settle.forget(e.document.uri);
     index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
+    kustomize.noteChange(normalUri(e.document.uri));
     scheduleValidation();
   }),
 );
@@ -394,6 +418,7 @@ connection.onDidChangeWatchedFiles(
       if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
       else indexFromDisk(change.uri);
+      kustomize.noteChange(normalUri(change.uri));
     }
     scheduleValidation();
   }),

@@ -26,6 +26,8 @@ export interface NetlensSettings {
   readonly cni: 'auto' | 'calico' | 'cilium' | 'flannel' | 'weave' | 'canal' | 'other';
   /** Milliseconds a document must be still before findings on the word being typed show; 0 shows them at once. */
   readonly settleDelay: number;
+  /** What renders kustomize roots: `kubectl` (as `kubectl kustomize`), `kustomize` (`kustomize build`), a path to either, or `none`. */
+  readonly kustomizeBinary: string;
 }
 
 export const DEFAULT_SETTINGS: NetlensSettings = {
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: NetlensSettings = {
   underlayMTU: 1500,
   cni: 'auto',
   settleDelay: 500,
+  kustomizeBinary: 'kubectl',
 };
 
 const SEVERITIES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -120,6 +123,9 @@ export function readSettingsReport(raw: unknown, filesExclude?: unknown): Settin
   const settle = r['settleDelay'];
   const settleOk = typeof settle === 'number' && Number.isFinite(settle) && settle >= 0;
   if (settle !== undefined && !settleOk) bad('settleDelay', settle, 'is not a number of milliseconds', `using ${DEFAULT_SETTINGS.settleDelay}`);
+  const kustomize = r['kustomizeBinary'];
+  const kustomizeOk = typeof kustomize === 'string' && kustomize.trim() !== '';
+  if (kustomize !== undefined && !kustomizeOk) bad('kustomizeBinary', kustomize, 'is not a program name or path', `using ${DEFAULT_SETTINGS.kustomizeBinary}`);
 
   const settings: NetlensSettings = {
     defaultNamespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_SETTINGS.defaultNamespace,
@@ -131,6 +137,7 @@ export function readSettingsReport(raw: unknown, filesExclude?: unknown): Settin
     underlayMTU: positive('underlayMTU'),
     cni: typeof cni === 'string' && CNIS.includes(cni) ? (cni as NetlensSettings['cni']) : DEFAULT_SETTINGS.cni,
     settleDelay: settleOk ? settle : DEFAULT_SETTINGS.settleDelay,
+    kustomizeBinary: kustomizeOk ? kustomize.trim() : DEFAULT_SETTINGS.kustomizeBinary,
   };
   return { settings, problems };
 }

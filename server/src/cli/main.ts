@@ -31,7 +31,7 @@ import {
   type RuleCode,
   type Severity,
 } from '../engine/index.js';
-import { KUSTOMIZATION_FILES, kustomizeTrees, mapRenderedSpans, renderedRoot, renderKustomization, type RenderedRoot } from '../sources/kustomize.js';
+import { kustomizeTrees, mapRenderedSpans, notRenderedFinding, renderedAway, renderedRoot, renderKustomization, uniqueFindings, type RenderedRoot } from '../sources/kustomize.js';
 import * as fs from 'node:fs';
 import { applySuppressions, readSuppressionComments, type SuppressionSources } from '../engine/suppressions.js';
 import { codesForPath, severitiesForPath } from '../pathSuppressions.js';
@@ -231,17 +231,6 @@ function projectPathRules(checked: ReadonlyArray<{ file: string; config: Project
   return { codesForPath: codesForPath(config, process.cwd()), severitiesForPath: severitiesForPath(config, process.cwd()) };
 }
 
-/** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */
-function uniqueFindings(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 function tryRead(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -268,18 +257,11 @@ function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, er
     if (result?.ok) {
       const root = renderedRoot(rootFile, result);
       rendered.push(root);
-      // The kustomization files themselves stay: the engine reads kustomize trees off them.
-      tree.files.forEach((f) => KUSTOMIZATION_FILES.has(path.basename(f)) || replaced.add(f));
+      renderedAway(tree).forEach((f) => replaced.add(f));
       continue;
     }
     if (result !== undefined && !result.missingBinary) {
-      findings.push({
-        code: 'kustomize-not-rendered',
-        severity: RULES['kustomize-not-rendered'].severity,
-        message: `${binary} could not render this kustomization, so its files are analysed with only its namespace applied: ${result.error}`,
-        span: { file: rootFile, start: 0, end: 0 },
-        related: [],
-      });
+      findings.push(notRenderedFinding(rootFile, binary, result.error));
     } else missing = true;
     if (tree.root.namespace !== undefined) for (const f of tree.files) if (!namespaceOf.has(f)) namespaceOf.set(f, tree.root.namespace);
   }

@@ -38,7 +38,7 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
     right: 'external: [{name: prometheus, namespace: monitoring, labels: {app: prometheus}}]   # in .netlens.yaml',
   },
   'kustomize-not-rendered': {
-    next: 'Run kubectl kustomize on the folder to see the full error and fix it; the CLI takes another binary with --kustomize.',
+    next: 'Run kubectl kustomize on the folder to see the full error and fix it; the CLI takes another binary with --kustomize, the editor with netlens.kustomizeBinary.',
     wrong: 'resources: [deployment.yml]   # the file is deployment.yaml',
     right: 'resources: [deployment.yaml]',
   },
