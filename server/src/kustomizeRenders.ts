@@ -7,7 +7,6 @@
  * one fails.
  */
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Finding } from './engine/index.js';
 import {
   KUSTOMIZATION_FILES,
@@ -25,7 +24,7 @@ import {
   type RenderResult,
   type SourceDocuments,
 } from './sources/kustomize.js';
-import { normalUri } from './uris.js';
+import { pathOf, uriOf } from './uris.js';
 
 /** What the renders put in place of raw files, for the workspace index. */
 export interface RenderedSources {
@@ -42,6 +41,17 @@ export interface RenderedSources {
 }
 
 export const NO_RENDERED_SOURCES: RenderedSources = { roots: [], replaced: new Set(), namespaceOf: new Map(), findings: [], mapFindings: (f) => [...f] };
+
+/** Kustomize and Helm renders side by side: a file a chart renders is not in a kustomize tree, and the other way round. */
+export function bothSources(a: RenderedSources, b: RenderedSources): RenderedSources {
+  return {
+    roots: [...a.roots, ...b.roots],
+    replaced: new Set([...a.replaced, ...b.replaced]),
+    namespaceOf: new Map([...b.namespaceOf, ...a.namespaceOf]),
+    findings: [...a.findings, ...b.findings],
+    mapFindings: (findings) => b.mapFindings(a.mapFindings(findings)),
+  };
+}
 
 export interface KustomizeHost {
   /** The binary setting: `kubectl`, `kustomize`, a path to either, or `none`. */
@@ -175,18 +185,5 @@ export class KustomizeRenders {
       findings,
       mapFindings: (all) => uniqueFindings(rendered.reduce((acc, root) => mapRenderedSpans(root, acc, readSource, uriOf, this.parsed), all)),
     };
-  }
-}
-
-function uriOf(file: string): string {
-  return normalUri(pathToFileURL(file).href);
-}
-
-function pathOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
   }
 }

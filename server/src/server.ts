@@ -38,7 +38,8 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
-import { KustomizeRenders } from './kustomizeRenders.js';
+import { bothSources, KustomizeRenders, NO_RENDERED_SOURCES } from './kustomizeRenders.js';
+import { HelmRenders } from './helmRenders.js';
 import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
 import { codesForPath, severitiesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
@@ -57,16 +58,28 @@ const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: NetlensSettings = DEFAULT_SETTINGS;
 const index = new WorkspaceIndex(settings);
+const indexedTexts = () => new Map(index.uris().map((uri) => [uri, index.text(uri) ?? '']));
+/** The latest kustomize and Helm renders, which the index analyses in place of the raw files. */
+let rendered = { kustomize: NO_RENDERED_SOURCES, helm: NO_RENDERED_SOURCES };
+function useRendered(next: Partial<typeof rendered>): void {
+  rendered = { ...rendered, ...next };
+  index.updateRenderedSources(bothSources(rendered.kustomize, rendered.helm));
+  scheduleValidation();
+}
 /** Kustomize roots rendered in place of their raw bases. */
 const kustomize = new KustomizeRenders({
   binary: () => settings.kustomizeBinary,
-  texts: () => new Map(index.uris().map((uri) => [uri, index.text(uri) ?? ''])),
+  texts: indexedTexts,
   isOpen: (uri) => index.isOpen(uri),
   log: (message) => connection.console.log(message),
-  changed: (sources) => {
-    index.updateRenderedSources(sources);
-    scheduleValidation();
-  },
+  changed: (sources) => useRendered({ kustomize: sources }),
+});
+/** Helm charts rendered in place of their templates. */
+const helm = new HelmRenders({
+  binary: () => settings.helmBinary,
+  valueFiles: () => settings.helmValueFiles,
+  texts: indexedTexts,
+  changed: (sources) => useRendered({ helm: sources }),
 });
 let folders: WorkspaceFolder[] = [];
 let supportsConfiguration = false;
@@ -288,7 +301,7 @@ async function indexWorkspace(): Promise<void> {
     if (done < files.length) connection.console.log(`netlens: indexing cancelled after ${done} of ${files.length} files; the rest are read when opened or changed`);
     else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
     // Rendered before the first diagnostics, so none of them judges a raw base.
-    await kustomize.renderAll();
+    await Promise.all([kustomize.renderAll(), helm.renderAll()]);
   } finally {
     indexing = false;
     progress?.done();
@@ -308,10 +321,11 @@ async function loadSettings(): Promise<void> {
 const reportedProblems = new Set<string>();
 
 function useSettings(report: SettingsReport): void {
-  const binaryBefore = settings.kustomizeBinary;
+  const binaryBefore = settings;
   settings = report.settings;
   index.updateSettings(settings);
-  if (settings.kustomizeBinary !== binaryBefore && !indexing) void kustomize.renderAll();
+  if (settings.kustomizeBinary !== binaryBefore.kustomizeBinary && !indexing) void kustomize.renderAll();
+  if ((settings.helmBinary !== binaryBefore.helmBinary || settings.helmValueFiles.join('\n') !== binaryBefore.helmValueFiles.join('\n')) && !indexing) void helm.renderAll();
   for (const problem of report.problems) {
     if (reportedProblems.has(problem)) continue;
     reportedProblems.add(problem);
@@ -336,6 +350,7 @@ function changeFolders(added: readonly WorkspaceFolder[], removed: readonly Work
     for (const file of scanFolder(fileURLToPath(f.uri), settings.exclude)) if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
   }
   void kustomize.renderAll();
+  void helm.renderAll();
   scheduleValidation();
 }
 
@@ -400,7 +415,12 @@ documents.onDidChangeContent(
   }),
 );
 
-documents.onDidSave(guarded('save', undefined, (e) => kustomize.noteChange(normalUri(e.document.uri))));
+documents.onDidSave(
+  guarded('save', undefined, (e) => {
+    kustomize.noteChange(normalUri(e.document.uri));
+    helm.noteSaved(normalUri(e.document.uri));
+  }),
+);
 
 documents.onDidClose(
   guarded('close', undefined, (e) => {
@@ -419,6 +439,7 @@ connection.onDidChangeWatchedFiles(
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
       else indexFromDisk(change.uri);
       kustomize.noteChange(normalUri(change.uri));
+      helm.noteSaved(normalUri(change.uri));
     }
     scheduleValidation();
   }),

@@ -42,6 +42,11 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
     wrong: 'resources: [deployment.yml]   # the file is deployment.yaml',
     right: 'resources: [deployment.yaml]',
   },
+  'helm-chart-not-rendered': {
+    next: 'Install helm or set netlens.helmBinary to it (the CLI: --helm); values files go in netlens.helmValueFiles.',
+    wrong: '# Chart.yaml, with helm not installed',
+    right: '"netlens.helmBinary": "/usr/local/bin/helm"   # in settings.json',
+  },
   'project-config-invalid': {
     next: 'Fix the entry in .netlens.yaml; until then it is ignored.',
     wrong: 'external: [{name: ingress-nginx}]',

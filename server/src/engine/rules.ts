@@ -28,6 +28,10 @@ export const RULES = {
     severity: 'warning',
     doc: 'kubectl kustomize (or the binary set) could not render this kustomization root, so its files are analysed unrendered and findings about them may not hold.',
   },
+  'helm-chart-not-rendered': {
+    severity: 'information',
+    doc: 'A Helm chart (Chart.yaml beside templates/) could not be rendered with helm template (helm missing, or the render failed), so its templates are not analysed.',
+  },
   'project-config-invalid': { severity: 'error', doc: 'The .netlens.yaml workspace file does not parse or has an entry of the wrong shape; that entry is ignored.' },
   'object-defined-twice': { severity: 'warning', doc: 'The same object (kind, namespace, name) is defined twice with different contents; the cluster keeps only the one applied last.' },
   'cidr-zero-address-with-prefix': { severity: 'warning', doc: 'The all-zeros address with a non-zero prefix (0.0.0.0/24, ::/64) is a tiny, unroutable range; /0, meaning anywhere, was almost surely meant.' },

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
+import { remapFindings } from './remap.js';
 
 export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -369,12 +370,5 @@ export function mapRenderedSpans(
     const range = rangeAlong(match.contents, steps);
     return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
   };
-  return findings.map((f) => {
-    if (f.span.file !== root.virtualFile && !f.related.some((r) => r.span.file === root.virtualFile)) return f;
-    const related = f.related.map((r) => ({ ...r, span: mapSpan(r.span) }));
-    if (f.span.file !== root.virtualFile) return { ...f, related };
-    // Fixes edit the rendered text, which the user never sees: leave them out.
-    const { fixes: _fixes, ...rest } = f;
-    return { ...rest, span: mapSpan(f.span), related };
-  });
+  return remapFindings(root.virtualFile, findings, mapSpan);
 }
