@@ -124,6 +124,11 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   'ip-invalid': { next: 'Write a valid IPv4 or IPv6 address.', wrong: '"gw": "192.168.80.254.1"', right: '"gw": "192.168.80.254"' },
   'cni-config-invalid': { next: 'Make the string valid JSON; runtimes do not accept comments or trailing commas.', wrong: 'config: \'{"type": "macvlan",}\'', right: 'config: \'{"type": "macvlan"}\'' },
   'cni-version-unsupported': { next: 'Use a published CNI spec version such as 1.0.0.', wrong: '"cniVersion": "0.5.0"', right: '"cniVersion": "1.0.0"' },
+  'cni-conflist-without-plugins': {
+    next: 'List the plugins under "plugins", or rename the file to .conf if it holds a single plugin.',
+    wrong: '{"cniVersion": "1.0.0", "name": "net", "type": "bridge"}   # in 10-net.conflist',
+    right: '{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge"}]}',
+  },
   'cni-plugins-empty': { next: 'List at least a main plugin (bridge, macvlan, calico, …) under plugins.', wrong: '"plugins": []', right: '"plugins": [{"type": "bridge", "ipam": {"type": "host-local"}}]' },
   'cni-first-plugin-not-main': { next: 'Put the main plugin first and chained plugins after it.', wrong: '"plugins": [{"type": "portmap"}, {"type": "bridge"}]', right: '"plugins": [{"type": "bridge"}, {"type": "portmap"}]' },
   'ipam-address-outside-subnet': { next: 'Move the address inside the subnet, or widen the subnet.', wrong: '{"subnet": "10.22.0.0/16", "rangeStart": "10.23.0.10"}', right: '{"subnet": "10.22.0.0/16", "rangeStart": "10.22.0.10"}' },

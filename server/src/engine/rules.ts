@@ -66,6 +66,7 @@ export const RULES = {
   'ip-invalid': { severity: 'error', doc: 'The value is not a valid IPv4 or IPv6 address.' },
   'cni-config-invalid': { severity: 'error', doc: 'The CNI configuration held in this string is not valid JSON (or not a string), so the runtime cannot load it.' },
   'cni-version-unsupported': { severity: 'error', doc: 'cniVersion is not a version of the CNI spec; container runtimes refuse the configuration.' },
+  'cni-conflist-without-plugins': { severity: 'error', doc: 'A .conflist file has no plugins list: the container runtime refuses it, so it sets up no network and does not decide the cluster\'s CNI.' },
   'cni-plugins-empty': { severity: 'error', doc: 'The network configuration list has no plugins, so no network is set up.' },
   'cni-first-plugin-not-main': { severity: 'error', doc: 'A chained plugin (portmap, bandwidth, tuning, firewall, sbr, vrf) comes first; a main plugin must create the interface before it.' },
   'ipam-address-outside-subnet': { severity: 'error', doc: 'An IPAM rangeStart, rangeEnd or gateway lies outside its subnet.' },
