@@ -67,7 +67,7 @@ describe('a Helm chart without helm', { timeout: 60_000 }, () => {
     const ds = await within(20_000, 'Chart.yaml diagnostics', client.waitForDiagnostics(CHART_YAML, (d) => d.length > 0));
     assert.deepEqual(
       ds.map((d) => ({ code: d.code, severity: d.severity, line: d.range.start.line, message: d.message })),
-      [{ code: 'helm-chart-not-rendered', severity: 3, line: 0, message: `This chart's templates are not analysed: ${missing} is not installed or not on PATH (netlens.helmBinary names it).` }],
+      [{ code: 'helm-chart-not-rendered', severity: 3, line: 0, message: `This chart's templates are not analysed: ${missing} is not installed or not on PATH (the netlens.helmBinary setting or the CLI's --helm names it).` }],
     );
     assert.deepEqual(shown(client.diagnostics.get(POLICY)), []);
   });

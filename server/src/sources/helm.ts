@@ -6,7 +6,7 @@
  * that names the object's kind (else the template's first line), not at a
  * YAML path.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -44,18 +44,28 @@ function isDirectory(dir: string): boolean {
 
 export type HelmRender = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly missingBinary: boolean; readonly error: string };
 
-/** `helm template RELEASE CHART -f VALUES…`, the release named after the chart; `valueFiles` are relative to the chart. */
+/** `helm template RELEASE CHART --values VALUES…`, the release named after the chart; `valueFiles` are relative to the chart. */
+function helmArgs(chart: HelmChart, valueFiles: readonly string[]): string[] {
+  return ['template', chart.name, chart.dir, ...valueFiles.flatMap((v) => ['--values', path.resolve(chart.dir, v)])];
+}
+
+const HELM_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 } as const;
+
+function helmOutcome(binary: string, error: (Error & { code?: unknown }) | null | undefined, status: number | null, stdout: string, stderr: string): HelmRender {
+  if (error?.code === 'ENOENT') return { ok: false, missingBinary: true, error: `${binary} is not installed` };
+  if ((error === null || error === undefined) && status === 0) return { ok: true, text: stdout };
+  const reason = stderr.trim().split('\n').pop() ?? '';
+  return { ok: false, missingBinary: false, error: reason !== '' ? reason : (error?.message ?? `exit status ${status}`) };
+}
+
 export function renderChart(chart: HelmChart, binary: string, valueFiles: readonly string[]): Promise<HelmRender> {
-  const args = ['template', chart.name, chart.dir, ...valueFiles.flatMap((v) => ['--values', path.resolve(chart.dir, v)])];
-  return new Promise((resolve) =>
-    execFile(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ ok: true, text: stdout });
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return resolve({ ok: false, missingBinary: true, error: `${binary} is not installed` });
-      const reason = stderr.trim().split('\n').pop() ?? '';
-      resolve({ ok: false, missingBinary: false, error: reason === '' ? error.message : reason });
-    }),
-  );
+  return new Promise((resolve) => execFile(binary, helmArgs(chart, valueFiles), HELM_OPTIONS, (error, stdout, stderr) => resolve(helmOutcome(binary, error, error === null ? 0 : 1, stdout, stderr))));
+}
+
+/** For the CLI, which runs one step after another. */
+export function renderChartSync(chart: HelmChart, binary: string, valueFiles: readonly string[]): HelmRender {
+  const run = spawnSync(binary, helmArgs(chart, valueFiles), HELM_OPTIONS);
+  return helmOutcome(binary, run.error, run.status, run.stdout ?? '', run.stderr ?? '');
 }
 
 interface ChartObject {
@@ -103,7 +113,7 @@ export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[]
 
 /** The one finding on a chart that is not analysed, saying why. */
 export function chartNotRenderedFinding(chartFile: string, binary: string, render: Extract<HelmRender, { ok: false }>): Finding {
-  const why = render.missingBinary ? `${binary} is not installed or not on PATH (netlens.helmBinary names it)` : `${binary} template failed: ${render.error}`;
+  const why = render.missingBinary ? `${binary} is not installed or not on PATH (the netlens.helmBinary setting or the CLI's --helm names it)` : `${binary} template failed: ${render.error}`;
   return {
     code: 'helm-chart-not-rendered',
     severity: RULES['helm-chart-not-rendered'].severity,
