@@ -55,7 +55,7 @@ export interface KustomizeTree {
   readonly root: Kustomization;
   /** Every kustomization the root builds on, the root included. */
   readonly members: readonly Kustomization[];
-  /** Manifest files the tree accounts for: those of its folders and those it names. */
+  /** Manifest files the tree accounts for: its kustomization files and the files they name. */
   readonly files: ReadonlySet<string>;
 }
 
@@ -85,7 +85,8 @@ export function kustomizeTrees(texts: ReadonlyMap<string, string>): KustomizeTre
     const files = new Set<string>();
     for (const [file] of texts) {
       const abs = path.resolve(file);
-      if (members.some((m) => path.dirname(abs) === m.dir || m.files.includes(abs))) files.add(file);
+      // Only what a kustomization names: a folder's other files are applied on their own (rook's examples hold both).
+      if (members.some((m) => m.file === abs || m.files.includes(abs))) files.add(file);
     }
     trees.push({ root, members, files });
   }
