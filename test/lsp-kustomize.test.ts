@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { SUMMARY, type SummaryResult } from '../server/src/requests.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { FIXTURES } from './support/paths.js';
 
@@ -50,6 +51,7 @@ describe('kustomize roots over LSP', { timeout: 60_000, skip: KUBECTL === undefi
     // The Deployment is rendered into shop, which the overlay declares: the default-deny hint is on that Namespace, not on the raw base in default.
     assert.deepEqual(shown(await client.waitForDiagnostics(NAMESPACE, (d) => d.length > 0)), ['namespace-without-default-deny 3:8-3:12 shop']);
     assert.equal(client.diagnostics.get(DEPLOY), undefined);
+    assert.equal((await client.connection.sendRequest<SummaryResult>(SUMMARY)).warning, undefined);
   });
 
   test('an unsaved edit of the overlay renders again from the buffer', async () => {
@@ -95,5 +97,8 @@ describe('kustomize roots over LSP without the binary', { timeout: 60_000 }, () 
     await within(20_000, 'the edited namespace applied', client.waitForDiagnostics(POLICY, (d) => shown(d).some((s) => s.endsWith(' store'))));
     const said = client.logs.filter((l) => l.includes('not rendered'));
     assert.deepEqual(said, [`netlens: ${missing} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary)`]);
+    // The status bar item shows the summary's warning.
+    const summary = await client.connection.sendRequest<SummaryResult>(SUMMARY);
+    assert.equal(summary.warning, `${missing} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary).`);
   });
 });

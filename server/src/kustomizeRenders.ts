@@ -90,6 +90,12 @@ export class KustomizeRenders {
 
   constructor(private readonly host: KustomizeHost) {}
 
+  /** For the status bar: set while roots go unrendered for want of the binary. */
+  unrendered(): string | undefined {
+    const missing = [...this.states.values()].some((s) => s.failure?.missingBinary === true);
+    return missing ? `${this.host.binary()} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary).` : undefined;
+  }
+
   /** Reads the trees afresh and renders every root; resolves once the sources are handed over. */
   renderAll(): Promise<void> {
     this.renderAllPending = true;
@@ -155,7 +161,7 @@ export class KustomizeRenders {
     }
     if (missing && !this.saidMissing.has(binary)) {
       this.saidMissing.add(binary);
-      this.host.log(`netlens: ${binary} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary)`);
+      this.host.log(`netlens: ${this.unrendered()!.replace(/\.$/, '')}`);
     }
     this.host.changed(this.sources(binary));
   }

@@ -507,7 +507,7 @@ connection.onCompletion(
   }),
 );
 
-connection.onRequest(SUMMARY, guarded<[], SummaryResult | null>('summary', null, () => summaryOf(index.analysis())));
+connection.onRequest(SUMMARY, guarded<[], SummaryResult | null>('summary', null, () => summaryOf(index.analysis(), kustomize.unrendered())));
 connection.onRequest(LIST_WORKLOADS, guarded('workloads', [], () => workloads(index.analysis(), index.lineIndex)));
 connection.onRequest(EXPLAIN, guarded<[ExplainParams], ExplainResult | null>('explain', null, (params) => explain(index.analysis(), params, index.lineIndex)));
 connection.onRequest(REACHERS, guarded<[ReachersParams], ReachersResult | null>('reachers', null, (params) => reachers(index.analysis(), reachSummary(), params.id)));
