@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 const harness = new WebviewHarness();
 await harness.start();
 try {
-  const rows: string[] = ['| workspace | workloads | flows drawn | engine | overlapping nodes | overlapping boxes | crossings | layout ms (median) |', '|---|---|---|---|---|---|---|---|'];
+  const rows: string[] = ['| workspace | workloads | flows drawn | engine | overlapping nodes | overlapping boxes | crossings | of which with a default-allow flow | layout ms (median) |', '|---|---|---|---|---|---|---|---|---|'];
   const only = process.env['BENCH_ONLY']?.split(',');
   for (const { name, graph } of layoutWorkspaces().filter((w) => only === undefined || only.includes(w.name))) {
     const workloads = graph.nodes.filter((n) => n.kind === 'workload').length;
@@ -30,6 +30,7 @@ try {
       const nodes: number[] = [];
       const boxes: number[] = [];
       const crossings: number[] = [];
+      const defaultCrossings: number[] = [];
       let drawn = 0;
       for (let i = 0; i < runs; i++) {
         const { page } = await harness.open('light', { width: 1400, height: 900 });
@@ -42,10 +43,11 @@ try {
         nodes.push(q.nodeOverlaps.length);
         boxes.push(q.boxOverlaps.length);
         crossings.push(q.crossings);
+        defaultCrossings.push(q.defaultCrossings);
         await page.close();
       }
       const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}–${Math.max(...xs)}`);
-      rows.push(`| ${name} | ${workloads} | ${drawn} | ${engine} | ${range(nodes)} | ${range(boxes)} | ${range(crossings)} | ${Math.round(median(times))} |`);
+      rows.push(`| ${name} | ${workloads} | ${drawn} | ${engine} | ${range(nodes)} | ${range(boxes)} | ${range(crossings)} | ${range(defaultCrossings)} | ${Math.round(median(times))} |`);
       console.log(rows.at(-1));
     }
   }
