@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { analyze, analyzeTexts, declaredPorts, explainConnection, explanationReport, LineIndex, parseIP, parseManifestFile, resolveEndpoint, type Analysis, type ExplainReport } from '../server/src/engine/index.js';
+import { analyze, analyzeTexts, declaredPorts, explainConnection, explanationReport, flowDiff, LineIndex, parseIP, parseManifestFile, resolveEndpoint, type Analysis, type ExplainReport } from '../server/src/engine/index.js';
+import type { WhatIfResult } from '../server/src/requests.js';
 import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
 import { graphOf, postToPage, screenPoint, WebviewHarness } from './support/webviewHarness.js';
 
@@ -136,6 +137,51 @@ test('the graph page offers "Explain…" on a flow between workloads, and asks t
   await page.mouse.click(at.x, at.y);
   await page.getByRole('button', { name: 'Explain…' }).click();
   assert.deepEqual((await posted(page)).slice(1), [{ type: 'explain', source: 'shop/api', destination: 'shop/db' }]);
+  assert.deepEqual(await violations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the what-if view lists the flows an edit opens and closes, each with why, and asks the host to explain one', async () => {
+  const base = fs.readFileSync(SHOP, 'utf8');
+  // The edit: cart-access's selector fixed to the pods' real label, and front-end-open deleted.
+  const head = base
+    .replace('name: cart\n', 'name: carts\n')
+    .split('\n---\n')
+    .filter((doc) => !doc.includes('name: front-end-open'))
+    .join('\n---\n');
+  const changes = flowDiff(analyzeTexts([{ file: SHOP, text: base }]), analyzeTexts([{ file: SHOP, text: head }]));
+  const result: WhatIfResult = { base: 'HEAD', opened: 1, closed: 1, changes };
+  const opened = await harness.open('light', { width: 1100, height: 700 }, '/explain.html');
+  const { page, errors } = opened;
+  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+  await postToPage(page, { type: 'whatIf', result });
+  await page.locator('h1').filter({ hasText: 'Against HEAD' }).waitFor();
+  assert.equal(await page.locator('h1').innerText(), 'Against HEAD: this change opens 1 flow, closes 1 flow');
+  assert.deepEqual(await page.locator('h2').allInnerTexts(), ['Opened (1)', 'Closed (1)']);
+  assert.deepEqual(await page.locator('section[data-change=opened] li').allInnerTexts(), [
+    'shop/front-end → shop/carts TCP 80Explain\n\ningress of shop/carts allowed: isolated by shop/cortex-access, shop/cart-access, shop/carts-admin; allowed by shop/cart-access ingress rule 1.',
+  ]);
+  assert.deepEqual(await page.locator('section[data-change=closed] li').allInnerTexts(), [
+    'shop/carts → shop/front-end TCP 8079Explain\n\ningress of shop/front-end denied: isolated by shop/cortex-access, and no ingress rule of it admits this.',
+  ]);
+  // The closed flow is second in the result the host holds: the page names it by that index.
+  await page.locator('section[data-change=closed] button').click();
+  assert.deepEqual((await posted(page)).slice(1), [{ type: 'explainFlow', index: changes.findIndex((c) => c.change === 'closed') }]);
+  await page.screenshot({ path: path.join(OUT, 'what-if-shop.png'), fullPage: true });
+
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  await postToPage(page, { type: 'whatIf', result: { base: hostile, opened: 1, closed: 0, changes: [{ ...changes[0]!, source: hostile, why: hostile }] } });
+  await page.locator('h1').filter({ hasText: 'onerror' }).waitFor();
+  assert.equal(await page.locator('strong').first().innerText(), `${hostile} → ${changes[0]!.destination}`);
+  assert.equal(await page.locator('img').count(), 0);
+  await postToPage(page, { type: 'whatIf', result: { base: 'HEAD', opened: 'one', closed: 0, changes: [] } });
+  await postToPage(page, { type: 'whatIf', result: { base: 'HEAD', opened: 0, closed: 0, changes: [{ change: 'moved' }] } });
+  assert.match(await page.locator('h1').innerText(), /onerror/, 'the malformed results were dropped');
+  await postToPage(page, { type: 'whatIf', result: { base: 'main', opened: 0, closed: 0, changes: [], error: 'not a git repository' } });
+  await page.locator('h1').filter({ hasText: 'against main' }).waitFor();
+  assert.equal(await page.locator('main p').innerText(), 'not a git repository');
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   assert.deepEqual(await violations(page), []);
   assert.deepEqual(errors, []);
   await page.close();

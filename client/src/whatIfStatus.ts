@@ -1,12 +1,12 @@
 /**
  * "$(git-compare) +3 −12 flows" in the status bar: what the edits since HEAD
  * do to reachability, refreshed when the model changes. Hidden outside a git
- * repository. Clicking lists the flows; picking one explains it.
+ * repository. Clicking opens the what-if panel: the flows, each explainable.
  */
 import * as vscode from 'vscode';
 import { WHAT_IF, type WhatIfResult } from '../../server/src/requests.js';
 import type { NetlensContext } from './context.js';
-import { ExplainPanel } from './explainPanel.js';
+import { WhatIfPanel } from './whatIfPanel.js';
 
 const UPDATE_DELAY_MS = 500;
 
@@ -48,20 +48,7 @@ export class WhatIfStatus implements vscode.Disposable {
   }
 }
 
-/** The command behind the item: the flows opened and closed, each explained when picked. */
-export async function showWhatIf(ctx: NetlensContext): Promise<void> {
-  const r = await ctx.client?.sendRequest<WhatIfResult | null>(WHAT_IF, {});
-  if (!r) return;
-  if (r.error !== undefined) {
-    void vscode.window.showInformationMessage(`Netlens: ${r.error}`);
-    return;
-  }
-  const items = r.changes.map((c) => ({
-    label: `${c.change === 'opened' ? '$(add)' : '$(remove)'} ${c.source} → ${c.destination}`,
-    description: `${c.protocol} ${c.port} ${c.change}`,
-    detail: c.why,
-    change: c,
-  }));
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: `Against ${r.base}: this change opens ${r.opened} flows, closes ${r.closed}`, matchOnDetail: true });
-  if (pick) ExplainPanel.show(ctx, { source: pick.change.source, destination: pick.change.destination, port: pick.change.port, protocol: pick.change.protocol });
+/** The command behind the item and the lenses: the what-if panel. */
+export function showWhatIf(ctx: NetlensContext): void {
+  WhatIfPanel.show(ctx);
 }

@@ -194,7 +194,11 @@ export type WebviewToHostMessage =
 
 // ---- messages between the explain panel (extension host) and its webview ---
 
-export type HostToExplainMessage = { readonly type: 'explain'; readonly report: ExplainReport } | { readonly type: 'error'; readonly message: string };
+export type HostToExplainMessage =
+  | { readonly type: 'explain'; readonly report: ExplainReport }
+  | { readonly type: 'error'; readonly message: string }
+  /** The what-if view: the flows the edits since a git ref open and close. */
+  | { readonly type: 'whatIf'; readonly result: WhatIfResult };
 
 /** A near miss's change, by position in the report the host holds: the page never hands over edits. */
 export interface FixRef {
@@ -208,4 +212,6 @@ export interface FixRef {
 export type ExplainToHostMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'open'; readonly uri: string; readonly line: number }
-  | ({ readonly type: 'fix' } & FixRef);
+  | ({ readonly type: 'fix' } & FixRef)
+  /** The what-if view: explain the flow change at this index of the result the host holds. */
+  | { readonly type: 'explainFlow'; readonly index: number };

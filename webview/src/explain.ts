@@ -1,10 +1,11 @@
 /**
- * The explain panel's page: draws an ExplainReport the host computed, with
- * every text set as text (names and labels can hold anything). It sends back
- * only: ready, open this source line, apply the fix of this near miss (by
- * position: the host holds the edits).
+ * The explain panel's page: draws an ExplainReport the host computed, or the
+ * what-if list of flows opened and closed, with every text set as text (names
+ * and labels can hold anything). It sends back only: ready, open this source
+ * line, apply the fix of this near miss, explain this flow change (by
+ * position: the host holds the edits and the flows).
  */
-import type { ExplainReport, ExplainToHostMessage, HostToExplainMessage, ReportDirection, ReportLink, ReportRule } from '../../server/src/requests.js';
+import type { ExplainReport, ExplainToHostMessage, FlowChangeInfo, HostToExplainMessage, ReportDirection, ReportLink, ReportRule, WhatIfResult } from '../../server/src/requests.js';
 import { isExplainHostMessage } from './explainMessages.js';
 
 interface VsCodeApi {
@@ -101,11 +102,48 @@ function render(report: ExplainReport): void {
   root.replaceChildren(...parts);
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function flowItem(c: FlowChangeInfo, index: number): HTMLLIElement {
+  const li = el('li');
+  li.dataset['change'] = c.change;
+  const head = el('p');
+  const b = el('button', 'Explain');
+  b.type = 'button';
+  b.title = `Explain ${c.source} → ${c.destination} on ${c.protocol} ${c.port} as the workspace is now`;
+  b.addEventListener('click', () => vscode.postMessage({ type: 'explainFlow', index }));
+  head.append(el('strong', `${c.source} → ${c.destination}`), el('span', ` ${c.protocol} ${c.port}`), b);
+  li.append(head, el('p', c.why, 'muted'));
+  return li;
+}
+
+function renderWhatIf(result: WhatIfResult): void {
+  if (result.error !== undefined) {
+    root.replaceChildren(el('h1', `What this change does (against ${result.base})`), el('p', result.error, 'muted'));
+    return;
+  }
+  const parts: HTMLElement[] = [el('h1', `Against ${result.base}: this change opens ${plural(result.opened, 'flow')}, closes ${plural(result.closed, 'flow')}`)];
+  if (result.changes.length === 0) parts.push(el('p', `Reachability is the same as at ${result.base}.`, 'muted'));
+  for (const change of ['opened', 'closed'] as const) {
+    const indices = result.changes.flatMap((c, i) => (c.change === change ? [i] : []));
+    if (indices.length === 0) continue;
+    const section = el('section');
+    section.dataset['change'] = change;
+    section.append(el('h2', `${change === 'opened' ? 'Opened' : 'Closed'} (${indices.length})`));
+    const list = el('ul', undefined, 'flows');
+    for (const i of indices) list.append(flowItem(result.changes[i]!, i));
+    section.append(list);
+    parts.push(section);
+  }
+  root.replaceChildren(...parts);
+}
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isExplainHostMessage(message)) return;
   const m: HostToExplainMessage = message;
   if (m.type === 'explain') render(m.report);
+  else if (m.type === 'whatIf') renderWhatIf(m.result);
   else root.replaceChildren(el('p', m.message, 'denied'));
 });
 

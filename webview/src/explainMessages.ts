@@ -1,6 +1,7 @@
 /**
  * Checks on what the host posts to the explain page: a report of the shape
- * explainReport.ts writes, or an error text. Anything else is dropped.
+ * explainReport.ts writes, a what-if result, or an error text. Anything else
+ * is dropped.
  */
 import type { HostToExplainMessage, ReportDirection, ReportLink, ReportRule } from '../../server/src/requests.js';
 
@@ -51,7 +52,7 @@ function isPort(v: unknown): boolean {
   return (
     isObject(v) &&
     Number.isInteger(v['port']) &&
-    (v['protocol'] === 'TCP' || v['protocol'] === 'UDP' || v['protocol'] === 'SCTP') &&
+    isProtocol(v['protocol']) &&
     (v['portName'] === undefined || isString(v['portName'])) &&
     typeof v['allowed'] === 'boolean' &&
     isDirectionReport(v['egress']) &&
@@ -59,9 +60,35 @@ function isPort(v: unknown): boolean {
   );
 }
 
+const isProtocol = (v: unknown) => v === 'TCP' || v === 'UDP' || v === 'SCTP';
+
+function isFlowChange(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    (v['change'] === 'opened' || v['change'] === 'closed') &&
+    isString(v['source']) &&
+    isString(v['destination']) &&
+    Number.isInteger(v['port']) &&
+    isProtocol(v['protocol']) &&
+    isString(v['why'])
+  );
+}
+
+function isWhatIf(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    isString(v['base']) &&
+    isIndex(v['opened']) &&
+    isIndex(v['closed']) &&
+    every(v['changes'], isFlowChange) &&
+    (v['error'] === undefined || isString(v['error']))
+  );
+}
+
 export function isExplainHostMessage(v: unknown): v is HostToExplainMessage {
   if (!isObject(v)) return false;
   if (v['type'] === 'error') return isString(v['message']);
+  if (v['type'] === 'whatIf') return isWhatIf(v['result']);
   if (v['type'] !== 'explain' || !isObject(v['report'])) return false;
   const r = v['report'];
   return isString(r['source']) && isString(r['destination']) && typeof r['allowed'] === 'boolean' && every(r['ports'], isPort);
