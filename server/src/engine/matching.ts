@@ -7,6 +7,7 @@ import type { IPAddress } from './cidr.js';
 import { selectorMatches, type Labels } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { resolveNamedPort } from './ports.js';
+import type { TieredRule } from './tiers.js';
 
 /** One end of a connection: a pod of a group, or an address outside the workspace's pods. */
 export type Endpoint = { readonly kind: 'pod'; readonly group: PodGroup } | { readonly kind: 'external'; readonly ip: IPAddress };
@@ -70,4 +71,15 @@ export function ruleAllows(
   const peerOk = rule.peers === undefined || rule.peers.some((p) => peerMatches(policy, p, peer, namespaceLabels));
   const portOk = rule.ports === undefined || rule.ports.some((m) => portMatches(m, port, protocol, destination));
   return peerOk && portOk;
+}
+
+/** A cluster-wide policy's rule as tiers.ts orders it; ties between policies break on kind and name, only to be deterministic. */
+export function asTieredRule(policy: PolicyModel, rule: PolicyRule): TieredRule {
+  return {
+    tier: policy.tier?.tier ?? 'admin',
+    priority: policy.tier?.priority ?? 0,
+    action: rule.action ?? 'allow',
+    policyId: `${policy.kind ?? 'NetworkPolicy'}/${policy.id}`,
+    ruleIndex: rule.index,
+  };
 }
