@@ -9,9 +9,9 @@ import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
 import { selectorMatches, type Labels, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
-import { asTieredRule } from './matching.js';
+import { asTieredRule, inEvaluationOrder } from './matching.js';
 import { resolveNamedPort } from './ports.js';
-import { composeTiers, compareTieredRules, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
+import { composeTiers, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
 
@@ -38,14 +38,6 @@ const EMPTY_LABELS: Labels = new Map();
 
 const BITSETS: SetAlgebra<Bitset> = { union: (a, b) => a.or(b), intersect: (a, b) => a.and(b), minus: (a, b) => a.andNot(b) };
 const LINES: SetAlgebra<PortLine> = { union: (a, b) => unionLines([a, b]), intersect: intersectLines, minus: subtractLines };
-
-/** Admin rules before baseline rules, each tier in evaluation order (tiers.ts). */
-function inEvaluationOrder(a: RuleOfPolicy, b: RuleOfPolicy): number {
-  const ta = asTieredRule(a.policy, a.rule);
-  const tb = asTieredRule(b.policy, b.rule);
-  if (ta.tier !== tb.tier) return ta.tier === 'admin' ? -1 : 1;
-  return compareTieredRules(ta, tb);
-}
 
 /**
  * Whether a group is one pod, so that its traffic to itself is a pod reaching
