@@ -11,7 +11,8 @@
  *   destinationPort (number or range) and destinationNamedPort.
  * Both generations share subjects (namespaces, or pods with a namespace and a
  * pod selector, host-network pods excluded) and peers: namespaces and pods
- * are pod peers; networks are CIDR peers; nodes and domainNames stand for
+ * are pod peers; networks are CIDR peers (pods match by their known
+ * addresses, and every pod matches a /0); nodes and domainNames stand for
  * nothing the workspace can resolve and admit no pod or address (external
  * peers). A peer with no known field fails closed, as the API asks: it
  * matches nothing in an Allow rule, everything in a Deny or Pass rule.
@@ -183,7 +184,12 @@ function readPeers(c: BuildContext, nodes: Node[], action: RuleAction): PeerMatc
       const selected = namespacedPod(c, pods);
       peers.push({ kind: 'pods', namespaceSelector: selected.namespaces, podSelector: selected.pods, span });
     } else if (networks !== undefined) {
-      for (const cidr of items(ctx, networks.value)) peers.push(buildIPBlock(ctx, cidr, spanOf(ctx, cidr), findings, { cidrNode: cidr, exceptNode: undefined, bareAddress: false }));
+      for (const cidr of items(ctx, networks.value)) {
+        const block = buildIPBlock(ctx, cidr, spanOf(ctx, cidr), findings, { cidrNode: cidr, exceptNode: undefined, bareAddress: false });
+        peers.push(block);
+        // Cluster traffic is checked against networks too (the API's own example: 0.0.0.0/0 covers pod-to-pod traffic); every pod address is in a /0.
+        if (block.kind === 'ipBlock' && block.cidr.bits === 0) peers.push({ kind: 'pods', namespaceSelector: makeSelector([], true, block.span), podSelector: undefined, span: block.span });
+      }
     } else if (nodesPeer !== undefined) peers.push({ kind: 'external', what: 'nodes', span });
     else if (domainNames.length > 0) peers.push({ kind: 'external', what: `DNS name ${domainNames.map((d) => text(ctx, d) ?? '?').join(', ')}`, span });
     else {
