@@ -125,3 +125,43 @@ test('explain names the deciding policy, rule, action and tier, and the Pass tha
     ],
   );
 });
+
+test('check: shadowed rules, equal priorities, a Pass with no NetworkPolicy, subjects and peers matching nothing, schema and field errors', () => {
+  // check exits 1 when it finds errors.
+  const findings = (files: string[], status = 0) =>
+    (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', ...files], status)) as { findings: Array<{ code: string; file: string; line: number; message: string }> }).findings.filter(
+      (f) => f.file !== 'houses.yaml',
+    );
+  assert.deepEqual(
+    findings(['findings.yaml'], 1).map((f) => `${f.line} ${f.code}`),
+    [
+      '14 tier-rule-shadowed',
+      '18 pass-without-network-policy',
+      // The Pass to every slytherin pod comes first: this Deny never applies (and its pods do not exist).
+      '21 tier-rule-shadowed',
+      '23 peer-selects-no-pods',
+      '30 tier-priority-overlap',
+      '52 policy-selects-no-pods',
+      '64 object-invalid',
+      '68 object-invalid',
+      '69 schema-invalid',
+    ],
+  );
+  const shadowed = findings(['findings.yaml'], 1)[0]!.message;
+  assert.match(shadowed, /^This admin Allow at priority 10 is shadowed by the admin Deny at priority 10 \(first-at-10 ingress rule 1\) for the same traffic: it never decides anything\./);
+  const acrossTiers = findings(['priority.yaml']).map((f) => f.message);
+  assert.match(acrossTiers[0]!, /^This baseline Accept at priority 10 is shadowed by the admin Deny at priority 50 \(deny-at-50 ingress rule 1\) for the same traffic/);
+  // The conformance fixtures themselves are valid: no error, no schema finding.
+  for (const file of ['admin-deny-slytherin.yaml', 'ingress-tcp-v1alpha1.yaml', 'egress-protocols.yaml', 'egress-networks.yaml', 'baseline-v1alpha1.yaml', 'egress-nodes-domains.yaml']) {
+    assert.deepEqual(findings([file]).filter((f) => f.code === 'schema-invalid' || f.code === 'object-invalid'), [], file);
+  }
+});
+
+test('check: a CNI that does not implement the API is said once, on the first cluster-wide policy', () => {
+  const codes = (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', 'priority.yaml', 'pass-at-60.yaml', 'flannel.conflist'])) as { findings: Array<{ code: string; file: string; line: number }> })
+    .findings.filter((f) => f.code === 'cluster-policy-not-implemented' || f.code === 'cni-ignores-network-policy')
+    .map((f) => `${f.file}:${f.line} ${f.code}`);
+  assert.deepEqual(codes, ['priority.yaml:5 cluster-policy-not-implemented']);
+  const text = netlens(['check', 'houses.yaml', 'admin-deny-slytherin.yaml', 'calico.conflist']);
+  assert.doesNotMatch(text, /cluster-policy-not-implemented/);
+});

@@ -7,7 +7,7 @@
  */
 import type { Prefix } from './cidr.js';
 import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
-import { finding, type Finding } from './rules.js';
+import { finding, type Finding, type RelatedInfo } from './rules.js';
 import type { SourceSpan } from './source.js';
 import { byFirstThenSecond, overlappingPairs } from './sweep.js';
 import type { WorkspaceModel } from './workspace.js';
@@ -166,29 +166,57 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
     );
 }
 
+/**
+ * CNIs that implement the cluster-wide policy API (AdminNetworkPolicy and its
+ * successors): Calico (mapping them to its kube-admin/kube-baseline tiers),
+ * Canal (Calico's policy engine) and Antrea. Others detected here do not;
+ * unknown ones ('other', kindnet) are given the benefit of the doubt.
+ */
+const CLUSTER_POLICY_CNIS: ReadonlySet<CniName> = new Set(['calico', 'canal', 'antrea', 'kindnet', 'other']);
+
+/**
+ * One finding for the workspace, on the first policy that qualifies, with the
+ * others as related locations: one wrong CNI is one problem, however many
+ * policies it voids. A policy object split into several models (a Cilium
+ * policy with several specs) counts once.
+ */
+function oncePerWorkspace(
+  policies: readonly PolicyModel[],
+  qualifies: (p: PolicyModel) => boolean,
+  code: 'cilium-policy-without-cilium' | 'cluster-policy-not-implemented',
+  related: RelatedInfo[],
+  message: (first: PolicyModel, also: string) => string,
+): Finding | undefined {
+  const byObject = new Map<string, PolicyModel>();
+  for (const p of policies) {
+    const object = `${p.kind ?? ''}/${p.id.replace(/ specs\[\d+\]$/, '')}`;
+    if (qualifies(p) && !byObject.has(object)) byObject.set(object, p);
+  }
+  const [first, ...others] = [...byObject.values()];
+  if (first === undefined) return undefined;
+  const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
+  const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also: ${p.kind ?? 'policy'} ${p.id}` }));
+  return finding(code, first.nameSpan, message(first, also), [...related, ...more]);
+}
+
 export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
   const facts = ws.cluster;
   const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
   const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
   const detected = summary.cni !== undefined && summary.cni !== 'other' ? summary.cni : undefined;
-  // Said once for the workspace, on the first such policy with the others as
-  // related locations: one wrong CNI is one problem, however many policies it voids.
-  const voided = new Map<string, PolicyModel>();
-  for (const p of ws.policies) {
-    // One object counts once: a Cilium policy with several specs is one manifest.
-    const object = p.id.replace(/ specs\[\d+\]$/, '');
-    if (p.enforcedBy === undefined || detected === undefined || detected === p.enforcedBy || voided.has(object)) continue;
-    voided.set(object, p);
-  }
-  const [first, ...others] = [...voided.values()];
-  if (first !== undefined) {
-    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
-    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
-    out.push(finding('cilium-policy-without-cilium', first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${detected} (from ${summary.cniOrigin}): it does nothing there.`, [...related, ...more]));
-  }
+  const voiding = (p: PolicyModel) => p.enforcedBy !== undefined && detected !== undefined && detected !== p.enforcedBy;
+  const voided = oncePerWorkspace(ws.policies, voiding, 'cilium-policy-without-cilium', related, (first, also) =>
+    `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${detected} (from ${summary.cniOrigin}): it does nothing there.`,
+  );
+  if (voided !== undefined) out.push(voided);
+  const unsupported = (p: PolicyModel) => p.tier !== undefined && detected !== undefined && !CLUSTER_POLICY_CNIS.has(detected);
+  const ignored = oncePerWorkspace(ws.policies, unsupported, 'cluster-policy-not-implemented', related, (first, also) =>
+    `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${detected} (from ${summary.cniOrigin}), which does not: it does nothing there, and Netlens's verdicts with it do not hold.`,
+  );
+  if (ignored !== undefined) out.push(ignored);
   if (summary.enforcesPolicy === false) {
     for (const p of ws.policies) {
-      if (p.enforcedBy !== undefined) continue;
+      if (p.enforcedBy !== undefined || p.tier !== undefined) continue;
       out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${summary.cni}, from ${summary.cniOrigin}) does not implement NetworkPolicy: this policy will silently do nothing.`, related));
     }
   }
