@@ -283,6 +283,16 @@ export class Reachability {
     return (direction === 'ingress' ? this.isolatedIngress : this.isolatedEgress).has(c);
   }
 
+  /**
+   * Whether some policy has a say over class c in a direction: it is isolated,
+   * or deny rules or cluster-wide tiered rules apply to it. Only where none
+   * does is every connection the default allow.
+   */
+  isGoverned(c: number, direction: 'ingress' | 'egress'): boolean {
+    const ingress = direction === 'ingress';
+    return this.isIsolated(c, direction) || (ingress ? this.ingressDenyOf : this.egressDenyOf)[c]!.length > 0 || (ingress ? this.ingressTieredOf : this.egressTieredOf)[c]!.length > 0;
+  }
+
   /** Whether a rule's ports admit port/protocol at a destination class. */
   private rulePortAllows(rule: PolicyRule, port: number, protocol: Protocol, destination: number): boolean {
     if (rule.ports === undefined) return true;
@@ -559,6 +569,10 @@ export class Reachability {
       });
     if (this.isolatedEgress.has(s)) rank(this.egressRulesOf[s]!, d, 0);
     if (this.isolatedIngress.has(d)) rank(this.ingressRulesOf[d]!, s, 1);
+    // Tiered Allow rules that match the pair name it too (which of them decided is per port; allowingRules says).
+    const allows = (list: RuleOfPolicy[]) => list.filter((r) => r.rule.action === 'allow');
+    rank(allows(this.egressTieredOf[s]!), d, 0);
+    rank(allows(this.ingressTieredOf[d]!), s, 1);
     ranked.sort((a, b) => a.at - b.at || a.side - b.side || a.order - b.order);
     const first = new Map<PolicyRule, RuleOfPolicy>();
     for (const { r } of ranked) if (!first.has(r.rule)) first.set(r.rule, r);
