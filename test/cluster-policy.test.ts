@@ -97,6 +97,14 @@ test('baseline v1alpha1: decides where no NetworkPolicy selects the pod, and a N
   assert.deepEqual(matrix('80', 'baseline-v1alpha1.yaml', 'np-allow-hufflepuff.yaml'), ['.TTT', '.TTT', 'TTTT', '.TTT']);
 });
 
+test('the peer shape of releases before v0.1.5 is read for what it selects (and flagged by the schema)', () => {
+  assert.deepEqual(matrix('80', 'older-v1alpha1.yaml'), ['TTTT', '.TTT', '.TTT', 'TTTT']);
+  const schema = (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', 'older-v1alpha1.yaml'], 1)) as { findings: Array<{ code: string; line: number }> }).findings
+    .filter((f) => f.code === 'schema-invalid')
+    .map((f) => f.line);
+  assert.deepEqual(schema, [14, 16]);
+});
+
 test('nodes and domain names match no pod of the workspace', () => {
   assert.deepEqual(matrix('80', 'egress-nodes-domains.yaml'), OPEN);
 });

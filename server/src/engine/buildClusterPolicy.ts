@@ -119,7 +119,7 @@ function readSubject(c: BuildContext, spec: Node | undefined, header: PolicyHead
   const subject = get(ctx, spec, 'subject');
   const namespaces = get(ctx, subject, 'namespaces');
   const pods = get(ctx, subject, 'pods');
-  if (namespaces !== undefined) return { pods: makeSelector([], true, spanOf(ctx, namespaces)), namespaces: parseSelector(ctx, namespaces, findings) };
+  if (namespaces !== undefined) return { pods: makeSelector([], true, spanOf(ctx, namespaces)), namespaces: namespacesSelector(c, namespaces) ?? makeSelector([], false, spanOf(ctx, namespaces)) };
   if (pods !== undefined) return namespacedPod(c, pods);
   const span = spanOf(ctx, subject, header.nameSpan);
   findings.push(finding('object-invalid', span, { says: 'spec.subject needs namespaces or pods; without one this policy selects no pod.', next: 'Add subject: {namespaces: {}} to select every pod.' }));
@@ -127,14 +127,38 @@ function readSubject(c: BuildContext, spec: Node | undefined, header: PolicyHead
   return { pods: none, namespaces: none };
 }
 
-/** NamespacedPod: an absent or empty selector selects every namespace, every pod. */
+/**
+ * NamespacedPod: an absent or empty selector selects every namespace, every
+ * pod. Releases before v0.1.5 wrote the namespaces as `namespaces:
+ * {namespaceSelector}` inside it; that shape is read too (the schema flags it).
+ */
 function namespacedPod(c: BuildContext, node: Node): { pods: Selector; namespaces: Selector } {
   const { ctx, findings } = c;
   const selector = (key: string) => {
     const n = get(ctx, node, key);
     return n === undefined ? makeSelector([], true, spanOf(ctx, node)) : parseSelector(ctx, n, findings);
   };
-  return { namespaces: selector('namespaceSelector'), pods: selector('podSelector') };
+  const older = get(ctx, node, 'namespaces');
+  const namespaces = older === undefined ? selector('namespaceSelector') : (namespacesSelector(c, older) ?? makeSelector([], false, spanOf(ctx, older)));
+  return { namespaces, pods: selector('podSelector') };
+}
+
+/**
+ * A `namespaces` value: a label selector, or in releases before v0.1.5
+ * {namespaceSelector | sameLabels | notSameLabels}. Undefined for sameLabels
+ * and notSameLabels, which name namespaces relative to the subject's and have
+ * no fixed selector here.
+ */
+function namespacesSelector(c: BuildContext, node: Node): Selector | undefined {
+  const { ctx, findings } = c;
+  const older = get(ctx, node, 'namespaceSelector');
+  if (older !== undefined) return parseSelector(ctx, older, findings);
+  const relative = entry(ctx, node, 'sameLabels') ?? entry(ctx, node, 'notSameLabels');
+  if (relative !== undefined) {
+    findings.push(finding('object-invalid', spanOf(ctx, relative.keyNode), { says: 'sameLabels and notSameLabels were removed from the API (v0.1.5); Netlens reads this peer as matching nothing.', next: 'Select the namespaces with a label selector.' }));
+    return undefined;
+  }
+  return parseSelector(ctx, node, findings);
 }
 
 function buildRule(c: BuildContext, node: Node, direction: Direction, index: number): PolicyRule {
@@ -179,7 +203,10 @@ function readPeers(c: BuildContext, nodes: Node[], action: RuleAction): PeerMatc
     const networks = entry(ctx, node, 'networks');
     const nodesPeer = get(ctx, node, 'nodes');
     const domainNames = items(ctx, get(ctx, node, 'domainNames'));
-    if (namespaces !== undefined) peers.push({ kind: 'pods', namespaceSelector: parseSelector(ctx, namespaces, findings), podSelector: undefined, span });
+    if (namespaces !== undefined) {
+      const selector = namespacesSelector(c, namespaces);
+      peers.push(selector === undefined ? { kind: 'invalid', span } : { kind: 'pods', namespaceSelector: selector, podSelector: undefined, span });
+    }
     else if (pods !== undefined) {
       const selected = namespacedPod(c, pods);
       peers.push({ kind: 'pods', namespaceSelector: selected.namespaces, podSelector: selected.pods, span });

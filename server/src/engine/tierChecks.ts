@@ -82,6 +82,8 @@ function overlapFindings(reach: Reachability, tiered: readonly PolicyModel[]): F
   tiered.forEach((p, i) => {
     for (const q of tiered.slice(0, i)) {
       if (p.tier!.tier !== q.tier!.tier || p.tier!.priority !== q.tier!.priority) continue;
+      // One object defined twice is object-defined-twice's finding, not an ordering question.
+      if (p.kind === q.kind && p.id === q.id) continue;
       if (reach.selectedClasses(p).and(reach.selectedClasses(q)).isEmpty) continue;
       const clash = p.tieredRules!.find((r) =>
         q.tieredRules!.some(
