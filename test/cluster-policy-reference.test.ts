@@ -26,7 +26,8 @@ function matrixJson(file: string, port: number, proto: string): { pods: string[]
 }
 
 test('matrix --json and explain equal the literal tier-composing reference on random clusters', async () => {
-  await forEachFuzzSeed([], (seed) =>
+  // 620115290: the generator once wrote networks into an ingress rule, which the API has not.
+  await forEachFuzzSeed([620115290], (seed) =>
     fc.assert(
       fc.property(randomCluster, randomClusterPolicies, fc.constantFrom(...QUERIES), (cluster, policies, [port, proto]) => {
         const text = `${renderCluster(cluster)}---\n${renderClusterPolicies(policies)}`;

@@ -118,28 +118,30 @@ export function renderCluster(c: RandomCluster): string {
  * included), ports by number, range and name in both API generations. Priorities are distinct, as the API leaves
  * the order of equal priorities undefined.
  */
-const clusterPeer = fc.oneof(
+const podPeers = [
   fc.record({ namespaces: namespaceSelector }),
   fc.record({ pods: fc.record({ namespaceSelector, podSelector: selector }, { requiredKeys: ['podSelector'] }) }),
-  fc.record({ networks: fc.uniqueArray(fc.constantFrom('10.0.0.0/29', '10.0.0.4/30', '10.0.0.3/32', '0.0.0.0/0'), { minLength: 1, maxLength: 2 }) }),
-);
+] as const;
+// Only egress rules take networks.
+const clusterPeer = { ingress: fc.oneof(...podPeers), egress: fc.oneof(...podPeers, fc.record({ networks: fc.uniqueArray(fc.constantFrom('10.0.0.0/29', '10.0.0.4/30', '10.0.0.3/32', '0.0.0.0/0'), { minLength: 1, maxLength: 2 }) })) };
 /** A port condition, written later in either generation. */
 const clusterPort = fc.oneof(
   fc.record({ kind: fc.constant('number' as const), protocol, port: portNumber }),
   portNumber.chain((start) => fc.record({ kind: fc.constant('range' as const), protocol, start: fc.constant(start), end: fc.integer({ min: start + 1, max: PORT_LIMIT + 1 }) })),
   fc.record({ kind: fc.constant('named' as const), name: portName }),
 );
-const clusterRule = fc.record({
-  action: fc.constantFrom('Allow', 'Deny', 'Pass'),
-  peers: fc.array(clusterPeer, { minLength: 1, maxLength: 2 }),
-  ports: fc.option(fc.array(clusterPort, { minLength: 1, maxLength: 2 }), { nil: undefined }),
-});
+const clusterRule = (direction: 'ingress' | 'egress') =>
+  fc.record({
+    action: fc.constantFrom('Allow', 'Deny', 'Pass'),
+    peers: fc.array<object>(clusterPeer[direction], { minLength: 1, maxLength: 2 }),
+    ports: fc.option(fc.array(clusterPort, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  });
 const clusterPolicy = fc.record({
   generation: fc.constantFrom('v1alpha1', 'v1alpha2'),
   tier: fc.constantFrom('Admin', 'Baseline'),
   subject: fc.oneof(fc.record({ namespaces: namespaceSelector }), fc.record({ pods: fc.record({ namespaceSelector, podSelector: selector }, { requiredKeys: ['podSelector'] }) })),
-  ingress: fc.array(clusterRule, { maxLength: 3 }),
-  egress: fc.array(clusterRule, { maxLength: 3 }),
+  ingress: fc.array(clusterRule('ingress'), { maxLength: 3 }),
+  egress: fc.array(clusterRule('egress'), { maxLength: 3 }),
 });
 export const randomClusterPolicies = fc.array(clusterPolicy, { maxLength: 4 }).chain((policies) =>
   fc.shuffledSubarray(Array.from({ length: 20 }, (_, i) => (i + 1) * 5), { minLength: policies.length, maxLength: policies.length }).map((priorities) =>
