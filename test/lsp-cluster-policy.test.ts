@@ -61,6 +61,37 @@ describe('cluster-wide policies in the editor', { timeout: 60_000 }, () => {
     assert.ok(shown.includes('Admin rules come before every NetworkPolicy: lowest priority first, rules in written order, the first match decides; Pass hands the traffic to NetworkPolicy.'), shown);
   });
 
+  test('completion: the kind\'s actions, the tier, namespace labels under namespaces, named ports', async () => {
+    const draft = uriOf(path.join(dir, 'draft.yaml'));
+    const text = [
+      'apiVersion: policy.networking.k8s.io/v1alpha2',
+      'kind: ClusterNetworkPolicy',
+      'metadata: {name: draft}',
+      'spec:',
+      '  tier: ',
+      '  priority: 4',
+      '  subject:',
+      '    namespaces:',
+      '      matchLabels: {conformance-house: gryffindor}',
+      '  ingress:',
+      '    - action: ',
+      '      from:',
+      '        - namespaces:',
+      '            matchLabels:',
+      '              conformance-house: ',
+      '      protocols:',
+      '        - destinationNamedPort: ',
+      '',
+    ].join('\n');
+    await client.open(draft, text);
+    const labels = async (find: string, delta: number) => (await client.completion(draft, client.positionOf(draft, find, delta))).map((i) => i.label);
+    assert.deepEqual(await labels('tier: ', 6), ['Admin', 'Baseline']);
+    assert.deepEqual(await labels('action: ', 8), ['Accept', 'Deny', 'Pass']);
+    assert.deepEqual(await labels('conformance-house: \n', 19), ['gryffindor', 'hufflepuff', 'ravenclaw', 'slytherin']);
+    assert.deepEqual(await labels('destinationNamedPort: ', 22), ['dns', 'web']);
+    await client.close(draft);
+  });
+
   test('diagnostics: the rules written after the ravenclaw Accept and the slytherin Deny are shadowed', async () => {
     const ds = await client.waitForDiagnostics(policies, (d) => d.length > 0);
     const shadowed = ds.filter((d) => d.code === 'tier-rule-shadowed').map((d) => d.range.start.line + 1);

@@ -35,6 +35,11 @@ export const CLUSTER_POLICY_API_VERSIONS: Record<string, readonly string[]> = {
 };
 export const CLUSTER_POLICY_KINDS = Object.keys(CLUSTER_POLICY_API_VERSIONS);
 
+/** The actions each kind's rules can take, as written (for completion and messages). */
+export function clusterPolicyActions(kind: string): readonly string[] {
+  return Object.keys(KIND_RULES[kind]?.actions ?? {});
+}
+
 const MAX_PRIORITY = 1000;
 
 interface KindRules {
