@@ -173,3 +173,12 @@ test('check: a CNI that does not implement the API is said once, on the first cl
   const text = netlens(['check', 'houses.yaml', 'admin-deny-slytherin.yaml', 'calico.conflist']);
   assert.doesNotMatch(text, /cluster-policy-not-implemented/);
 });
+
+test('a Service isolated by NetworkPolicy is not called unreachable when an admin Allow lets pods in', () => {
+  const unreachable = (files: string[]) =>
+    (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', ...files])) as { findings: Array<{ code: string }> }).findings.filter((f) => f.code === 'service-unreachable').length;
+  assert.equal(unreachable(['stranded.yaml']), 1);
+  assert.equal(unreachable(['stranded.yaml', 'ingress-tcp-v1alpha1.yaml']), 0);
+  // The admin rules decide before the NetworkPolicy's isolation: ravenclaw and hufflepuff in on 80, slytherin denied.
+  assert.deepEqual(matrix('80', 'stranded.yaml', 'ingress-tcp-v1alpha1.yaml'), ['.TTT', '.TTT', 'TTTT', 'TTTT']);
+});

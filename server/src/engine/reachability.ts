@@ -279,6 +279,11 @@ export class Reachability {
     return (direction === 'ingress' ? this.ingressRulesOf : this.egressRulesOf)[c]!;
   }
 
+  /** The cluster-wide tiered rules whose subject is class c, for a direction, in evaluation order. */
+  tieredRulesFor(c: number, direction: 'ingress' | 'egress'): readonly RuleOfPolicy[] {
+    return (direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!;
+  }
+
   isIsolated(c: number, direction: 'ingress' | 'egress'): boolean {
     return (direction === 'ingress' ? this.isolatedIngress : this.isolatedEgress).has(c);
   }
