@@ -84,6 +84,10 @@ export const RULES = {
   'cilium-entity-not-modelled': { severity: 'information', doc: 'A Cilium entity other than world, cluster and all (host, remote-node, kube-apiserver, ...) stands for no pod or address of the workspace: the peer admits none.' },
   'cilium-field-not-modelled': { severity: 'information', doc: 'A Cilium peer or field Netlens does not model (toServices, nodes, CIDR groups, fromRequires): the rule is evaluated without it.' },
   'cilium-namespace-labels-ignored': { severity: 'warning', doc: 'io.cilium.k8s.namespace.labels.* in a CiliumNetworkPolicy is ignored by Cilium (only cluster-wide policies can use it), so it narrows nothing.' },
+  'cluster-policy-not-implemented': { severity: 'warning', doc: 'A cluster-wide policy (AdminNetworkPolicy and its kin) in a workspace whose CNI does not implement policy.networking.k8s.io: it does nothing there.' },
+  'tier-rule-shadowed': { severity: 'warning', doc: 'An earlier rule of the same tier (a lower priority, or earlier in the same policy) matches all the traffic this cluster-wide rule matches, so this rule never decides anything.' },
+  'tier-priority-overlap': { severity: 'warning', doc: 'Two cluster-wide policies of one tier share a priority and have rules with different actions for the same pods: the API leaves their order undefined, so either may decide.' },
+  'pass-without-network-policy': { severity: 'warning', doc: 'An admin Pass hands traffic to NetworkPolicy, but no NetworkPolicy selects the pods in that direction: the baseline tier or the default allow decides it.' },
   'suppression-unused': { severity: 'hint', doc: 'A `# netlens-disable` comment names a code that nothing reports where it applies (or no rule at all), so it silences nothing.' },
   'kube-proxy-iptables-at-scale': { severity: 'information', doc: 'kube-proxy runs in iptables mode while the workspace has thousands of Services; IPVS or nftables mode scales better.' },
 } as const satisfies Record<string, RuleInfo>;
