@@ -166,9 +166,22 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
     );
 }
 
-export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
+/**
+ * The overlap findings of ranges already checked, given the ranges (the same
+ * objects, in order) and the key of the settings' ranges in play; an editor's
+ * memo answers from its last analysis, so a keystroke elsewhere does not sweep
+ * a big .conflist's ranges again.
+ */
+export type OverlapReuse = (ranges: readonly NetworkRange[], settingsKey: string, compute: () => Finding[]) => readonly Finding[];
+
+export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions, reuseOverlaps?: OverlapReuse): Finding[] {
   const facts = ws.cluster;
-  const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
+  const settingsKey = JSON.stringify([
+    summary.podRanges.length === 0 ? summary.podCIDRs.map(String) : null,
+    summary.serviceRanges.length === 0 ? summary.serviceCIDRs.map(String) : null,
+  ]);
+  const overlaps = reuseOverlaps === undefined ? overlapFindings(facts, summary) : reuseOverlaps(facts.ranges, settingsKey, () => overlapFindings(facts, summary));
+  const out = [...overlaps, ...mtuFindings(facts, options.underlayMTU ?? 1500)];
   const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
   const detected = summary.cni !== undefined && summary.cni !== 'other' ? summary.cni : undefined;
   // Said once for the workspace, on the first such policy with the others as
