@@ -29,6 +29,20 @@ import { LspTestClient, NETLENS_SERVER, uriOf, within, type ServerCommand } from
 const WAIT_MS = 240_000;
 const KEYSTROKES = 20;
 
+/** Milliseconds from each edit to its diagnostics, the edits turning `a` into `b` and back. */
+async function timeKeystrokes(client: LspTestClient, u: string, a: string, b: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < KEYSTROKES; i++) {
+    const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
+    const published = client.nextDiagnostics(u);
+    const start = performance.now();
+    await client.replace(u, from, to);
+    await within(WAIT_MS, 'keystroke', published);
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
 async function measure(dir: string, files: Array<{ file: string; text: string }>, openAll: boolean, server: ServerCommand): Promise<string> {
   const t0 = performance.now();
   // No settled typing: the finding on the edited CIDR would otherwise wait netlens.settleDelay on every other keystroke.
@@ -44,16 +58,8 @@ async function measure(dir: string, files: Array<{ file: string; text: string }>
   await within(WAIT_MS, 'opening', client.hover(u, client.positionOf(u, 'podSelector', 1)));
   await client.waitForDiagnostics(u);
   const opened = performance.now() - o0;
-  const keystroke: number[] = [];
-  for (let i = 0; i < KEYSTROKES; i++) {
-    // Toggling a host bit makes cidr-not-canonical come and go, so every edit publishes.
-    const [from, to] = i % 2 === 0 ? ['10.0.0.0/8', '10.0.0.1/8'] : ['10.0.0.1/8', '10.0.0.0/8'];
-    const published = client.nextDiagnostics(u);
-    const start = performance.now();
-    await client.replace(u, from, to);
-    await within(WAIT_MS, 'keystroke', published);
-    keystroke.push(performance.now() - start);
-  }
+  // Toggling a host bit makes cidr-not-canonical come and go, so every edit publishes.
+  const keystroke = await timeKeystrokes(client, u, '10.0.0.0/8', '10.0.0.1/8');
   const hover: number[] = [];
   const lens: number[] = [];
   const pos = client.positionOf(u, 'podSelector', 2);
@@ -109,16 +115,8 @@ async function conflistKeystrokes(ranges: number, server: ServerCommand): Promis
   const u = uriOf(path.join(dir, policy.file));
   await client.open(u, policy.text);
   await client.waitForDiagnostics(u);
-  const keystroke: number[] = [];
-  for (let i = 0; i < KEYSTROKES; i++) {
-    // An unknown policy type comes and goes, so every edit publishes.
-    const [from, to] = i % 2 === 0 ? ['[Ingress]', '[Ingres]'] : ['[Ingres]', '[Ingress]'];
-    const published = client.nextDiagnostics(u);
-    const start = performance.now();
-    await client.replace(u, from, to);
-    await within(WAIT_MS, 'keystroke', published);
-    keystroke.push(performance.now() - start);
-  }
+  // An unknown policy type comes and goes, so every edit publishes.
+  const keystroke = await timeKeystrokes(client, u, '[Ingress]', '[Ingres]');
   const rss = peakRssMB(client.pid);
   await client.stop();
   fs.rmSync(dir, { recursive: true, force: true });
