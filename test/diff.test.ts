@@ -168,9 +168,61 @@ describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
     );
   });
 
+  test('a policy with an ipBlock is compared too (its CIDR bounds are bigints)', async () => {
+    const first = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny';
+    await client.replace(policies(), first, `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]}]
+---
+${first}`);
+    const r = await ask();
+    assert.equal(r.error, undefined);
+    // web's egress now goes only to 10.0.0.0/8 (Netlens matches pods by selectors, never by ipBlock), so the earlier edit's web → db stays closed.
+    assert.deepEqual(r.changes.map((c) => `${c.change} ${c.source}→${c.destination}:${c.port}`), ['closed shop/api→shop/db:5432']);
+    assert.deepEqual(r.policies, [
+      { policy: 'shop/db-from-api', opened: 0, closed: 1 },
+      { policy: 'shop/web-out', opened: 0, closed: 0 },
+    ]);
+  });
+
   test('an unknown ref is answered with the reason, not an error', async () => {
     const r = await ask('no-such-ref');
     assert.equal(r.changes.length, 0);
     assert.match(r.error ?? '', /^git rev-parse: /);
+  });
+});
+
+describe('netlens/whatIf: what is no change', { timeout: 60_000 }, () => {
+  test('a policy moved down a line, with an invalid selector and an ipBlock, has no what-if lens', async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-whatif-moved-'));
+    const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: odd, namespace: shop}
+spec:
+  podSelector: {matchExpressions: [{key: app, operator: Equals, values: [db]}]}
+  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]
+`;
+    git(repo, 'init', '-q');
+    fs.writeFileSync(path.join(repo, 'apps.yaml'), APPS);
+    fs.writeFileSync(path.join(repo, 'policy.yaml'), policy);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    const client = await LspTestClient.start(repo);
+    try {
+      // Both files open: the model has them whether or not the folder scan is done.
+      await client.open(uriOf(path.join(repo, 'apps.yaml')), APPS);
+      const uri = uriOf(path.join(repo, 'policy.yaml'));
+      await client.open(uri, `# moved down a line\n${policy}`);
+      await client.waitForDiagnostics(uri);
+      const r = await client.connection.sendRequest<WhatIfResult>(WHAT_IF, {});
+      assert.deepEqual(r, { base: 'HEAD', opened: 0, closed: 0, changes: [], policies: [] });
+      assert.deepEqual(((await client.codeLenses(uri)) ?? []).filter((l) => l.command?.command === 'netlens.showWhatIf'), []);
+    } finally {
+      await client.stop();
+    }
   });
 });
