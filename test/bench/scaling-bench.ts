@@ -8,7 +8,8 @@
  *
  *   node out/test/bench/scaling-bench.js graph-deployments check-dns   only these shapes
  *   BENCH_SHAPES=graph-deployments,check-dns   the same, for npm run bench
- *   BENCH_SCALING_RUNS=3                        runs per size
+ *   BENCH_SCALING_RUNS=3                        runs per size (after one untimed run)
+ *   node --expose-gc …                          collect garbage before each run (npm run bench does)
  *   BENCH_SCALING_BUDGET_MS=30000               a size slower than this ends its shape
  */
 import { loadavg } from 'node:os';
@@ -124,6 +125,7 @@ const cpuMs = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 console.log(`scaling: median of ${runs} runs per size; growth per doubling of CPU time (linear 2.0, target <= 2.5); load average ${load()}`);
@@ -138,7 +140,11 @@ for (const shape of SHAPES) {
     const kb = texts.reduce((sum, t) => sum + t.text.length, 0) / 1024;
     const times: number[] = [];
     const walls: number[] = [];
+    // One untimed run first: the first sizes would otherwise pay for compiling the code, which makes later doublings look cheap or dear at random.
+    shape.run(texts, parsed);
     for (let r = 0; r < runs; r++) {
+      // With --expose-gc (npm run bench), a run does not pay for collecting the garbage of the one before.
+      collectGarbage?.();
       const c0 = cpuMs();
       const t0 = performance.now();
       shape.run(texts, parsed);
