@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { explainHtml } from '../../client/src/explainHtml.js';
 import { graphHtml, newNonce } from '../../client/src/graphHtml.js';
@@ -132,6 +133,23 @@ export function readTree(dir: string): Array<{ file: string; text: string }> {
   return out;
 }
 
+/**
+ * When run-tests measures coverage (NODE_V8_COVERAGE, which the node processes write to), the pages' script counts
+ * go there too, in the same format, under the bundles' file URLs, so the webview's lines are counted like the rest.
+ */
+const COVERAGE_DIR = process.env['NODE_V8_COVERAGE'];
+let coverageFiles = 0;
+
+async function saveCoverage(page: Page, origin: string): Promise<void> {
+  if (COVERAGE_DIR === undefined || page.isClosed()) return;
+  const entries = await page.coverage.stopJSCoverage();
+  const result = entries
+    .filter((e) => e.url.startsWith(`${origin}/dist/webview/`))
+    .map((e) => ({ url: pathToFileURL(path.join(REPO_ROOT, new URL(e.url).pathname)).href, functions: e.functions }));
+  fs.mkdirSync(COVERAGE_DIR, { recursive: true });
+  fs.writeFileSync(path.join(COVERAGE_DIR, `coverage-chromium-${process.pid}-${coverageFiles++}.json`), JSON.stringify({ result }));
+}
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
 
 export class WebviewHarness {
@@ -177,6 +195,7 @@ export class WebviewHarness {
   }
 
   async stop(): Promise<void> {
+    for (const page of this.browser?.contexts().flatMap((c) => c.pages()) ?? []) await saveCoverage(page, this.origin).catch(() => undefined);
     await this.browser?.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -184,6 +203,15 @@ export class WebviewHarness {
   /** Opens the panel page with a theme; page errors are collected in `errors`. */
   async open(theme: ThemeName = 'light', size = { width: 1400, height: 900 }, pagePath = '/index.html'): Promise<{ page: Page; errors: string[] }> {
     const page = await this.browser.newPage({ viewport: size });
+    if (COVERAGE_DIR !== undefined) {
+      await page.coverage.startJSCoverage({ resetOnNavigation: false });
+      // Counts are read before the page goes, whoever closes it.
+      const close = page.close.bind(page);
+      page.close = async (options) => {
+        await saveCoverage(page, this.origin).catch(() => undefined);
+        return close(options);
+      };
+    }
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     await page.addInitScript(() => {
@@ -235,15 +263,19 @@ export interface LayoutQuality {
   readonly nodeOverlaps: string[];
   /** Pairs of namespace boxes that intersect, and nodes drawn inside a namespace box they do not belong to. */
   readonly boxOverlaps: string[];
-  /** Pairs of drawn flows whose straight lines cross (flows sharing an end do not count). */
+  /** Pairs of drawn flows whose lines cross (flows sharing an end do not count). */
   readonly crossings: number;
+  /** Of those, the pairs where one flow or both are default-allow (no policy isolates either end). */
+  readonly defaultCrossings: number;
   readonly layoutMs: number;
 }
 
 /**
  * Measures the layout on screen: cytoscape's rendered bounding boxes of
- * every visible node, and the straight segments between the ends of every
- * visible flow. Boxes that only touch (within half a pixel) do not overlap.
+ * every visible node, and every visible flow as the straight segment
+ * between the points where it leaves its source and meets its target (a
+ * flow from a namespace starts at the box's border, not at its middle).
+ * Boxes that only touch (within half a pixel) do not overlap.
  */
 export function layoutQuality(page: Page): Promise<LayoutQuality> {
   return page.evaluate(() => {
@@ -264,17 +296,21 @@ export function layoutQuality(page: Page): Promise<LayoutQuality> {
       const box = boxOf(n);
       for (const b of boxes) if (b.id !== own && meets(b, box)) boxOverlaps.push(`${n.id()} in ${b.id}`);
     });
-    const segments = cy.edges(':visible').map((e) => ({ s: e.source().id(), t: e.target().id(), a: e.source().renderedPosition(), b: e.target().renderedPosition() }));
+    const segments = cy.edges(':visible').map((e) => ({ s: e.source().id(), t: e.target().id(), a: e.renderedSourceEndpoint(), b: e.renderedTargetEndpoint(), byDefault: e.data('explicit') !== true }));
     const side = (p: { x: number; y: number }, q: { x: number; y: number }, r: { x: number; y: number }) => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x));
     let crossings = 0;
+    let defaultCrossings = 0;
     for (let i = 0; i < segments.length; i++) {
       for (let j = i + 1; j < segments.length; j++) {
         const u = segments[i]!;
         const v = segments[j]!;
         if (u.s === v.s || u.s === v.t || u.t === v.s || u.t === v.t) continue;
-        if (side(u.a, u.b, v.a) * side(u.a, u.b, v.b) < 0 && side(v.a, v.b, u.a) * side(v.a, v.b, u.b) < 0) crossings++;
+        if (side(u.a, u.b, v.a) * side(u.a, u.b, v.b) < 0 && side(v.a, v.b, u.a) * side(v.a, v.b, u.b) < 0) {
+          crossings++;
+          if (u.byDefault || v.byDefault) defaultCrossings++;
+        }
       }
     }
-    return { nodeOverlaps, boxOverlaps, crossings, layoutMs: (window as unknown as { netlens: { view: { layoutMs: number } } }).netlens.view.layoutMs };
+    return { nodeOverlaps, boxOverlaps, crossings, defaultCrossings, layoutMs: (window as unknown as { netlens: { view: { layoutMs: number } } }).netlens.view.layoutMs };
   });
 }

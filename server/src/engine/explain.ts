@@ -3,8 +3,9 @@
  * and which rules let it through. One explanation feeds hover, graph and CLI.
  */
 import type { PolicyModel, PolicyRule, Protocol } from './model.js';
-import { policySelects, ruleAllows, type Endpoint, type NamespaceLabels } from './matching.js';
+import { asTieredRule, policySelects, ruleAllows, tieredRulesFor, type Endpoint, type NamespaceLabels } from './matching.js';
 import { standsForOnePod } from './reachability.js';
+import { decideDirection } from './tiers.js';
 
 export interface RuleRef {
   readonly policy: PolicyModel;
@@ -20,6 +21,8 @@ export interface SideVerdict {
   /** Deny rules that drop it: any one decides, over every allow. */
   readonly deniedBy: readonly RuleRef[];
   readonly allowed: boolean;
+  /** The cluster-wide rule (AdminNetworkPolicy, ClusterNetworkPolicy, ...) that decided this side, when one did. */
+  readonly decidedBy?: RuleRef;
 }
 
 export interface TrafficVerdict {
@@ -72,5 +75,12 @@ function side(
     }
   }
   const isolated = isolatingPolicies.length > 0;
-  return { isolated, isolatingPolicies, allowedBy: isolated ? allowedBy : [], deniedBy, allowed: deniedBy.length === 0 && (!isolated || allowedBy.length > 0) };
+  const verdict = { isolated, isolatingPolicies, allowedBy: isolated ? allowedBy : [], deniedBy, allowed: deniedBy.length === 0 && (!isolated || allowedBy.length > 0) };
+  const tiered = tieredRulesFor(policies, subject.group, direction, namespaceLabels).filter(({ policy, rule }) =>
+    ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels),
+  );
+  if (tiered.length === 0) return verdict;
+  const byRule = new Map(tiered.map((r) => [asTieredRule(r.policy, r.rule), r]));
+  const decision = decideDirection([...byRule.keys()], isolated || deniedBy.length > 0 ? { selected: true, allowed: verdict.allowed } : { selected: false });
+  return decision.decidedBy === 'rule' ? { ...verdict, allowed: decision.allowed, decidedBy: byRule.get(decision.rule)! } : { ...verdict, allowed: decision.allowed };
 }

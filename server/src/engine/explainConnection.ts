@@ -10,7 +10,8 @@ import { standsForOnePod } from './reachability.js';
 import type { IPAddress } from './cidr.js';
 import { describePeer, describePort } from './describe.js';
 import { describeSelector, type Labels, type Selector, type SelectorRequirement } from './labels.js';
-import { peerMatches, policySelects, portMatches, type Endpoint, type NamespaceLabels } from './matching.js';
+import { asTieredRule, peerMatches, policySelects, portMatches, tieredRulesFor, type Endpoint, type NamespaceLabels } from './matching.js';
+import { decideDirection } from './tiers.js';
 import type { Direction, PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { didYouMean, editDistance } from './nearest.js';
 import { resolveNamedPort } from './ports.js';
@@ -65,6 +66,18 @@ export interface DirectionExplanation {
   readonly nearMisses: readonly NearMiss[];
   /** Deny rules of policies selecting the subject, traced; present only when there are some. One that matches decides: denied. */
   readonly denials?: readonly RuleTrace[];
+  /** Present when cluster-wide tiered policies select the subject: their rules in evaluation order, and what decided. */
+  readonly tiers?: TierExplanation;
+}
+
+export interface TierExplanation {
+  /** Every tiered rule of this direction, admin tier first, each tier by priority and written order. */
+  readonly rules: readonly RuleTrace[];
+  /** rule: a tiered Allow/Deny; networkpolicy: the namespaced policies above; default: nothing decided, so allowed. */
+  readonly decidedBy: 'rule' | 'networkpolicy' | 'default';
+  readonly rule?: RuleTrace;
+  /** The Pass rules that handed the traffic on. */
+  readonly passed: readonly RuleTrace[];
 }
 
 export interface PortExplanation {
@@ -158,9 +171,39 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
   const isolated = policies.length > 0;
   if (isolated) policies.push(...adding);
   const denied = denials.some((r) => r.matches);
-  const allowed = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
-  const nearMisses = allowed || denied ? [] : findNearMisses(c, direction, subject.group, peer);
-  return { direction, subject: name, isolated, allowed, policies, ignored, nearMisses, ...(denials.length > 0 ? { denials } : {}) };
+  const allowedByNetworkPolicy = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
+  const tiers = explainTiers(c, subject.group, direction, peer, isolated || denied ? { selected: true, allowed: allowedByNetworkPolicy } : { selected: false });
+  const allowed = tiers?.allowed ?? allowedByNetworkPolicy;
+  const nearMisses = allowed || denied || tiers?.explanation.decidedBy === 'rule' ? [] : findNearMisses(c, direction, subject.group, peer);
+  return {
+    direction,
+    subject: name,
+    isolated,
+    allowed,
+    policies,
+    ignored,
+    nearMisses,
+    ...(denials.length > 0 ? { denials } : {}),
+    ...(tiers === undefined ? {} : { tiers: tiers.explanation }),
+  };
+}
+
+/** The tier composition for one direction (tiers.ts), each tiered rule traced; undefined when no tiered policy selects the subject. */
+function explainTiers(
+  c: Connection,
+  subject: PodGroup,
+  direction: Direction,
+  peer: Endpoint,
+  networkPolicy: { readonly selected: false } | { readonly selected: true; readonly allowed: boolean },
+): { allowed: boolean; explanation: TierExplanation } | undefined {
+  const rules = tieredRulesFor(c.workspace.policies, subject, direction, c.namespaceLabels).map(({ policy, rule }) => traceRule(c, policy, rule, peer, false));
+  if (rules.length === 0) return undefined;
+  const byRule = new Map(rules.filter((t) => t.matches).map((t) => [asTieredRule(t.policy, t.rule), t]));
+  const decision = decideDirection([...byRule.keys()], networkPolicy);
+  const passed = decision.passed.map((r) => byRule.get(r)!);
+  const explanation: TierExplanation =
+    decision.decidedBy === 'rule' ? { rules, decidedBy: 'rule', rule: byRule.get(decision.rule)!, passed } : { rules, decidedBy: decision.decidedBy, passed };
+  return { allowed: decision.allowed, explanation };
 }
 
 function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: Endpoint, ignored: boolean): RuleTrace {

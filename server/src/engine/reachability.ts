@@ -11,7 +11,9 @@ import { groupBySelectingPolicies, addGroup, removeGroup, type PolicyGroup } fro
 import { EVERYTHING_KEY, selectorMatches, type Labels, type Selector } from './labels.js';
 import { LabelIndex } from './labelIndex.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
+import { asTieredRule, inEvaluationOrder } from './matching.js';
 import { resolveNamedPort } from './ports.js';
+import { composeTiers, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
 
@@ -51,6 +53,9 @@ interface GroupRules {
   readonly ingressDeny: RuleOfPolicy[];
   readonly egressDeny: RuleOfPolicy[];
 }
+
+const BITSETS: SetAlgebra<Bitset> = { union: (a, b) => a.or(b), intersect: (a, b) => a.and(b), minus: (a, b) => a.andNot(b) };
+const LINES: SetAlgebra<PortLine> = { union: (a, b) => unionLines([a, b]), intersect: intersectLines, minus: subtractLines };
 
 /**
  * Whether a group is one pod, so that its traffic to itself is a pod reaching
@@ -93,6 +98,11 @@ export class Reachability {
   private readonly targetCache: Map<string, Bitset>;
   /** Per namespace, built on first use; valid as long as the classes are. */
   private readonly labelIndexes: Map<string, LabelIndex>;
+  /** Rules of cluster-wide tiered policies whose subject is the class, in evaluation order. */
+  private readonly ingressTieredOf: RuleOfPolicy[][];
+  private readonly egressTieredOf: RuleOfPolicy[][];
+  /** Whether any class has tiered rules: only then does a pair need the tier composition. */
+  private readonly tiered: boolean;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
@@ -134,6 +144,20 @@ export class Reachability {
     this.egressRulesOf = perClass((r) => r.egress);
     this.ingressDenyOf = perClass((r) => r.ingressDeny);
     this.egressDenyOf = perClass((r) => r.egressDeny);
+    // Cluster-wide tiered rules stay per class: they are composed per pair in evaluation order, and few policies have them.
+    this.ingressTieredOf = this.classes.map(() => []);
+    this.egressTieredOf = this.classes.map(() => []);
+    let tiered = false;
+    for (const policy of workspace.policies) {
+      if (policy.tieredRules === undefined || policy.tieredRules.length === 0) continue;
+      tiered = true;
+      const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
+      for (const c of this.selectedClasses(policy).members()) {
+        for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
+      }
+    }
+    this.tiered = tiered;
+    if (tiered) for (const list of [...this.ingressTieredOf, ...this.egressTieredOf]) list.sort(inEvaluationOrder);
   }
 
   /** The policies that can change anything, with one rule object per rule shared by every class they select. */
@@ -144,6 +168,8 @@ export class Reachability {
     const targets = new Map<Bitset, number[]>();
     this.workspace.policies.forEach((policy, p) => {
       const deny = policy.denyRules ?? [];
+      // Tiered policies are composed on their own (below), never as NetworkPolicy isolation.
+      if (policy.tieredRules !== undefined && policy.tieredRules.length > 0) return;
       if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) return;
       this.policyRules.set(p, {
         ingress: policy.ingress.map((rule) => ({ policy, rule })),
@@ -208,7 +234,7 @@ export class Reachability {
     };
     for (const policy of this.workspace.policies) {
       carry(previous.policyCache, this.policyCache, policy);
-      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? [])]) {
+      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? []), ...(policy.tieredRules ?? [])]) {
         carry(previous.ruleCache, this.ruleCache, rule);
         const line = previous.portlessLines.get(rule);
         if (line !== undefined) this.portlessLines.set(rule, line);
@@ -332,13 +358,39 @@ export class Reachability {
     return set;
   }
 
+  /**
+   * Whether some port of the rule can match at a destination class: an invalid
+   * port (endPort below port) matches nothing, and a named port only where the
+   * destination declares it. Lenses count a rule's peers only when it does.
+   */
+  ruleAdmitsSomePortAt(rule: PolicyRule, destination: number): boolean {
+    if (rule.ports === undefined) return true;
+    const declared = this.classes[destination]!.sample.ports;
+    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedPort(declared, m.name, m.protocol) !== undefined));
+  }
+
   /** The rules, of every policy selecting class c, that apply in a direction. */
   rulesFor(c: number, direction: 'ingress' | 'egress'): ReadonlyArray<{ readonly policy: PolicyModel; readonly rule: PolicyRule }> {
     return (direction === 'ingress' ? this.ingressRulesOf : this.egressRulesOf)[c]!;
   }
 
+  /** The cluster-wide tiered rules whose subject is class c, for a direction, in evaluation order. */
+  tieredRulesFor(c: number, direction: 'ingress' | 'egress'): readonly RuleOfPolicy[] {
+    return (direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!;
+  }
+
   isIsolated(c: number, direction: 'ingress' | 'egress'): boolean {
     return (direction === 'ingress' ? this.isolatedIngress : this.isolatedEgress).has(c);
+  }
+
+  /**
+   * Whether some policy has a say over class c in a direction: it is isolated,
+   * or deny rules or cluster-wide tiered rules apply to it. Only where none
+   * does is every connection the default allow.
+   */
+  isGoverned(c: number, direction: 'ingress' | 'egress'): boolean {
+    const ingress = direction === 'ingress';
+    return this.isIsolated(c, direction) || (ingress ? this.ingressDenyOf : this.egressDenyOf)[c]!.length > 0 || (ingress ? this.ingressTieredOf : this.egressTieredOf)[c]!.length > 0;
   }
 
   /** Whether a rule's ports admit port/protocol at a destination class. */
@@ -417,30 +469,47 @@ export class Reachability {
     }
     const egressIsolated = this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!));
     const egressDenying = this.groups.filter((g) => this.egressDenyOf[g.members[0]!]!.length > 0);
+    // Classes with cluster-wide tiered egress rules: their side is composed through the tiers, one class at a time.
+    const egressTiered = this.classes.map((c) => c.index).filter((s) => this.egressTieredOf[s]!.length > 0);
     const ingressNamesPorts = this.perGroup((g) => this.ingressRulesOf[g.members[0]!]!.some(({ rule }) => this.ruleHasNamedPort(rule)));
     for (const { port, protocol, destinations } of byPort.values()) {
       // What one side allows depends only on its rules, so it is worked out once per group of classes.
       const egress = this.perGroup((g) => this.egressDestinations(port, protocol, this.egressRulesOf[g.members[0]!]!));
       const egressDenied = this.perGroup((g) => this.egressDestinations(port, protocol, this.egressDenyOf[g.members[0]!]!));
       const ingress = this.perGroup((g) => this.ingressSources(g.members[0]!, port, protocol));
+      const egressDecided = new Map(egressTiered.map((s) => [s, this.tieredEgressDestinations(s, port, protocol)]));
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       const admittedByEgress = this.egressAdmitting(Bitset.of(n, destinations), egressIsolated, egress);
       for (const d of destinations) {
         const group = this.groups[this.groupOf[d]!]!;
-        // A named port resolves per destination, so those rules are judged at d itself.
-        const sources = !this.isolatedIngress.has(d)
-          ? this.openSources(d, omitDefault)
-          : ingressNamesPorts(group)
-            ? this.ingressSources(d, port, protocol)
-            : ingress(group).copy();
+        let sources: Bitset;
+        if (this.ingressTieredOf[d]!.length > 0) sources = this.tieredIngressSources(d, port, protocol, omitDefault);
+        else {
+          // A named port resolves per destination, so those rules are judged at d itself.
+          sources = !this.isolatedIngress.has(d)
+            ? this.openSources(d, omitDefault)
+            : ingressNamesPorts(group)
+              ? this.ingressSources(d, port, protocol)
+              : ingress(group).copy();
+          // Deny wins over any allow, on both sides.
+          if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
+        }
+        const beforeEgress = egressTiered.length > 0 ? sources.copy() : undefined;
         sources.andWith(admittedByEgress[d]!);
-        // Deny wins over any allow, on both sides.
-        if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
         for (const g of egressDenying) if (egressDenied(g).has(d)) removeGroup(sources, g);
+        // A tiered source's egress is what the tiers decide, not the namespaced filters above.
+        for (const s of egressTiered) {
+          if (beforeEgress!.has(s) && egressDecided.get(s)!.has(d)) sources.add(s);
+          else sources.delete(s);
+        }
         for (const s of sources.members()) visit(s, d, ports);
       }
     }
     if (portless.length === 0) return;
+    if (this.tiered) {
+      for (const d of portless) this.visitPortlessTiered(d, query.protocol, withPorts, visit, omitDefault);
+      return;
+    }
     const side = this.portlessSides(query.protocol);
     const admittedByEgress = this.egressAdmitting(Bitset.of(n, portless), side.egressIsolated, side.egressReach);
     for (const d of portless) this.visitPortless(d, side, admittedByEgress[d]!, withPorts, visit, omitDefault);
@@ -477,6 +546,71 @@ export class Reachability {
   private perGroup<T>(compute: (group: PolicyGroup) => T): (group: PolicyGroup) => T {
     const done: Array<{ value: T } | undefined> = new Array(this.groups.length);
     return (group) => (done[group.index] ??= { value: compute(group) }).value;
+  }
+
+  /** Sources into d on port/protocol through the tiers: admin rules, namespaced policy, baseline rules, the default allow. */
+  private tieredIngressSources(d: number, port: number, protocol: Protocol, omitDefault: ((d: number) => Bitset | undefined) | undefined): Bitset {
+    const n = this.classes.length;
+    const none = new Bitset(n);
+    const steps = this.ingressTieredOf[d]!.map((r) => this.step(r, this.rulePortAllows(r.rule, port, protocol, d) ? this.ruleClasses(r.policy, r.rule) : none));
+    const selected = this.isolatedIngress.has(d);
+    const networkPolicy = {
+      selected,
+      allowed: selected ? this.ingressSources(d, port, protocol) : none,
+      denied: this.ingressDenyOf[d]!.length > 0 ? this.deniedSources(d, port, protocol) : none,
+    };
+    return composeTiers(BITSETS, Bitset.full(n), none, steps, networkPolicy, this.openSources(d, omitDefault));
+  }
+
+  /** Destinations s may send to on port/protocol through the tiers. */
+  private tieredEgressDestinations(s: number, port: number, protocol: Protocol): Bitset {
+    const n = this.classes.length;
+    const none = new Bitset(n);
+    const steps = this.egressTieredOf[s]!.map((r) => this.step(r, this.egressDestinations(port, protocol, [r])));
+    const selected = this.isolatedEgress.has(s);
+    const networkPolicy = {
+      selected,
+      allowed: selected ? this.egressDestinations(port, protocol, this.egressRulesOf[s]!) : none,
+      denied: this.egressDenyOf[s]!.length > 0 ? this.egressDestinations(port, protocol, this.egressDenyOf[s]!) : none,
+    };
+    const all = Bitset.full(n);
+    return composeTiers(BITSETS, all, none, steps, networkPolicy, all);
+  }
+
+  private step<S>(r: RuleOfPolicy, matched: S): TierStep<S> {
+    return { tier: r.policy.tier!.tier, action: r.rule.action ?? 'allow', matched };
+  }
+
+  /**
+   * visitPortless when tiered rules exist: each pair's port line is what the
+   * tiers let through on the destination's ingress and the source's egress.
+   */
+  private visitPortlessTiered(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
+    const whole = wholeLine(protocol);
+    const omit = omitDefault?.(d);
+    for (let s = 0; s < this.classes.length; s++) {
+      const ingress = this.tieredPairLine(d, s, 'ingress', whole, omit?.has(s) === true);
+      if (ingress.length === 0) continue;
+      const line = intersectLines(ingress, this.tieredPairLine(s, d, 'egress', whole, false));
+      if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
+    }
+  }
+
+  /** The ports of `whole` the subject's side lets through to or from the peer, at a destination that declares no ports. */
+  private tieredPairLine(subject: number, peer: number, direction: 'ingress' | 'egress', whole: PortLine, omitted: boolean): PortLine {
+    const ingress = direction === 'ingress';
+    const admitting = (list: readonly RuleOfPolicy[]) =>
+      intersectLines(unionLines(list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer)).map(({ rule }) => this.lineAtPortless(rule))), whole);
+    const selected = this.isIsolated(subject, direction);
+    const networkPolicy = {
+      selected,
+      allowed: selected ? admitting((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!) : EMPTY_LINE,
+      denied: admitting((ingress ? this.ingressDenyOf : this.egressDenyOf)[subject]!),
+    };
+    const steps = (ingress ? this.ingressTieredOf : this.egressTieredOf)[subject]!.map((r) =>
+      this.step(r, this.ruleClasses(r.policy, r.rule).has(peer) ? this.lineAtPortless(r.rule) : EMPTY_LINE),
+    );
+    return composeTiers(LINES, whole, EMPTY_LINE, steps, networkPolicy, omitted ? EMPTY_LINE : whole);
   }
 
   /** Every source into a destination no policy isolates, less those the caller does not want when no policy decides. */
@@ -607,6 +741,10 @@ export class Reachability {
       });
     if (this.isolatedEgress.has(s)) rank(this.egressRulesOf[s]!, d, 0);
     if (this.isolatedIngress.has(d)) rank(this.ingressRulesOf[d]!, s, 1);
+    // Tiered Allow rules that match the pair name it too (which of them decided is per port; allowingRules says).
+    const allows = (list: RuleOfPolicy[]) => list.filter((r) => r.rule.action === 'allow');
+    rank(allows(this.egressTieredOf[s]!), d, 0);
+    rank(allows(this.ingressTieredOf[d]!), s, 1);
     ranked.sort((a, b) => a.at - b.at || a.side - b.side || a.order - b.order);
     const first = new Map<PolicyRule, RuleOfPolicy>();
     for (const { r } of ranked) if (!first.has(r.rule)) first.set(r.rule, r);
@@ -617,10 +755,20 @@ export class Reachability {
   allowingRules(s: number, d: number, port: number, protocol: Protocol): { ingress: RuleOfPolicy[]; egress: RuleOfPolicy[] } {
     const admits = (list: RuleOfPolicy[], peer: number) =>
       list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer) && this.rulePortAllows(rule, port, protocol, d));
-    return {
-      ingress: this.isolatedIngress.has(d) ? admits(this.ingressRulesOf[d]!, s) : [],
-      egress: this.isolatedEgress.has(s) ? admits(this.egressRulesOf[s]!, d) : [],
+    const side = (subject: number, peer: number, direction: 'ingress' | 'egress'): RuleOfPolicy[] => {
+      const ingress = direction === 'ingress';
+      const isolated = this.isIsolated(subject, direction);
+      const allowing = isolated ? admits((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!, peer) : [];
+      const tiered = admits((ingress ? this.ingressTieredOf : this.egressTieredOf)[subject]!, peer);
+      if (tiered.length === 0) return allowing;
+      // The tiered rule that decides, if one does; otherwise what namespaced policy allows.
+      const denied = admits((ingress ? this.ingressDenyOf : this.egressDenyOf)[subject]!, peer).length > 0;
+      const byTiered = new Map(tiered.map((r) => [asTieredRule(r.policy, r.rule), r]));
+      const decision = decideDirection([...byTiered.keys()], isolated || denied ? { selected: true, allowed: allowing.length > 0 && !denied } : { selected: false });
+      if (decision.decidedBy !== 'rule') return allowing;
+      return decision.allowed ? [byTiered.get(decision.rule)!] : [];
     };
+    return { ingress: side(d, s, 'ingress'), egress: side(s, d, 'egress') };
   }
 
   /** The matrix the CLI prints: one row and column per pod group, in workspace order. */

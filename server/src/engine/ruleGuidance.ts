@@ -38,9 +38,14 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
     right: 'external: [{name: prometheus, namespace: monitoring, labels: {app: prometheus}}]   # in .netlens.yaml',
   },
   'kustomize-not-rendered': {
-    next: 'Run kubectl kustomize on the folder to see the full error and fix it; the CLI takes another binary with --kustomize.',
+    next: 'Run kubectl kustomize on the folder to see the full error and fix it; the CLI takes another binary with --kustomize, the editor with netlens.kustomizeBinary.',
     wrong: 'resources: [deployment.yml]   # the file is deployment.yaml',
     right: 'resources: [deployment.yaml]',
+  },
+  'helm-chart-not-rendered': {
+    next: 'Install helm or set netlens.helmBinary to it (the CLI: --helm); values files go in netlens.helmValueFiles.',
+    wrong: '# Chart.yaml, with helm not installed',
+    right: '"netlens.helmBinary": "/usr/local/bin/helm"   # in settings.json',
   },
   'project-config-invalid': {
     next: 'Fix the entry in .netlens.yaml; until then it is ignored.',
@@ -119,6 +124,11 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   'ip-invalid': { next: 'Write a valid IPv4 or IPv6 address.', wrong: '"gw": "192.168.80.254.1"', right: '"gw": "192.168.80.254"' },
   'cni-config-invalid': { next: 'Make the string valid JSON; runtimes do not accept comments or trailing commas.', wrong: 'config: \'{"type": "macvlan",}\'', right: 'config: \'{"type": "macvlan"}\'' },
   'cni-version-unsupported': { next: 'Use a published CNI spec version such as 1.0.0.', wrong: '"cniVersion": "0.5.0"', right: '"cniVersion": "1.0.0"' },
+  'cni-conflist-without-plugins': {
+    next: 'List the plugins under "plugins", or rename the file to .conf if it holds a single plugin.',
+    wrong: '{"cniVersion": "1.0.0", "name": "net", "type": "bridge"}   # in 10-net.conflist',
+    right: '{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge"}]}',
+  },
   'cni-plugins-empty': { next: 'List at least a main plugin (bridge, macvlan, calico, …) under plugins.', wrong: '"plugins": []', right: '"plugins": [{"type": "bridge", "ipam": {"type": "host-local"}}]' },
   'cni-first-plugin-not-main': { next: 'Put the main plugin first and chained plugins after it.', wrong: '"plugins": [{"type": "portmap"}, {"type": "bridge"}]', right: '"plugins": [{"type": "bridge"}, {"type": "portmap"}]' },
   'ipam-address-outside-subnet': { next: 'Move the address inside the subnet, or widen the subnet.', wrong: '{"subnet": "10.22.0.0/16", "rangeStart": "10.23.0.10"}', right: '{"subnet": "10.22.0.0/16", "rangeStart": "10.22.0.10"}' },
@@ -148,6 +158,22 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   'cilium-entity-not-modelled': { next: 'If the traffic is pod-to-pod, select the pods with fromEndpoints/toEndpoints instead.', wrong: 'toEntities: [host]   # meant the node-local DNS pod', right: 'toEndpoints: [{matchLabels: {k8s-app: node-local-dns}}]' },
   'cilium-field-not-modelled': { next: 'Where the peers are pods of the workspace, select them with fromEndpoints/toEndpoints so Netlens can check them.', wrong: 'toServices: [{k8sService: {serviceName: db, namespace: prod}}]', right: 'toEndpoints: [{matchLabels: {app: db, k8s:io.kubernetes.pod.namespace: prod}}]' },
   'cilium-namespace-labels-ignored': { next: 'Name the namespace with k8s:io.kubernetes.pod.namespace, or move the rule to a CiliumClusterwideNetworkPolicy.', wrong: 'fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: a}}]', right: 'fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: team-a}}]' },
+  'cluster-policy-not-implemented': {
+    next: 'Run a CNI that implements AdminNetworkPolicy (Calico, Antrea, OVN-Kubernetes), or write the rules as NetworkPolicies.',
+    wrong: '"plugins": [{"type": "flannel"}]   # with an AdminNetworkPolicy',
+    right: '"plugins": [{"type": "calico"}]',
+  },
+  'tier-rule-shadowed': {
+    next: 'Move the rule before the one that shadows it (a lower priority, or higher in the list), or remove it.',
+    wrong: 'ingress: [{action: Deny, from: [{namespaces: {}}]}, {action: Allow, from: [{namespaces: {matchLabels: {team: a}}}]}]',
+    right: 'ingress: [{action: Allow, from: [{namespaces: {matchLabels: {team: a}}}]}, {action: Deny, from: [{namespaces: {}}]}]',
+  },
+  'tier-priority-overlap': { next: 'Give the policies different priorities, so the one that should decide comes first.', wrong: 'priority: 10   # in both policies', right: 'priority: 10   # and priority: 20 in the other' },
+  'pass-without-network-policy': {
+    next: 'Add the NetworkPolicy the Pass defers to, or decide the traffic here with Allow or Deny.',
+    wrong: 'ingress: [{action: Pass, from: [{namespaces: {}}]}]   # no NetworkPolicy in the subject namespaces',
+    right: 'ingress: [{action: Deny, from: [{namespaces: {}}]}]',
+  },
   'suppression-unused': { next: 'Remove the comment, or correct the code it names.', inMessage: true, wrong: '# netlens-disable-next-line rule-allow-all', right: '# netlens-disable-next-line rule-allows-all' },
   'kube-proxy-iptables-at-scale': { next: 'Consider mode: ipvs or mode: nftables in the kube-proxy configuration.', wrong: 'mode: iptables   # 5,000 Services', right: 'mode: nftables' },
 };

@@ -1,3 +1,4 @@
+import { adminNetworkPolicySchema, baselineAdminNetworkPolicySchema, clusterNetworkPolicySchema } from './clusterPolicy.js';
 import { cniSchema } from './cni.js';
 import { networkPolicySchema } from './networkPolicy.js';
 import { serviceSchema } from './service.js';
@@ -8,6 +9,9 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   'networkpolicy.schema.json': networkPolicySchema,
   'service.schema.json': serviceSchema,
   'cni.schema.json': cniSchema,
+  'adminnetworkpolicy.schema.json': adminNetworkPolicySchema,
+  'baselineadminnetworkpolicy.schema.json': baselineAdminNetworkPolicySchema,
+  'clusternetworkpolicy.schema.json': clusterNetworkPolicySchema,
 };
 
-export { cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
+export { adminNetworkPolicySchema, baselineAdminNetworkPolicySchema, clusterNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
