@@ -171,21 +171,7 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
   const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
   const detected = summary.cni !== undefined && summary.cni !== 'other' ? summary.cni : undefined;
-  // Said once for the workspace, on the first such policy with the others as
-  // related locations: one wrong CNI is one problem, however many policies it voids.
-  const voided = new Map<string, PolicyModel>();
-  for (const p of ws.policies) {
-    // One object counts once: a Cilium policy with several specs is one manifest.
-    const object = p.id.replace(/ specs\[\d+\]$/, '');
-    if (p.enforcedBy === undefined || detected === undefined || detected === p.enforcedBy || voided.has(object)) continue;
-    voided.set(object, p);
-  }
-  const [first, ...others] = [...voided.values()];
-  if (first !== undefined) {
-    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
-    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
-    out.push(finding('cilium-policy-without-cilium', first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${detected} (from ${summary.cniOrigin}): it does nothing there.`, [...related, ...more]));
-  }
+  out.push(...wrongCniFindings(ws.policies, detected, summary.cniOrigin, related));
   if (summary.enforcesPolicy === false) {
     for (const p of ws.policies) {
       if (p.enforcedBy !== undefined) continue;
@@ -196,6 +182,37 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
     for (const m of facts.proxyModes.filter((x) => x.value === 'iptables')) {
       out.push(finding('kube-proxy-iptables-at-scale', m.span, `kube-proxy in iptables mode with ${ws.services.length} Services: every packet walks rule chains that grow with them; ipvs or nftables mode scales better.`));
     }
+  }
+  return out;
+}
+
+/** The CNIs that enforce each CNI's own policy kinds: Calico's also run as canal (flannel for the network, Calico for policy). */
+const ENFORCED_BY: Record<NonNullable<PolicyModel['enforcedBy']>, { cnis: readonly string[]; code: 'cilium-policy-without-cilium' | 'calico-policy-without-calico' }> = {
+  cilium: { cnis: ['cilium'], code: 'cilium-policy-without-cilium' },
+  calico: { cnis: ['calico', 'canal'], code: 'calico-policy-without-calico' },
+};
+
+/**
+ * A CNI's own policy kinds where the detected CNI is another. Said once per
+ * kind of CNI, on the first such policy with the others as related
+ * locations: one wrong CNI is one problem, however many policies it voids.
+ */
+function wrongCniFindings(policies: readonly PolicyModel[], detected: string | undefined, origin: string | undefined, related: Finding['related']): Finding[] {
+  const out: Finding[] = [];
+  if (detected === undefined) return out;
+  for (const [cni, { cnis, code }] of Object.entries(ENFORCED_BY)) {
+    if (cnis.includes(detected)) continue;
+    const voided = new Map<string, PolicyModel>();
+    for (const p of policies) {
+      // One object counts once: a Cilium policy with several specs is one manifest.
+      const object = p.id.replace(/ specs\[\d+\]$/, '');
+      if (p.enforcedBy === cni && !voided.has(object)) voided.set(object, p);
+    }
+    const [first, ...others] = [...voided.values()];
+    if (first === undefined) continue;
+    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
+    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
+    out.push(finding(code, first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${cni}, but the cluster's CNI is ${detected} (from ${origin}): it does nothing there.`, [...(related ?? []), ...more]));
   }
   return out;
 }

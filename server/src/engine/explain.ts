@@ -3,7 +3,8 @@
  * and which rules let it through. One explanation feeds hover, graph and CLI.
  */
 import type { PolicyModel, PolicyRule, Protocol } from './model.js';
-import { policySelects, ruleAllows, type Endpoint, type NamespaceLabels } from './matching.js';
+import { policySelects, ruleAllows, type Endpoint, type NamespaceLabels, type ServiceAccountLabels } from './matching.js';
+import { BOOLEAN_ALGEBRA, decideOrdered, orderTiers, type TierTable } from './orderedPolicies.js';
 import { standsForOnePod } from './reachability.js';
 
 export interface RuleRef {
@@ -32,6 +33,12 @@ export interface TrafficVerdict {
   readonly toItself: boolean;
 }
 
+/** What ordered kinds (Calico) need besides the policies: the Tier objects and the ServiceAccounts' labels (WorkspaceModel has both). */
+export interface OrderingContext {
+  readonly tiers?: TierTable;
+  readonly serviceAccounts?: ServiceAccountLabels;
+}
+
 export function explainTraffic(
   policies: readonly PolicyModel[],
   source: Endpoint,
@@ -39,9 +46,10 @@ export function explainTraffic(
   port: number,
   protocol: Protocol,
   namespaceLabels: NamespaceLabels,
+  ordering: OrderingContext = {},
 ): TrafficVerdict {
-  const egress = side(policies, 'egress', source, destination, destination, port, protocol, namespaceLabels);
-  const ingress = side(policies, 'ingress', destination, source, destination, port, protocol, namespaceLabels);
+  const egress = side(policies, 'egress', source, destination, destination, port, protocol, namespaceLabels, ordering);
+  const ingress = side(policies, 'ingress', destination, source, destination, port, protocol, namespaceLabels, ordering);
   // A pod cannot block access to itself (Kubernetes NetworkPolicy documentation).
   const toItself = source.kind === 'pod' && destination.kind === 'pod' && source.group === destination.group && standsForOnePod(source.group);
   return { allowed: toItself || (egress.allowed && ingress.allowed), egress, ingress, toItself };
@@ -56,21 +64,38 @@ function side(
   port: number,
   protocol: Protocol,
   namespaceLabels: NamespaceLabels,
+  ordering: OrderingContext,
 ): SideVerdict {
+  const accounts = ordering.serviceAccounts ?? new Map();
   if (subject.kind !== 'pod') return { isolated: false, isolatingPolicies: [], allowedBy: [], deniedBy: [], allowed: true };
   const isolatingPolicies: PolicyModel[] = [];
   const allowedBy: RuleRef[] = [];
   const deniedBy: RuleRef[] = [];
   for (const policy of policies) {
-    if (!policySelects(policy, subject.group, namespaceLabels)) continue;
+    if (!policySelects(policy, subject.group, namespaceLabels, accounts)) continue;
     if (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) isolatingPolicies.push(policy);
     for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
-      if (ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels)) allowedBy.push({ policy, rule });
+      if (ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels, accounts)) allowedBy.push({ policy, rule });
     }
     for (const rule of policy.denyRules ?? []) {
-      if (rule.direction === direction && ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels)) deniedBy.push({ policy, rule });
+      if (rule.direction === direction && ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels, accounts)) deniedBy.push({ policy, rule });
     }
   }
   const isolated = isolatingPolicies.length > 0;
+  if (isolatingPolicies.some((p) => p.place !== undefined)) {
+    // An ordered policy applies: the first rule that matches in tier and policy order decides (orderedPolicies.ts).
+    const decision = decideOrdered(orderTiers(isolatingPolicies, ordering.tiers ?? new Map()), direction, true, BOOLEAN_ALGEBRA, (policy, rule) =>
+      ruleAllows(policy, rule, peer, destination, port, protocol, namespaceLabels, accounts),
+    );
+    const allowedByOrder = decision.decisions.filter((d) => d.action === 'allow').map(({ policy, rule }) => ({ policy, rule }));
+    const deniedByOrder = decision.decisions.filter((d) => d.action === 'deny').map(({ policy, rule }) => ({ policy, rule }));
+    return {
+      isolated,
+      isolatingPolicies,
+      allowedBy: allowedByOrder,
+      deniedBy: [...deniedByOrder, ...deniedBy],
+      allowed: decision.allowed && deniedBy.length === 0,
+    };
+  }
   return { isolated, isolatingPolicies, allowedBy: isolated ? allowedBy : [], deniedBy, allowed: deniedBy.length === 0 && (!isolated || allowedBy.length > 0) };
 }

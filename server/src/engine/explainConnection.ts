@@ -13,6 +13,7 @@ import { describeSelector, type Labels, type Selector, type SelectorRequirement 
 import { peerMatches, policySelects, portMatches, type Endpoint, type NamespaceLabels } from './matching.js';
 import type { Direction, PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { didYouMean, editDistance } from './nearest.js';
+import { BOOLEAN_ALGEBRA, decideOrdered, orderTiers, rulesInOrder } from './orderedPolicies.js';
 import { resolveNamedPort } from './ports.js';
 import type { Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
@@ -65,7 +66,14 @@ export interface DirectionExplanation {
   readonly nearMisses: readonly NearMiss[];
   /** Deny rules of policies selecting the subject, traced; present only when there are some. One that matches decides: denied. */
   readonly denials?: readonly RuleTrace[];
+  /** Where an ordered policy (Calico) applies: what decided, in tier and policy order. */
+  readonly ordered?: OrderedOutcome;
 }
+
+export type OrderedOutcome =
+  | { readonly by: 'rule'; readonly policy: PolicyModel; readonly rule: PolicyRule; readonly action: 'allow' | 'deny' }
+  | { readonly by: 'end-of-tier'; readonly tier: string }
+  | { readonly by: 'profile' };
 
 export interface PortExplanation {
   readonly port: number;
@@ -147,7 +155,7 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
   const ignored: RuleTrace[] = [];
   const denials: RuleTrace[] = [];
   for (const policy of c.workspace.policies) {
-    if (!policySelects(policy, subject.group, c.namespaceLabels)) continue;
+    if (!policySelects(policy, subject.group, c.namespaceLabels, c.workspace.serviceAccounts)) continue;
     const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
     const rules = direction === 'ingress' ? policy.ingress : policy.egress;
     if (affects) policies.push({ policy, rules: rules.map((rule) => traceRule(c, policy, rule, peer, false)) });
@@ -156,11 +164,39 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
     for (const rule of policy.denyRules ?? []) if (rule.direction === direction) denials.push(traceRule(c, policy, rule, peer, false));
   }
   const isolated = policies.length > 0;
+  if (policies.some((p) => p.policy.place !== undefined)) return explainOrdered(c, direction, name, policies, ignored, denials, peer);
   if (isolated) policies.push(...adding);
   const denied = denials.some((r) => r.matches);
   const allowed = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
   const nearMisses = allowed || denied ? [] : findNearMisses(c, direction, subject.group, peer);
   return { direction, subject: name, isolated, allowed, policies, ignored, nearMisses, ...(denials.length > 0 ? { denials } : {}) };
+}
+
+/** The ordered evaluation of one side (orderedPolicies.ts), every rule of every applying policy traced. */
+function explainOrdered(
+  c: Connection,
+  direction: Direction,
+  subject: string,
+  applying: ReadonlyArray<{ policy: PolicyModel }>,
+  ignored: RuleTrace[],
+  denials: RuleTrace[],
+  peer: Endpoint,
+): DirectionExplanation {
+  const tiers = orderTiers(
+    applying.map((p) => p.policy),
+    c.workspace.tiers,
+  );
+  const traces = new Map<PolicyRule, RuleTrace>();
+  const policies = tiers.flatMap((t) => t.policies).map((policy) => ({ policy, rules: rulesInOrder(policy, direction).map(({ rule }) => traceRule(c, policy, rule, peer, false)) }));
+  for (const p of policies) for (const t of p.rules) traces.set(t.rule, t);
+  const decision = decideOrdered(tiers, direction, true, BOOLEAN_ALGEBRA, (_policy, rule) => traces.get(rule)?.matches ?? false);
+  const last = decision.decisions.filter((d) => d.action !== 'pass').pop();
+  const dropped = decision.droppedAtEndOfTier[0];
+  const ordered: OrderedOutcome =
+    last !== undefined && last.action !== 'pass' ? { by: 'rule', policy: last.policy, rule: last.rule, action: last.action } : dropped !== undefined ? { by: 'end-of-tier', tier: dropped.tier } : { by: 'profile' };
+  const denied = denials.some((r) => r.matches);
+  const allowed = !denied && decision.allowed;
+  return { direction, subject, isolated: true, allowed, policies, ignored, nearMisses: [], ordered, ...(denials.length > 0 ? { denials } : {}) };
 }
 
 function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: Endpoint, ignored: boolean): RuleTrace {
@@ -171,7 +207,7 @@ function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: E
   else {
     peerOk = false;
     for (const p of rule.peers) {
-      const ok = peerMatches(policy, p, peer, c.namespaceLabels);
+      const ok = peerMatches(policy, p, peer, c.namespaceLabels, c.workspace.serviceAccounts);
       peerOk ||= ok;
       const why = ok ? `admits ${endpointName(peer)}` : peerGaps(c, policy, p, peer).map((g) => g.text).join('; ') || `does not admit ${endpointName(peer)}`;
       checks.push({ ok, text: `${dir} ${describePeer(policy, p)}: ${why}`, span: p.span });
@@ -282,7 +318,7 @@ function ipsOf(e: Endpoint): readonly IPAddress[] {
 
 /** What keeps a peer from admitting an endpoint; empty when it admits it. */
 function peerGaps(c: Connection, policy: PolicyModel, peer: PeerMatcher, endpoint: Endpoint): NeededChange[] {
-  if (peerMatches(policy, peer, endpoint, c.namespaceLabels)) return [];
+  if (peerMatches(policy, peer, endpoint, c.namespaceLabels, c.workspace.serviceAccounts)) return [];
   const name = endpointName(endpoint);
   switch (peer.kind) {
     case 'invalid':

@@ -124,6 +124,12 @@ function nearMissReport(lines: Lines, m: NearMiss): ReportNearMiss {
 export function directionSummary(d: DirectionExplanation): string {
   const denying = (d.denials ?? []).filter((r) => r.matches).map((r) => `${r.policy.id} ${d.direction}Deny rule ${r.rule.index + 1}`);
   if (denying.length > 0) return `denied: by ${denying.join(', ')}, and a deny rule wins over any allow.`;
+  const o = d.ordered;
+  if (o !== undefined) {
+    if (o.by === 'rule') return `${o.action === 'allow' ? 'allowed' : 'denied'}: by ${o.policy.id} ${d.direction} rule ${o.rule.index + 1} (${o.action === 'allow' ? 'Allow' : 'Deny'}), the first rule that matches in tier and policy order.`;
+    if (o.by === 'end-of-tier') return `denied: no rule of tier ${o.tier} decides it, and a tier that applies drops what it does not decide.`;
+    return `allowed: passed out of the last tier to the namespace's profile, which allows.`;
+  }
   if (!d.isolated) {
     const why = d.policies.length === 0 && d.subject.includes('/') ? `no policy selects ${d.subject} for ${d.direction}` : `${d.subject} is not a pod`;
     return `allowed: ${why}, so it is not isolated for ${d.direction}.`;

@@ -44,6 +44,8 @@ export interface PodGroup {
   readonly ports: readonly ContainerPort[];
   readonly ips: readonly IPAddress[];
   readonly hostNetwork: boolean;
+  /** spec.serviceAccountName; undefined: the namespace's "default" account. */
+  readonly serviceAccount?: string;
   /** How many pods this stands for (spec.replicas; 1 for a Pod or DaemonSet). */
   readonly replicas: number;
   readonly span: SourceSpan;
@@ -56,6 +58,20 @@ export interface NamespaceModel {
   /** Undefined for a namespace only implied by objects living in it. */
   readonly span: SourceSpan | undefined;
   readonly nameSpan: SourceSpan | undefined;
+}
+
+export interface ServiceAccountModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+/** A Calico Tier object: policies of lower-order tiers are evaluated first. */
+export interface TierModel {
+  readonly name: string;
+  /** Undefined: after every tier that has an order. */
+  readonly order: number | undefined;
+  readonly defaultAction: 'deny' | 'pass';
 }
 
 export interface ServicePort {
@@ -137,6 +153,18 @@ export type PortMatcher =
   | { readonly kind: 'named'; readonly protocol: Protocol; readonly name: string; readonly span: SourceSpan }
   | { readonly kind: 'invalid'; readonly span: SourceSpan };
 
+/** What a rule of an ordered policy (Calico) does with what it matches; Log records it and goes on to the next rule. */
+export type RuleAction = 'allow' | 'deny' | 'pass' | 'log';
+
+/**
+ * Where a policy of an ordered kind sits (Calico): its tier, and its order
+ * inside the tier (undefined: after every ordered policy). See orderedPolicies.ts.
+ */
+export interface PolicyPlace {
+  readonly tier: string;
+  readonly order: number | undefined;
+}
+
 export interface PolicyRule {
   readonly direction: Direction;
   /** Position in the policy's ingress or egress list. */
@@ -153,6 +181,8 @@ export interface PolicyRule {
    * Kafka, DNS): Netlens decides the flow at L4 and flags it L7-filtered.
    */
   readonly l7?: readonly string[];
+  /** Set on the rules of an ordered policy (orderedRules); the others allow. */
+  readonly action?: RuleAction;
 }
 
 export interface PolicyModel {
@@ -164,7 +194,7 @@ export interface PolicyModel {
   readonly kind?: string;
   readonly podSelector: Selector;
   /** The one CNI that implements this kind (a CNI's own policy resource); undefined: any CNI that enforces NetworkPolicy. */
-  readonly enforcedBy?: 'cilium';
+  readonly enforcedBy?: 'cilium' | 'calico';
   /** What the kind calls its pod selector, for messages (endpointSelector for Cilium); podSelector when undefined. */
   readonly selectorField?: string;
   /**
@@ -186,6 +216,14 @@ export interface PolicyModel {
    */
   readonly ingress: readonly PolicyRule[];
   readonly egress: readonly PolicyRule[];
+  /**
+   * An ordered kind (Calico): its place, and every rule of both directions in
+   * written order with its action. Its Allow rules are also in ingress/egress,
+   * for the lenses and the graph that list the rules admitting a flow; the
+   * verdict comes from evaluating orderedRules in order.
+   */
+  readonly place?: PolicyPlace;
+  readonly orderedRules?: readonly PolicyRule[];
   /** Deny rules of both directions: each wins over every allow rule of every policy. */
   readonly denyRules?: readonly PolicyRule[];
   /** Rules written for a direction policyTypes leaves out: upstream ignores them, explain says so. */

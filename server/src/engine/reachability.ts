@@ -9,6 +9,8 @@ import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
 import { selectorMatches, type Labels, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
+import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
+import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra } from './orderedPolicies.js';
 import { resolveNamedPort } from './ports.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
@@ -49,7 +51,7 @@ function classKey(g: PodGroup): string {
   const labels = [...g.labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const ports = g.ports.map((p) => `${p.name ?? ''}:${p.port}/${p.protocol}`);
   const ips = g.ips.map((ip) => ip.toString()).sort();
-  return JSON.stringify([g.namespace, labels, ports, ips, g.hostNetwork]);
+  return JSON.stringify([g.namespace, labels, ports, ips, g.hostNetwork, g.serviceAccount ?? '']);
 }
 
 export class Reachability {
@@ -68,6 +70,14 @@ export class Reachability {
   /** Deny rules per class and direction: they apply whether or not the class is isolated, and win over every allow. */
   private readonly ingressDenyOf: RuleOfPolicy[][];
   private readonly egressDenyOf: RuleOfPolicy[][];
+  /**
+   * Where an ordered policy (Calico) applies to a class in a direction, every
+   * policy applying there in evaluation order (orderedPolicies.ts); the
+   * verdict then comes from it instead of the union of allow rules.
+   */
+  private readonly ingressTiers: Array<OrderedTier[] | undefined>;
+  private readonly egressTiers: Array<OrderedTier[] | undefined>;
+  private readonly endpointContext: EndpointContext;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
@@ -100,6 +110,12 @@ export class Reachability {
     this.egressRulesOf = this.classes.map(() => []);
     this.ingressDenyOf = this.classes.map(() => []);
     this.egressDenyOf = this.classes.map(() => []);
+    this.endpointContext = {
+      namespaceLabels: this.namespaceLabels,
+      serviceAccountLabels: (namespace, name) => workspace.serviceAccounts.get(`${namespace}/${name}`),
+    };
+    const applyingIngress: PolicyModel[][] = this.classes.map(() => []);
+    const applyingEgress: PolicyModel[][] = this.classes.map(() => []);
     for (const policy of workspace.policies) {
       const deny = policy.denyRules ?? [];
       if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) continue;
@@ -110,14 +126,23 @@ export class Reachability {
       const egressDeny = deny.filter((rule) => rule.direction === 'egress').map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
         // Rules of a direction the policy does not isolate still count where another policy isolates the class.
-        if (policy.affectsIngress) this.isolatedIngress.add(c);
-        if (policy.affectsEgress) this.isolatedEgress.add(c);
+        if (policy.affectsIngress) {
+          this.isolatedIngress.add(c);
+          applyingIngress[c]!.push(policy);
+        }
+        if (policy.affectsEgress) {
+          this.isolatedEgress.add(c);
+          applyingEgress[c]!.push(policy);
+        }
         for (const r of ingress) this.ingressRulesOf[c]!.push(r);
         for (const r of egress) this.egressRulesOf[c]!.push(r);
         for (const r of ingressDeny) this.ingressDenyOf[c]!.push(r);
         for (const r of egressDeny) this.egressDenyOf[c]!.push(r);
       }
     }
+    const tiersOf = (applying: PolicyModel[]) => (applying.some((p) => p.place !== undefined) ? orderTiers(applying, workspace.tiers) : undefined);
+    this.ingressTiers = applyingIngress.map(tiersOf);
+    this.egressTiers = applyingEgress.map(tiersOf);
   }
 
   private buildClasses(): void {
@@ -169,7 +194,7 @@ export class Reachability {
     if (set === undefined) {
       const targets = policy.targetNamespaces;
       const namespaces = targets === undefined ? [policy.namespace] : this.namespacesMatching(targets);
-      set = this.selectInNamespaces(namespaces, policy.podSelector.key, (labels) => selectorMatches(policy.podSelector, labels));
+      set = this.selectInNamespaces(namespaces, policy.podSelector.key, (group) => podSelectorMatches(policy.podSelector, group, this.endpointContext));
       this.policyCache.set(policy, set);
     }
     return set;
@@ -212,14 +237,14 @@ export class Reachability {
         ? [policy.namespace]
         : this.namespacesMatching(peer.namespaceSelector);
     const podSelector = peer.podSelector;
-    return this.selectInNamespaces(namespaces, podSelector?.key ?? '{}', (labels) => podSelector === undefined || selectorMatches(podSelector, labels));
+    return this.selectInNamespaces(namespaces, podSelector?.key ?? '{}', (group) => podSelector === undefined || podSelectorMatches(podSelector, group, this.endpointContext));
   }
 
   private namespacesMatching(selector: Selector): string[] {
     return [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(selector, ns.labels)).map((ns) => ns.name);
   }
 
-  private selectInNamespaces(namespaces: string[], selectorKey: string, matches: (labels: Labels) => boolean): Bitset {
+  private selectInNamespaces(namespaces: string[], selectorKey: string, matches: (group: PodGroup) => boolean): Bitset {
     const result = new Bitset(this.classes.length);
     for (const ns of namespaces) {
       const cacheKey = `${ns}\u0000${selectorKey}`;
@@ -228,7 +253,7 @@ export class Reachability {
         set = new Bitset(this.classes.length);
         for (const c of this.classesByNamespace.get(ns) ?? []) {
           const sample = this.classes[c]!.sample;
-          if (!sample.hostNetwork && matches(sample.labels)) set.add(c);
+          if (!sample.hostNetwork && matches(sample)) set.add(c);
         }
         this.selectorCache.set(cacheKey, set);
       }
@@ -285,6 +310,42 @@ export class Reachability {
     return allowed;
   }
 
+  private readonly classAlgebra: SetAlgebra<Bitset> = {
+    empty: new Bitset(0),
+    isEmpty: (s) => s.isEmpty,
+    union: (a, b) => {
+      if (a.size === 0) return b;
+      const r = a.and(a);
+      r.orWith(b);
+      return r;
+    },
+    intersect: (a, b) => (a.size === 0 || b.size === 0 ? this.classAlgebra.empty : a.and(b)),
+    minus: (a, b) => {
+      if (b.size === 0) return a;
+      const r = a.and(a);
+      r.andNotWith(b);
+      return r;
+    },
+  };
+
+  /** Sources an ordered evaluation (Calico tiers) lets into class d on port/protocol. */
+  private orderedSources(d: number, port: number, protocol: Protocol): Bitset {
+    const decision = decideOrdered(this.ingressTiers[d]!, 'ingress', Bitset.full(this.classes.length), this.classAlgebra, (policy, rule) =>
+      this.rulePortAllows(rule, port, protocol, d) ? this.ruleClasses(policy, rule) : this.classAlgebra.empty,
+    );
+    return decision.allowed.size === 0 ? new Bitset(this.classes.length) : decision.allowed.and(decision.allowed);
+  }
+
+  /** Destinations an ordered evaluation lets class s send to on port/protocol. */
+  private orderedDestinations(s: number, port: number, protocol: Protocol): Bitset {
+    const decision = decideOrdered(this.egressTiers[s]!, 'egress', Bitset.full(this.classes.length), this.classAlgebra, (policy, rule) => {
+      const peers = this.ruleClasses(policy, rule);
+      if (!this.ruleHasNamedPort(rule)) return this.rulePortAllows(rule, port, protocol, 0) ? peers : this.classAlgebra.empty;
+      return Bitset.of(this.classes.length, [...peers.members()].filter((d) => this.rulePortAllows(rule, port, protocol, d)));
+    });
+    return decision.allowed.size === 0 ? new Bitset(this.classes.length) : decision.allowed;
+  }
+
   /** Sources dropped into class d on port/protocol by d's ingress deny rules. */
   private deniedSources(d: number, port: number, protocol: Protocol): Bitset {
     const denied = new Bitset(this.classes.length);
@@ -335,11 +396,16 @@ export class Reachability {
     const egressIsolated = [...this.isolatedEgress.members()];
     const egressDenying = this.classes.map((c) => c.index).filter((s) => this.egressDenyOf[s]!.length > 0);
     for (const { port, protocol, destinations } of byPort.values()) {
-      const egress = new Map(egressIsolated.map((s) => [s, this.egressDestinations(s, port, protocol)]));
+      const egress = new Map(egressIsolated.map((s) => [s, this.egressTiers[s] !== undefined ? this.orderedDestinations(s, port, protocol) : this.egressDestinations(s, port, protocol)]));
       const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!)]));
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       for (const d of destinations) {
-        const sources = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : this.openSources(d, omitDefault);
+        const sources =
+          this.ingressTiers[d] !== undefined
+            ? this.orderedSources(d, port, protocol)
+            : this.isolatedIngress.has(d)
+              ? this.ingressSources(d, port, protocol)
+              : this.openSources(d, omitDefault);
         for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
         // Deny wins over any allow, on both sides.
         if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
@@ -374,7 +440,8 @@ export class Reachability {
   private visitPortless(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
     const whole = wholeLine(protocol);
     const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
-    const ingress = this.isolatedIngress.has(d)
+    const ingressTiers = this.ingressTiers[d];
+    const ingress = ingressTiers === undefined && this.isolatedIngress.has(d)
       ? this.ingressRulesOf[d]!.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0)
       : undefined;
     let sources: Bitset;
@@ -383,9 +450,17 @@ export class Reachability {
       sources = new Bitset(this.classes.length);
       for (const r of ingress) sources.orWith(r.peers);
     }
+    if (ingressTiers !== undefined) sources = Bitset.full(this.classes.length);
     for (const s of sources.members()) {
-      let line = ingress === undefined ? whole : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
-      if (this.isolatedEgress.has(s)) {
+      let line =
+        ingressTiers !== undefined
+          ? this.orderedLine(ingressTiers, 'ingress', whole, s)
+          : ingress === undefined
+            ? whole
+            : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
+      const egressTiers = this.egressTiers[s];
+      if (egressTiers !== undefined) line = intersectLines(line, this.orderedLine(egressTiers, 'egress', whole, d));
+      else if (this.isolatedEgress.has(s)) {
         const lines = this.egressRulesOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)).map(({ rule }) => this.lineAtPortless(rule));
         line = lines.length === 0 ? EMPTY_LINE : intersectLines(line, unionLines(lines));
       }
@@ -396,6 +471,18 @@ export class Reachability {
       if (denied.length > 0 && line.length > 0) line = subtractLines(line, unionLines(denied));
       if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
     }
+  }
+
+  /** The ports (within `whole`) an ordered evaluation allows between a class and one peer class. */
+  private orderedLine(tiers: readonly OrderedTier[], direction: 'ingress' | 'egress', whole: PortLine, peer: number): PortLine {
+    const lines: SetAlgebra<PortLine> = {
+      empty: EMPTY_LINE,
+      isEmpty: (l) => l.length === 0,
+      union: (a, b) => unionLines([a, b]),
+      intersect: intersectLines,
+      minus: subtractLines,
+    };
+    return decideOrdered(tiers, direction, whole, lines, (policy, rule) => (this.ruleClasses(policy, rule).has(peer) ? this.lineAtPortless(rule) : EMPTY_LINE)).allowed;
   }
 
   /** Class-level matrix: row s holds the classes s can reach on some candidate port. */
