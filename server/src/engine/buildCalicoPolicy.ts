@@ -68,10 +68,10 @@ export function buildCalicoPolicy(ctx: NodeContext, root: Node, kind: string, he
   const namespaceSelectorNode = get(ctx, spec, 'namespaceSelector');
   if (namespaceSelectorNode !== undefined) {
     if (scope === 'namespace') findings.push(finding('object-invalid', spanOf(ctx, namespaceSelectorNode), { says: 'A Calico NetworkPolicy has no namespaceSelector: it applies in its own namespace.', next: 'Use a GlobalNetworkPolicy to select other namespaces.' }));
-    else parts.push(namespaceExpression(expressionAt(c, namespaceSelectorNode)));
+    else parts.push(ifValid(expressionAt(c, namespaceSelectorNode), namespaceExpression));
   }
   const accountNode = get(ctx, spec, 'serviceAccountSelector');
-  if (accountNode !== undefined) parts.push(prefixKeys(expressionAt(c, accountNode), CALICO_SERVICE_ACCOUNT_PREFIX));
+  if (accountNode !== undefined) parts.push(ifValid(expressionAt(c, accountNode), (n) => prefixKeys(n, CALICO_SERVICE_ACCOUNT_PREFIX)));
   const span = spanOf(ctx, selectorNode ?? spec ?? root, header.span);
   const podSelector = selectorOf(parts, span);
   for (const key of ['doNotTrack', 'preDNAT', 'applyOnForward']) {
@@ -103,7 +103,8 @@ export function buildCalicoPolicy(ctx: NodeContext, root: Node, kind: string, he
     id: scope === 'global' ? header.name : `${header.namespace}/${header.name}`,
     namespace,
     name: header.name,
-    kind,
+    // Not Kubernetes' NetworkPolicy: the group says so wherever the kind is named.
+    kind: `Calico ${kind}`,
     podSelector,
     selectorField: 'selector',
     enforcedBy: 'calico',
@@ -124,23 +125,29 @@ export function buildCalicoPolicy(ctx: NodeContext, root: Node, kind: string, he
   };
 }
 
-/** A selector string parsed; a syntax error is reported and the expression then matches nothing. */
+/** A selector string parsed; a syntax error is reported and the selector built from it is invalid (it then matches nothing). */
 function expressionAt(c: CalicoContext, node: Node | undefined): CalicoNode {
   if (node === undefined || isNullNode(c.ctx, node)) return { op: 'all' };
   const source = text(c.ctx, node);
   if (source === undefined) {
     c.findings.push(finding('selector-invalid', spanOf(c.ctx, node), { says: 'A Calico selector is a string, such as app == "web".', next: 'Write the selector as one quoted string.' }));
-    return NOTHING;
+    return INVALID;
   }
   const parsed = parseCalicoSelector(source);
   if (!parsed.ok) {
     c.findings.push(finding('selector-invalid', spanOf(c.ctx, node), { says: `Calico rejects this selector: ${parsed.error} (at character ${parsed.offset + 1}).`, next: 'Use ==, !=, in {...}, not in {...}, has(k), all(), && , || and ! as Calico documents.' }));
-    return NOTHING;
+    return INVALID;
   }
   return parsed.node;
 }
 
-const NOTHING: CalicoNode = { op: 'not', operand: { op: 'all' } };
+/** Stands for a selector Calico rejects; compared by identity. */
+const INVALID: CalicoNode = { op: 'not', operand: { op: 'all' } };
+
+/** A transformation of a parsed selector that keeps a rejected one rejected. */
+function ifValid(node: CalicoNode, transform: (n: CalicoNode) => CalicoNode): CalicoNode {
+  return node === INVALID ? INVALID : transform(node);
+}
 
 /**
  * A namespaceSelector as Calico applies it to endpoints: its keys read the
@@ -167,6 +174,7 @@ function namespaceExpression(node: CalicoNode): CalicoNode {
 }
 
 function selectorOf(parts: readonly CalicoNode[], span: SourceSpan): Selector {
+  if (parts.includes(INVALID)) return makeSelector([], false, span);
   const meaningful = parts.filter((p) => p.op !== 'all');
   if (meaningful.length === 0) return makeSelector([], true, span);
   const node: CalicoNode = meaningful.length === 1 ? meaningful[0]! : { op: 'and', operands: meaningful };
@@ -225,15 +233,15 @@ function buildPeers(c: CalicoContext, peer: Node | undefined): PeerMatcher[] | u
   const selector = get(ctx, peer, 'selector');
   if (selector !== undefined) podParts.push(expressionAt(c, selector));
   const notSelector = get(ctx, peer, 'notSelector');
-  if (notSelector !== undefined) podParts.push({ op: 'not', operand: expressionAt(c, notSelector) });
+  if (notSelector !== undefined) podParts.push(ifValid(expressionAt(c, notSelector), (n) => ({ op: 'not', operand: n })));
   const namespaceSelector = get(ctx, peer, 'namespaceSelector');
-  if (namespaceSelector !== undefined) podParts.push(namespaceExpression(expressionAt(c, namespaceSelector)));
+  if (namespaceSelector !== undefined) podParts.push(ifValid(expressionAt(c, namespaceSelector), namespaceExpression));
   const accounts = get(ctx, peer, 'serviceAccounts');
   if (accounts !== undefined) {
     const names = items(ctx, get(ctx, accounts, 'names')).map((n) => text(ctx, n) ?? '');
     if (names.length > 0) podParts.push({ op: 'in', key: 'projectcalico.org/serviceaccount', values: [...new Set(names)].sort() });
     const accountSelector = get(ctx, accounts, 'selector');
-    if (accountSelector !== undefined) podParts.push(prefixKeys(expressionAt(c, accountSelector), CALICO_SERVICE_ACCOUNT_PREFIX));
+    if (accountSelector !== undefined) podParts.push(ifValid(expressionAt(c, accountSelector), (n) => prefixKeys(n, CALICO_SERVICE_ACCOUNT_PREFIX)));
   }
   const nets = items(ctx, get(ctx, peer, 'nets')).map((n) => buildIPBlock(ctx, n, spanOf(ctx, n), findings, { cidrNode: n, exceptNode: undefined, bareAddress: true }));
   const notNetsNode = get(ctx, peer, 'notNets');
