@@ -10,25 +10,10 @@
  * and the service account's labels. Rows are sources, columns destinations.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { CLI, REPO_ROOT } from './support/paths.js';
+import { fixtureCli } from './support/fixtureCli.js';
 
-const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'calico');
-const PODS = ['production/database', 'production/frontend', 'production/reports', 'staging/frontend'];
-
-function netlens(args: string[], status = 0): string {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: DIR, encoding: 'utf8' });
-  assert.equal(run.status, status, run.stderr);
-  return run.stdout;
-}
-
-function matrix(port: number, ...files: string[]): boolean[][] {
-  const answer = JSON.parse(netlens(['matrix', '--port', String(port), '--json', 'cluster.yaml', 'calico.conflist', ...files])) as { pods: string[]; allowed: boolean[][] };
-  assert.deepEqual(answer.pods, PODS);
-  return answer.allowed;
-}
+const { netlens, matrix } = fixtureCli('calico', ['production/database', 'production/frontend', 'production/reports', 'staging/frontend'], ['cluster.yaml', 'calico.conflist']);
 
 const T = true;
 const F = false;

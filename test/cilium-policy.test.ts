@@ -8,25 +8,10 @@
  * rule wins over any allow. Rows are sources, columns destinations.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { CLI, REPO_ROOT } from './support/paths.js';
+import { fixtureCli } from './support/fixtureCli.js';
 
-const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'cilium');
-const PODS = ['fleet/ship-a', 'fleet/ship-b', 'fleet/station', 'other/probe'];
-
-function netlens(args: string[], status = 0): string {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: DIR, encoding: 'utf8' });
-  assert.equal(run.status, status, run.stderr);
-  return run.stdout;
-}
-
-function matrix(port: number, ...files: string[]): boolean[][] {
-  const answer = JSON.parse(netlens(['matrix', '--port', String(port), '--json', ...files])) as { pods: string[]; allowed: boolean[][] };
-  assert.deepEqual(answer.pods, PODS);
-  return answer.allowed;
-}
+const { netlens, matrix } = fixtureCli('cilium', ['fleet/ship-a', 'fleet/ship-b', 'fleet/station', 'other/probe']);
 
 const T = true;
 const F = false;
