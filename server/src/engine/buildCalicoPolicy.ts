@@ -257,10 +257,8 @@ function buildPeers(c: CalicoContext, peer: Node | undefined): PeerMatcher[] | u
     return [{ kind: 'pods', namespaceSelector: inAnyNamespace ? makeSelector([], true, span) : undefined, podSelector: selectorOf(podParts, span), span }];
   }
   if (nets.length > 0) return nets.map((b) => (b.kind === 'ipBlock' && notNets.length > 0 ? withoutNets(b, notNets) : b));
-  if (notNets.length > 0) {
-    // Every address outside notNets, and every pod (whose address Netlens takes to lie outside them).
-    return [everywhereBut(4, notNets, span), everywhereBut(6, notNets, span), { kind: 'pods', namespaceSelector: makeSelector([], true, span), podSelector: undefined, span }];
-  }
+  // Every address outside notNets; as with an ipBlock, a pod matches by an address the workspace gives it.
+  if (notNets.length > 0) return [everywhereBut(4, notNets, span), everywhereBut(6, notNets, span)];
   return undefined;
 }
 
