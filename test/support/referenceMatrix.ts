@@ -7,9 +7,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { main } from '../../server/src/cli/main.js';
 import { analyzeTexts } from '../../server/src/engine/index.js';
+import { forEachFuzzSeed } from './fuzzSeeds.js';
 import { scratchWorkspace } from './scratch.js';
+
+const RUNS = Number(process.env['NETLENS_FUZZ_RUNS'] ?? 60);
 
 export function matrixInProcess(file: string, port: number, protocol: string): { pods: string[]; allowed: boolean[][] } {
   const out: string[] = [];
@@ -40,4 +44,21 @@ export function assertMatchesReference(
   }
   const errors = analyzeTexts([{ file: 'random.yaml', text }]).findings.filter((f) => f.severity === 'error');
   assert.deepEqual(errors.map((f) => `${f.code}: ${f.message}`), [], text);
+}
+
+/** The property: for every generated cluster, the engine's matrices are the reference's (NETLENS_FUZZ_RUNS runs per seed). */
+export async function checkAgainstReference<C>(
+  name: string,
+  clusters: fc.Arbitrary<C>,
+  render: (c: C) => string,
+  pods: (c: C) => string[],
+  queries: ReadonlyArray<readonly [number, string]>,
+  reference: (c: C) => (port: number, protocol: string) => boolean[][],
+): Promise<void> {
+  await forEachFuzzSeed([], (seed) =>
+    fc.assert(
+      fc.property(clusters, (c) => assertMatchesReference(name, render(c), pods(c), queries, reference(c))),
+      { seed, numRuns: RUNS },
+    ),
+  );
 }
