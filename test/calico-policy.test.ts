@@ -79,7 +79,7 @@ test('a tier that applies drops what it does not decide; Pass goes on to the def
   assert.match(allowed, /allowed: by security\.gate ingress rule 1 \(Allow\)/);
 });
 
-test('check reports rejected selectors and ports, unmodelled fields, a Deny shadowing an Allow, and Calico policies on another CNI', () => {
+test('check reports rejected selectors and ports, a misspelt field (schemas/calico-*.schema.json), unmodelled fields, a Deny shadowing an Allow, and Calico policies on another CNI', () => {
   const findings = (files: string[]) =>
     (JSON.parse(netlens(['check', '--format', 'json', ...files], files.includes('findings.yaml') ? 1 : 0)) as { findings: Array<{ code: string; file: string; line: number }> }).findings
       .filter((f) => f.code !== 'namespace-without-default-deny')
@@ -90,6 +90,7 @@ test('check reports rejected selectors and ports, unmodelled fields, a Deny shad
     'findings.yaml:18 calico-field-not-modelled',
     'findings.yaml:22 calico-field-not-modelled',
     'findings.yaml:34 deny-shadows-allow',
+    'findings.yaml:45 schema-invalid',
   ]);
   // One finding for every Calico policy on a Cilium cluster, on the first of them.
   assert.deepEqual(findings(['cluster.yaml', 'cilium.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), ['allow-6379.yaml:6 calico-policy-without-calico']);

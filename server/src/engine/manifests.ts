@@ -405,6 +405,7 @@ function addCalicoObject(ctx: NodeContext, root: Node, kind: string, defaultName
   const range = (root as Node).range;
   if (range) out.definitions.push({ key: `projectcalico.org ${kind}/${header.namespace}/${header.name}`, nameSpan: header.nameSpan, fingerprint: fingerprintOf(ctx.source.slice(range[0], range[1])) });
   out.policies.push(buildCalicoPolicy(ctx, root, kind, header, out.findings));
+  appendAll(out.findings, schemaFindings(ctx, root, `Calico ${kind}`, out.findings));
 }
 
 function readHeader(ctx: NodeContext, root: Node, defaultNamespace: string, findings: Finding[]): ObjectHeader | undefined {

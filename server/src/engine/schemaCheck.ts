@@ -7,12 +7,18 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
 import { closest } from './nearest.js';
 import { finding, type Finding } from './rules.js';
-import { cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
+import { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
 import type { SourceSpan } from './source.js';
 import { deref, entry, items, spanOf, type NodeContext } from './yamlNodes.js';
 
-/** By Kubernetes kind; "CNI" stands for a CNI network configuration. */
-const SCHEMA_BY_KIND: Record<string, JsonSchema> = { NetworkPolicy: networkPolicySchema, Service: serviceSchema, CNI: cniSchema };
+/** By Kubernetes kind; "CNI" stands for a CNI network configuration, "Calico <kind>" for Calico's own policy kinds. */
+const SCHEMA_BY_KIND: Record<string, JsonSchema> = {
+  NetworkPolicy: networkPolicySchema,
+  Service: serviceSchema,
+  CNI: cniSchema,
+  'Calico NetworkPolicy': calicoNetworkPolicySchema,
+  'Calico GlobalNetworkPolicy': calicoGlobalNetworkPolicySchema,
+};
 const MAX_ERRORS = 20;
 
 let ajv: Ajv | undefined;

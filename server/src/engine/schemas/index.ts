@@ -1,3 +1,4 @@
+import { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema } from './calicoPolicy.js';
 import { cniSchema } from './cni.js';
 import { networkPolicySchema } from './networkPolicy.js';
 import { serviceSchema } from './service.js';
@@ -8,6 +9,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   'networkpolicy.schema.json': networkPolicySchema,
   'service.schema.json': serviceSchema,
   'cni.schema.json': cniSchema,
+  'calico-networkpolicy.schema.json': calicoNetworkPolicySchema,
+  'calico-globalnetworkpolicy.schema.json': calicoGlobalNetworkPolicySchema,
 };
 
-export { cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
+export { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
