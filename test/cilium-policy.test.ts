@@ -58,3 +58,8 @@ test('check names what Netlens does not model, deny shadowing, and Cilium polici
   const text = netlens(['check', 'cluster.yaml', 'l4.yaml', 'deny.yaml', 'calico.conflist']);
   assert.match(text, /l4\.yaml:3:\d+: warning cilium-policy-without-cilium: This CiliumNetworkPolicy \(and 1 more policy like it\) is enforced only by cilium, but the cluster's CNI is calico /);
 });
+
+test('a misspelt field is schema-invalid with the field meant (schemas/cilium-*.schema.json)', () => {
+  const out = netlens(['check', 'cluster.yaml', 'typo.yaml'], 1);
+  assert.match(out, /^typo\.yaml:10:7: error schema-invalid: Unknown field "fromEndpoint" in spec\.ingress\[0\] \(did you mean "fromEndpoints"\?\)/m);
+});

@@ -7,7 +7,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
 import { closest } from './nearest.js';
 import { finding, type Finding } from './rules.js';
-import { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
+import { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
 import type { SourceSpan } from './source.js';
 import { deref, entry, items, spanOf, type NodeContext } from './yamlNodes.js';
 
@@ -18,6 +18,8 @@ const SCHEMA_BY_KIND: Record<string, JsonSchema> = {
   CNI: cniSchema,
   'Calico NetworkPolicy': calicoNetworkPolicySchema,
   'Calico GlobalNetworkPolicy': calicoGlobalNetworkPolicySchema,
+  CiliumNetworkPolicy: ciliumNetworkPolicySchema,
+  CiliumClusterwideNetworkPolicy: ciliumClusterwideNetworkPolicySchema,
 };
 const MAX_ERRORS = 20;
 

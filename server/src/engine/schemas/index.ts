@@ -1,4 +1,5 @@
 import { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema } from './calicoPolicy.js';
+import { ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema } from './ciliumPolicy.js';
 import { cniSchema } from './cni.js';
 import { networkPolicySchema } from './networkPolicy.js';
 import { serviceSchema } from './service.js';
@@ -11,6 +12,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   'cni.schema.json': cniSchema,
   'calico-networkpolicy.schema.json': calicoNetworkPolicySchema,
   'calico-globalnetworkpolicy.schema.json': calicoGlobalNetworkPolicySchema,
+  'cilium-networkpolicy.schema.json': ciliumNetworkPolicySchema,
+  'cilium-clusterwidenetworkpolicy.schema.json': ciliumClusterwideNetworkPolicySchema,
 };
 
-export { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
+export { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
