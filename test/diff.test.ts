@@ -195,3 +195,34 @@ ${first}`);
     assert.match(r.error ?? '', /^git rev-parse: /);
   });
 });
+
+describe('netlens/whatIf: what is no change', { timeout: 60_000 }, () => {
+  test('a policy moved down a line, with an invalid selector and an ipBlock, has no what-if lens', async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-whatif-moved-'));
+    const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: odd, namespace: shop}
+spec:
+  podSelector: {matchExpressions: [{key: app, operator: Equals, values: [db]}]}
+  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]
+`;
+    git(repo, 'init', '-q');
+    fs.writeFileSync(path.join(repo, 'apps.yaml'), APPS);
+    fs.writeFileSync(path.join(repo, 'policy.yaml'), policy);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    const client = await LspTestClient.start(repo);
+    try {
+      // Both files open: the model has them whether or not the folder scan is done.
+      await client.open(uriOf(path.join(repo, 'apps.yaml')), APPS);
+      const uri = uriOf(path.join(repo, 'policy.yaml'));
+      await client.open(uri, `# moved down a line\n${policy}`);
+      await client.waitForDiagnostics(uri);
+      const r = await client.connection.sendRequest<WhatIfResult>(WHAT_IF, {});
+      assert.deepEqual(r, { base: 'HEAD', opened: 0, closed: 0, changes: [], policies: [] });
+      assert.deepEqual(((await client.codeLenses(uri)) ?? []).filter((l) => l.command?.command === 'netlens.showWhatIf'), []);
+    } finally {
+      await client.stop();
+    }
+  });
+});

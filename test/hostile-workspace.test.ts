@@ -142,7 +142,7 @@ describe('class 1: documents are kept or skipped by their parsed kind', () => {
       const text = denyServer('"x\nkind: Secret\n  y"', '"kind"').replace('app: server', 'app: nobody') + `---\n${denyServer('"a\u2028--- b"').replace('deny-server', 'second').replace('app: server', 'app: nobody')}`;
       await client.open(uri, text);
       const ds = await within(30_000, 'policy diagnostics', client.waitForDiagnostics(uri, (d) => d.length > 0));
-      assert.deepEqual(ds.map((d) => `${String(d.code)} ${d.range.start.line}`), ['pods-not-in-workspace 10', 'namespace-not-defined 3', 'pods-not-in-workspace 21', 'namespace-not-defined 16']);
+      assert.deepEqual(ds.map((d) => `${String(d.code)} ${d.range.start.line}`), ['pods-not-in-workspace 10', 'namespace-not-defined 4', 'pods-not-in-workspace 21', 'namespace-not-defined 17']);
     } finally {
       await client.stop();
     }

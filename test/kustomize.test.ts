@@ -42,9 +42,10 @@ test('a kustomize root is rendered with kubectl and its findings land in the bas
   const dir = workspace();
   const r = check(dir, '--kustomize', KUBECTL!);
   assert.equal(r.stderr, '');
+  // The base writes no namespace (kustomize sets it): namespace-not-defined lands on the base's metadata.
   assert.deepEqual(r.findings, [
     'base/deploy.yaml:3:18 namespace-without-default-deny',
-    'base/policy.yaml:3:18 namespace-not-defined',
+    'base/policy.yaml:3:11 namespace-not-defined',
     'base/policy.yaml:7:14 peer-selects-no-pods',
   ]);
   const matrix = spawnSync(process.execPath, [CLI, 'matrix', '--json', '--kustomize', KUBECTL!, dir], { encoding: 'utf8' });
@@ -80,7 +81,7 @@ test('two overlays of one base: a finding in the base is reported once', { skip:
   const r = check(dir, '--kustomize', KUBECTL!);
   assert.deepEqual(r.findings, [
     'base/deploy.yaml:3:18 namespace-without-default-deny',
-    'base/policy.yaml:3:18 namespace-not-defined',
+    'base/policy.yaml:3:11 namespace-not-defined',
     'base/policy.yaml:7:14 peer-selects-no-pods',
   ]);
 });

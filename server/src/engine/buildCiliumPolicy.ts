@@ -124,6 +124,7 @@ function buildRuleSet(c: CiliumContext, spec: Node, kind: string, header: Policy
     addPolicyTypeFixes: {},
     span: header.span,
     nameSpan: header.nameSpan,
+    ...(header.namespaceSpan === undefined ? {} : { namespaceSpan: header.namespaceSpan }),
     egressSpan: spanOf(ctx, egressKey ?? endpointEntry.keyNode),
     addDnsEgressFix: undefined,
   };

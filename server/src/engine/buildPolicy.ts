@@ -18,6 +18,8 @@ export interface PolicyHeader {
   readonly name: string;
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
+  /** Where metadata.namespace is written; absent when the namespace is defaulted. */
+  readonly namespaceSpan?: SourceSpan;
 }
 
 export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, findings: Finding[]): PolicyModel {
@@ -96,6 +98,7 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
     addPolicyTypeFixes,
     span: header.span,
     nameSpan: header.nameSpan,
+    ...(header.namespaceSpan === undefined ? {} : { namespaceSpan: header.namespaceSpan }),
     egressSpan: spanOf(ctx, egressEntry?.keyNode ?? typesEntry?.keyNode ?? podSelectorNode ?? header.nameSpan),
     addDnsEgressFix: affectsEgress ? dnsEgressFix(ctx, spec, egressEntry, egressItems) : undefined,
   };

@@ -15,6 +15,8 @@ export interface ObjectHeader {
   readonly name: string;
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
+  /** Where metadata.namespace is written; absent when the namespace is defaulted. */
+  readonly namespaceSpan?: SourceSpan;
 }
 
 const LEGACY_ISOLATION = 'net.beta.kubernetes.io/network-policy';

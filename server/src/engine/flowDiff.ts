@@ -79,8 +79,13 @@ export interface PolicyFlowChanges {
 
 /** A policy's content without where it is written: moving it within a file or reformatting is no change. */
 function policyContent(p: PolicyModel): string {
-  // CIDRs hold their bounds as bigint, which JSON has no form for.
-  return JSON.stringify(p, (k, v: unknown) => (/spans?$/i.test(k) || /Fix(es)?$/.test(k) ? undefined : typeof v === 'bigint' ? v.toString() : v));
+  return JSON.stringify(p, function (this: Record<string, unknown>, k, v: unknown) {
+    if (/spans?$/i.test(k) || /Fix(es)?$/.test(k)) return undefined;
+    // An invalid selector's key names where it is written (it matches nothing, and no other selector).
+    if (k === 'key' && this['valid'] === false) return undefined;
+    // CIDRs hold their bounds as bigint, which JSON has no form for.
+    return typeof v === 'bigint' ? v.toString() : v;
+  });
 }
 
 /**

@@ -416,6 +416,8 @@ function readHeader(ctx: NodeContext, root: Node, defaultNamespace: string, find
     findings.push(finding('object-invalid', spanOf(ctx, metadata ?? get(ctx, root, 'kind')), { says: 'metadata.name is missing.', next: 'Add a name under metadata; the API server requires one.' }));
     return undefined;
   }
-  const namespace = text(ctx, get(ctx, metadata, 'namespace')) || defaultNamespace;
-  return { namespace, name, span: spanOf(ctx, root), nameSpan: spanOf(ctx, nameNode ?? metadata) };
+  const namespaceNode = get(ctx, metadata, 'namespace');
+  const written = text(ctx, namespaceNode);
+  const header = { namespace: written || defaultNamespace, name, span: spanOf(ctx, root), nameSpan: spanOf(ctx, nameNode ?? metadata) };
+  return written ? { ...header, namespaceSpan: spanOf(ctx, namespaceNode!) } : header;
 }

@@ -233,6 +233,8 @@ export interface PolicyModel {
   readonly addPolicyTypeFixes: Partial<Record<Direction, Fix>>;
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
+  /** Where metadata.namespace is written; absent when the namespace is defaulted. */
+  readonly namespaceSpan?: SourceSpan;
   /** Where findings about the policy's egress isolation point (policyTypes, or the egress key). */
   readonly egressSpan: SourceSpan;
   /** Adds an egress rule to kube-dns on UDP and TCP 53; computed while the text is at hand. */

@@ -78,7 +78,8 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     const ns = ws.namespaces.get(policy.namespace);
     // A cluster-wide policy ('' namespace) lives in no namespace.
     if (policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
-      out.push(finding('namespace-not-defined', policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
+      // On the namespace as written, where it is typed and fixed; on the name when it is defaulted.
+      out.push(finding('namespace-not-defined', policy.namespaceSpan ?? policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
     }
     for (const rule of [...policy.ingress, ...policy.egress]) {
       checkPeers(reach, policy, rule, ranges, { declared, externals }, out);
