@@ -143,3 +143,36 @@ test('the CLI reads .conflist files and takes the cluster options', async () => 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--underlay-mtu must be a number/);
 });
+
+test('one cluster at a time: the lexically first CNI file decides, a .conflist without plugins decides nothing, each folder its own cluster', () => {
+  const conflist = (type: string) => `{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "${type}"}]}`;
+  const summary = (files: Array<{ file: string; text: string }>) => {
+    const a = analyzeTexts([{ file: 'p.yaml', text: policy }, ...files]);
+    return { cni: a.cluster.cni, origin: a.cluster.cniOrigin, codes: a.findings.map((f) => `${f.span.file} ${f.code}`).filter((c) => c.includes('cni')) };
+  };
+  // The runtime reads /etc/cni/net.d in name order and uses the first file: flannel, which enforces nothing, though Calico is beside it.
+  assert.deepEqual(summary([{ file: 'net.d/10-calico.conflist', text: conflist('calico') }, { file: 'net.d/05-flannel.conflist', text: conflist('flannel') }]), {
+    cni: 'flannel',
+    origin: 'CNI plugin "flannel" in 05-flannel.conflist, the lexically first of 2 CNI configuration files, which is the one the runtime uses',
+    codes: ['p.yaml cni-ignores-network-policy'],
+  });
+  // A .conflist without plugins is refused by the runtime: an error, and the next file decides.
+  const noPlugins = { file: 'net.d/00-broken.conflist', text: '{"cniVersion": "1.0.0", "name": "net", "type": "flannel"}' };
+  assert.deepEqual(summary([noPlugins, { file: 'net.d/10-calico.conflist', text: conflist('calico') }]), {
+    cni: 'calico',
+    origin: 'CNI plugin "calico" in 10-calico.conflist',
+    codes: ['net.d/00-broken.conflist cni-conflist-without-plugins'],
+  });
+  assert.deepEqual(summary([noPlugins]), { cni: undefined, origin: undefined, codes: ['net.d/00-broken.conflist cni-conflist-without-plugins'] });
+  // Two clusters in one workspace: each folder's CNI decides for the policies nearest to it.
+  const twoClusters = analyzeTexts([
+    { file: 'a/cni/10-calico.conflist', text: conflist('calico') },
+    { file: 'a/apps/p.yaml', text: policy },
+    { file: 'b/cni/10-flannel.conflist', text: conflist('flannel') },
+    { file: 'b/apps/p.yaml', text: policy.replace('name: deny', 'name: deny-b') },
+  ]);
+  assert.deepEqual(
+    twoClusters.findings.filter((f) => f.code === 'cni-ignores-network-policy').map((f) => `${f.span.file}: ${f.message} [${f.related.map((r) => `${r.span.file} ${r.message}`).join('; ')}]`),
+    ['b/apps/p.yaml: The cluster\'s CNI (flannel, from CNI plugin "flannel" in 10-flannel.conflist) does not implement NetworkPolicy: this policy will silently do nothing. Run a CNI that enforces NetworkPolicy (Calico, Cilium, or flannel with Canal), or do not rely on this policy. [b/cni/10-flannel.conflist the CNI: CNI plugin "flannel" in 10-flannel.conflist]'],
+  );
+});

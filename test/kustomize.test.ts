@@ -85,3 +85,12 @@ test('two overlays of one base: a finding in the base is reported once', { skip:
     'base/policy.yaml:7:14 peer-selects-no-pods',
   ]);
 });
+
+test('a file in a kustomization folder that no kustomization names is analysed on its own, raw', { skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = workspace();
+  // Applied with kubectl apply -f beside the kustomize build (rook's deploy/examples holds both kinds).
+  fs.writeFileSync(path.join(dir, 'base', 'extra.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: extra}\nspec:\n  podSelector: {matchLabels: {app: nothing}}\n  policyTypes: [Ingress]\n');
+  // In namespace default, where nothing is rendered: analysed raw, not as part of the overlay.
+  const extra = check(dir, '--kustomize', KUBECTL!).findings.filter((f) => f.startsWith('base/extra.yaml'));
+  assert.deepEqual(extra, ['base/extra.yaml:5:16 pods-not-in-workspace']);
+});

@@ -32,7 +32,7 @@ describe('cluster configuration over LSP', { timeout: 60_000 }, () => {
     const d = ds.find((x) => x.code === 'cni-ignores-network-policy')!;
     assert.equal(d.relatedInformation?.[0]?.location.uri, uriOf(flannel));
     const summary = await client.connection.sendRequest<SummaryResult>(SUMMARY);
-    assert.match(summary.warning ?? '', /CNI \(flannel, from CNI plugin "flannel"\) does not enforce NetworkPolicy/);
+    assert.match(summary.warning ?? '', /CNI \(flannel, from CNI plugin "flannel" in 10-flannel\.conflist\) does not enforce NetworkPolicy/);
   });
 
   test('hovering the pod subnet shows the per-node arithmetic', async () => {

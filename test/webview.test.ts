@@ -13,7 +13,7 @@ import { generateCluster } from './support/generateCluster.js';
 import { GRAPH_ATTACKS, serverGraph } from './support/graphAttacks.js';
 import { CORPUS, CORPUS_MISSING, FIXTURES, REPO_ROOT } from './support/paths.js';
 import { layoutWorkspaces } from './support/layoutWorkspaces.js';
-import { graphOf, layoutQuality, postToPage, readTree, screenPoint, setTheme, waitForLayout, WebviewHarness, type ThemeName } from './support/webviewHarness.js';
+import { graphOf, layoutQuality, postToPage, readTree, screenPoint, setTheme, THEMES, waitForLayout, WebviewHarness, type ThemeName } from './support/webviewHarness.js';
 
 const OUT = path.join(REPO_ROOT, 'test-output', 'webview');
 const harness = new WebviewHarness();
@@ -97,7 +97,7 @@ test('the first layout overlaps no nodes and no namespace boxes on examples/, th
   for (const { name, graph } of workspaces) {
     const { page, errors } = await load(graph);
     const q = await layoutQuality(page);
-    t.diagnostic(`${name}: ${graph.nodes.length} nodes, ${q.crossings} crossings, layout ${Math.round(q.layoutMs)} ms`);
+    t.diagnostic(`${name}: ${graph.nodes.length} nodes, ${q.crossings} crossings (${q.defaultCrossings} with a default-allow flow), layout ${Math.round(q.layoutMs)} ms`);
     assert.deepEqual(q.nodeOverlaps, [], `${name}: overlapping nodes`);
     assert.deepEqual(q.boxOverlaps, [], `${name}: overlapping namespace boxes`);
     assert.deepEqual(errors, []);
@@ -499,14 +499,80 @@ test('screenshots of examples/ in light and dark theme', async () => {
   await page.close();
 });
 
-test('screenshots of the sock-shop corpus in light and dark theme', async (t) => {
-  const dir = CORPUS === undefined ? undefined : path.join(CORPUS, 'sock-shop');
+const SERVICE_DEMOS = ['online-boutique', 'sock-shop'];
+
+test('screenshots of Online Boutique and Sock Shop in light, dark and high contrast themes', async (t) => {
+  for (const name of SERVICE_DEMOS) {
+    const dir = CORPUS === undefined ? undefined : path.join(CORPUS, name);
+    if (dir === undefined || !fs.existsSync(dir)) {
+      t.skip(`${CORPUS_MISSING}: no ${name} screenshots`);
+      return;
+    }
+    const graph = graphOf(readTree(dir));
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) await screenshot(name, graph, theme);
+  }
+});
+
+/** WCAG 2 contrast ratio of two opaque colours given as cytoscape reports them ("rgb(r,g,b)") or as #rrggbb. */
+function contrast(a: string, b: string): number {
+  const channels = (c: string) => (c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g)!.slice(0, 3).map(Number));
+  const luminance = (c: string) => {
+    const [r, g, bl] = channels(c).map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+test('every theme draws labels, borders and flows with enough contrast; high contrast outlines nodes in contrastBorder and selects in focusBorder', async (t) => {
+  const dir = CORPUS === undefined ? undefined : path.join(CORPUS, 'online-boutique');
   if (dir === undefined || !fs.existsSync(dir)) {
-    t.skip(`${CORPUS_MISSING}: no sock-shop screenshots`);
+    t.skip(`${CORPUS_MISSING}: no online-boutique graph`);
     return;
   }
   const graph = graphOf(readTree(dir));
-  for (const theme of ['light', 'dark'] as const) await screenshot('sock-shop', graph, theme);
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    const vars = THEMES[theme].vars as Record<string, string>;
+    const { page, errors } = await load(graph, theme);
+    const styles = await page.evaluate(() => {
+      const cy = (window as unknown as { netlens: { view: { cy: import('cytoscape').Core; select(id: string): void } } }).netlens.view;
+      const workload = cy.cy.nodes('[kind="workload"]').first();
+      const read = (el: { style(name: string): unknown }, ...names: string[]) => Object.fromEntries(names.map((n) => [n, String(el.style(n))]));
+      const explicitFlow = cy.cy.edges('[?explicit]').first();
+      const before = read(workload, 'color', 'background-color', 'border-color', 'border-width');
+      cy.select(workload.id());
+      return {
+        workload: before,
+        selected: read(workload, 'border-color', 'border-width'),
+        namespace: read(cy.cy.nodes('[kind="namespace"]').first(), 'border-color', 'background-opacity', 'color'),
+        flow: explicitFlow.nonempty() ? read(explicitFlow, 'line-color', 'color', 'text-background-color') : undefined,
+      };
+    });
+    const canvas = vars['--vscode-editor-background']!;
+    const text = theme === 'high-contrast' ? 7 : 4.5;
+    assert.ok(contrast(styles.workload['color']!, styles.workload['background-color']!) >= text, `${theme}: workload label ${styles.workload['color']} on ${styles.workload['background-color']}`);
+    assert.ok(contrast(styles.namespace['color']!, canvas) >= text, `${theme}: namespace label ${styles.namespace['color']} on ${canvas}`);
+    // Non-text contrast (WCAG 1.4.11): what tells a node or a flow from the canvas. Namespace boxes
+    // are a quiet panel-border frame in the ordinary themes (their names say what they group), a
+    // full-contrast one in high contrast.
+    const outlines = [['workload border', styles.workload['border-color']!], ['selection', styles.selected['border-color']!], ['flow', styles.flow?.['line-color'] ?? canvas]];
+    if (theme === 'high-contrast') outlines.push(['namespace border', styles.namespace['border-color']!]);
+    for (const [what, colour] of outlines) {
+      assert.ok(contrast(colour, canvas) >= 3, `${theme}: ${what} ${colour} on ${canvas}`);
+    }
+    assert.ok(styles.flow !== undefined, `${theme}: online-boutique draws an explicit flow`);
+    assert.ok(contrast(styles.flow['color']!, styles.flow['text-background-color']!) >= text, `${theme}: flow label ${styles.flow['color']} on ${styles.flow['text-background-color']}`);
+    if (theme === 'high-contrast') {
+      const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(',')})`;
+      assert.equal(styles.workload['border-color'], rgb(vars['--vscode-contrastBorder']!));
+      assert.equal(styles.workload['border-width'], '2px');
+      assert.equal(styles.selected['border-color'], rgb(vars['--vscode-focusBorder']!));
+      assert.equal(styles.namespace['border-color'], rgb(vars['--vscode-contrastBorder']!));
+      assert.equal(styles.namespace['background-opacity'], '0');
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test('500 workloads lay out and stay interactive', async (t) => {

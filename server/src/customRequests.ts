@@ -4,16 +4,19 @@
 import { declaredPorts, describeExternal, explainConnection, externalReachOf, explanationReport, parseIP, resolveEndpoint, type Analysis, type LineIndex, type Protocol, type ReachSummary } from './engine/index.js';
 import type { ExplainParams, ExplainResult, ReachersResult, RuleTrace, SummaryResult, WorkloadInfo } from './requests.js';
 
-export function summaryOf(analysis: Analysis): SummaryResult {
+/** `unrendered` says why kustomize roots are not rendered, if they are not. */
+export function summaryOf(analysis: Analysis, unrendered?: string): SummaryResult {
   const ws = analysis.workspace;
+  const warnings = [
+    ...(analysis.cluster.enforcesPolicy === false ? [`The cluster's CNI (${analysis.cluster.cni}, from ${analysis.cluster.cniOrigin}) does not enforce NetworkPolicy: the ${ws.policies.length} policies do nothing.`] : []),
+    ...(unrendered === undefined ? [] : [unrendered]),
+  ];
   return {
     pods: ws.podGroups.reduce((n, g) => n + g.replicas, 0),
     workloads: ws.podGroups.length,
     policies: ws.policies.length,
     services: ws.services.length,
-    ...(analysis.cluster.enforcesPolicy === false
-      ? { warning: `The cluster's CNI (${analysis.cluster.cni}, from ${analysis.cluster.cniOrigin}) does not enforce NetworkPolicy: the ${ws.policies.length} policies do nothing.` }
-      : {}),
+    ...(warnings.length > 0 ? { warning: warnings.join(' ') } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ export interface SummaryResult {
   readonly workloads: number;
   readonly policies: number;
   readonly services: number;
-  /** Set when the workspace's CNI does not enforce NetworkPolicy. */
+  /** Set when the workspace's CNI does not enforce NetworkPolicy, or kustomize roots go unrendered for want of the binary. */
   readonly warning?: string;
 }
 

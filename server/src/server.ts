@@ -38,6 +38,8 @@ import { hover } from './hover.js';
 import { toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
+import { bothSources, KustomizeRenders, NO_RENDERED_SOURCES } from './kustomizeRenders.js';
+import { HelmRenders } from './helmRenders.js';
 import { PROJECT_CONFIG_FILE, readProjectConfig } from './engine/projectConfig.js';
 import { codesForPath, severitiesForPath } from './pathSuppressions.js';
 import * as path from 'node:path';
@@ -56,6 +58,29 @@ const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: NetlensSettings = DEFAULT_SETTINGS;
 const index = new WorkspaceIndex(settings);
+const indexedTexts = () => new Map(index.uris().map((uri) => [uri, index.text(uri) ?? '']));
+/** The latest kustomize and Helm renders, which the index analyses in place of the raw files. */
+let rendered = { kustomize: NO_RENDERED_SOURCES, helm: NO_RENDERED_SOURCES };
+function useRendered(next: Partial<typeof rendered>): void {
+  rendered = { ...rendered, ...next };
+  index.updateRenderedSources(bothSources(rendered.kustomize, rendered.helm));
+  scheduleValidation();
+}
+/** Kustomize roots rendered in place of their raw bases. */
+const kustomize = new KustomizeRenders({
+  binary: () => settings.kustomizeBinary,
+  texts: indexedTexts,
+  isOpen: (uri) => index.isOpen(uri),
+  log: (message) => connection.console.log(message),
+  changed: (sources) => useRendered({ kustomize: sources }),
+});
+/** Helm charts rendered in place of their templates. */
+const helm = new HelmRenders({
+  binary: () => settings.helmBinary,
+  valueFiles: () => settings.helmValueFiles,
+  texts: indexedTexts,
+  changed: (sources) => useRendered({ helm: sources }),
+});
 let folders: WorkspaceFolder[] = [];
 let supportsConfiguration = false;
 /** What was last published per uri, so only changed diagnostics are sent. */
@@ -275,6 +300,8 @@ async function indexWorkspace(): Promise<void> {
     }
     if (done < files.length) connection.console.log(`netlens: indexing cancelled after ${done} of ${files.length} files; the rest are read when opened or changed`);
     else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
+    // Rendered before the first diagnostics, so none of them judges a raw base.
+    await Promise.all([kustomize.renderAll(), helm.renderAll()]);
   } finally {
     indexing = false;
     progress?.done();
@@ -294,8 +321,11 @@ async function loadSettings(): Promise<void> {
 const reportedProblems = new Set<string>();
 
 function useSettings(report: SettingsReport): void {
+  const binaryBefore = settings;
   settings = report.settings;
   index.updateSettings(settings);
+  if (settings.kustomizeBinary !== binaryBefore.kustomizeBinary && !indexing) void kustomize.renderAll();
+  if ((settings.helmBinary !== binaryBefore.helmBinary || settings.helmValueFiles.join('\n') !== binaryBefore.helmValueFiles.join('\n')) && !indexing) void helm.renderAll();
   for (const problem of report.problems) {
     if (reportedProblems.has(problem)) continue;
     reportedProblems.add(problem);
@@ -319,6 +349,8 @@ function changeFolders(added: readonly WorkspaceFolder[], removed: readonly Work
     if (!f.uri.startsWith('file:')) continue;
     for (const file of scanFolder(fileURLToPath(f.uri), settings.exclude)) if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
   }
+  void kustomize.renderAll();
+  void helm.renderAll();
   scheduleValidation();
 }
 
@@ -337,7 +369,8 @@ connection.onInitialize((params): InitializeResult => {
   );
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      // Saves re-render kustomize roots at once, whether or not the client watches files.
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
@@ -375,7 +408,17 @@ documents.onDidChangeContent(
     const before = index.isOpen(e.document.uri) ? index.text(e.document.uri) : undefined;
     const after = e.document.getText();
     if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
-    if (index.setText(e.document.uri, after, true)) scheduleValidation();
+    if (index.setText(e.document.uri, after, true)) {
+      kustomize.noteChange(normalUri(e.document.uri));
+      scheduleValidation();
+    }
+  }),
+);
+
+documents.onDidSave(
+  guarded('save', undefined, (e) => {
+    kustomize.noteChange(normalUri(e.document.uri));
+    helm.noteSaved(normalUri(e.document.uri));
   }),
 );
 
@@ -383,6 +426,7 @@ documents.onDidClose(
   guarded('close', undefined, (e) => {
     settle.forget(e.document.uri);
     index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
+    kustomize.noteChange(normalUri(e.document.uri));
     scheduleValidation();
   }),
 );
@@ -394,6 +438,8 @@ connection.onDidChangeWatchedFiles(
       if (!isManifestPath(change.uri) || index.isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) index.remove(change.uri);
       else indexFromDisk(change.uri);
+      kustomize.noteChange(normalUri(change.uri));
+      helm.noteSaved(normalUri(change.uri));
     }
     scheduleValidation();
   }),
@@ -461,7 +507,7 @@ connection.onCompletion(
   }),
 );
 
-connection.onRequest(SUMMARY, guarded<[], SummaryResult | null>('summary', null, () => summaryOf(index.analysis())));
+connection.onRequest(SUMMARY, guarded<[], SummaryResult | null>('summary', null, () => summaryOf(index.analysis(), kustomize.unrendered())));
 connection.onRequest(LIST_WORKLOADS, guarded('workloads', [], () => workloads(index.analysis(), index.lineIndex)));
 connection.onRequest(EXPLAIN, guarded<[ExplainParams], ExplainResult | null>('explain', null, (params) => explain(index.analysis(), params, index.lineIndex)));
 connection.onRequest(REACHERS, guarded<[ReachersParams], ReachersResult | null>('reachers', null, (params) => reachers(index.analysis(), reachSummary(), params.id)));

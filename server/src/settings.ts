@@ -26,6 +26,12 @@ export interface NetlensSettings {
   readonly cni: 'auto' | 'calico' | 'cilium' | 'flannel' | 'weave' | 'canal' | 'other';
   /** Milliseconds a document must be still before findings on the word being typed show; 0 shows them at once. */
   readonly settleDelay: number;
+  /** What renders kustomize roots: `kubectl` (as `kubectl kustomize`), `kustomize` (`kustomize build`), a path to either, or `none`. */
+  readonly kustomizeBinary: string;
+  /** What renders Helm charts (`helm template`): `helm`, a path, or `none`. */
+  readonly helmBinary: string;
+  /** Values files for every chart, relative to the chart's folder, on top of its values.yaml. */
+  readonly helmValueFiles: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: NetlensSettings = {
@@ -38,6 +44,9 @@ export const DEFAULT_SETTINGS: NetlensSettings = {
   underlayMTU: 1500,
   cni: 'auto',
   settleDelay: 500,
+  kustomizeBinary: 'kubectl',
+  helmBinary: 'helm',
+  helmValueFiles: [],
 };
 
 const SEVERITIES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -60,7 +69,7 @@ export function readSettingsReport(raw: unknown, filesExclude?: unknown): Settin
   const problems: string[] = [];
   const bad = (key: string, value: unknown, why: string, instead: string) => problems.push(`netlens.${key}: ${shown(value)} ${why}; ${instead}.`);
 
-  const stringList = (key: 'podCIDR' | 'serviceCIDR' | 'exclude'): readonly string[] => {
+  const stringList = (key: 'podCIDR' | 'serviceCIDR' | 'exclude' | 'helmValueFiles'): readonly string[] => {
     const value = r[key];
     const fallback = DEFAULT_SETTINGS[key];
     if (value === undefined) return fallback;
@@ -120,6 +129,12 @@ export function readSettingsReport(raw: unknown, filesExclude?: unknown): Settin
   const settle = r['settleDelay'];
   const settleOk = typeof settle === 'number' && Number.isFinite(settle) && settle >= 0;
   if (settle !== undefined && !settleOk) bad('settleDelay', settle, 'is not a number of milliseconds', `using ${DEFAULT_SETTINGS.settleDelay}`);
+  const program = (key: 'kustomizeBinary' | 'helmBinary'): string => {
+    const v = r[key];
+    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+    if (v !== undefined) bad(key, v, 'is not a program name or path', `using ${DEFAULT_SETTINGS[key]}`);
+    return DEFAULT_SETTINGS[key];
+  };
 
   const settings: NetlensSettings = {
     defaultNamespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_SETTINGS.defaultNamespace,
@@ -131,6 +146,9 @@ export function readSettingsReport(raw: unknown, filesExclude?: unknown): Settin
     underlayMTU: positive('underlayMTU'),
     cni: typeof cni === 'string' && CNIS.includes(cni) ? (cni as NetlensSettings['cni']) : DEFAULT_SETTINGS.cni,
     settleDelay: settleOk ? settle : DEFAULT_SETTINGS.settleDelay,
+    kustomizeBinary: program('kustomizeBinary'),
+    helmBinary: program('helmBinary'),
+    helmValueFiles: stringList('helmValueFiles'),
   };
   return { settings, problems };
 }

@@ -28,3 +28,18 @@ function toNormal(uri: string): string {
     return uri;
   }
 }
+
+/** The normal URI of an absolute path. */
+export function uriOf(file: string): string {
+  return normalUri(pathToFileURL(file).href);
+}
+
+/** The path of a file: URI; undefined for other schemes and malformed URIs. */
+export function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}

@@ -18,6 +18,7 @@ import {
   type ManifestFile,
 } from './engine/index.js';
 import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
+import { NO_RENDERED_SOURCES, type RenderedSources } from './kustomizeRenders.js';
 import type { NetlensSettings } from './settings.js';
 import { normalUri } from './uris.js';
 
@@ -43,7 +44,32 @@ export class WorkspaceIndex {
   /** The codes the workspace's .netlens.yaml silences for a uri, and the severities its overrides set there. */
   private pathRules: Pick<SuppressionSources, 'codesForPath' | 'severitiesForPath'> = {};
 
+  /** Kustomize renders standing in for raw files, and each render's parse cache and line index. */
+  private rendered: RenderedSources = NO_RENDERED_SOURCES;
+  private readonly renderedFiles = new Map<string, { text: string; manifest: ManifestFile; cache: DocumentCache; lineIndex: LineIndex | undefined }>();
+
   constructor(private settings: NetlensSettings) {}
+
+  /** New kustomize renders: their objects replace the raw files they stand for. */
+  updateRenderedSources(rendered: RenderedSources): void {
+    const before = this.rendered.namespaceOf;
+    this.rendered = rendered;
+    for (const [uri, entry] of this.files) {
+      if (before.get(uri) !== rendered.namespaceOf.get(uri)) entry.manifest = this.parse(uri, entry);
+    }
+    const live = new Set(rendered.roots.map((r) => r.uri));
+    for (const uri of this.renderedFiles.keys()) if (!live.has(uri)) this.renderedFiles.delete(uri);
+    for (const root of rendered.roots) {
+      let entry = this.renderedFiles.get(root.uri);
+      if (entry?.text === root.text) continue;
+      entry ??= { text: root.text, manifest: { file: root.uri, documents: [] }, cache: new DocumentCache(false), lineIndex: undefined };
+      entry.text = root.text;
+      entry.lineIndex = undefined;
+      entry.manifest = parseManifestFile(root.uri, root.text, { defaultNamespace: this.settings.defaultNamespace }, entry.cache);
+      this.renderedFiles.set(root.uri, entry);
+    }
+    this.changed();
+  }
 
   updatePathRules(pathRules: Pick<SuppressionSources, 'codesForPath' | 'severitiesForPath'>): void {
     this.pathRules = pathRules;
@@ -53,11 +79,12 @@ export class WorkspaceIndex {
   updateSettings(settings: NetlensSettings): void {
     this.settings = settings;
     for (const [uri, entry] of this.files) entry.manifest = this.parse(uri, entry);
+    for (const [uri, entry] of this.renderedFiles) entry.manifest = parseManifestFile(uri, entry.text, { defaultNamespace: settings.defaultNamespace }, entry.cache);
     this.changed();
   }
 
   private parse(uri: string, entry: FileEntry): ManifestFile {
-    return parseManifestFile(uri, entry.text, { defaultNamespace: this.settings.defaultNamespace }, entry.cache);
+    return parseManifestFile(uri, entry.text, { defaultNamespace: this.rendered.namespaceOf.get(uri) ?? this.settings.defaultNamespace }, entry.cache);
   }
 
   private changed(): void {
@@ -122,7 +149,7 @@ export class WorkspaceIndex {
 
   lineIndex = (uri: string): LineIndex => {
     uri = normalUri(uri);
-    const entry = this.files.get(uri);
+    const entry = this.files.get(uri) ?? this.renderedFiles.get(uri);
     if (entry === undefined) return new LineIndex('');
     if (entry.lineIndex === undefined) entry.lineIndex = new LineIndex(entry.text);
     return entry.lineIndex;
@@ -148,7 +175,7 @@ export class WorkspaceIndex {
       // .netlens.yaml files are indexed like any YAML file (and stay silent as manifests); read them as the workspace's config.
       const configs = [...this.files].filter(([uri]) => uri.endsWith(`/${PROJECT_CONFIG_FILE}`)).map(([uri, f]) => readProjectConfig(uri, f.text));
       const analysis = analyze(
-        [...this.files.values()].map((f) => f.manifest),
+        [...[...this.files].filter(([uri]) => !this.rendered.replaced.has(uri)).map(([, f]) => f.manifest), ...[...this.renderedFiles.values()].map((r) => r.manifest)],
         {
           podCIDRs: this.settings.podCIDR,
           serviceCIDRs: this.settings.serviceCIDR,
@@ -158,7 +185,7 @@ export class WorkspaceIndex {
         },
         this.memo,
       );
-      const findings = applySuppressions([...analysis.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, ...this.pathRules });
+      const findings = applySuppressions([...this.rendered.mapFindings(analysis.findings), ...this.rendered.findings, ...configs.flatMap((c) => c.findings)], this.files.keys(), { commentsOf: this.commentsOf, ...this.pathRules });
       const byFile = new Map<string, Finding[]>();
       for (const f of findings) {
         const list = byFile.get(f.span.file);

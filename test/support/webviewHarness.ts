@@ -235,15 +235,19 @@ export interface LayoutQuality {
   readonly nodeOverlaps: string[];
   /** Pairs of namespace boxes that intersect, and nodes drawn inside a namespace box they do not belong to. */
   readonly boxOverlaps: string[];
-  /** Pairs of drawn flows whose straight lines cross (flows sharing an end do not count). */
+  /** Pairs of drawn flows whose lines cross (flows sharing an end do not count). */
   readonly crossings: number;
+  /** Of those, the pairs where one flow or both are default-allow (no policy isolates either end). */
+  readonly defaultCrossings: number;
   readonly layoutMs: number;
 }
 
 /**
  * Measures the layout on screen: cytoscape's rendered bounding boxes of
- * every visible node, and the straight segments between the ends of every
- * visible flow. Boxes that only touch (within half a pixel) do not overlap.
+ * every visible node, and every visible flow as the straight segment
+ * between the points where it leaves its source and meets its target (a
+ * flow from a namespace starts at the box's border, not at its middle).
+ * Boxes that only touch (within half a pixel) do not overlap.
  */
 export function layoutQuality(page: Page): Promise<LayoutQuality> {
   return page.evaluate(() => {
@@ -264,17 +268,21 @@ export function layoutQuality(page: Page): Promise<LayoutQuality> {
       const box = boxOf(n);
       for (const b of boxes) if (b.id !== own && meets(b, box)) boxOverlaps.push(`${n.id()} in ${b.id}`);
     });
-    const segments = cy.edges(':visible').map((e) => ({ s: e.source().id(), t: e.target().id(), a: e.source().renderedPosition(), b: e.target().renderedPosition() }));
+    const segments = cy.edges(':visible').map((e) => ({ s: e.source().id(), t: e.target().id(), a: e.renderedSourceEndpoint(), b: e.renderedTargetEndpoint(), byDefault: e.data('explicit') !== true }));
     const side = (p: { x: number; y: number }, q: { x: number; y: number }, r: { x: number; y: number }) => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x));
     let crossings = 0;
+    let defaultCrossings = 0;
     for (let i = 0; i < segments.length; i++) {
       for (let j = i + 1; j < segments.length; j++) {
         const u = segments[i]!;
         const v = segments[j]!;
         if (u.s === v.s || u.s === v.t || u.t === v.s || u.t === v.t) continue;
-        if (side(u.a, u.b, v.a) * side(u.a, u.b, v.b) < 0 && side(v.a, v.b, u.a) * side(v.a, v.b, u.b) < 0) crossings++;
+        if (side(u.a, u.b, v.a) * side(u.a, u.b, v.b) < 0 && side(v.a, v.b, u.a) * side(v.a, v.b, u.b) < 0) {
+          crossings++;
+          if (u.byDefault || v.byDefault) defaultCrossings++;
+        }
       }
     }
-    return { nodeOverlaps, boxOverlaps, crossings, layoutMs: (window as unknown as { netlens: { view: { layoutMs: number } } }).netlens.view.layoutMs };
+    return { nodeOverlaps, boxOverlaps, crossings, defaultCrossings, layoutMs: (window as unknown as { netlens: { view: { layoutMs: number } } }).netlens.view.layoutMs };
   });
 }

@@ -92,7 +92,7 @@ function styleFor(t: Theme): StylesheetJson {
         'text-halign': 'center',
         'background-color': t.nodeBackground,
         'border-width': hc ? 2 : 1.5,
-        'border-color': t.focus,
+        'border-color': t.nodeBorder,
         shape: 'round-rectangle',
         width: 'label',
         height: 'label',
@@ -172,7 +172,7 @@ export class GraphView {
    * for comparison in the layout benchmark, and for placing nodes that join a
    * graph already on screen, around the ones that stay put).
    */
-  layoutEngine: 'layered' | 'layered-separate' | 'fcose' = 'layered';
+  layoutEngine: 'layered' | 'layered-include' | 'layered-separate' | 'fcose' = 'layered';
   /** Settles when the layout running now (if any) has placed every node. */
   layoutDone: Promise<void> = Promise.resolve();
 
@@ -355,6 +355,7 @@ export class GraphView {
    */
   private hierarchy(): 'include' | 'separate' {
     if (this.layoutEngine === 'layered-separate') return 'separate';
+    if (this.layoutEngine === 'layered-include') return 'include';
     return this.cy.edges().length > LAYERED_AS_ONE_GRAPH_FLOWS ? 'separate' : 'include';
   }
 

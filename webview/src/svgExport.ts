@@ -46,7 +46,7 @@ export function graphToSvg(cy: Core, theme: Theme): string {
     const w = n.width();
     const h = n.height();
     const kind = n.data('kind') as string;
-    const stroke = kind === 'cidr' ? theme.external : kind === 'any' ? theme.anywhere : theme.focus;
+    const stroke = kind === 'cidr' ? theme.external : kind === 'any' ? theme.anywhere : theme.nodeBorder;
     const dashed = n.data('openIngress') === true ? ' stroke-dasharray="4 3"' : '';
     out.push(`<rect x="${(p.x - w / 2).toFixed(1)}" y="${(p.y - h / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" rx="${kind === 'any' ? (h / 2).toFixed(1) : '4'}" fill="${escapeXml(theme.nodeBackground)}" stroke="${escapeXml(stroke)}" stroke-width="1.5"${dashed}/>`);
     const lines = String(n.data('display')).split('\n');

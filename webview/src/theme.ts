@@ -11,6 +11,8 @@ export interface Theme {
   readonly foreground: string;
   readonly muted: string;
   readonly border: string;
+  /** Around every node: the theme's contrast border in high contrast themes, else the focus colour. */
+  readonly nodeBorder: string;
   readonly focus: string;
   readonly allow: string;
   readonly external: string;
@@ -36,13 +38,17 @@ export function readTheme(): Theme {
   const style = getComputedStyle(document.documentElement);
   const kind = themeKind();
   const dark = kind === 'dark' || kind === 'high-contrast';
+  const focus = cssVar(style, '--vscode-focusBorder', dark ? '#3794ff' : '#005fb8');
   return {
     kind,
     background: cssVar(style, '--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff'),
     foreground: cssVar(style, '--vscode-editor-foreground', dark ? '#d4d4d4' : '#1f1f1f'),
     muted: cssVar(style, '--vscode-descriptionForeground', dark ? '#9d9d9d' : '#616161'),
     border: cssVar(style, '--vscode-panel-border', dark ? '#444444' : '#d4d4d4'),
-    focus: cssVar(style, '--vscode-focusBorder', dark ? '#3794ff' : '#005fb8'),
+    // High contrast themes outline every element in contrastBorder and keep focusBorder for the
+    // focused or selected one: with one colour for both, a selection would only be a thicker line.
+    nodeBorder: kind.startsWith('high-contrast') ? cssVar(style, '--vscode-contrastBorder', focus) : focus,
+    focus,
     allow: cssVar(style, '--vscode-charts-green', dark ? '#89d185' : '#388a34'),
     external: cssVar(style, '--vscode-charts-orange', dark ? '#d18616' : '#b35c00'),
     anywhere: cssVar(style, '--vscode-charts-red', dark ? '#f14c4c' : '#e51400'),

@@ -31,7 +31,8 @@ import {
   type RuleCode,
   type Severity,
 } from '../engine/index.js';
-import { KUSTOMIZATION_FILES, kustomizeTrees, mapRenderedSpans, renderedRoot, renderKustomization, type RenderedRoot } from '../sources/kustomize.js';
+import { chartNotRenderedFinding, helmCharts, mapChartSpans, renderChartSync, renderedChart, type RenderedChart } from '../sources/helm.js';
+import { kustomizeTrees, mapRenderedSpans, notRenderedFinding, renderedAway, renderedRoot, renderKustomization, uniqueFindings, type RenderedRoot } from '../sources/kustomize.js';
 import * as fs from 'node:fs';
 import { applySuppressions, readSuppressionComments, type SuppressionSources } from '../engine/suppressions.js';
 import { codesForPath, severitiesForPath } from '../pathSuppressions.js';
@@ -57,7 +58,8 @@ const VERSION = '0.1.0';
 const CHECK_USAGE = `usage: netlens check [--format text|json|sarif] [--fail-on error|warning|information]
                      [--baseline FILE] [--write-baseline FILE]
                      [--cni NAME] [--underlay-mtu N]
-                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] [--kustomize BINARY] FILES_OR_DIRS...
+                     [--pod-cidr CIDR,...] [--service-cidr CIDR,...] [--kustomize BINARY]
+                     [--helm BINARY] [--helm-values FILE,...] FILES_OR_DIRS...
 
 Prints every finding as file:line:column: severity code: message (or JSON, or
 SARIF 2.1.0 for code scanning). Exits 1 when a finding is at or above --fail-on
@@ -69,7 +71,9 @@ Cluster options apply where no config file in FILES_OR_DIRS tells: --cni is
 auto (default), calico, cilium, flannel, weave, canal or other; --underlay-mtu
 defaults to 1500; the CIDRs default to 10.244.0.0/16 and 10.96.0.0/12.
 Kustomize roots are rendered with --kustomize BINARY (kubectl, the default,
-or kustomize; none reads them raw).`;
+or kustomize; none reads them raw). Helm charts are rendered with --helm
+BINARY (helm, the default; none skips them) and --helm-values files, relative
+to each chart; a chart that cannot be rendered gets one finding on Chart.yaml.`;
 
 const EXPLAIN_USAGE = `usage: netlens explain SOURCE DESTINATION [--port N] [--protocol TCP|UDP|SCTP] [--json] FILES_OR_DIRS...
 
@@ -184,19 +188,30 @@ interface Loaded {
   readonly text: (file: string) => string;
 }
 
-function load(paths: readonly string[], options: AnalyzeOptions = {}, kustomizeBinary = 'kubectl', err: (s: string) => void = () => {}): Loaded {
+/** What renders kustomize roots and Helm charts. */
+interface Renderers {
+  readonly kustomize: string;
+  readonly helm: string;
+  readonly helmValues: readonly string[];
+}
+
+const DEFAULT_RENDERERS: Renderers = { kustomize: 'kubectl', helm: 'none', helmValues: [] };
+
+function load(paths: readonly string[], options: AnalyzeOptions = {}, renderers: Renderers = DEFAULT_RENDERERS, err: (s: string) => void = () => {}): Loaded {
   if (paths.length === 0) throw new InputError('no files given');
   const texts = new Map<string, string>();
   for (const file of collectFiles(paths)) texts.set(file, readText(file));
   const configFiles = [...texts].filter(([file]) => path.basename(file) === PROJECT_CONFIG_FILE).map(([file, text]) => ({ file, config: readProjectConfig(file, text) }));
   const configs = configFiles.map((c) => c.config);
-  const sources = kustomizeSources(texts, kustomizeBinary, err);
-  const analyzed = analyze(sources.manifests, { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) });
+  const charts = helmSources(texts, renderers);
+  const sources = kustomizeSources(charts.texts, renderers.kustomize, err);
+  const analyzed = analyze([...sources.manifests, ...charts.manifests], { ...options, externalComponents: configs.flatMap((c) => c.externalComponents) });
   const readSource = (file: string) => texts.get(file) ?? texts.get(path.relative('.', file)) ?? tryRead(file);
   const byAbsolute = new Map([...texts.keys()].map((f) => [path.resolve(f), f]));
   const fileName = (absolute: string) => byAbsolute.get(absolute) ?? path.relative('.', absolute);
-  const mapped = sources.rendered.reduce((all, root) => mapRenderedSpans(root, all, readSource, fileName), analyzed.findings);
-  const analysis = { ...analyzed, findings: [...uniqueFindings(mapped), ...sources.findings, ...configs.flatMap((c) => c.findings)] };
+  const fromCharts = charts.rendered.reduce((all, chart) => mapChartSpans(chart, all, readSource, fileName), analyzed.findings);
+  const mapped = sources.rendered.reduce((all, root) => mapRenderedSpans(root, all, readSource, fileName), fromCharts);
+  const analysis = { ...analyzed, findings: [...uniqueFindings(mapped), ...sources.findings, ...charts.findings, ...configs.flatMap((c) => c.findings)] };
   const findings = applySuppressions(analysis.findings, texts.keys(), {
     commentsOf: (file) => readSuppressionComments(file, texts.get(file) ?? ''),
     ...projectPathRules(configFiles),
@@ -231,17 +246,6 @@ function projectPathRules(checked: ReadonlyArray<{ file: string; config: Project
   return { codesForPath: codesForPath(config, process.cwd()), severitiesForPath: severitiesForPath(config, process.cwd()) };
 }
 
-/** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */
-function uniqueFindings(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 function tryRead(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -268,18 +272,11 @@ function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, er
     if (result?.ok) {
       const root = renderedRoot(rootFile, result);
       rendered.push(root);
-      // The kustomization files themselves stay: the engine reads kustomize trees off them.
-      tree.files.forEach((f) => KUSTOMIZATION_FILES.has(path.basename(f)) || replaced.add(f));
+      renderedAway(tree).forEach((f) => replaced.add(f));
       continue;
     }
     if (result !== undefined && !result.missingBinary) {
-      findings.push({
-        code: 'kustomize-not-rendered',
-        severity: RULES['kustomize-not-rendered'].severity,
-        message: `${binary} could not render this kustomization, so its files are analysed with only its namespace applied: ${result.error}`,
-        span: { file: rootFile, start: 0, end: 0 },
-        related: [],
-      });
+      findings.push(notRenderedFinding(rootFile, binary, result.error));
     } else missing = true;
     if (tree.root.namespace !== undefined) for (const f of tree.files) if (!namespaceOf.has(f)) namespaceOf.set(f, tree.root.namespace);
   }
@@ -287,6 +284,32 @@ function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, er
   const manifests = [...texts].filter(([file]) => !replaced.has(file)).map(([file, text]) => parseManifestFile(file, text, namespaceOf.has(file) ? { defaultNamespace: namespaceOf.get(file)! } : {}));
   for (const root of rendered) manifests.push(parseManifestFile(root.virtualFile, root.text));
   return { manifests, rendered, findings };
+}
+
+/**
+ * Helm charts rendered with helm template: the rendered text stands for the
+ * chart's templates (left out of the texts the rest reads); a chart that
+ * cannot be rendered keeps its templates (silent as manifests) and gets one
+ * finding on Chart.yaml.
+ */
+function helmSources(texts: ReadonlyMap<string, string>, renderers: Renderers): { texts: Map<string, string>; manifests: ManifestFile[]; rendered: RenderedChart[]; findings: Finding[] } {
+  const rest = new Map(texts);
+  const manifests: ManifestFile[] = [];
+  const rendered: RenderedChart[] = [];
+  const findings: Finding[] = [];
+  for (const chart of renderers.helm === 'none' ? [] : helmCharts(texts)) {
+    const chartFile = [...texts.keys()].find((f) => path.resolve(f) === chart.file) ?? chart.file;
+    const render = renderChartSync(chart, renderers.helm, renderers.helmValues);
+    if (!render.ok) {
+      findings.push(chartNotRenderedFinding(chartFile, renderers.helm, render));
+      continue;
+    }
+    const root = renderedChart(chart, chartFile, render.text);
+    rendered.push(root);
+    manifests.push(parseManifestFile(root.virtualFile, root.text));
+    for (const file of texts.keys()) if (path.resolve(file).startsWith(path.join(chart.dir, 'templates') + path.sep)) rest.delete(file);
+  }
+  return { texts: rest, manifests, rendered, findings };
 }
 
 function parseFlags(args: string[], valued: string[], boolean: string[]): { flags: Map<string, string | true>; rest: string[] } {
@@ -330,7 +353,7 @@ function portFlags(flags: Map<string, string | true>): { port: number | undefine
 function runMatrix(args: string[], out: (s: string) => void, err: (s: string) => void): number {
   const { flags, rest } = parseFlags(args, ['port', 'protocol', 'kustomize'], ['json']);
   const { port, protocol } = portFlags(flags);
-  const { analysis, lineIndex } = load(rest, {}, String(flags.get('kustomize') ?? 'kubectl'), err);
+  const { analysis, lineIndex } = load(rest, {}, { ...DEFAULT_RENDERERS, kustomize: String(flags.get('kustomize') ?? 'kubectl') }, err);
   // The matrix still answers with the parseable documents; say which ones were left out.
   for (const f of analysis.findings) if (f.code === 'yaml-syntax') err(`warning: ${formatFindingsText([f], lineIndex).split('\n')[0]}`);
   const { groups, allowed } = analysis.reachability.groupMatrix({ port, protocol });
@@ -397,13 +420,18 @@ function readBaseline(file: string): Set<string> {
 }
 
 function runCheck(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const { flags, rest } = parseFlags(args, ['format', 'baseline', 'write-baseline', 'fail-on', 'kustomize', ...CLUSTER_FLAGS], []);
+  const { flags, rest } = parseFlags(args, ['format', 'baseline', 'write-baseline', 'fail-on', 'kustomize', 'helm', 'helm-values', ...CLUSTER_FLAGS], []);
   const format = flags.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new InputError(`--format must be text, json or sarif, not ${String(format)}`);
   const failOn = String(flags.get('fail-on') ?? 'error') as Severity;
   if (!FAIL_LEVELS.includes(failOn)) throw new InputError(`--fail-on must be error, warning or information, not ${failOn}`);
   const accepted = flags.has('baseline') ? readBaseline(String(flags.get('baseline'))) : undefined;
-  const loaded = load(rest, clusterOptions(flags), String(flags.get('kustomize') ?? 'kubectl'), err);
+  const renderers: Renderers = {
+    kustomize: String(flags.get('kustomize') ?? 'kubectl'),
+    helm: String(flags.get('helm') ?? 'helm'),
+    helmValues: String(flags.get('helm-values') ?? '').split(',').filter((v) => v !== ''),
+  };
+  const loaded = load(rest, clusterOptions(flags), renderers, err);
   const lineIndex = loaded.lineIndex;
   const sorted = sortFindings(loaded.findings);
   // Paths as the command line gave them, relative to the working directory: a baseline

@@ -6,7 +6,7 @@
  * against the number of Services.
  */
 import type { Prefix } from './cidr.js';
-import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
+import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, isCniFileName, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
 import { finding, type Finding } from './rules.js';
 import type { SourceSpan } from './source.js';
 import { byFirstThenSecond, overlappingPairs } from './sweep.js';
@@ -42,16 +42,80 @@ export const IPTABLES_SERVICE_THRESHOLD = 1000;
 
 const KNOWN_CNIS: readonly string[] = ['calico', 'cilium', 'flannel', 'weave', 'canal', 'kindnet', 'antrea', 'kube-router', 'bridge', 'ptp', 'other'];
 
+/**
+ * The CNI one set of configuration names. CNI configuration files decide the
+ * way the container runtime does: it uses the lexically first file of its
+ * configuration folder and ignores the rest.
+ */
 function detectCni(cnis: ReadonlyArray<Located<CniName>>): Located<CniName> | undefined {
   const names = new Set(cnis.map((c) => c.value));
   const canal = cnis.find((c) => c.value === 'canal');
   if (canal) return canal;
-  // flannel for the network with Calico for policy is canal, even when they are configured in different files.
-  if (names.has('flannel') && names.has('calico')) {
+  const fromFiles = cnis.filter((c) => isCniFileName(c.span.file));
+  // flannel for the network with Calico for policy is canal, even when they are configured in different files
+  // (two CNI files of one folder are not: the runtime uses only the first).
+  if (names.has('flannel') && names.has('calico') && !(['flannel', 'calico'] as const).every((n) => fromFiles.some((c) => c.value === n))) {
     const c = cnis.find((x) => x.value === 'calico')!;
     return { value: 'canal', span: c.span, origin: `${c.origin} with flannel` };
   }
+  if (fromFiles.length > 0) {
+    const first = fromFiles.reduce((a, b) => (baseName(b.span.file) < baseName(a.span.file) ? b : a));
+    const others = new Set(fromFiles.map((c) => c.span.file)).size - 1;
+    const why = others === 0 ? '' : `, the lexically first of ${others + 1} CNI configuration files, which is the one the runtime uses`;
+    return { ...first, origin: `${first.origin} in ${baseName(first.span.file)}${why}` };
+  }
   return cnis.find((c) => ENFORCING_CNIS.has(c.value)) ?? cnis[0];
+}
+
+/** A cluster's CNI and what decided it; the setting has no place in a file. */
+type DecidedCni = Pick<Located<CniName>, 'value' | 'origin'> & { readonly span: SourceSpan | undefined };
+
+function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
+function folderOf(file: string): string {
+  return file.slice(0, Math.max(0, file.lastIndexOf('/')));
+}
+
+/**
+ * One cluster at a time: each folder holding CNI configuration is one
+ * cluster's, and decides for the files nearest to it in the folder tree
+ * (`a/cni/10-calico.conflist` decides for `a/apps/policy.yaml`). A file as
+ * near to clusters of different CNIs, or nearer to none of them than they
+ * are to each other, takes the workspace's CNI when all clusters agree, and
+ * none otherwise.
+ */
+export function cniForFile(cnis: ReadonlyArray<Located<CniName>>): (file: string) => Located<CniName> | undefined {
+  const byFolder = new Map<string, Array<Located<CniName>>>();
+  for (const c of cnis) {
+    const folder = folderOf(c.span.file);
+    const list = byFolder.get(folder);
+    if (list === undefined) byFolder.set(folder, [c]);
+    else list.push(c);
+  }
+  const decided = [...byFolder].map(([folder, facts]) => ({ steps: folder === '' ? [] : folder.split('/'), cni: detectCni(facts)! }));
+  const agreed = new Set(decided.map((d) => d.cni.value)).size <= 1 ? detectCni(cnis) : undefined;
+  if (decided.length <= 1 || agreed !== undefined) return () => agreed;
+  // How deep the clusters' folders agree: a file must share more than that with one cluster to belong to it.
+  const shared = decided.slice(1).reduce((n, d) => Math.min(n, commonSteps(decided[0]!.steps, d.steps)), decided[0]!.steps.length);
+  return (file) => {
+    const steps = folderOf(file).split('/');
+    let bestDepth = shared;
+    let best: Array<Located<CniName>> = [];
+    for (const d of decided) {
+      const depth = commonSteps(steps, d.steps);
+      if (depth > bestDepth) [bestDepth, best] = [depth, [d.cni]];
+      else if (depth === bestDepth && depth > shared) best.push(d.cni);
+    }
+    return best.length > 0 && best.every((c) => c.value === best[0]!.value) ? best[0] : undefined;
+  };
+}
+
+function commonSteps(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 function uniquePrefixes(ranges: readonly NetworkRange[]): Prefix[] {
@@ -169,14 +233,39 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
 export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
   const facts = ws.cluster;
   const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
-  const related = summary.cniSpan ? [{ span: summary.cniSpan, message: `the CNI: ${summary.cniOrigin ?? summary.cni}` }] : [];
-  const detected = summary.cni !== undefined && summary.cni !== 'other' ? summary.cni : undefined;
-  out.push(...wrongCniFindings(ws.policies, detected, summary.cniOrigin, related));
-  if (summary.enforcesPolicy === false) {
-    for (const p of ws.policies) {
-      if (p.enforcedBy !== undefined) continue;
-      out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${summary.cni}, from ${summary.cniOrigin}) does not implement NetworkPolicy: this policy will silently do nothing.`, related));
-    }
+  // The netlens.cni setting speaks for every cluster; otherwise each policy's cluster decides.
+  const fromSetting = summary.cniOrigin === 'the netlens.cni setting';
+  const cniOfFile = cniForFile(facts.cnis);
+  const setting: DecidedCni | undefined = fromSetting && summary.cni !== undefined ? { value: summary.cni, origin: 'the netlens.cni setting', span: undefined } : undefined;
+  const clusterCni = (file: string): DecidedCni | undefined => (fromSetting ? setting : cniOfFile(file));
+  const relatedOf = (c: DecidedCni) => (c.span ? [{ span: c.span, message: `the CNI: ${c.origin}` }] : []);
+  // Said once per cluster, on the first such policy with the others as
+  // related locations: one wrong CNI is one problem, however many policies it voids.
+  // Per cluster and per CNI whose own kinds are voided there.
+  const voided = new Map<DecidedCni, Map<string, Map<string, PolicyModel>>>();
+  for (const p of ws.policies) {
+    const cni = p.enforcedBy === undefined ? undefined : clusterCni(p.nameSpan.file);
+    if (p.enforcedBy === undefined || cni === undefined || cni.value === 'other' || ENFORCED_BY[p.enforcedBy].cnis.includes(cni.value)) continue;
+    // One object counts once: a Cilium policy with several specs is one manifest.
+    const object = p.id.replace(/ specs\[\d+\]$/, '');
+    let byKind = voided.get(cni);
+    if (byKind === undefined) voided.set(cni, (byKind = new Map()));
+    let policies = byKind.get(p.enforcedBy);
+    if (policies === undefined) byKind.set(p.enforcedBy, (policies = new Map()));
+    if (!policies.has(object)) policies.set(object, p);
+  }
+  for (const [cni, byKind] of voided) for (const policies of byKind.values()) {
+    const [first, ...others] = [...policies.values()];
+    if (first?.enforcedBy === undefined) continue;
+    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
+    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
+    out.push(finding(ENFORCED_BY[first.enforcedBy].code, first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${cni.value} (from ${cni.origin}): it does nothing there.`, [...relatedOf(cni), ...more]));
+  }
+  for (const p of ws.policies) {
+    if (p.enforcedBy !== undefined) continue;
+    const cni = clusterCni(p.nameSpan.file);
+    if (cni === undefined || cni.value === 'other' || ENFORCING_CNIS.has(cni.value)) continue;
+    out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${cni.value}, from ${cni.origin}) does not implement NetworkPolicy: this policy will silently do nothing.`, relatedOf(cni)));
   }
   if (ws.services.length >= IPTABLES_SERVICE_THRESHOLD) {
     for (const m of facts.proxyModes.filter((x) => x.value === 'iptables')) {
@@ -191,28 +280,3 @@ const ENFORCED_BY: Record<NonNullable<PolicyModel['enforcedBy']>, { cnis: readon
   cilium: { cnis: ['cilium'], code: 'cilium-policy-without-cilium' },
   calico: { cnis: ['calico', 'canal'], code: 'calico-policy-without-calico' },
 };
-
-/**
- * A CNI's own policy kinds where the detected CNI is another. Said once per
- * kind of CNI, on the first such policy with the others as related
- * locations: one wrong CNI is one problem, however many policies it voids.
- */
-function wrongCniFindings(policies: readonly PolicyModel[], detected: string | undefined, origin: string | undefined, related: Finding['related']): Finding[] {
-  const out: Finding[] = [];
-  if (detected === undefined) return out;
-  for (const [cni, { cnis, code }] of Object.entries(ENFORCED_BY)) {
-    if (cnis.includes(detected)) continue;
-    const voided = new Map<string, PolicyModel>();
-    for (const p of policies) {
-      // One object counts once: a Cilium policy with several specs is one manifest.
-      const object = p.id.replace(/ specs\[\d+\]$/, '');
-      if (p.enforcedBy === cni && !voided.has(object)) voided.set(object, p);
-    }
-    const [first, ...others] = [...voided.values()];
-    if (first === undefined) continue;
-    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
-    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
-    out.push(finding(code, first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${cni}, but the cluster's CNI is ${detected} (from ${origin}): it does nothing there.`, [...(related ?? []), ...more]));
-  }
-  return out;
-}

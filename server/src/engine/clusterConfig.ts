@@ -248,6 +248,12 @@ export function readCniConfig(ctx: NodeContext, root: Node, findings: Finding[],
   appendAll(findings, schemaFindings(ctx, root, 'CNI', findings));
   const role: NetworkRole = secondary ? 'attachment' : 'pod';
   const pluginsNode = get(ctx, root, 'plugins');
+  if (pluginsNode === undefined && /\.conflist$/i.test(ctx.file)) {
+    // The runtime reads a .conflist as a list and refuses one without plugins: it sets nothing up, so it decides nothing.
+    const at = get(ctx, root, 'type') ?? get(ctx, root, 'name') ?? root;
+    findings.push(finding('cni-conflist-without-plugins', spanOf(ctx, at), 'This .conflist has no "plugins" list, so the container runtime refuses it and sets up no network with it; it is not taken as the cluster\'s CNI. List the plugins under "plugins", or rename the file to .conf for a single plugin.'));
+    return;
+  }
   if (pluginsNode === undefined) {
     readPlugin(r, root, role, !secondary);
     return;

@@ -19,7 +19,7 @@ function containerPort(spec: PortSpec, span: SourceSpan): ContainerPort {
   return { name, port: Number(port), protocol: (protocol ?? 'TCP') as Protocol, span };
 }
 
-/** One set of alike pods; `{name}` is the custom resource's name, `{set}` an item's name. */
+/** One set of alike pods; `{name}` is the custom resource's name, `{namespace}` its namespace, `{set}` an item's name. */
 interface PodSetSpec {
   readonly podName: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -77,6 +77,20 @@ const cnpgInstances = (role: string, podName: string, replicas: PodSetSpec['repl
   ports: ['postgresql:5432', 'metrics:9187', 'status:8000'],
   replicas,
   templateLabels: ['spec', 'inheritedMetadata', 'labels'],
+});
+
+/**
+ * Rook labels every Ceph daemon pod `app: rook-ceph-DAEMON` and `rook_cluster:
+ * NAMESPACE`. Ports vary with the cluster's settings (the dashboard's with
+ * SSL), so only the monitors' fixed ones are declared.
+ */
+const ROOK_SOURCE =
+  'Rook deploy/examples: networkpolicy.yaml selects each daemon by app: rook-ceph-DAEMON; the Service examples (dashboard-external-http.yaml, rgw-external.yaml, nfs-load-balancer.yaml) add rook_cluster: NAMESPACE, mgr_role: active, rook_object_store, and ceph_nfs with instance: a (its comment: instance "a" always exists; the other NFS instances are left out)';
+const rookDaemon = (daemon: string, podName: string, replicas: PodSetSpec['replicas'], ports: readonly PortSpec[] = [], extra: Record<string, string> = {}): PodSetSpec => ({
+  podName,
+  labels: { app: `rook-ceph-${daemon}`, rook_cluster: '{namespace}', ...extra },
+  ports,
+  replicas,
 });
 
 export const OPERATOR_TABLE: readonly OperatorEntry[] = [
@@ -149,6 +163,22 @@ export const OPERATOR_TABLE: readonly OperatorEntry[] = [
       },
     ],
   },
+  {
+    group: 'ceph.rook.io',
+    kind: 'CephCluster',
+    source: ROOK_SOURCE,
+    podSets: [
+      rookDaemon('mon', 'rook-ceph-mon', field(['spec', 'mon', 'count'], 3), ['msgr2:3300', 'msgr1:6789'], { ceph_daemon_type: 'mon' }),
+      rookDaemon('mgr', 'rook-ceph-mgr', () => 1, [], { ceph_daemon_type: 'mgr', mgr_role: 'active' }),
+      rookDaemon('osd', 'rook-ceph-osd', () => 1, [], { ceph_daemon_type: 'osd' }),
+      rookDaemon('osd-prepare', 'rook-ceph-osd-prepare', () => 1),
+      rookDaemon('exporter', 'rook-ceph-exporter', () => 1),
+      rookDaemon('crashcollector', 'rook-ceph-crashcollector', () => 1),
+    ],
+  },
+  { group: 'ceph.rook.io', kind: 'CephFilesystem', source: ROOK_SOURCE, podSets: [rookDaemon('mds', 'rook-ceph-mds-{name}', field(['spec', 'metadataServer', 'activeCount'], 1), [], { rook_file_system: '{name}' })] },
+  { group: 'ceph.rook.io', kind: 'CephObjectStore', source: ROOK_SOURCE, podSets: [rookDaemon('rgw', 'rook-ceph-rgw-{name}', field(['spec', 'gateway', 'instances'], 1), [], { rook_object_store: '{name}' })] },
+  { group: 'ceph.rook.io', kind: 'CephNFS', source: ROOK_SOURCE, podSets: [rookDaemon('nfs', 'rook-ceph-nfs-{name}-a', () => 1, [], { ceph_nfs: '{name}', instance: 'a' })] },
 ];
 
 /**
@@ -231,7 +261,7 @@ function podSetGroups(ctx: NodeContext, root: Node, kind: string, podSets: reado
     const scopes: Array<{ at: Node; setName: string }> =
       set.each === undefined ? [{ at: root, setName: '' }] : items(ctx, get(ctx, root, ...set.each)).map((at) => ({ at, setName: text(ctx, get(ctx, at, 'name')) ?? '' }));
     for (const { at, setName } of scopes) {
-      const fill = (t: string) => t.replace(/\{name\}/g, header.name).replace(/\{set\}/g, setName);
+      const fill = (t: string) => t.replace(/\{name\}/g, header.name).replace(/\{set\}/g, setName).replace(/\{namespace\}/g, header.namespace);
       const replicas = set.replicas(ctx, at);
       if (replicas === 0) continue;
       const templateLabels = set.templateLabels === undefined ? new Map<string, string>() : stringMap(ctx, get(ctx, at, ...set.templateLabels));

@@ -38,9 +38,14 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
     right: 'external: [{name: prometheus, namespace: monitoring, labels: {app: prometheus}}]   # in .netlens.yaml',
   },
   'kustomize-not-rendered': {
-    next: 'Run kubectl kustomize on the folder to see the full error and fix it; the CLI takes another binary with --kustomize.',
+    next: 'Run kubectl kustomize on the folder to see the full error and fix it; the CLI takes another binary with --kustomize, the editor with netlens.kustomizeBinary.',
     wrong: 'resources: [deployment.yml]   # the file is deployment.yaml',
     right: 'resources: [deployment.yaml]',
+  },
+  'helm-chart-not-rendered': {
+    next: 'Install helm or set netlens.helmBinary to it (the CLI: --helm); values files go in netlens.helmValueFiles.',
+    wrong: '# Chart.yaml, with helm not installed',
+    right: '"netlens.helmBinary": "/usr/local/bin/helm"   # in settings.json',
   },
   'project-config-invalid': {
     next: 'Fix the entry in .netlens.yaml; until then it is ignored.',
@@ -119,6 +124,11 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   'ip-invalid': { next: 'Write a valid IPv4 or IPv6 address.', wrong: '"gw": "192.168.80.254.1"', right: '"gw": "192.168.80.254"' },
   'cni-config-invalid': { next: 'Make the string valid JSON; runtimes do not accept comments or trailing commas.', wrong: 'config: \'{"type": "macvlan",}\'', right: 'config: \'{"type": "macvlan"}\'' },
   'cni-version-unsupported': { next: 'Use a published CNI spec version such as 1.0.0.', wrong: '"cniVersion": "0.5.0"', right: '"cniVersion": "1.0.0"' },
+  'cni-conflist-without-plugins': {
+    next: 'List the plugins under "plugins", or rename the file to .conf if it holds a single plugin.',
+    wrong: '{"cniVersion": "1.0.0", "name": "net", "type": "bridge"}   # in 10-net.conflist',
+    right: '{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge"}]}',
+  },
   'cni-plugins-empty': { next: 'List at least a main plugin (bridge, macvlan, calico, …) under plugins.', wrong: '"plugins": []', right: '"plugins": [{"type": "bridge", "ipam": {"type": "host-local"}}]' },
   'cni-first-plugin-not-main': { next: 'Put the main plugin first and chained plugins after it.', wrong: '"plugins": [{"type": "portmap"}, {"type": "bridge"}]', right: '"plugins": [{"type": "bridge"}, {"type": "portmap"}]' },
   'ipam-address-outside-subnet': { next: 'Move the address inside the subnet, or widen the subnet.', wrong: '{"subnet": "10.22.0.0/16", "rangeStart": "10.23.0.10"}', right: '{"subnet": "10.22.0.0/16", "rangeStart": "10.22.0.10"}' },

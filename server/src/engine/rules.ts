@@ -28,6 +28,10 @@ export const RULES = {
     severity: 'warning',
     doc: 'kubectl kustomize (or the binary set) could not render this kustomization root, so its files are analysed unrendered and findings about them may not hold.',
   },
+  'helm-chart-not-rendered': {
+    severity: 'information',
+    doc: 'A Helm chart (Chart.yaml beside templates/) could not be rendered with helm template (helm missing, or the render failed), so its templates are not analysed.',
+  },
   'project-config-invalid': { severity: 'error', doc: 'The .netlens.yaml workspace file does not parse or has an entry of the wrong shape; that entry is ignored.' },
   'object-defined-twice': { severity: 'warning', doc: 'The same object (kind, namespace, name) is defined twice with different contents; the cluster keeps only the one applied last.' },
   'cidr-zero-address-with-prefix': { severity: 'warning', doc: 'The all-zeros address with a non-zero prefix (0.0.0.0/24, ::/64) is a tiny, unroutable range; /0, meaning anywhere, was almost surely meant.' },
@@ -62,6 +66,7 @@ export const RULES = {
   'ip-invalid': { severity: 'error', doc: 'The value is not a valid IPv4 or IPv6 address.' },
   'cni-config-invalid': { severity: 'error', doc: 'The CNI configuration held in this string is not valid JSON (or not a string), so the runtime cannot load it.' },
   'cni-version-unsupported': { severity: 'error', doc: 'cniVersion is not a version of the CNI spec; container runtimes refuse the configuration.' },
+  'cni-conflist-without-plugins': { severity: 'error', doc: 'A .conflist file has no plugins list: the container runtime refuses it, so it sets up no network and does not decide the cluster\'s CNI.' },
   'cni-plugins-empty': { severity: 'error', doc: 'The network configuration list has no plugins, so no network is set up.' },
   'cni-first-plugin-not-main': { severity: 'error', doc: 'A chained plugin (portmap, bandwidth, tuning, firewall, sbr, vrf) comes first; a main plugin must create the interface before it.' },
   'ipam-address-outside-subnet': { severity: 'error', doc: 'An IPAM rangeStart, rangeEnd or gateway lies outside its subnet.' },

@@ -6,12 +6,13 @@
  * YAML path in that file). Without the binary, the kustomization's own
  * `namespace` is applied natively.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
-import { splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
+import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
+import { remapFindings } from './remap.js';
 
 export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -54,7 +55,7 @@ export interface KustomizeTree {
   readonly root: Kustomization;
   /** Every kustomization the root builds on, the root included. */
   readonly members: readonly Kustomization[];
-  /** Manifest files the tree accounts for: those of its folders and those it names. */
+  /** Manifest files the tree accounts for: its kustomization files and the files they name. */
   readonly files: ReadonlySet<string>;
 }
 
@@ -84,7 +85,8 @@ export function kustomizeTrees(texts: ReadonlyMap<string, string>): KustomizeTre
     const files = new Set<string>();
     for (const [file] of texts) {
       const abs = path.resolve(file);
-      if (members.some((m) => path.dirname(abs) === m.dir || m.files.includes(abs))) files.add(file);
+      // Only what a kustomization names: a folder's other files are applied on their own (rook's examples hold both).
+      if (members.some((m) => m.file === abs || m.files.includes(abs))) files.add(file);
     }
     trees.push({ root, members, files });
   }
@@ -103,29 +105,139 @@ function readFromDisk(dir: string): Kustomization | undefined {
   return undefined;
 }
 
-export type RenderResult = { readonly ok: true; readonly text: string; readonly wrapperDir: string } | { readonly ok: false; readonly missingBinary: boolean; readonly error: string };
+export type RenderResult =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly wrapperDir: string;
+      /** Set when unsaved buffers were rendered from a copy of the tree: origins under it name the real files below `/`. */
+      readonly mirrorDir?: string;
+    }
+  | { readonly ok: false; readonly missingBinary: boolean; readonly error: string };
+
+/** The wrapper kustomization asking for origin annotations, so the user's own kustomization.yaml stays untouched. */
+function writeWrapper(parent: string, rootDir: string, binary: string): { wrapperDir: string; args: string[] } {
+  const wrapperDir = fs.mkdtempSync(path.join(parent, 'netlens-kustomize-'));
+  const relative = path.relative(wrapperDir, rootDir).split(path.sep).join('/');
+  fs.writeFileSync(path.join(wrapperDir, 'kustomization.yaml'), `resources: [${JSON.stringify(relative)}]\nbuildMetadata: [originAnnotations]\n`);
+  const args = path.basename(binary).startsWith('kustomize') ? ['build', wrapperDir] : ['kustomize', wrapperDir];
+  return { wrapperDir, args };
+}
+
+function renderOutcome(binary: string, error: Error | undefined | null, status: number | null, stdout: string, stderr: string): { ok: true; text: string } | Extract<RenderResult, { ok: false }> {
+  // A string code is a failure to run at all (ENOENT, a timeout, too much output); a number is the exit status.
+  if (typeof (error as NodeJS.ErrnoException | null | undefined)?.code === 'string') {
+    error = error!;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { ok: false, missingBinary: missing, error: missing ? `${binary} is not installed` : error.message };
+  }
+  if (status !== 0) return { ok: false, missingBinary: false, error: lastLine(stderr) };
+  return { ok: true, text: stdout };
+}
+
+const RENDER_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 } as const;
 
 /**
- * Renders a root through a wrapper kustomization that asks for origin
- * annotations, so the user's own kustomization.yaml stays untouched.
+ * Renders a root through a wrapper kustomization.
  * `binary` is `kubectl` (run as `kubectl kustomize`) or `kustomize` (`kustomize build`).
  */
 export function renderKustomization(rootDir: string, binary: string): RenderResult {
-  const wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-kustomize-'));
+  const { wrapperDir, args } = writeWrapper(os.tmpdir(), rootDir, binary);
   try {
-    const relative = path.relative(wrapperDir, rootDir).split(path.sep).join('/');
-    fs.writeFileSync(path.join(wrapperDir, 'kustomization.yaml'), `resources: [${JSON.stringify(relative)}]\nbuildMetadata: [originAnnotations]\n`);
-    const args = path.basename(binary).startsWith('kustomize') ? ['build', wrapperDir] : ['kustomize', wrapperDir];
-    const run = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
-    if (run.error !== undefined) {
-      const missing = (run.error as NodeJS.ErrnoException).code === 'ENOENT';
-      return { ok: false, missingBinary: missing, error: missing ? `${binary} is not installed` : run.error.message };
-    }
-    if (run.status !== 0) return { ok: false, missingBinary: false, error: lastLine(run.stderr) };
-    return { ok: true, text: run.stdout, wrapperDir };
+    const run = spawnSync(binary, args, RENDER_OPTIONS);
+    const outcome = renderOutcome(binary, run.error, run.status, run.stdout, run.stderr);
+    return outcome.ok ? { ...outcome, wrapperDir } : outcome;
   } finally {
     fs.rmSync(wrapperDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Renders a tree without blocking, from `buffers` (unsaved editor texts by
+ * absolute path) where it has any: then from a copy of the tree's folders
+ * laid out under a scratch folder at their absolute paths, so relative
+ * references between bases and overlays still resolve. What the copy lacks
+ * (a generator's file in a subfolder) makes the render fail, and the caller
+ * keeps its last good one.
+ */
+export async function renderTree(tree: KustomizeTree, binary: string, buffers: ReadonlyMap<string, string>): Promise<RenderResult> {
+  const touched = treeSources(tree).some((f) => buffers.has(f));
+  const mirrorDir = touched ? fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-kustomize-mirror-')) : undefined;
+  try {
+    if (mirrorDir !== undefined) {
+      for (const file of treeSources(tree)) {
+        const text = buffers.get(file) ?? tryReadFile(file);
+        if (text === undefined) continue;
+        fs.mkdirSync(path.join(mirrorDir, path.dirname(file)), { recursive: true });
+        fs.writeFileSync(path.join(mirrorDir, file), text);
+      }
+    }
+    const rootDir = mirrorDir === undefined ? tree.root.dir : path.join(mirrorDir, tree.root.dir);
+    const { wrapperDir, args } = writeWrapper(mirrorDir ?? os.tmpdir(), rootDir, binary);
+    try {
+      const outcome = await new Promise<ReturnType<typeof renderOutcome>>((resolve) =>
+        execFile(binary, args, RENDER_OPTIONS, (error, stdout, stderr) => resolve(renderOutcome(binary, error, error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr))),
+      );
+      return outcome.ok ? { ...outcome, wrapperDir, ...(mirrorDir === undefined ? {} : { mirrorDir }) } : outcome;
+    } finally {
+      fs.rmSync(wrapperDir, { recursive: true, force: true });
+    }
+  } finally {
+    if (mirrorDir !== undefined) fs.rmSync(mirrorDir, { recursive: true, force: true });
+  }
+}
+
+/** The files a render reads: every regular file of the tree's folders, and the files its kustomizations name elsewhere. */
+export function treeSources(tree: KustomizeTree): string[] {
+  const files = new Set<string>();
+  for (const member of tree.members) {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(member.dir, { withFileTypes: true });
+    } catch {
+      // a folder gone since the tree was read: the render says what is missing
+    }
+    for (const e of entries) if (e.isFile()) files.add(path.join(member.dir, e.name));
+    files.add(member.file);
+    member.files.forEach((f) => files.add(f));
+  }
+  return [...files];
+}
+
+export function tryReadFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw files a rendered tree stands for. The kustomization files themselves stay: the engine reads kustomize trees off them. */
+export function renderedAway(tree: KustomizeTree): string[] {
+  return [...tree.files].filter((f) => !KUSTOMIZATION_FILES.has(path.basename(f)));
+}
+
+/** The finding on a root the binary could not render. */
+export function notRenderedFinding(rootFile: string, binary: string, error: string, keptLastRender = false): Finding {
+  const fallback = keptLastRender ? 'the last render that worked is analysed' : 'its files are analysed with only its namespace applied';
+  return {
+    code: 'kustomize-not-rendered',
+    severity: RULES['kustomize-not-rendered'].severity,
+    message: `${binary} could not render this kustomization, so ${fallback}: ${error}`,
+    span: { file: rootFile, start: 0, end: 0 },
+    related: [],
+  };
+}
+
+/** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** kubectl's reason, without its log prefix: the text after `err=`, else the last line. */
@@ -162,12 +274,17 @@ export function renderedRoot(rootFile: string, render: Extract<RenderResult, { o
     objects.push({
       start: chunk.start,
       end: chunk.start + chunk.text.length,
-      origin: origin === undefined ? undefined : path.resolve(render.wrapperDir, origin),
+      origin: origin === undefined ? undefined : realOrigin(path.resolve(render.wrapperDir, origin), render.mirrorDir),
       kind: /^kind:\s*(\S+)/m.exec(chunk.text)?.[1],
       name: /^ {2}name:\s*(\S+)/m.exec(chunk.text)?.[1],
     });
   }
   return { virtualFile: `${rootFile}#rendered`, text: render.text, objects };
+}
+
+function realOrigin(file: string, mirrorDir: string | undefined): string {
+  if (mirrorDir === undefined || !file.startsWith(mirrorDir + path.sep)) return file;
+  return file.slice(mirrorDir.length);
 }
 
 /** The path of keys and indices to the deepest node that holds all of [start, end). */
@@ -211,6 +328,9 @@ function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [numb
   return best;
 }
 
+/** Source files parsed for mapping, by absolute path, kept while their text stays the same. */
+export type SourceDocuments = Map<string, { text: string; docs: ReturnType<typeof parseAllDocuments> }>;
+
 /**
  * Maps rendered spans back to the file the user edits: the same YAML path in
  * the origin object (found by kind and by name, which kustomize may prefix or
@@ -221,16 +341,19 @@ export function mapRenderedSpans(
   findings: readonly Finding[],
   readSource: (file: string) => string | undefined,
   fileName: (absolute: string) => string = (f) => f,
+  parsed: SourceDocuments = new Map(),
 ): Finding[] {
-  const parsed = new Map<string, ReturnType<typeof parseAllDocuments>>();
   const sourceDocs = (file: string) => {
-    let docs = parsed.get(file);
-    if (docs === undefined) {
-      const text = readSource(file);
-      docs = text === undefined ? [] : parseAllDocuments(text);
-      parsed.set(file, docs);
-    }
-    return Array.isArray(docs) ? docs : [];
+    const text = readSource(file) ?? '';
+    let entry = parsed.get(file);
+    if (entry === undefined || entry.text !== text) parsed.set(file, (entry = { text, docs: parseAllDocuments(text) }));
+    return Array.isArray(entry.docs) ? entry.docs : [];
+  };
+  const renderedDocs = new Map<RenderedObject, ReturnType<typeof parseDocument>>();
+  const renderedDoc = (object: RenderedObject) => {
+    let doc = renderedDocs.get(object);
+    if (doc === undefined) renderedDocs.set(object, (doc = parseDocument(root.text.slice(object.start, object.end))));
+    return doc;
   };
   const mapSpan = (span: SourceSpan): SourceSpan => {
     if (span.file !== root.virtualFile) return span;
@@ -244,17 +367,9 @@ export function mapRenderedSpans(
       }) ?? (docs.length === 1 ? docs[0] : undefined);
     const file = fileName(object.origin);
     if (match === undefined) return { file, start: 0, end: 0 };
-    const renderedDoc = parseDocument(root.text.slice(object.start, object.end));
-    const steps = pathAt(renderedDoc.contents, span.start - object.start, span.end - object.start);
+    const steps = pathAt(renderedDoc(object).contents, span.start - object.start, span.end - object.start);
     const range = rangeAlong(match.contents, steps);
     return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
   };
-  return findings.map((f) => {
-    if (f.span.file !== root.virtualFile && !f.related.some((r) => r.span.file === root.virtualFile)) return f;
-    const related = f.related.map((r) => ({ ...r, span: mapSpan(r.span) }));
-    if (f.span.file !== root.virtualFile) return { ...f, related };
-    // Fixes edit the rendered text, which the user never sees: leave them out.
-    const { fixes: _fixes, ...rest } = f;
-    return { ...rest, span: mapSpan(f.span), related };
-  });
+  return remapFindings(root.virtualFile, findings, mapSpan);
 }

@@ -1,0 +1,124 @@
+/**
+ * Helm charts as a source: a folder with `Chart.yaml` and `templates/` is
+ * rendered with `helm template`, and each rendered object is traced back to
+ * its template through the `# Source:` line helm writes above it. Templates
+ * are not YAML until rendered, so a finding lands on the template's line
+ * that names the object's kind (else the template's first line), not at a
+ * YAML path.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
+import { remapFindings } from './remap.js';
+
+export interface HelmChart {
+  readonly dir: string;
+  /** Its Chart.yaml. */
+  readonly file: string;
+  readonly name: string;
+}
+
+/** Charts among the files: a Chart.yaml whose folder has a templates/ folder. Subcharts render with their parent. */
+export function helmCharts(texts: ReadonlyMap<string, string>): HelmChart[] {
+  const charts: HelmChart[] = [];
+  for (const [file, text] of texts) {
+    if (path.basename(file) !== 'Chart.yaml') continue;
+    const dir = path.dirname(path.resolve(file));
+    if (!isDirectory(path.join(dir, 'templates'))) continue;
+    const value = parseDocument(text).toJS() as { name?: unknown } | null;
+    charts.push({ dir, file: path.resolve(file), name: typeof value?.name === 'string' ? value.name : path.basename(dir) });
+  }
+  // A chart inside another's charts/ folder is rendered by its parent.
+  return charts.filter((c) => !charts.some((p) => p !== c && c.dir.startsWith(path.join(p.dir, 'charts') + path.sep)));
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export type HelmRender = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly missingBinary: boolean; readonly error: string };
+
+/** `helm template RELEASE CHART --values VALUES…`, the release named after the chart; `valueFiles` are relative to the chart. */
+function helmArgs(chart: HelmChart, valueFiles: readonly string[]): string[] {
+  return ['template', chart.name, chart.dir, ...valueFiles.flatMap((v) => ['--values', path.resolve(chart.dir, v)])];
+}
+
+const HELM_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 } as const;
+
+function helmOutcome(binary: string, error: (Error & { code?: unknown }) | null | undefined, status: number | null, stdout: string, stderr: string): HelmRender {
+  if (error?.code === 'ENOENT') return { ok: false, missingBinary: true, error: `${binary} is not installed` };
+  if ((error === null || error === undefined) && status === 0) return { ok: true, text: stdout };
+  const reason = stderr.trim().split('\n').pop() ?? '';
+  return { ok: false, missingBinary: false, error: reason !== '' ? reason : (error?.message ?? `exit status ${status}`) };
+}
+
+export function renderChart(chart: HelmChart, binary: string, valueFiles: readonly string[]): Promise<HelmRender> {
+  return new Promise((resolve) => execFile(binary, helmArgs(chart, valueFiles), HELM_OPTIONS, (error, stdout, stderr) => resolve(helmOutcome(binary, error, error === null ? 0 : 1, stdout, stderr))));
+}
+
+/** For the CLI, which runs one step after another. */
+export function renderChartSync(chart: HelmChart, binary: string, valueFiles: readonly string[]): HelmRender {
+  const run = spawnSync(binary, helmArgs(chart, valueFiles), HELM_OPTIONS);
+  return helmOutcome(binary, run.error, run.status, run.stdout ?? '', run.stderr ?? '');
+}
+
+interface ChartObject {
+  readonly start: number;
+  readonly end: number;
+  /** The template it came from, absolute. */
+  readonly template: string | undefined;
+  readonly kind: string | undefined;
+}
+
+export interface RenderedChart {
+  /** The name the engine sees for the rendered text: the chart's Chart.yaml plus a suffix. */
+  readonly virtualFile: string;
+  readonly text: string;
+  readonly objects: readonly ChartObject[];
+}
+
+/** `chartFile` is the chart's Chart.yaml as the caller names files. */
+export function renderedChart(chart: HelmChart, chartFile: string, text: string): RenderedChart {
+  const objects = splitDocuments(text).map((chunk) => {
+    // helm writes `# Source: CHART/templates/x.yaml` (CHART/charts/SUB/templates/… for subcharts).
+    const source = /^# Source: [^/\n]+\/(.+)$/m.exec(chunk.text)?.[1]?.trim();
+    return {
+      start: chunk.start,
+      end: chunk.start + chunk.text.length,
+      template: source === undefined ? undefined : path.join(chart.dir, source),
+      kind: /^kind:\s*(\S+)/m.exec(chunk.text)?.[1],
+    };
+  });
+  return { virtualFile: `${chartFile}#rendered`, text, objects };
+}
+
+/** Moves spans in the rendered text to the template line naming the object's kind. */
+export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[], readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): Finding[] {
+  const mapSpan = (span: SourceSpan): SourceSpan => {
+    if (span.file !== chart.virtualFile) return span;
+    const object = chart.objects.find((o) => o.start <= span.start && span.start < o.end);
+    if (object?.template === undefined) return { file: chart.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
+    const text = readSource(object.template) ?? '';
+    const kindLine = object.kind === undefined ? null : new RegExp(`^kind:\\s*${object.kind.replace(/[^A-Za-z0-9]/g, '')}\\s*$`, 'm').exec(text);
+    return kindLine === null ? { file: fileName(object.template), start: 0, end: 0 } : { file: fileName(object.template), start: kindLine.index, end: kindLine.index + kindLine[0].length };
+  };
+  return remapFindings(chart.virtualFile, findings, mapSpan);
+}
+
+/** The one finding on a chart that is not analysed, saying why. */
+export function chartNotRenderedFinding(chartFile: string, binary: string, render: Extract<HelmRender, { ok: false }>): Finding {
+  const why = render.missingBinary ? `${binary} is not installed or not on PATH (the netlens.helmBinary setting or the CLI's --helm names it)` : `${binary} template failed: ${render.error}`;
+  return {
+    code: 'helm-chart-not-rendered',
+    severity: RULES['helm-chart-not-rendered'].severity,
+    message: `This chart's templates are not analysed: ${why}.`,
+    span: { file: chartFile, start: 0, end: 0 },
+    related: [],
+  };
+}

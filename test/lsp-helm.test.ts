@@ -1,0 +1,74 @@
+/**
+ * Helm charts in the language server, over real LSP stdio. helm is not
+ * installable on the test machines, so the rendering is done by a STAND-IN
+ * executable (test/fixtures/helm/stand-in-helm.js, a small node script that
+ * prints what `helm template` prints for the fixture chart); what is tested
+ * is the plumbing around it: the chart found, the binary and values files
+ * passed, the rendered objects analysed in place of the templates, and the
+ * findings on the template lines. Without helm, Chart.yaml gets one
+ * information diagnostic.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DidChangeConfigurationNotification, type Diagnostic } from 'vscode-languageserver-protocol';
+import { LspTestClient, uriOf, within } from './support/lspClient.js';
+import { FIXTURES } from './support/paths.js';
+
+const STAND_IN_HELM = path.join(FIXTURES, 'helm', 'stand-in-helm.js');
+const CHART = path.join(FIXTURES, 'helm', 'chart');
+const POLICY = uriOf(path.join(CHART, 'templates', 'policy.yaml'));
+const DEPLOYMENT = uriOf(path.join(CHART, 'templates', 'deployment.yaml'));
+const CHART_YAML = uriOf(path.join(CHART, 'Chart.yaml'));
+
+function shown(ds: readonly Diagnostic[] | undefined): string[] {
+  return (ds ?? []).map((d) => `${String(d.code)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`).sort();
+}
+
+/** A server on the fixture chart for the tests of one describe block; its settings can change later. */
+function serverWith(settings: Record<string, unknown>): { client: LspTestClient; settings: Record<string, unknown> } {
+  const holder = { settings } as { client: LspTestClient; settings: Record<string, unknown> };
+  before(async () => {
+    holder.client = await LspTestClient.start(CHART, settings);
+  });
+  after(() => holder.client.stop());
+  return holder;
+}
+
+describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => {
+  const server = serverWith({ helmBinary: STAND_IN_HELM });
+
+  test('the rendered objects are analysed, and findings land on the template line that names the kind', async () => {
+    const { client } = server;
+    // Rendered with values.yaml, the peer is app: web, which no pod of namespace shop has. Line 1 is `kind: NetworkPolicy`.
+    const ds = await within(20_000, 'template diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    assert.deepEqual(shown(ds), ['namespace-not-defined 1:0-1:19', 'peer-selects-no-pods 1:0-1:19']);
+    assert.match(String(ds.find((d) => d.code === 'peer-selects-no-pods')!.message), /no pod in namespace shop/);
+    assert.deepEqual(shown(client.diagnostics.get(DEPLOYMENT)), ['namespace-without-default-deny 1:0-1:16']);
+    assert.deepEqual(shown(client.diagnostics.get(CHART_YAML)), []);
+  });
+
+  test('netlens.helmValueFiles is passed to helm: the values decide the peer', async () => {
+    const { client, settings } = server;
+    settings['helmValueFiles'] = ['prod-values.yaml'];
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { netlens: settings } });
+    // prod-values.yaml makes the peer app: api, which the Deployment's pods have.
+    const ds = await within(20_000, 'the values file applied', client.waitForDiagnostics(POLICY, (d) => !d.some((x) => x.code === 'peer-selects-no-pods')));
+    assert.deepEqual(shown(ds), ['namespace-not-defined 1:0-1:19']);
+  });
+});
+
+describe('a Helm chart without helm', { timeout: 60_000 }, () => {
+  const missing = path.join(FIXTURES, 'helm', 'no-such-helm');
+  const server = serverWith({ helmBinary: missing });
+
+  test('Chart.yaml gets one information diagnostic saying the chart is not analysed and why', async () => {
+    const { client } = server;
+    const ds = await within(20_000, 'Chart.yaml diagnostics', client.waitForDiagnostics(CHART_YAML, (d) => d.length > 0));
+    assert.deepEqual(
+      ds.map((d) => ({ code: d.code, severity: d.severity, line: d.range.start.line, message: d.message })),
+      [{ code: 'helm-chart-not-rendered', severity: 3, line: 0, message: `This chart's templates are not analysed: ${missing} is not installed or not on PATH (the netlens.helmBinary setting or the CLI's --helm names it).` }],
+    );
+    assert.deepEqual(shown(client.diagnostics.get(POLICY)), []);
+  });
+});

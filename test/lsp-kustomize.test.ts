@@ -1,0 +1,104 @@
+/**
+ * Kustomize roots in the language server, over real LSP stdio: the overlay
+ * of test/fixtures/kustomize is rendered with kubectl, and the findings on
+ * the rendered objects land in the base file at the policy's own text;
+ * unsaved edits of the overlay render again; a render that fails keeps the
+ * last good one; without the binary the overlay's namespace is applied and
+ * the output channel says so once.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { SUMMARY, type SummaryResult } from '../server/src/requests.js';
+import { LspTestClient, uriOf, within } from './support/lspClient.js';
+import { FIXTURES } from './support/paths.js';
+
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => fs.existsSync(p));
+const DIR = path.join(FIXTURES, 'kustomize');
+const POLICY = uriOf(path.join(DIR, 'base', 'policy.yaml'));
+const DEPLOY = uriOf(path.join(DIR, 'base', 'deploy.yaml'));
+const OVERLAY = uriOf(path.join(DIR, 'overlay', 'kustomization.yaml'));
+const NAMESPACE = uriOf(path.join(DIR, 'overlay', 'namespace.yaml'));
+
+/** code, range and the namespace the message names: what the test pins down. */
+function shown(ds: readonly Diagnostic[]): string[] {
+  return ds.map((d) => `${String(d.code)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${/namespace (\S+)/i.exec(String(d.message))?.[1] ?? ''}`);
+}
+
+/** The peer `podSelector` under `from:` in base/policy.yaml (0-based lines 10-11, to the end of its node): the same range the raw file gives. */
+const PEER_RANGE = '10:10-12:0';
+
+/** A server on the fixture for the tests of one describe block. */
+function serverWith(kustomizeBinary: string): { client: LspTestClient } {
+  const holder = {} as { client: LspTestClient };
+  before(async () => {
+    holder.client = await LspTestClient.start(DIR, { kustomizeBinary });
+  });
+  after(() => holder.client.stop());
+  return holder;
+}
+
+describe('kustomize roots over LSP', { timeout: 60_000, skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const server = serverWith(KUBECTL ?? 'kubectl');
+
+  test('the rendered overlay decides, and its findings land in the base file', async () => {
+    const { client } = server;
+    const ds = await within(20_000, 'base policy diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    // Rendered: the policy is prod-api in namespace shop, and its peer (app: web, tier: api) matches no pod there.
+    assert.deepEqual(shown(ds), [`peer-selects-no-pods ${PEER_RANGE} shop`]);
+    // The Deployment is rendered into shop, which the overlay declares: the default-deny hint is on that Namespace, not on the raw base in default.
+    assert.deepEqual(shown(await client.waitForDiagnostics(NAMESPACE, (d) => d.length > 0)), ['namespace-without-default-deny 3:8-3:12 shop']);
+    assert.equal(client.diagnostics.get(DEPLOY), undefined);
+    assert.equal((await client.connection.sendRequest<SummaryResult>(SUMMARY)).warning, undefined);
+  });
+
+  test('an unsaved edit of the overlay renders again from the buffer', async () => {
+    const { client } = server;
+    const text = fs.readFileSync(path.join(DIR, 'overlay', 'kustomization.yaml'), 'utf8');
+    await client.open(OVERLAY, text);
+    await client.replace(OVERLAY, 'namespace: shop', 'namespace: store');
+    const ds = await within(20_000, 'diagnostics from the edited overlay', client.waitForDiagnostics(POLICY, (d) => shown(d).some((s) => s.endsWith(' store'))));
+    assert.deepEqual(shown(ds), [`peer-selects-no-pods ${PEER_RANGE} store`]);
+    // kustomize's namespace field renames the overlay's Namespace object too.
+    assert.deepEqual(shown(await within(20_000, 'the namespace renamed', client.waitForDiagnostics(NAMESPACE, (d) => shown(d).some((s) => s.endsWith(' store'))))), [
+      'namespace-without-default-deny 3:8-3:12 store',
+    ]);
+  });
+
+  test('an overlay kubectl cannot build keeps the last good render, and says so on the overlay', async () => {
+    const { client } = server;
+    await client.replace(OVERLAY, '  - namespace.yaml', '  - missing.yaml');
+    const ds = await within(20_000, 'the render failure', client.waitForDiagnostics(OVERLAY, (d) => d.some((x) => x.code === 'kustomize-not-rendered')));
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+      [['kustomize-not-rendered', 0, 0]],
+    );
+    assert.match(String(ds[0]!.message), /could not render this kustomization, so the last render that worked is analysed: .*missing\.yaml/);
+    assert.deepEqual(shown(client.diagnostics.get(POLICY) ?? []), [`peer-selects-no-pods ${PEER_RANGE} store`]);
+    await client.replace(OVERLAY, '  - missing.yaml', '  - namespace.yaml');
+    await within(20_000, 'the failure cleared', client.waitForDiagnostics(OVERLAY, (d) => d.length === 0));
+  });
+});
+
+describe('kustomize roots over LSP without the binary', { timeout: 60_000 }, () => {
+  const missing = path.join(DIR, 'no-such-kubectl');
+  const server = serverWith(missing);
+
+  test("the overlay's namespace is applied natively and the output channel says once what is not rendered", async () => {
+    const { client } = server;
+    const ds = await within(20_000, 'base policy diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    // Unrendered, the peer is app: web alone, in the overlay's namespace.
+    assert.deepEqual(shown(ds), [`peer-selects-no-pods ${PEER_RANGE} shop`]);
+    const text = fs.readFileSync(path.join(DIR, 'overlay', 'kustomization.yaml'), 'utf8');
+    await client.open(OVERLAY, text);
+    await client.replace(OVERLAY, 'namespace: shop', 'namespace: store');
+    await within(20_000, 'the edited namespace applied', client.waitForDiagnostics(POLICY, (d) => shown(d).some((s) => s.endsWith(' store'))));
+    const said = client.logs.filter((l) => l.includes('not rendered'));
+    assert.deepEqual(said, [`netlens: ${missing} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary)`]);
+    // The status bar item shows the summary's warning.
+    const summary = await client.connection.sendRequest<SummaryResult>(SUMMARY);
+    assert.equal(summary.warning, `${missing} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary).`);
+  });
+});
