@@ -35,8 +35,14 @@ const MUTANTS = [
   },
   { id: 'no-metadata-name-label', file: 'server/src/engine/buildWorkloads.ts', from: "if (!labels.has('kubernetes.io/metadata.name')) labels.set('kubernetes.io/metadata.name', header.name);", to: '', tests: REACHABILITY_TESTS },
   { id: 'policy-port-protocol-default-udp', file: 'server/src/engine/ports.ts', from: "if (node === undefined) return 'TCP';", to: "if (node === undefined) return 'UDP';", tests: REACHABILITY_TESTS },
-  { id: 'host-network-policy-selected', file: 'server/src/engine/matching.ts', from: 'return !group.hostNetwork && group.namespace === policy.namespace', to: 'return group.namespace === policy.namespace', tests: REACHABILITY_TESTS },
-  { id: 'peer-selector-ignores-namespace', file: 'server/src/engine/reachability.ts', from: ': [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(peer.namespaceSelector!, ns.labels)).map((ns) => ns.name);', to: ': [...this.workspace.namespaces.values()].map((ns) => ns.name);', tests: REACHABILITY_TESTS },
+  { id: 'host-network-policy-selected', file: 'server/src/engine/matching.ts', from: 'if (group.hostNetwork || !selectorMatches(policy.podSelector, group.labels)) return false;', to: 'if (!selectorMatches(policy.podSelector, group.labels)) return false;', tests: REACHABILITY_TESTS },
+  { id: 'peer-selector-ignores-namespace', file: 'server/src/engine/reachability.ts', from: ': this.namespacesMatching(peer.namespaceSelector);', to: ': [...this.workspace.namespaces.keys()];', tests: REACHABILITY_TESTS },
+  { id: 'egress-isolation-ignored', file: 'server/src/engine/reachability.ts', from: 'for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);', to: 'for (const s of egressIsolated) if (!egress.get(s)!.has(d) && !sources.has(s)) sources.delete(s);', tests: REACHABILITY_TESTS },
+  { id: 'in-ignores-values', file: 'server/src/engine/labels.ts', from: 'if (value === undefined || !r.values.includes(value)) return false;', to: 'if (value === undefined) return false;', tests: REACHABILITY_TESTS },
+  { id: 'exists-always-holds', file: 'server/src/engine/labels.ts', from: "case 'Exists':\n        if (value === undefined) return false;", to: "case 'Exists':\n        if (value === '') return false;", tests: REACHABILITY_TESTS },
+  { id: 'portless-egress-checked-on-destination', file: 'server/src/engine/reachability.ts', from: 'if (this.isolatedEgress.has(s)) {', to: 'if (this.isolatedEgress.has(d)) {', tests: REACHABILITY_TESTS },
+  { id: 'egress-policy-isolates-ingress', file: 'server/src/engine/reachability.ts', from: 'if (policy.affectsIngress) this.isolatedIngress.add(c);', to: 'if (policy.affectsIngress || policy.affectsEgress) this.isolatedIngress.add(c);', tests: REACHABILITY_TESTS },
+  { id: 'egress-named-port-resolved-on-source', file: 'server/src/engine/reachability.ts', from: 'allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);', to: 'allowed.has(d) && this.rulePortAllows(rule, port, protocol, s)) allowed.add(d);', tests: REACHABILITY_TESTS },
   { id: 'range-intersection-drops-single-port', file: 'server/src/engine/portRanges.ts', from: 'if (from <= to) out.push(from, to);', to: 'if (from < to) out.push(from, to);', tests: [...REACHABILITY_TESTS, ...GRAPH_TESTS] },
 ];
 
@@ -51,6 +57,13 @@ if (chosen.length === 0) {
 function run(cwd, command, args, env = {}) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 10 * 60 * 1000 });
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+// A mutant whose text the code no longer holds is found before the slow part, not halfway through a run.
+const stale = chosen.filter((m) => readFileSync(join(root, m.file), 'utf8').split(m.from).length !== 2);
+if (stale.length > 0) {
+  console.error(`these mutants' text does not occur exactly once in their file; update them: ${stale.map((m) => `${m.id} (${m.file})`).join(', ')}`);
+  process.exit(2);
 }
 
 // The scratch copy: the tracked files as they are in the working tree, plus a link to node_modules.

@@ -24,7 +24,23 @@ if (files.length === 0) {
 // folder of this run and remove it afterwards, so no run leaves anything behind
 // (workspaces, Chromium and code-server profiles, packaged .vsix files).
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-tests-'));
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+// Line coverage for a whole run (NETLENS_COVERAGE=1 asks for it on a subset, 0 turns it off): every node process the
+// tests start inherits NODE_V8_COVERAGE and writes its counts there; they are mapped to the sources at the end.
+const coverage = process.env.NETLENS_COVERAGE === '1' || (only.length === 0 && process.env.NETLENS_COVERAGE !== '0') ? join(scratch, 'v8-coverage') : undefined;
+const env = { ...process.env, TMPDIR: scratch, ...(coverage === undefined ? {} : { NODE_V8_COVERAGE: coverage }) };
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
+if (coverage !== undefined) {
+  // A report, never a verdict: whatever goes wrong here leaves the run's exit status alone.
+  try {
+    const { summarizeCoverage, formatCoverage } = await import('./coverage.mjs');
+    const started = Date.now();
+    const lines = formatCoverage(summarizeCoverage(coverage, process.cwd()).areas);
+    console.log(`\nline coverage (V8, mapped to TypeScript; ${only.length === 0 ? 'whole suite' : `only ${only.join(', ')}`}; ${Date.now() - started} ms):`);
+    for (const line of lines) console.log(`  ${line}`);
+  } catch (err) {
+    console.log(`\nline coverage not computed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 try {
   rmSync(scratch, { recursive: true, force: true });
 } catch {

@@ -144,6 +144,51 @@ test('the CLI reads .conflist files and takes the cluster options', async () => 
   assert.match(bad.stderr, /--underlay-mtu must be a number/);
 });
 
+test('the CLI flags --underlay-mtu, --pod-cidr and --service-cidr change exactly the findings they bear on', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('./support/paths.js');
+  const { scratchWorkspace } = await import('./support/scratch.js');
+  const dir = scratchWorkspace('cluster-flags', {
+    'mtu/pool.yaml': 'apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.244.0.0/16, vxlanMode: Always}\n',
+    'mtu/10-calico.conflist': '{"cniVersion": "0.3.1", "name": "k8s-pod-network", "plugins": [{"type": "calico", "mtu": 8950, "ipam": {"type": "calico-ipam"}}]}',
+    // No cluster config here, so the flags are the cluster's ranges.
+    'ranges/net.yaml': `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: by-ip, namespace: default}
+spec:
+  podSelector: {}
+  egress: [{to: [{ipBlock: {cidr: 172.16.5.0/24}}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: default}
+spec:
+  clusterIP: 10.200.0.20
+  ports: [{port: 5432}]
+`,
+  });
+  const check = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'check', ...args], { cwd: dir, encoding: 'utf8' });
+    // The policy's pods are not declared: that note is the same in every run.
+    return { status: r.status, lines: r.stdout.split('\n').filter((l) => l !== '' && !l.includes('pods-not-in-workspace') && !l.includes(' finding(s): ')) };
+  };
+  const tooLarge = (underlay: number) => [
+    `mtu/10-calico.conflist:1:90: warning overlay-mtu-too-large: MTU 8950 plus VXLAN encapsulation (50 bytes) exceeds the underlay MTU ${underlay} (netlens.underlayMTU): use ${underlay - 50} or less.`,
+    '    mtu/pool.yaml:4:40: Calico IPPool vxlan',
+  ];
+  assert.deepEqual(check('mtu'), { status: 0, lines: tooLarge(1500) });
+  assert.deepEqual(check('--underlay-mtu', '8999', 'mtu'), { status: 0, lines: tooLarge(8999) });
+  // 8950 + 50 fits 9000 exactly.
+  assert.deepEqual(check('--underlay-mtu', '9000', 'mtu'), { status: 0, lines: [] });
+
+  const outsideServices =
+    'ranges/net.yaml:12:14: error cluster-ip-outside-service-cidr: clusterIP 10.200.0.20 is outside the Service CIDR 10.96.0.0/12; the API server will reject it. Pick a clusterIP inside the Service CIDR, or leave it out to have one assigned.';
+  const coversPods = 'ranges/net.yaml:6:35: information ipblock-covers-pod-cidr: 172.16.5.0/24 overlaps the pod CIDR 172.16.0.0/16: pod IPs change when pods restart; select pods by label instead.';
+  assert.deepEqual(check('ranges'), { status: 1, lines: [outsideServices] });
+  assert.deepEqual(check('--service-cidr', '10.200.0.0/16', 'ranges'), { status: 0, lines: [] });
+  assert.deepEqual(check('--pod-cidr', '172.16.0.0/16,fd00::/48', 'ranges'), { status: 1, lines: [coversPods, outsideServices] });
+});
+
 test('one cluster at a time: the lexically first CNI file decides, a .conflist without plugins decides nothing, each folder its own cluster', () => {
   const conflist = (type: string) => `{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "${type}"}]}`;
   const summary = (files: Array<{ file: string; text: string }>) => {

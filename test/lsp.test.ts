@@ -172,14 +172,15 @@ describe('language server on examples/', { timeout: 60_000 }, () => {
     );
     const pols = uri('payments/policies.yaml');
     const pl = (await client.codeLenses(pols)) ?? [];
-    // One lens per policy, on its first line. The payments-api policy counts fraud-scorer's 2 pods among its egress
-    // peers although that rule's only port is invalid; fraud-scorer's policy has an invalid podSelector and selects none.
+    // One lens per policy, on its first line. The payments-api policy's egress reaches ledger-db's 3 pods only: its
+    // rule to fraud-scorer has one port, an invalid one (endPort below port), so it admits nobody; fraud-scorer's
+    // policy has an invalid podSelector and selects none.
     assert.deepEqual(
       pl.map((l) => `${l.range.start.line}: ${l.command?.title}`),
       [
         '0: selects 9 pods · denies all ingress · denies all egress',
         '9: selects 9 pods · allows egress to 2 pods',
-        '25: selects 3 pods · allows ingress from 2 pods · allows egress to 5 pods · 203.0.113.7/24',
+        '25: selects 3 pods · allows ingress from 2 pods · allows egress to 3 pods · 203.0.113.7/24',
         '58: selects 3 pods · allows ingress from 4 pods',
         '79: selects 1 pod · allows egress to 3 pods · 10.244.3.0/24, 0.0.0.0/24',
         '110: selects 0 pods · allows ingress from 0 pods',
@@ -267,6 +268,12 @@ describe('quick fixes, applied and re-checked', { timeout: 60_000 }, () => {
   test('change a Service targetPort to the container port it most likely means', async () => {
     const text = await fixOnce('storefront/apps.yaml', 'service-target-port-not-found', /Change targetPort to 8080/);
     assert.match(text, /\{name: http, port: 80, targetPort: 8080\}/);
+  });
+
+  test('fix a named port typo', async () => {
+    // cart's containers declare metrics (9090); the rule asks for metric.
+    const text = await fixOnce('storefront/policies.yaml', 'named-port-not-found', /^Change to "metrics"$/);
+    assert.match(text, /team: observabilty\}\}\n#.*\n {6}ports:\n {8}- port: metrics\n/);
   });
 
   test('name unnamed Service ports', async () => {

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { REACHERS, type ReachersResult } from '../server/src/requests.js';
 import { LspTestClient, uriOf } from './support/lspClient.js';
 import { REPO_ROOT } from './support/paths.js';
+import { scratchWorkspace } from './support/scratch.js';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const uri = (rel: string) => uriOf(path.join(EXAMPLES, rel));
@@ -65,6 +66,40 @@ describe('lenses count external reachers and egress', { timeout: 60_000 }, () =>
     const pay = await titles('payments/policies.yaml');
     assert.equal(pay.get(1), 'selects 9 pods · denies all ingress · denies all egress');
     assert.equal(pay.get(80), 'selects 1 pod · allows egress to 3 pods · 10.244.3.0/24, 0.0.0.0/24');
+  });
+});
+
+describe('policy lenses count only the peers a rule admits on some port', { timeout: 60_000 }, () => {
+  const workload = (name: string, ports: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: ${name}}}\n` +
+    `  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: i, ports: [${ports}]}]}\n`;
+  const policy = (name: string, app: string, rules: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: ${app}}}\n${rules}`;
+  let client: LspTestClient;
+  let policies: string;
+  before(async () => {
+    const dir = scratchWorkspace('lens-ports', {
+      'apps.yaml': [workload('web', '{containerPort: 8080, name: http}'), workload('api', '{containerPort: 9090, name: grpc}'), workload('db', '{containerPort: 5432}')].join('---\n'),
+      'policies.yaml': [
+        // Egress by name: only api declares grpc, so db (no such name) is not counted; the invalid range admits nobody.
+        policy('web-out', 'web', "  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {}}]\n      ports: [{port: grpc}]\n    - to: [{podSelector: {matchLabels: {app: db}}}, {ipBlock: {cidr: 192.0.2.0/24}}]\n      ports: [{port: 6000, endPort: 5000}]\n"),
+        // Ingress by a name db does not declare admits nobody; by a number, both peers.
+        policy('db-in-named', 'db', '  ingress:\n    - from: [{podSelector: {}}]\n      ports: [{port: postgres}]\n'),
+        policy('db-in-number', 'db', '  ingress:\n    - from: [{podSelector: {matchLabels: {app: api}}}, {podSelector: {matchLabels: {app: web}}}]\n      ports: [{port: 5432}]\n'),
+      ].join('---\n'),
+    });
+    policies = uriOf(path.join(dir, 'policies.yaml'));
+    client = await LspTestClient.start(dir);
+    await client.waitForDiagnostics(policies, (ds) => ds.some((d) => d.code === 'end-port-invalid'));
+  });
+  after(() => client.stop());
+
+  test('named ports resolve at the destination, and invalid ports admit neither pods nor addresses', async () => {
+    const lenses = (await client.codeLenses(policies)) ?? [];
+    assert.deepEqual(
+      lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`),
+      ['0: selects 2 pods · allows egress to 2 pods', '12: selects 2 pods · allows ingress from 0 pods', '21: selects 2 pods · allows ingress from 4 pods'],
+    );
   });
 });
 

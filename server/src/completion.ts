@@ -1,10 +1,11 @@
 /**
  * Completion inside manifests: label keys and values from the workspace in
  * selectors, namespace names, named container ports in policy ports and
- * Service targetPorts, and the enums (protocol, operator, policyTypes, type).
+ * Service targetPorts, and the enums (protocol, operator, policyTypes, type;
+ * a cluster-wide policy's tier and its kind's rule actions).
  */
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
-import type { Analysis, LineIndex } from './engine/index.js';
+import { CLUSTER_POLICY_KINDS, clusterPolicyActions, type Analysis, type LineIndex } from './engine/index.js';
 import { toRange } from './positions.js';
 import { yamlContextAt, type YamlContext } from './yamlContext.js';
 
@@ -41,12 +42,17 @@ export function completions(analysis: Analysis, text: string, offset: number, li
   if (ctx.key !== undefined && ENUMS[ctx.key]) return make(ENUMS[ctx.key]!, CompletionItemKind.EnumMember, ctx.key);
   if (ctx.key === 'type' && ctx.kind === 'Service' && last === 'spec') return make(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'], CompletionItemKind.EnumMember, 'Service type');
   if (last === 'policyTypes' && ctx.key === undefined) return make(['Ingress', 'Egress'], CompletionItemKind.EnumMember, 'policyType');
+  const clusterWide = ctx.kind !== undefined && CLUSTER_POLICY_KINDS.includes(ctx.kind);
+  if (clusterWide && ctx.key === 'action') return make(clusterPolicyActions(ctx.kind!), CompletionItemKind.EnumMember, `${ctx.kind} action`);
+  if (clusterWide && ctx.key === 'tier' && last === 'spec' && ctx.kind === 'ClusterNetworkPolicy') return make(['Admin', 'Baseline'], CompletionItemKind.EnumMember, 'tier');
 
   // Which labels a selector at this place selects on: namespaces or pods.
   const selectorOwner = last === 'matchLabels' || last === 'matchExpressions' ? parent : last === 'selector' && ctx.kind === 'Service' ? 'selector' : undefined;
   if (selectorOwner !== undefined) {
-    const labels = labelsOf(analysis, selectorOwner === 'namespaceSelector');
-    const what = selectorOwner === 'namespaceSelector' ? 'namespace label' : 'pod label';
+    // Cluster-wide policies select namespaces under `namespaces` too.
+    const ofNamespaces = selectorOwner === 'namespaceSelector' || (clusterWide && selectorOwner === 'namespaces');
+    const labels = labelsOf(analysis, ofNamespaces);
+    const what = ofNamespaces ? 'namespace label' : 'pod label';
     if (last === 'matchExpressions') {
       if (ctx.key === 'key') return make(labels.keys(), CompletionItemKind.Property, what);
       if (ctx.key === 'values' || (ctx.key === undefined && ctx.inSequenceItem)) {
@@ -64,7 +70,8 @@ export function completions(analysis: Analysis, text: string, offset: number, li
   }
 
   // Named ports: in a policy rule's ports, and as a Service targetPort.
-  if ((ctx.key === 'port' && last === 'ports' && ctx.kind === 'NetworkPolicy') || (ctx.key === 'targetPort' && ctx.kind === 'Service')) {
+  const namedPortKey = ctx.key === 'namedPort' || ctx.key === 'destinationNamedPort';
+  if ((ctx.key === 'port' && last === 'ports' && ctx.kind === 'NetworkPolicy') || (ctx.key === 'targetPort' && ctx.kind === 'Service') || (clusterWide && namedPortKey)) {
     const names = analysis.workspace.podGroups.flatMap((g) => g.ports.flatMap((p) => (p.name === undefined ? [] : [p.name])));
     return make(names, CompletionItemKind.Reference, 'container port name');
   }

@@ -111,3 +111,88 @@ export function renderCluster(c: RandomCluster): string {
   });
   return docs.map((d) => stringify(d)).join('---\n');
 }
+
+/*
+ * Cluster-wide policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) over the same pods:
+ * every action, both tiers, subjects by namespace or by pod, peers by namespace, by pod and by network (a /0
+ * included), ports by number, range and name in both API generations. Priorities are distinct, as the API leaves
+ * the order of equal priorities undefined.
+ */
+const podPeers = [
+  fc.record({ namespaces: namespaceSelector }),
+  fc.record({ pods: fc.record({ namespaceSelector, podSelector: selector }, { requiredKeys: ['podSelector'] }) }),
+] as const;
+// Only egress rules take networks.
+const clusterPeer = { ingress: fc.oneof(...podPeers), egress: fc.oneof(...podPeers, fc.record({ networks: fc.uniqueArray(fc.constantFrom('10.0.0.0/29', '10.0.0.4/30', '10.0.0.3/32', '0.0.0.0/0'), { minLength: 1, maxLength: 2 }) })) };
+/** A port condition, written later in either generation. */
+const clusterPort = fc.oneof(
+  fc.record({ kind: fc.constant('number' as const), protocol, port: portNumber }),
+  portNumber.chain((start) => fc.record({ kind: fc.constant('range' as const), protocol, start: fc.constant(start), end: fc.integer({ min: start + 1, max: PORT_LIMIT + 1 }) })),
+  fc.record({ kind: fc.constant('named' as const), name: portName }),
+);
+const clusterRule = (direction: 'ingress' | 'egress') =>
+  fc.record({
+    action: fc.constantFrom('Allow', 'Deny', 'Pass'),
+    peers: fc.array<object>(clusterPeer[direction], { minLength: 1, maxLength: 2 }),
+    ports: fc.option(fc.array(clusterPort, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  });
+const clusterPolicy = fc.record({
+  generation: fc.constantFrom('v1alpha1', 'v1alpha2'),
+  tier: fc.constantFrom('Admin', 'Baseline'),
+  subject: fc.oneof(fc.record({ namespaces: namespaceSelector }), fc.record({ pods: fc.record({ namespaceSelector, podSelector: selector }, { requiredKeys: ['podSelector'] }) })),
+  ingress: fc.array(clusterRule('ingress'), { maxLength: 3 }),
+  egress: fc.array(clusterRule('egress'), { maxLength: 3 }),
+});
+export const randomClusterPolicies = fc.array(clusterPolicy, { maxLength: 4 }).chain((policies) =>
+  fc.shuffledSubarray(Array.from({ length: 20 }, (_, i) => (i + 1) * 5), { minLength: policies.length, maxLength: policies.length }).map((priorities) =>
+    policies.map((p, i) => ({ ...p, priority: priorities[i]! })),
+  ),
+);
+export type RandomClusterPolicy = typeof clusterPolicy extends fc.Arbitrary<infer T> ? T & { priority: number } : never;
+
+type ClusterPort = typeof clusterPort extends fc.Arbitrary<infer T> ? T : never;
+
+function v1alpha2Port(p: ClusterPort): unknown {
+  if (p.kind === 'named') return { destinationNamedPort: p.name };
+  const destinationPort = p.kind === 'number' ? { number: p.port } : { range: { start: p.start, end: p.end } };
+  return { [p.protocol.toLowerCase()]: { destinationPort } };
+}
+
+function v1alpha1Port(p: ClusterPort): unknown {
+  if (p.kind === 'named') return { namedPort: p.name };
+  return p.kind === 'number' ? { portNumber: { protocol: p.protocol, port: p.port } } : { portRange: { protocol: p.protocol, start: p.start, end: p.end } };
+}
+
+/**
+ * Each policy as YAML: v1alpha2 ClusterNetworkPolicy, or v1alpha1 (AdminNetworkPolicy for the admin tier; the one
+ * BaselineAdminNetworkPolicy "default" for the first v1alpha1 baseline policy, whose Pass rules it cannot have, so
+ * they are written as ClusterNetworkPolicy, as are later v1alpha1 baseline policies).
+ */
+export function renderClusterPolicies(policies: readonly RandomClusterPolicy[]): string {
+  let baselineTaken = false;
+  return policies
+    .map((p, i) => {
+      const hasPass = [...p.ingress, ...p.egress].some((r) => r.action === 'Pass');
+      let kind = 'ClusterNetworkPolicy';
+      if (p.generation === 'v1alpha1' && p.tier === 'Admin') kind = 'AdminNetworkPolicy';
+      if (p.generation === 'v1alpha1' && p.tier === 'Baseline' && !baselineTaken && !hasPass) kind = 'BaselineAdminNetworkPolicy';
+      if (kind === 'BaselineAdminNetworkPolicy') baselineTaken = true;
+      const v2 = kind === 'ClusterNetworkPolicy';
+      const rules = (list: typeof p.ingress, peersKey: 'from' | 'to') =>
+        list.map((r) => ({
+          action: v2 && r.action === 'Allow' ? 'Accept' : r.action,
+          [peersKey]: r.peers,
+          ...(r.ports === undefined ? {} : v2 ? { protocols: r.ports.map(v1alpha2Port) } : { ports: r.ports.map(v1alpha1Port) }),
+        }));
+      const spec = {
+        ...(v2 ? { tier: p.tier } : {}),
+        ...(kind === 'BaselineAdminNetworkPolicy' ? {} : { priority: p.priority }),
+        subject: p.subject,
+        ingress: rules(p.ingress, 'from'),
+        egress: rules(p.egress, 'to'),
+      };
+      const name = kind === 'BaselineAdminNetworkPolicy' ? 'default' : `cnp${i}`;
+      return stringify({ apiVersion: `policy.networking.k8s.io/${v2 ? 'v1alpha2' : 'v1alpha1'}`, kind, metadata: { name }, spec });
+    })
+    .join('---\n');
+}

@@ -5,6 +5,11 @@
  * slowly. A bug the engine's policy model, selector matcher or port lookup has cannot hide here by being shared.
  *
  * Scope: bare Pods, Namespaces and NetworkPolicies; IPv4 pod IPs and ipBlocks; one port and protocol per question.
+ * Cluster-wide policies (policy.networking.k8s.io v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy,
+ * v1alpha2 ClusterNetworkPolicy) are composed with NetworkPolicy literally, as the API documents its tiers: the admin
+ * policies one by one by priority, each one's rules in written order, the first that matches deciding (a Pass skips
+ * to NetworkPolicy); then NetworkPolicy if one selects the pod; then the baseline the same way; then allowed.
+ * Priorities are assumed distinct (the API leaves the order of equal priorities undefined).
  */
 import { parseAllDocuments } from 'yaml';
 
@@ -38,10 +43,21 @@ interface ReferencePolicy {
   readonly egress: readonly Json[];
 }
 
+/** A cluster-wide policy as written: v1alpha1 rules list ports under `ports`, v1alpha2 under `protocols`. */
+interface ReferenceClusterPolicy {
+  readonly kind: string;
+  readonly tier: 'Admin' | 'Baseline';
+  readonly priority: number;
+  readonly subject: Json;
+  readonly ingress: readonly Json[];
+  readonly egress: readonly Json[];
+}
+
 export interface ReferenceCluster {
   readonly pods: readonly ReferencePod[];
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
   readonly policies: readonly ReferencePolicy[];
+  readonly clusterPolicies: readonly ReferenceClusterPolicy[];
 }
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,6 +95,7 @@ export function readCluster(text: string): ReferenceCluster {
   const pods: ReferencePod[] = [];
   const namespaceLabels = new Map<string, Labels>();
   const policies: ReferencePolicy[] = [];
+  const clusterPolicies: ReferenceClusterPolicy[] = [];
   for (const doc of parseAllDocuments(text)) {
     const object: unknown = doc.toJS();
     if (!isObject(object) || !isObject(object['metadata'])) continue;
@@ -112,10 +129,16 @@ export function readCluster(text: string): ReferenceCluster {
       const declared = listOf(spec['policyTypes']);
       const types = declared.length > 0 ? declared : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
       policies.push({ namespace, podSelector: spec['podSelector'], affectsIngress: types.includes('Ingress'), affectsEgress: types.includes('Egress'), ingress, egress });
+    } else if (['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'].includes(String(object['kind']))) {
+      const kind = String(object['kind']);
+      const tier = kind === 'AdminNetworkPolicy' ? 'Admin' : kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : spec['tier'] === 'Baseline' ? 'Baseline' : 'Admin';
+      const priority = typeof spec['priority'] === 'number' ? spec['priority'] : 0;
+      const subject = isObject(spec['subject']) ? spec['subject'] : {};
+      clusterPolicies.push({ kind, tier, priority, subject, ingress: objectsOf(spec['ingress']), egress: objectsOf(spec['egress']) });
     }
   }
   for (const pod of pods) if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, { 'kubernetes.io/metadata.name': pod.namespace });
-  return { pods, namespaceLabels, policies };
+  return { pods, namespaceLabels, policies, clusterPolicies };
 }
 
 /**
@@ -189,10 +212,102 @@ function ruleAdmits(cluster: ReferenceCluster, policy: ReferencePolicy, rule: Js
 /** Whether source may open a connection to destination on port/protocol: egress of one and ingress of the other. */
 export function referenceAllows(cluster: ReferenceCluster, source: ReferencePod, destination: ReferencePod, port: number, protocol: string): boolean {
   const egressPolicies = cluster.policies.filter((p) => p.affectsEgress && policySelects(p, source));
-  const egressOk = egressPolicies.length === 0 || egressPolicies.some((p) => p.egress.some((rule) => ruleAdmits(cluster, p, rule, 'to', destination, port, protocol, destination)));
+  const egressByNetworkPolicy = () =>
+    egressPolicies.length === 0 ? undefined : egressPolicies.some((p) => p.egress.some((rule) => ruleAdmits(cluster, p, rule, 'to', destination, port, protocol, destination)));
   const ingressPolicies = cluster.policies.filter((p) => p.affectsIngress && policySelects(p, destination));
-  const ingressOk = ingressPolicies.length === 0 || ingressPolicies.some((p) => p.ingress.some((rule) => ruleAdmits(cluster, p, rule, 'from', source, port, protocol, destination)));
+  const ingressByNetworkPolicy = () =>
+    ingressPolicies.length === 0 ? undefined : ingressPolicies.some((p) => p.ingress.some((rule) => ruleAdmits(cluster, p, rule, 'from', source, port, protocol, destination)));
+  const egressOk = throughTiers(cluster, source, 'egress', destination, port, protocol, destination, egressByNetworkPolicy);
+  const ingressOk = throughTiers(cluster, destination, 'ingress', source, port, protocol, destination, ingressByNetworkPolicy);
   return egressOk && ingressOk;
+}
+
+/**
+ * One direction through the tiers. `networkPolicy` is the NetworkPolicy verdict, undefined when none selects the pod
+ * for this direction.
+ */
+function throughTiers(
+  cluster: ReferenceCluster,
+  subject: ReferencePod,
+  direction: 'ingress' | 'egress',
+  other: ReferencePod,
+  port: number,
+  protocol: string,
+  destination: ReferencePod,
+  networkPolicy: () => boolean | undefined,
+): boolean {
+  const tier = (name: 'Admin' | 'Baseline'): 'allow' | 'deny' | 'pass' | undefined => {
+    const policies = cluster.clusterPolicies.filter((p) => p.tier === name && clusterPolicySelects(cluster, p, subject)).sort((a, b) => a.priority - b.priority);
+    for (const policy of policies) {
+      for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+        if (!clusterRuleMatches(cluster, policy, rule, direction === 'ingress' ? 'from' : 'to', other, port, protocol, destination)) continue;
+        const action = rule['action'];
+        if (action === 'Pass') return 'pass';
+        return action === 'Deny' ? 'deny' : 'allow';
+      }
+    }
+    return undefined;
+  };
+  const admin = tier('Admin');
+  if (admin === 'allow' || admin === 'deny') return admin === 'allow';
+  const fromNetworkPolicy = networkPolicy();
+  if (fromNetworkPolicy !== undefined) return fromNetworkPolicy;
+  return tier('Baseline') !== 'deny';
+}
+
+/** subject.namespaces: every pod of the namespaces; subject.pods: namespaceSelector and podSelector. Never host-network pods. */
+function clusterPolicySelects(cluster: ReferenceCluster, policy: ReferenceClusterPolicy, pod: ReferencePod): boolean {
+  if (pod.hostNetwork) return false;
+  return namespacedPodMatches(cluster, policy.subject, pod);
+}
+
+function namespacedPodMatches(cluster: ReferenceCluster, selectors: Json, pod: ReferencePod): boolean {
+  const namespaceLabels = cluster.namespaceLabels.get(pod.namespace) ?? {};
+  if (isObject(selectors['namespaces'])) return labelSelectorMatches(selectors['namespaces'], namespaceLabels);
+  if (!isObject(selectors['pods'])) return false;
+  const pods = selectors['pods'];
+  return labelSelectorMatches(pods['namespaceSelector'], namespaceLabels) && labelSelectorMatches(pods['podSelector'], pod.labels);
+}
+
+function clusterRuleMatches(
+  cluster: ReferenceCluster,
+  policy: ReferenceClusterPolicy,
+  rule: Json,
+  peersKey: 'from' | 'to',
+  other: ReferencePod,
+  port: number,
+  protocol: string,
+  destination: ReferencePod,
+): boolean {
+  const peerOk = objectsOf(rule[peersKey]).some((peer) => {
+    if (Array.isArray(peer['networks'])) {
+      // Pod traffic is checked against networks too; any pod address is inside a /0.
+      return peer['networks'].some((cidr) => (typeof cidr === 'string' && cidr.endsWith('/0') ? !other.hostNetwork || other.ip !== undefined : other.ip !== undefined && cidrContains(cidr, other.ip)));
+    }
+    return !other.hostNetwork && namespacedPodMatches(cluster, peer, other);
+  });
+  if (!peerOk) return false;
+  const ports = policy.kind === 'ClusterNetworkPolicy' ? rule['protocols'] : rule['ports'];
+  if (!Array.isArray(ports)) return true;
+  return objectsOf(ports).some((entry) => clusterPortMatches(entry, port, protocol, destination));
+}
+
+/** v1alpha2 {tcp|udp|sctp: {destinationPort: {number} | {range}}} or {destinationNamedPort}; v1alpha1 {portNumber}, {portRange}, {namedPort}. */
+function clusterPortMatches(entry: Json, port: number, protocol: string, destination: ReferencePod): boolean {
+  const named = entry['destinationNamedPort'] ?? entry['namedPort'];
+  if (typeof named === 'string') return destination.ports.some((p) => p.name === named && p.protocol === protocol && p.containerPort === port);
+  for (const key of ['tcp', 'udp', 'sctp']) {
+    if (!isObject(entry[key])) continue;
+    if (key.toUpperCase() !== protocol) return false;
+    const destinationPort = entry[key]['destinationPort'];
+    if (!isObject(destinationPort)) return true;
+    if (isObject(destinationPort['range'])) return Number(destinationPort['range']['start']) <= port && port <= Number(destinationPort['range']['end']);
+    return destinationPort['number'] === port;
+  }
+  const written = isObject(entry['portNumber']) ? entry['portNumber'] : isObject(entry['portRange']) ? entry['portRange'] : undefined;
+  if (written === undefined || (typeof written['protocol'] === 'string' ? written['protocol'] : 'TCP') !== protocol) return false;
+  if (written === entry['portNumber']) return written['port'] === port;
+  return Number(written['start']) <= port && port <= Number(written['end']);
 }
 
 /**

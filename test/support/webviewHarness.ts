@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { explainHtml } from '../../client/src/explainHtml.js';
 import { graphHtml, newNonce } from '../../client/src/graphHtml.js';
@@ -132,6 +133,23 @@ export function readTree(dir: string): Array<{ file: string; text: string }> {
   return out;
 }
 
+/**
+ * When run-tests measures coverage (NODE_V8_COVERAGE, which the node processes write to), the pages' script counts
+ * go there too, in the same format, under the bundles' file URLs, so the webview's lines are counted like the rest.
+ */
+const COVERAGE_DIR = process.env['NODE_V8_COVERAGE'];
+let coverageFiles = 0;
+
+async function saveCoverage(page: Page, origin: string): Promise<void> {
+  if (COVERAGE_DIR === undefined || page.isClosed()) return;
+  const entries = await page.coverage.stopJSCoverage();
+  const result = entries
+    .filter((e) => e.url.startsWith(`${origin}/dist/webview/`))
+    .map((e) => ({ url: pathToFileURL(path.join(REPO_ROOT, new URL(e.url).pathname)).href, functions: e.functions }));
+  fs.mkdirSync(COVERAGE_DIR, { recursive: true });
+  fs.writeFileSync(path.join(COVERAGE_DIR, `coverage-chromium-${process.pid}-${coverageFiles++}.json`), JSON.stringify({ result }));
+}
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
 
 export class WebviewHarness {
@@ -177,6 +195,7 @@ export class WebviewHarness {
   }
 
   async stop(): Promise<void> {
+    for (const page of this.browser?.contexts().flatMap((c) => c.pages()) ?? []) await saveCoverage(page, this.origin).catch(() => undefined);
     await this.browser?.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -184,6 +203,15 @@ export class WebviewHarness {
   /** Opens the panel page with a theme; page errors are collected in `errors`. */
   async open(theme: ThemeName = 'light', size = { width: 1400, height: 900 }, pagePath = '/index.html'): Promise<{ page: Page; errors: string[] }> {
     const page = await this.browser.newPage({ viewport: size });
+    if (COVERAGE_DIR !== undefined) {
+      await page.coverage.startJSCoverage({ resetOnNavigation: false });
+      // Counts are read before the page goes, whoever closes it.
+      const close = page.close.bind(page);
+      page.close = async (options) => {
+        await saveCoverage(page, this.origin).catch(() => undefined);
+        return close(options);
+      };
+    }
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     await page.addInitScript(() => {

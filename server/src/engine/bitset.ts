@@ -56,6 +56,20 @@ export class Bitset {
     return r;
   }
 
+  /** A new set: this | other. */
+  or(other: Bitset): Bitset {
+    const r = new Bitset(this.size);
+    for (let k = 0; k < r.words.length; k++) r.words[k] = this.words[k]! | other.words[k]!;
+    return r;
+  }
+
+  /** A new set: this & ~other. */
+  andNot(other: Bitset): Bitset {
+    const r = new Bitset(this.size);
+    for (let k = 0; k < r.words.length; k++) r.words[k] = this.words[k]! & ~other.words[k]!;
+    return r;
+  }
+
   /** Whether some member of this is not in other. */
   hasAnyOutside(other: Bitset): boolean {
     for (let k = 0; k < this.words.length; k++) if ((this.words[k]! & ~other.words[k]!) !== 0) return true;

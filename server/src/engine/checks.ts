@@ -7,6 +7,7 @@ import type { Finding } from './rules.js';
 import { serviceFindings } from './serviceChecks.js';
 import type { ExternalComponent } from './externalComponents.js';
 import { strandedServiceFindings } from './strandedServices.js';
+import { tierFindings } from './tierChecks.js';
 import type { PolicyModel, ServiceModel } from './model.js';
 import type { Reuse } from './reuse.js';
 
@@ -17,5 +18,5 @@ export interface CheckReuse {
 }
 
 export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: CheckReuse = {}): Finding[] {
-  return [...policyFindings(reach, ranges, externals, reuse.policy), ...serviceFindings(reach.workspace, ranges, reuse.service), ...strandedServiceFindings(reach)];
+  return [...policyFindings(reach, ranges, externals, reuse.policy), ...serviceFindings(reach.workspace, ranges, reuse.service), ...strandedServiceFindings(reach), ...tierFindings(reach)];
 }

@@ -7,7 +7,8 @@
  */
 import type { Prefix } from './cidr.js';
 import { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, isCniFileName, type CniName, type ClusterFacts, type Located, type NetworkRange, type NetworkRole } from './clusterConfig.js';
-import { finding, type Finding } from './rules.js';
+import { finding, type Finding, type RelatedInfo } from './rules.js';
+import { appendAll } from './findingCap.js';
 import type { SourceSpan } from './source.js';
 import { byFirstThenSecond, overlappingPairs } from './sweep.js';
 import type { WorkspaceModel } from './workspace.js';
@@ -230,6 +231,49 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
     );
 }
 
+/**
+ * CNIs that implement the cluster-wide policy API (AdminNetworkPolicy and its
+ * successors): Calico (mapping them to its kube-admin/kube-baseline tiers),
+ * Canal (Calico's policy engine) and Antrea. Others detected here do not;
+ * kindnet is given the benefit of the doubt.
+ */
+const CLUSTER_POLICY_CNIS: ReadonlySet<CniName> = new Set(['calico', 'canal', 'antrea', 'kindnet']);
+
+/** A finding about policies the cluster's CNI does not enforce. */
+interface OnePerCluster {
+  readonly code: 'cilium-policy-without-cilium' | 'calico-policy-without-calico' | 'cluster-policy-not-implemented';
+  readonly voids: (p: PolicyModel, cni: CniName) => boolean;
+  /** The related-location message for each further policy. */
+  readonly also: (p: PolicyModel) => string;
+  readonly says: (first: PolicyModel, also: string, cni: DecidedCni) => string;
+}
+
+/**
+ * Said once per cluster, on the first such policy with the others as related
+ * locations: one wrong CNI is one problem, however many policies it voids.
+ * One object counts once: a Cilium policy with several specs is one manifest.
+ */
+function oncePerCluster(policies: readonly PolicyModel[], clusterCni: (file: string) => DecidedCni | undefined, relatedOf: (c: DecidedCni) => RelatedInfo[], kind: OnePerCluster): Finding[] {
+  const voided = new Map<DecidedCni, Map<string, PolicyModel>>();
+  for (const p of policies) {
+    const cni = clusterCni(p.nameSpan.file);
+    if (cni === undefined || cni.value === 'other' || !kind.voids(p, cni.value)) continue;
+    const object = `${p.kind ?? ''}/${p.id.replace(/ specs\[\d+\]$/, '')}`;
+    let byObject = voided.get(cni);
+    if (byObject === undefined) voided.set(cni, (byObject = new Map()));
+    if (!byObject.has(object)) byObject.set(object, p);
+  }
+  const out: Finding[] = [];
+  for (const [cni, byObject] of voided) {
+    const [first, ...others] = [...byObject.values()];
+    if (first === undefined) continue;
+    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
+    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: kind.also(p) }));
+    out.push(finding(kind.code, first.nameSpan, kind.says(first, also, cni), [...relatedOf(cni), ...more]));
+  }
+  return out;
+}
+
 export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
   const facts = ws.cluster;
   const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
@@ -239,30 +283,26 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   const setting: DecidedCni | undefined = fromSetting && summary.cni !== undefined ? { value: summary.cni, origin: 'the netlens.cni setting', span: undefined } : undefined;
   const clusterCni = (file: string): DecidedCni | undefined => (fromSetting ? setting : cniOfFile(file));
   const relatedOf = (c: DecidedCni) => (c.span ? [{ span: c.span, message: `the CNI: ${c.origin}` }] : []);
-  // Said once per cluster, on the first such policy with the others as
-  // related locations: one wrong CNI is one problem, however many policies it voids.
-  // Per cluster and per CNI whose own kinds are voided there.
-  const voided = new Map<DecidedCni, Map<string, Map<string, PolicyModel>>>();
-  for (const p of ws.policies) {
-    const cni = p.enforcedBy === undefined ? undefined : clusterCni(p.nameSpan.file);
-    if (p.enforcedBy === undefined || cni === undefined || cni.value === 'other' || ENFORCED_BY[p.enforcedBy].cnis.includes(cni.value)) continue;
-    // One object counts once: a Cilium policy with several specs is one manifest.
-    const object = p.id.replace(/ specs\[\d+\]$/, '');
-    let byKind = voided.get(cni);
-    if (byKind === undefined) voided.set(cni, (byKind = new Map()));
-    let policies = byKind.get(p.enforcedBy);
-    if (policies === undefined) byKind.set(p.enforcedBy, (policies = new Map()));
-    if (!policies.has(object)) policies.set(object, p);
+  const onePerCluster = (kind: OnePerCluster) => appendAll(out, oncePerCluster(ws.policies, clusterCni, relatedOf, kind));
+  // Per CNI whose own kinds are voided there: each has its own code.
+  for (const [by, enforcer] of Object.entries(ENFORCED_BY)) {
+    onePerCluster({
+      code: enforcer.code,
+      voids: (p, cni) => p.enforcedBy === by && !enforcer.cnis.includes(cni),
+      also: (p) => `also enforced only by ${p.enforcedBy}: ${p.id}`,
+      says: (first, also, cni) => `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${cni.value} (from ${cni.origin}): it does nothing there.`,
+    });
   }
-  for (const [cni, byKind] of voided) for (const policies of byKind.values()) {
-    const [first, ...others] = [...policies.values()];
-    if (first?.enforcedBy === undefined) continue;
-    const also = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'policy' : 'policies'} like it)`;
-    const more = others.slice(0, 20).map((p) => ({ span: p.nameSpan, message: `also enforced only by ${p.enforcedBy}: ${p.id}` }));
-    out.push(finding(ENFORCED_BY[first.enforcedBy].code, first.nameSpan, `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${cni.value} (from ${cni.origin}): it does nothing there.`, [...relatedOf(cni), ...more]));
-  }
+  onePerCluster({
+    code: 'cluster-policy-not-implemented',
+    voids: (p, cni) => p.tier !== undefined && !CLUSTER_POLICY_CNIS.has(cni),
+    also: (p) => `also needs policy.networking.k8s.io: ${p.kind} ${p.id}`,
+    says: (first, also, cni) =>
+      `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${cni.value} (from ${cni.origin}), which does not: it does nothing there, and Netlens's verdicts with it do not hold.`,
+  });
   for (const p of ws.policies) {
-    if (p.enforcedBy !== undefined) continue;
+    // Cluster-wide kinds are cluster-policy-not-implemented's to report.
+    if (p.enforcedBy !== undefined || p.tier !== undefined) continue;
     const cni = clusterCni(p.nameSpan.file);
     if (cni === undefined || cni.value === 'other' || ENFORCING_CNIS.has(cni.value)) continue;
     out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${cni.value}, from ${cni.origin}) does not implement NetworkPolicy: this policy will silently do nothing.`, relatedOf(cni)));

@@ -53,7 +53,8 @@ export function describeRule(policy: PolicyModel, rule: PolicyRule): string {
   const ports = rule.ports === undefined ? 'any traffic' : rule.ports.map(describePort).join(' or ');
   const dir = rule.direction === 'ingress' ? 'from' : 'to';
   const peers = rule.peers === undefined ? 'anywhere' : rule.peers.length === 0 ? 'nobody (an empty rule)' : rule.peers.map((p) => describePeer(policy, p)).join(' or ');
-  const action = rule.action === undefined ? '' : `${ACTION_WORDS[rule.action]}: `;
+  // Tiered kinds (AdminNetworkPolicy, ...) name their action where the rule is listed (actionWord), so only ordered policies say it here.
+  const action = rule.action === undefined || policy.place === undefined ? '' : `${ACTION_WORDS[rule.action]}: `;
   return `${action}${ports} ${dir} ${peers}${l7Note(rule)}`;
 }
 
@@ -63,6 +64,33 @@ const ACTION_WORDS: Record<NonNullable<PolicyRule['action']>, string> = { allow:
 /** " (L7-filtered: HTTP)": the rule also filters requests, which Netlens does not decide. */
 export function l7Note(rule: PolicyRule): string {
   return rule.l7 === undefined ? '' : ` (L7-filtered: ${rule.l7.join(', ')}; decided here at L4)`;
+}
+
+/** The action as the kind writes it: Accept for ClusterNetworkPolicy, Allow for AdminNetworkPolicy. */
+export function actionWord(policy: PolicyModel, rule: PolicyRule): string {
+  const action = rule.action ?? 'allow';
+  if (action === 'allow') return policy.kind === 'ClusterNetworkPolicy' ? 'Accept' : 'Allow';
+  return action === 'deny' ? 'Deny' : 'Pass';
+}
+
+/** "ClusterNetworkPolicy guard ingress rule 1 (no-slytherin-in)": a tiered rule named for messages. */
+export function tieredRuleName(policy: PolicyModel, rule: PolicyRule): string {
+  return `${policy.kind ?? 'NetworkPolicy'} ${policy.id} ${rule.direction} rule ${rule.index + 1}${rule.name === undefined ? '' : ` (${rule.name})`}`;
+}
+
+/** "the admin tier at priority 10". */
+export function describeTierPlace(policy: PolicyModel): string {
+  return policy.tier === undefined ? 'the NetworkPolicy tier' : policy.tier.tier === 'admin' ? `the admin tier at priority ${policy.tier.priority}` : `the baseline tier${policy.kind === 'BaselineAdminNetworkPolicy' ? '' : ` at priority ${policy.tier.priority}`}`;
+}
+
+function describeTiered(policy: PolicyModel): string {
+  const rules = policy.tieredRules ?? [];
+  const written = rules.map((r) => `${actionWord(policy, r)} ${r.direction} of ${describeRule(policy, r)}`);
+  const order =
+    policy.tier?.tier === 'baseline'
+      ? 'Baseline rules decide only for pods no NetworkPolicy selects in that direction, and what an admin rule has not decided.'
+      : 'Admin rules come before every NetworkPolicy: lowest priority first, rules in written order, the first match decides; Pass hands the traffic to NetworkPolicy.';
+  return `${describePods(policy)} (${policy.kind} in ${describeTierPlace(policy)}): ${written.length === 0 ? 'no rules, so it affects no traffic' : written.join('; ')}. ${order}`;
 }
 
 function describeDirection(policy: PolicyModel, direction: 'ingress' | 'egress'): string {
@@ -88,6 +116,7 @@ function describeDenials(policy: PolicyModel, direction: 'ingress' | 'egress'): 
  * them, and then only what some policy allows gets through.
  */
 export function describePolicy(policy: PolicyModel): string {
+  if (policy.tier !== undefined) return describeTiered(policy);
   const parts: string[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
     const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;

@@ -10,7 +10,8 @@ import { standsForOnePod } from './reachability.js';
 import type { IPAddress } from './cidr.js';
 import { describePeer, describePort } from './describe.js';
 import { describeSelector, type Labels, type Selector, type SelectorRequirement } from './labels.js';
-import { peerMatches, policySelects, portMatches, type Endpoint, type NamespaceLabels } from './matching.js';
+import { asTieredRule, peerMatches, policySelects, portMatches, tieredRulesFor, type Endpoint, type NamespaceLabels } from './matching.js';
+import { decideDirection } from './tiers.js';
 import type { Direction, PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { didYouMean, editDistance } from './nearest.js';
 import { BOOLEAN_ALGEBRA, decideOrdered, orderTiers, rulesInOrder } from './orderedPolicies.js';
@@ -68,6 +69,18 @@ export interface DirectionExplanation {
   readonly denials?: readonly RuleTrace[];
   /** Where an ordered policy (Calico) applies: what decided, in tier and policy order. */
   readonly ordered?: OrderedOutcome;
+  /** Present when cluster-wide tiered policies select the subject: their rules in evaluation order, and what decided. */
+  readonly tiers?: TierExplanation;
+}
+
+export interface TierExplanation {
+  /** Every tiered rule of this direction, admin tier first, each tier by priority and written order. */
+  readonly rules: readonly RuleTrace[];
+  /** rule: a tiered Allow/Deny; networkpolicy: the namespaced policies above; default: nothing decided, so allowed. */
+  readonly decidedBy: 'rule' | 'networkpolicy' | 'default';
+  readonly rule?: RuleTrace;
+  /** The Pass rules that handed the traffic on. */
+  readonly passed: readonly RuleTrace[];
 }
 
 export type OrderedOutcome =
@@ -164,12 +177,47 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
     for (const rule of policy.denyRules ?? []) if (rule.direction === direction) denials.push(traceRule(c, policy, rule, peer, false));
   }
   const isolated = policies.length > 0;
-  if (policies.some((p) => p.policy.place !== undefined)) return explainOrdered(c, direction, name, policies, ignored, denials, peer);
+  if (policies.some((p) => p.policy.place !== undefined)) {
+    const ordered = explainOrdered(c, direction, name, policies, ignored, denials, peer);
+    // Calico's ordered evaluation is the namespaced step of the tiers: what it passes out of its last tier meets the baseline tier.
+    const tiers = explainTiers(c, subject.group, direction, peer, ordered.passedOn ? { selected: false } : { selected: true, allowed: ordered.explanation.allowed });
+    return tiers === undefined ? ordered.explanation : { ...ordered.explanation, allowed: tiers.allowed, tiers: tiers.explanation };
+  }
   if (isolated) policies.push(...adding);
   const denied = denials.some((r) => r.matches);
-  const allowed = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
-  const nearMisses = allowed || denied ? [] : findNearMisses(c, direction, subject.group, peer);
-  return { direction, subject: name, isolated, allowed, policies, ignored, nearMisses, ...(denials.length > 0 ? { denials } : {}) };
+  const allowedByNetworkPolicy = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
+  const tiers = explainTiers(c, subject.group, direction, peer, isolated || denied ? { selected: true, allowed: allowedByNetworkPolicy } : { selected: false });
+  const allowed = tiers?.allowed ?? allowedByNetworkPolicy;
+  const nearMisses = allowed || denied || tiers?.explanation.decidedBy === 'rule' ? [] : findNearMisses(c, direction, subject.group, peer);
+  return {
+    direction,
+    subject: name,
+    isolated,
+    allowed,
+    policies,
+    ignored,
+    nearMisses,
+    ...(denials.length > 0 ? { denials } : {}),
+    ...(tiers === undefined ? {} : { tiers: tiers.explanation }),
+  };
+}
+
+/** The tier composition for one direction (tiers.ts), each tiered rule traced; undefined when no tiered policy selects the subject. */
+function explainTiers(
+  c: Connection,
+  subject: PodGroup,
+  direction: Direction,
+  peer: Endpoint,
+  networkPolicy: { readonly selected: false } | { readonly selected: true; readonly allowed: boolean },
+): { allowed: boolean; explanation: TierExplanation } | undefined {
+  const rules = tieredRulesFor(c.workspace.policies, subject, direction, c.namespaceLabels).map(({ policy, rule }) => traceRule(c, policy, rule, peer, false));
+  if (rules.length === 0) return undefined;
+  const byRule = new Map(rules.filter((t) => t.matches).map((t) => [asTieredRule(t.policy, t.rule), t]));
+  const decision = decideDirection([...byRule.keys()], networkPolicy);
+  const passed = decision.passed.map((r) => byRule.get(r)!);
+  const explanation: TierExplanation =
+    decision.decidedBy === 'rule' ? { rules, decidedBy: 'rule', rule: byRule.get(decision.rule)!, passed } : { rules, decidedBy: decision.decidedBy, passed };
+  return { allowed: decision.allowed, explanation };
 }
 
 /** The ordered evaluation of one side (orderedPolicies.ts), every rule of every applying policy traced. */
@@ -181,7 +229,7 @@ function explainOrdered(
   ignored: RuleTrace[],
   denials: RuleTrace[],
   peer: Endpoint,
-): DirectionExplanation {
+): { explanation: DirectionExplanation; passedOn: boolean } {
   const tiers = orderTiers(
     applying.map((p) => p.policy),
     c.workspace.tiers,
@@ -196,7 +244,8 @@ function explainOrdered(
     last !== undefined && last.action !== 'pass' ? { by: 'rule', policy: last.policy, rule: last.rule, action: last.action } : dropped !== undefined ? { by: 'end-of-tier', tier: dropped.tier } : { by: 'profile' };
   const denied = denials.some((r) => r.matches);
   const allowed = !denied && decision.allowed;
-  return { direction, subject, isolated: true, allowed, policies, ignored, nearMisses: [], ordered, ...(denials.length > 0 ? { denials } : {}) };
+  const explanation: DirectionExplanation = { direction, subject, isolated: true, allowed, policies, ignored, nearMisses: [], ordered, ...(denials.length > 0 ? { denials } : {}) };
+  return { explanation, passedOn: !denied && decision.passedOut };
 }
 
 function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: Endpoint, ignored: boolean): RuleTrace {

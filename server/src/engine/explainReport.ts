@@ -2,7 +2,7 @@
  * An explanation as plain data with line numbers (for JSON, the LSP request
  * and the explain view) and as text lines (for the CLI and the output log).
  */
-import { describeRule } from './describe.js';
+import { actionWord, describeRule, describeTierPlace, tieredRuleName } from './describe.js';
 import type { ConnectionExplanation, DirectionExplanation, NearMiss, RuleTrace } from './explainConnection.js';
 import type { PolicyModel, PolicyRule } from './model.js';
 import type { Fix } from './rules.js';
@@ -38,6 +38,10 @@ export interface ReportRule {
   readonly matches: boolean;
   /** A deny rule (ingressDeny/egressDeny): matching drops the connection. */
   readonly deny?: true;
+  /** A cluster-wide tiered rule: its action as written (Allow, Accept, Deny, Pass), tier and priority. */
+  readonly action?: string;
+  readonly tier?: 'admin' | 'baseline';
+  readonly priority?: number;
   readonly at: ReportLink;
   readonly checks: ReadonlyArray<{ readonly ok: boolean; readonly text: string; readonly at: ReportLink }>;
 }
@@ -63,6 +67,8 @@ export interface ReportDirection {
   readonly nearMisses: readonly ReportNearMiss[];
   /** Deny rules of policies selecting the subject; present only when there are some. */
   readonly denials?: readonly ReportRule[];
+  /** Present when cluster-wide tiered policies select the subject: their rules in evaluation order and what decided. */
+  readonly tiers?: { readonly decidedBy: 'rule' | 'networkpolicy' | 'default'; readonly rules: readonly ReportRule[] };
 }
 
 export interface ReportPort {
@@ -109,6 +115,7 @@ function ruleReport(lines: Lines, t: RuleTrace): ReportRule {
     ignored: t.ignored,
     matches: t.matches,
     ...(t.rule.deny ? { deny: true as const } : {}),
+    ...(t.policy.tier === undefined ? {} : { action: actionWord(t.policy, t.rule), tier: t.policy.tier.tier, priority: t.policy.tier.priority }),
     checks: t.checks.map((ch) => ({ ok: ch.ok, text: ch.text, at: link(lines, ch.span) })),
   };
 }
@@ -122,6 +129,24 @@ function nearMissReport(lines: Lines, m: NearMiss): ReportNearMiss {
 
 /** One sentence: the verdict of one side and why. */
 export function directionSummary(d: DirectionExplanation): string {
+  const tiers = d.tiers;
+  if (tiers === undefined) return namespacedSummary(d);
+  const passed = tiers.passed.map((t) => `passed on by ${tieredRuleName(t.policy, t.rule)}; `).join('');
+  if (tiers.rule !== undefined) {
+    const { policy, rule } = tiers.rule;
+    const after =
+      policy.tier?.tier === 'admin'
+        ? 'which no NetworkPolicy can override'
+        : d.ordered !== undefined
+          ? `as Calico's tiers pass it on for ${d.subject}'s ${d.direction}`
+          : `as no NetworkPolicy selects ${d.subject} for ${d.direction}`;
+    return `${passed}${d.allowed ? 'allowed' : 'denied'}: by ${tieredRuleName(policy, rule)}, ${actionWord(policy, rule)} in ${describeTierPlace(policy)}, ${after}.`;
+  }
+  if (tiers.decidedBy === 'default' && d.ordered === undefined) return `${passed}allowed: no admin or baseline rule decides it and no policy isolates ${d.subject} for ${d.direction}.`;
+  return `${passed}${namespacedSummary(d)}`;
+}
+
+function namespacedSummary(d: DirectionExplanation): string {
   const denying = (d.denials ?? []).filter((r) => r.matches).map((r) => `${r.policy.id} ${d.direction}Deny rule ${r.rule.index + 1}`);
   if (denying.length > 0) return `denied: by ${denying.join(', ')}, and a deny rule wins over any allow.`;
   const o = d.ordered;
@@ -150,6 +175,7 @@ function directionReport(lines: Lines, d: DirectionExplanation): ReportDirection
     ignored: d.ignored.map((r) => ruleReport(lines, r)),
     nearMisses: d.nearMisses.map((m) => nearMissReport(lines, m)),
     ...(d.denials === undefined ? {} : { denials: d.denials.map((r) => ruleReport(lines, r)) }),
+    ...(d.tiers === undefined ? {} : { tiers: { decidedBy: d.tiers.decidedBy, rules: d.tiers.rules.map((r) => ruleReport(lines, r)) } }),
   };
 }
 
@@ -181,6 +207,7 @@ export function formatExplainReport(r: ExplainReport): string[] {
       }
       for (const rule of d.ignored) pushRule(out, rule);
       for (const rule of d.denials ?? []) pushRule(out, rule);
+      for (const rule of d.tiers?.rules ?? []) pushRule(out, rule);
       if (d.nearMisses.length > 0) out.push(`    closest misses:`);
       for (const m of d.nearMisses) {
         out.push(`      ${m.policy} ${m.direction} rule ${m.rule + 1} (${where(m.at)}), ${m.text}, would admit it if:`);
@@ -193,8 +220,9 @@ export function formatExplainReport(r: ExplainReport): string[] {
 
 function pushRule(out: string[], rule: ReportRule): void {
   const state = rule.ignored ? 'ignored (policyTypes leaves it out)' : rule.matches ? 'matches' : 'does not match';
-  const list = rule.deny ? `${rule.direction}Deny` : rule.direction;
+  const list = rule.deny ? `${rule.direction}Deny` : rule.action !== undefined ? `${rule.direction} ${rule.action}` : rule.direction;
   const verdict = rule.deny && rule.matches ? 'matches: denied' : state;
-  out.push(`    ${rule.policy} ${list} rule ${rule.rule + 1} (${where(rule.at)}), ${rule.text}: ${verdict}`);
+  const place = rule.tier === undefined ? '' : ` (${rule.tier} tier, priority ${rule.priority})`;
+  out.push(`    ${rule.policy}${place} ${list} rule ${rule.rule + 1} (${where(rule.at)}), ${rule.text}: ${verdict}`);
   for (const ch of rule.checks) out.push(`      ${ch.ok ? '✓' : '✗'} ${ch.text}`);
 }

@@ -46,7 +46,9 @@ export function externalReachOf(reach: Reachability, group: PodGroup, ports?: Re
 
 /** Addresses a policy's rules of one direction admit, on any port. */
 export function policyExternal(policy: PolicyModel, direction: 'ingress' | 'egress'): ExternalReach {
-  return rulesExternal((direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ rule })), () => true);
+  // A rule whose every port is invalid admits no address either.
+  const hasUsablePort = (rule: PolicyRule) => rule.ports === undefined || rule.ports.some((m) => m.kind !== 'invalid');
+  return rulesExternal((direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ rule })), hasUsablePort);
 }
 
 /** Addresses that may connect to some endpoint of a Service on its target ports. */

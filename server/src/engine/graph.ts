@@ -325,10 +325,10 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
   // egress and every destination pod open for ingress are drawn once, between
   // the namespaces, instead of once per workload pair.
   const closed = { ingress: new Set<string>(), egress: new Set<string>() };
-  for (const w of workloads) {
-    if (w.isolatedIngress) closed.ingress.add(w.group.namespace);
-    if (w.isolatedEgress) closed.egress.add(w.group.namespace);
-  }
+  workloads.forEach((w, i) => {
+    if (reach.isGoverned(classOf[i]!, 'ingress')) closed.ingress.add(w.group.namespace);
+    if (reach.isGoverned(classOf[i]!, 'egress')) closed.egress.add(w.group.namespace);
+  });
   const aggregatedPair = (from: string, to: string) => !closed.egress.has(from) && !closed.ingress.has(to) && (from !== to || (members.get(from)?.length ?? 0) > 1);
   for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceId(a), namespaceId(b), ['any port'], false, [], true);
 
@@ -340,7 +340,7 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     let set = openSources.get(to);
     if (set === undefined) {
       set = new Bitset(reach.classes.length);
-      for (const c of reach.classes) if (!reach.isIsolated(c.index, 'egress') && aggregatedPair(c.sample.namespace, to)) set.add(c.index);
+      for (const c of reach.classes) if (!reach.isGoverned(c.index, 'egress') && aggregatedPair(c.sample.namespace, to)) set.add(c.index);
       openSources.set(to, set);
     }
     return set;
@@ -369,7 +369,7 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
   const pairs = new Map<number, Map<number, PairFlow>>();
   for (const [s, row] of reach.classConnections(drawnByNamespace)) {
     for (const [d, ports] of row) {
-      const explicit = reach.isIsolated(s, 'egress') || reach.isIsolated(d, 'ingress');
+      const explicit = reach.isGoverned(s, 'egress') || reach.isGoverned(d, 'ingress');
       const labels = portLabels(ports);
       const rules = explicit ? reach.rulesAllowingOn(s, d, ports) : [];
       const allowAll = explicit && allowedToAll(s, d, ports);

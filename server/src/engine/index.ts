@@ -84,6 +84,7 @@ export function analyzeTexts(sources: Iterable<{ file: string; text: string }>, 
 }
 
 export { parseManifestFile, type ManifestFile, type ParseOptions } from './manifests.js';
+export { CLUSTER_POLICY_KINDS, clusterPolicyActions } from './buildClusterPolicy.js';
 export { Reachability, standsForOnePod, type PortQuery, type PodClass } from './reachability.js';
 export { explainTraffic, type TrafficVerdict, type SideVerdict, type RuleRef } from './explain.js';
 export type { Endpoint } from './matching.js';

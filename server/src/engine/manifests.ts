@@ -12,6 +12,7 @@ import { isMap, parseAllDocuments, type Document, type Node } from 'yaml';
 import { buildPolicy } from './buildPolicy.js';
 import { buildCalicoPolicy, CALICO_API_VERSIONS, CALICO_POLICY_KINDS, isCalicoPolicy, readTier } from './buildCalicoPolicy.js';
 import { buildCiliumPolicies, CILIUM_API_VERSION, CILIUM_POLICY_KINDS } from './buildCiliumPolicy.js';
+import { buildClusterPolicy, CLUSTER_POLICY_API_VERSIONS, CLUSTER_POLICY_KINDS } from './buildClusterPolicy.js';
 import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
 import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClusterObject, readCniConfig, strictJsonError, type ClusterFacts } from './clusterConfig.js';
@@ -78,6 +79,7 @@ const API_VERSIONS: Record<string, readonly string[]> = {
   NetworkPolicy: ['networking.k8s.io/v1', 'extensions/v1beta1'],
   CiliumNetworkPolicy: [CILIUM_API_VERSION],
   CiliumClusterwideNetworkPolicy: [CILIUM_API_VERSION],
+  ...CLUSTER_POLICY_API_VERSIONS,
 };
 
 const MAX_LIST_ITEMS = 100_000;
@@ -373,7 +375,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
     return;
   }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
-  const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy';
+  const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy' || CLUSTER_POLICY_KINDS.includes(kind);
   const header = readHeader(ctx, root, clusterScoped ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
   const range = (root as Node).range;
@@ -386,6 +388,7 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
   else if ((CILIUM_POLICY_KINDS as readonly string[]).includes(kind)) appendAll(out.policies, buildCiliumPolicies(ctx, root, kind, header, out.findings));
+  else if (CLUSTER_POLICY_KINDS.includes(kind)) out.policies.push(buildClusterPolicy(ctx, root, kind, header, out.findings));
   if (hasSchema(kind) && apiVersion === API_VERSIONS[kind]![0]) appendAll(out.findings, schemaFindings(ctx, root, kind, out.findings));
   else if ((POD_KINDS as readonly string[]).includes(kind)) {
     const group = buildPodGroup(ctx, root, kind as PodKind, header, out.findings);

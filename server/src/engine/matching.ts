@@ -8,6 +8,7 @@ import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
 import { selectorMatches, type Labels } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { resolveNamedPort } from './ports.js';
+import { compareTieredRules, type TieredRule } from './tiers.js';
 
 /** One end of a connection: a pod of a group, or an address outside the workspace's pods. */
 export type Endpoint = { readonly kind: 'pod'; readonly group: PodGroup } | { readonly kind: 'external'; readonly ip: IPAddress };
@@ -82,4 +83,43 @@ export function ruleAllows(
   const peerOk = rule.peers === undefined || rule.peers.some((p) => peerMatches(policy, p, peer, namespaceLabels, accounts));
   const portOk = rule.ports === undefined || rule.ports.some((m) => portMatches(m, port, protocol, destination));
   return peerOk && portOk;
+}
+
+/** What a cluster-wide rule does in tiers.ts: its kinds know Allow, Deny and Pass (Log is Calico's, whose rules are never tiered). */
+export function tierActionOf(rule: PolicyRule): TieredRule['action'] {
+  return rule.action === 'deny' || rule.action === 'pass' ? rule.action : 'allow';
+}
+
+/** A cluster-wide policy's rule as tiers.ts orders it; ties between policies break on kind and name, only to be deterministic. */
+export function asTieredRule(policy: PolicyModel, rule: PolicyRule): TieredRule {
+  return {
+    tier: policy.tier?.tier ?? 'admin',
+    priority: policy.tier?.priority ?? 0,
+    action: tierActionOf(rule),
+    policyId: `${policy.kind ?? 'NetworkPolicy'}/${policy.id}`,
+    ruleIndex: rule.index,
+  };
+}
+
+/** Admin rules before baseline rules, each tier in evaluation order (tiers.ts). */
+export function inEvaluationOrder(a: { policy: PolicyModel; rule: PolicyRule }, b: { policy: PolicyModel; rule: PolicyRule }): number {
+  const ta = asTieredRule(a.policy, a.rule);
+  const tb = asTieredRule(b.policy, b.rule);
+  if (ta.tier !== tb.tier) return ta.tier === 'admin' ? -1 : 1;
+  return compareTieredRules(ta, tb);
+}
+
+/** The tiered rules of a direction of every cluster-wide policy whose subject is the pod, in evaluation order. */
+export function tieredRulesFor(
+  policies: readonly PolicyModel[],
+  group: PodGroup,
+  direction: 'ingress' | 'egress',
+  namespaceLabels: NamespaceLabels,
+): Array<{ readonly policy: PolicyModel; readonly rule: PolicyRule }> {
+  const out: Array<{ policy: PolicyModel; rule: PolicyRule }> = [];
+  for (const policy of policies) {
+    if (policy.tieredRules === undefined || !policySelects(policy, group, namespaceLabels)) continue;
+    for (const rule of policy.tieredRules) if (rule.direction === direction) out.push({ policy, rule });
+  }
+  return out.sort(inEvaluationOrder);
 }

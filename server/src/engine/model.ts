@@ -7,6 +7,7 @@ import type { IPAddress, Prefix, RangeSet } from './cidr.js';
 import type { Labels, Selector } from './labels.js';
 import type { Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
+import type { PolicyTier } from './tiers.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -181,8 +182,21 @@ export interface PolicyRule {
    * Kafka, DNS): Netlens decides the flow at L4 and flags it L7-filtered.
    */
   readonly l7?: readonly string[];
-  /** Set on the rules of an ordered policy (orderedRules); the others allow. */
+  /**
+   * What the rule does with the traffic it matches: set on the rules of an
+   * ordered policy (Calico orderedRules) and of a cluster-wide policy
+   * (AdminNetworkPolicy, ClusterNetworkPolicy, ... tieredRules); the others allow.
+   */
   readonly action?: RuleAction;
+  /** The rule's name, when it has one (cluster-wide kinds name their rules). */
+  readonly name?: string;
+}
+
+/** Where a cluster-wide policy sits in the evaluation order (see tiers.ts). */
+export interface TierPlace {
+  readonly tier: Exclude<PolicyTier, 'networkpolicy'>;
+  /** 0..1000, lower first; BaselineAdminNetworkPolicy has none and counts as 0. */
+  readonly priority: number;
 }
 
 export interface PolicyModel {
@@ -226,6 +240,13 @@ export interface PolicyModel {
   readonly orderedRules?: readonly PolicyRule[];
   /** Deny rules of both directions: each wins over every allow rule of every policy. */
   readonly denyRules?: readonly PolicyRule[];
+  /**
+   * A cluster-wide tiered policy: its rules are in tieredRules (both
+   * directions, in written order, each with an action); it isolates nothing
+   * and has no ingress or egress allow rules.
+   */
+  readonly tier?: TierPlace;
+  readonly tieredRules?: readonly PolicyRule[];
   /** Rules written for a direction policyTypes leaves out: upstream ignores them, explain says so. */
   readonly ignoredRules: readonly PolicyRule[];
   /** Where policyTypes is written, and the fixes that add a missing direction to it. */

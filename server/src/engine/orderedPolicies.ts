@@ -89,7 +89,10 @@ export interface SetAlgebra<S> {
 }
 
 export interface OrderedDecision<S> {
+  /** What the tiers allow, including what they pass out of the last tier (passedOut). */
   readonly allowed: S;
+  /** Traffic passed out of the last tier: the profiles allow it, unless a later step (a baseline tier, tiers.ts) decides it. */
+  readonly passedOut: S;
   /** Each rule that decided some of the traffic, with what it decided, in evaluation order. */
   readonly decisions: ReadonlyArray<{ readonly policy: PolicyModel; readonly rule: PolicyRule; readonly action: 'allow' | 'deny' | 'pass'; readonly matched: S }>;
   /** Traffic a tier dropped because no rule of it decided. */
@@ -134,7 +137,7 @@ export function decideOrdered<S>(
     }
   }
   // Passed out of the last tier: the profiles Calico gives Kubernetes namespaces allow.
-  return { allowed: algebra.union(allowed, pending), decisions, droppedAtEndOfTier };
+  return { allowed: algebra.union(allowed, pending), passedOut: pending, decisions, droppedAtEndOfTier };
 }
 
 export const BOOLEAN_ALGEBRA: SetAlgebra<boolean> = {

@@ -81,7 +81,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
       // On the namespace as written, where it is typed and fixed; on the name when it is defaulted.
       out.push(finding('namespace-not-defined', policy.namespaceSpan ?? policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
     }
-    for (const rule of [...policy.ingress, ...policy.egress]) {
+    for (const rule of [...policy.ingress, ...policy.egress, ...(policy.tieredRules ?? [])]) {
       checkPeers(reach, policy, rule, ranges, { declared, externals }, out);
       if (!rule.ports?.some((m) => m.kind === 'named')) continue;
       // Ingress ports are looked up on the selected pods; egress ports on the peers.
@@ -352,7 +352,8 @@ function portCovers(outer: PortMatcher, inner: PortMatcher): boolean {
   return outer.kind === 'named' && inner.kind === 'named' && outer.name === inner.name;
 }
 
-function ruleCovers(outer: PolicyRule, inner: PolicyRule): boolean {
+/** Whether every connection inner matches, outer matches too, judged on how both are written. */
+export function ruleCovers(outer: PolicyRule, inner: PolicyRule): boolean {
   if (inner.peers?.some((p) => p.kind === 'invalid') || inner.ports?.some((p) => p.kind === 'invalid')) return false;
   const peersOk = outer.peers === undefined || (inner.peers !== undefined && inner.peers.every((pi) => outer.peers!.some((po) => peerCovers(po, pi))));
   const portsOk = outer.ports === undefined || (inner.ports !== undefined && inner.ports.every((pi) => outer.ports!.some((po) => portCovers(po, pi))));

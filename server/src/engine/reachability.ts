@@ -10,8 +10,10 @@ import { Bitset } from './bitset.js';
 import { selectorMatches, type Labels, type Selector } from './labels.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
 import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
-import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra } from './orderedPolicies.js';
+import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
+import { asTieredRule, inEvaluationOrder, tierActionOf } from './matching.js';
 import { resolveNamedPort } from './ports.js';
+import { composeTiers, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
 
@@ -35,6 +37,9 @@ export interface RuleOfPolicy {
 }
 
 const EMPTY_LABELS: Labels = new Map();
+
+const BITSETS: SetAlgebra<Bitset> = { union: (a, b) => a.or(b), intersect: (a, b) => a.and(b), minus: (a, b) => a.andNot(b) };
+const LINES: SetAlgebra<PortLine> = { union: (a, b) => unionLines([a, b]), intersect: intersectLines, minus: subtractLines };
 
 /**
  * Whether a group is one pod, so that its traffic to itself is a pod reaching
@@ -78,6 +83,11 @@ export class Reachability {
   private readonly ingressTiers: Array<OrderedTier[] | undefined>;
   private readonly egressTiers: Array<OrderedTier[] | undefined>;
   private readonly endpointContext: EndpointContext;
+  /** Rules of cluster-wide tiered policies whose subject is the class, in evaluation order. */
+  private readonly ingressTieredOf: RuleOfPolicy[][];
+  private readonly egressTieredOf: RuleOfPolicy[][];
+  /** Whether any class has tiered rules: only then does a pair need the tier composition. */
+  private readonly tiered: boolean;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
@@ -116,8 +126,19 @@ export class Reachability {
     };
     const applyingIngress: PolicyModel[][] = this.classes.map(() => []);
     const applyingEgress: PolicyModel[][] = this.classes.map(() => []);
+    this.ingressTieredOf = this.classes.map(() => []);
+    this.egressTieredOf = this.classes.map(() => []);
+    let tiered = false;
     for (const policy of workspace.policies) {
       const deny = policy.denyRules ?? [];
+      if (policy.tieredRules !== undefined && policy.tieredRules.length > 0) {
+        tiered = true;
+        const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
+        for (const c of this.selectedClasses(policy).members()) {
+          for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
+        }
+        continue;
+      }
       if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) continue;
       // One object per rule, shared by every class the policy selects.
       const ingress = policy.ingress.map((rule) => ({ policy, rule }));
@@ -143,6 +164,8 @@ export class Reachability {
     const tiersOf = (applying: PolicyModel[]) => (applying.some((p) => p.place !== undefined) ? orderTiers(applying, workspace.tiers) : undefined);
     this.ingressTiers = applyingIngress.map(tiersOf);
     this.egressTiers = applyingEgress.map(tiersOf);
+    this.tiered = tiered;
+    if (tiered) for (const list of [...this.ingressTieredOf, ...this.egressTieredOf]) list.sort(inEvaluationOrder);
   }
 
   private buildClasses(): void {
@@ -171,7 +194,7 @@ export class Reachability {
     };
     for (const policy of this.workspace.policies) {
       carry(previous.policyCache, this.policyCache, policy);
-      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? [])]) {
+      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? []), ...(policy.tieredRules ?? [])]) {
         carry(previous.ruleCache, this.ruleCache, rule);
         const line = previous.portlessLines.get(rule);
         if (line !== undefined) this.portlessLines.set(rule, line);
@@ -276,13 +299,39 @@ export class Reachability {
     return set;
   }
 
+  /**
+   * Whether some port of the rule can match at a destination class: an invalid
+   * port (endPort below port) matches nothing, and a named port only where the
+   * destination declares it. Lenses count a rule's peers only when it does.
+   */
+  ruleAdmitsSomePortAt(rule: PolicyRule, destination: number): boolean {
+    if (rule.ports === undefined) return true;
+    const declared = this.classes[destination]!.sample.ports;
+    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedPort(declared, m.name, m.protocol) !== undefined));
+  }
+
   /** The rules, of every policy selecting class c, that apply in a direction. */
   rulesFor(c: number, direction: 'ingress' | 'egress'): ReadonlyArray<{ readonly policy: PolicyModel; readonly rule: PolicyRule }> {
     return (direction === 'ingress' ? this.ingressRulesOf : this.egressRulesOf)[c]!;
   }
 
+  /** The cluster-wide tiered rules whose subject is class c, for a direction, in evaluation order. */
+  tieredRulesFor(c: number, direction: 'ingress' | 'egress'): readonly RuleOfPolicy[] {
+    return (direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!;
+  }
+
   isIsolated(c: number, direction: 'ingress' | 'egress'): boolean {
     return (direction === 'ingress' ? this.isolatedIngress : this.isolatedEgress).has(c);
+  }
+
+  /**
+   * Whether some policy has a say over class c in a direction: it is isolated,
+   * or deny rules or cluster-wide tiered rules apply to it. Only where none
+   * does is every connection the default allow.
+   */
+  isGoverned(c: number, direction: 'ingress' | 'egress'): boolean {
+    const ingress = direction === 'ingress';
+    return this.isIsolated(c, direction) || (ingress ? this.ingressDenyOf : this.egressDenyOf)[c]!.length > 0 || (ingress ? this.ingressTieredOf : this.egressTieredOf)[c]!.length > 0;
   }
 
   /** Whether a rule's ports admit port/protocol at a destination class. */
@@ -310,7 +359,7 @@ export class Reachability {
     return allowed;
   }
 
-  private readonly classAlgebra: SetAlgebra<Bitset> = {
+  private readonly classAlgebra: OrderedAlgebra<Bitset> = {
     empty: new Bitset(0),
     isEmpty: (s) => s.isEmpty,
     union: (a, b) => {
@@ -328,22 +377,35 @@ export class Reachability {
     },
   };
 
-  /** Sources an ordered evaluation (Calico tiers) lets into class d on port/protocol. */
-  private orderedSources(d: number, port: number, protocol: Protocol): Bitset {
+  /** A set of the ordered evaluation as a fresh bitset of every class (its empty set has size 0). */
+  private sized(b: Bitset): Bitset {
+    return b.size === 0 ? new Bitset(this.classes.length) : b.and(b);
+  }
+
+  /** Sources an ordered evaluation (Calico tiers) lets into class d on port/protocol, and those it passes out of its last tier. */
+  private orderedIngress(d: number, port: number, protocol: Protocol): { allowed: Bitset; passedOut: Bitset } {
     const decision = decideOrdered(this.ingressTiers[d]!, 'ingress', Bitset.full(this.classes.length), this.classAlgebra, (policy, rule) =>
       this.rulePortAllows(rule, port, protocol, d) ? this.ruleClasses(policy, rule) : this.classAlgebra.empty,
     );
-    return decision.allowed.size === 0 ? new Bitset(this.classes.length) : decision.allowed.and(decision.allowed);
+    return { allowed: this.sized(decision.allowed), passedOut: this.sized(decision.passedOut) };
   }
 
-  /** Destinations an ordered evaluation lets class s send to on port/protocol. */
-  private orderedDestinations(s: number, port: number, protocol: Protocol): Bitset {
+  private orderedSources(d: number, port: number, protocol: Protocol): Bitset {
+    return this.orderedIngress(d, port, protocol).allowed;
+  }
+
+  /** Destinations an ordered evaluation lets class s send to on port/protocol, and those it passes out of its last tier. */
+  private orderedEgress(s: number, port: number, protocol: Protocol): { allowed: Bitset; passedOut: Bitset } {
     const decision = decideOrdered(this.egressTiers[s]!, 'egress', Bitset.full(this.classes.length), this.classAlgebra, (policy, rule) => {
       const peers = this.ruleClasses(policy, rule);
       if (!this.ruleHasNamedPort(rule)) return this.rulePortAllows(rule, port, protocol, 0) ? peers : this.classAlgebra.empty;
       return Bitset.of(this.classes.length, [...peers.members()].filter((d) => this.rulePortAllows(rule, port, protocol, d)));
     });
-    return decision.allowed.size === 0 ? new Bitset(this.classes.length) : decision.allowed;
+    return { allowed: this.sized(decision.allowed), passedOut: this.sized(decision.passedOut) };
+  }
+
+  private orderedDestinations(s: number, port: number, protocol: Protocol): Bitset {
+    return this.orderedEgress(s, port, protocol).allowed;
   }
 
   /** Sources dropped into class d on port/protocol by d's ingress deny rules. */
@@ -393,27 +455,113 @@ export class Reachability {
         if (entry.destinations[entry.destinations.length - 1] !== d) entry.destinations.push(d);
       }
     }
-    const egressIsolated = [...this.isolatedEgress.members()];
-    const egressDenying = this.classes.map((c) => c.index).filter((s) => this.egressDenyOf[s]!.length > 0);
+    const untiered = (s: number) => this.egressTieredOf[s]!.length === 0;
+    const egressTiered = this.classes.map((c) => c.index).filter((s) => !untiered(s));
+    const egressIsolated = [...this.isolatedEgress.members()].filter(untiered);
+    const egressDenying = this.classes.map((c) => c.index).filter((s) => untiered(s) && this.egressDenyOf[s]!.length > 0);
     for (const { port, protocol, destinations } of byPort.values()) {
       const egress = new Map(egressIsolated.map((s) => [s, this.egressTiers[s] !== undefined ? this.orderedDestinations(s, port, protocol) : this.egressDestinations(s, port, protocol)]));
       const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!)]));
+      const egressDecided = new Map(egressTiered.map((s) => [s, this.tieredEgressDestinations(s, port, protocol)]));
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       for (const d of destinations) {
-        const sources =
-          this.ingressTiers[d] !== undefined
-            ? this.orderedSources(d, port, protocol)
-            : this.isolatedIngress.has(d)
-              ? this.ingressSources(d, port, protocol)
-              : this.openSources(d, omitDefault);
+        const sources = this.ingressTieredOf[d]!.length > 0 ? this.tieredIngressSources(d, port, protocol, omitDefault) : this.untieredIngressSources(d, port, protocol, omitDefault);
         for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
         // Deny wins over any allow, on both sides.
-        if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
         for (const s of egressDenying) if (egressDenied.get(s)!.has(d)) sources.delete(s);
+        for (const s of egressTiered) if (!egressDecided.get(s)!.has(d)) sources.delete(s);
         for (const s of sources.members()) visit(s, d, ports);
       }
     }
-    for (const d of portless) this.visitPortless(d, query.protocol, withPorts, visit, omitDefault);
+    for (const d of portless) {
+      if (this.tiered) this.visitPortlessTiered(d, query.protocol, withPorts, visit, omitDefault);
+      else this.visitPortless(d, query.protocol, withPorts, visit, omitDefault);
+    }
+  }
+
+  /** Sources into d on port/protocol by namespaced policy alone: its allow rules if isolated, less what its deny rules drop. */
+  private untieredIngressSources(d: number, port: number, protocol: Protocol, omitDefault: ((d: number) => Bitset | undefined) | undefined): Bitset {
+    const sources =
+      this.ingressTiers[d] !== undefined
+        ? this.orderedSources(d, port, protocol)
+        : this.isolatedIngress.has(d)
+          ? this.ingressSources(d, port, protocol)
+          : this.openSources(d, omitDefault);
+    if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
+    return sources;
+  }
+
+  /** Sources into d on port/protocol through the tiers: admin rules, namespaced policy, baseline rules, the default allow. */
+  private tieredIngressSources(d: number, port: number, protocol: Protocol, omitDefault: ((d: number) => Bitset | undefined) | undefined): Bitset {
+    const n = this.classes.length;
+    const none = new Bitset(n);
+    const steps = this.ingressTieredOf[d]!.map((r) => this.step(r, this.rulePortAllows(r.rule, port, protocol, d) ? this.ruleClasses(r.policy, r.rule) : none));
+    const selected = this.isolatedIngress.has(d);
+    // Where Calico's tiers apply, their ordered evaluation is the NetworkPolicy step; what they pass out of the last tier goes on to the baseline tier.
+    const ordered = this.ingressTiers[d] !== undefined ? this.orderedIngress(d, port, protocol) : undefined;
+    const networkPolicy = {
+      selected,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? this.ingressSources(d, port, protocol) : none,
+      denied: this.ingressDenyOf[d]!.length > 0 ? this.deniedSources(d, port, protocol) : none,
+      ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
+    };
+    return composeTiers(BITSETS, Bitset.full(n), none, steps, networkPolicy, this.openSources(d, omitDefault));
+  }
+
+  /** Destinations s may send to on port/protocol through the tiers. */
+  private tieredEgressDestinations(s: number, port: number, protocol: Protocol): Bitset {
+    const n = this.classes.length;
+    const none = new Bitset(n);
+    const steps = this.egressTieredOf[s]!.map((r) => this.step(r, this.egressDestinations(s, port, protocol, [r])));
+    const selected = this.isolatedEgress.has(s);
+    const ordered = this.egressTiers[s] !== undefined ? this.orderedEgress(s, port, protocol) : undefined;
+    const networkPolicy = {
+      selected,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? this.egressDestinations(s, port, protocol) : none,
+      ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
+      denied: this.egressDenyOf[s]!.length > 0 ? this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!) : none,
+    };
+    const all = Bitset.full(n);
+    return composeTiers(BITSETS, all, none, steps, networkPolicy, all);
+  }
+
+  private step<S>(r: RuleOfPolicy, matched: S): TierStep<S> {
+    return { tier: r.policy.tier!.tier, action: tierActionOf(r.rule), matched };
+  }
+
+  /**
+   * visitPortless when tiered rules exist: each pair's port line is what the
+   * tiers let through on the destination's ingress and the source's egress.
+   */
+  private visitPortlessTiered(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
+    const whole = wholeLine(protocol);
+    const omit = omitDefault?.(d);
+    for (let s = 0; s < this.classes.length; s++) {
+      const ingress = this.tieredPairLine(d, s, 'ingress', whole, omit?.has(s) === true);
+      if (ingress.length === 0) continue;
+      const line = intersectLines(ingress, this.tieredPairLine(s, d, 'egress', whole, false));
+      if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
+    }
+  }
+
+  /** The ports of `whole` the subject's side lets through to or from the peer, at a destination that declares no ports. */
+  private tieredPairLine(subject: number, peer: number, direction: 'ingress' | 'egress', whole: PortLine, omitted: boolean): PortLine {
+    const ingress = direction === 'ingress';
+    const admitting = (list: readonly RuleOfPolicy[]) =>
+      intersectLines(unionLines(list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer)).map(({ rule }) => this.lineAtPortless(rule))), whole);
+    const selected = this.isIsolated(subject, direction);
+    const orderedTiers = (ingress ? this.ingressTiers : this.egressTiers)[subject];
+    const ordered = orderedTiers === undefined ? undefined : this.orderedLineDecision(orderedTiers, direction, whole, peer);
+    const networkPolicy = {
+      selected,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? admitting((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!) : EMPTY_LINE,
+      denied: admitting((ingress ? this.ingressDenyOf : this.egressDenyOf)[subject]!),
+      ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
+    };
+    const steps = (ingress ? this.ingressTieredOf : this.egressTieredOf)[subject]!.map((r) =>
+      this.step(r, this.ruleClasses(r.policy, r.rule).has(peer) ? this.lineAtPortless(r.rule) : EMPTY_LINE),
+    );
+    return composeTiers(LINES, whole, EMPTY_LINE, steps, networkPolicy, omitted ? EMPTY_LINE : whole);
   }
 
   /** Every source into a destination no policy isolates, less those the caller does not want when no policy decides. */
@@ -475,14 +623,19 @@ export class Reachability {
 
   /** The ports (within `whole`) an ordered evaluation allows between a class and one peer class. */
   private orderedLine(tiers: readonly OrderedTier[], direction: 'ingress' | 'egress', whole: PortLine, peer: number): PortLine {
-    const lines: SetAlgebra<PortLine> = {
+    return this.orderedLineDecision(tiers, direction, whole, peer).allowed;
+  }
+
+  /** The same, with the ports passed out of the last tier. */
+  private orderedLineDecision(tiers: readonly OrderedTier[], direction: 'ingress' | 'egress', whole: PortLine, peer: number): { allowed: PortLine; passedOut: PortLine } {
+    const lines: OrderedAlgebra<PortLine> = {
       empty: EMPTY_LINE,
       isEmpty: (l) => l.length === 0,
       union: (a, b) => unionLines([a, b]),
       intersect: intersectLines,
       minus: subtractLines,
     };
-    return decideOrdered(tiers, direction, whole, lines, (policy, rule) => (this.ruleClasses(policy, rule).has(peer) ? this.lineAtPortless(rule) : EMPTY_LINE)).allowed;
+    return decideOrdered(tiers, direction, whole, lines, (policy, rule) => (this.ruleClasses(policy, rule).has(peer) ? this.lineAtPortless(rule) : EMPTY_LINE));
   }
 
   /** Class-level matrix: row s holds the classes s can reach on some candidate port. */
@@ -545,6 +698,10 @@ export class Reachability {
       });
     if (this.isolatedEgress.has(s)) rank(this.egressRulesOf[s]!, d, 0);
     if (this.isolatedIngress.has(d)) rank(this.ingressRulesOf[d]!, s, 1);
+    // Tiered Allow rules that match the pair name it too (which of them decided is per port; allowingRules says).
+    const allows = (list: RuleOfPolicy[]) => list.filter((r) => r.rule.action === 'allow');
+    rank(allows(this.egressTieredOf[s]!), d, 0);
+    rank(allows(this.ingressTieredOf[d]!), s, 1);
     ranked.sort((a, b) => a.at - b.at || a.side - b.side || a.order - b.order);
     const first = new Map<PolicyRule, RuleOfPolicy>();
     for (const { r } of ranked) if (!first.has(r.rule)) first.set(r.rule, r);
@@ -555,10 +712,20 @@ export class Reachability {
   allowingRules(s: number, d: number, port: number, protocol: Protocol): { ingress: RuleOfPolicy[]; egress: RuleOfPolicy[] } {
     const admits = (list: RuleOfPolicy[], peer: number) =>
       list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer) && this.rulePortAllows(rule, port, protocol, d));
-    return {
-      ingress: this.isolatedIngress.has(d) ? admits(this.ingressRulesOf[d]!, s) : [],
-      egress: this.isolatedEgress.has(s) ? admits(this.egressRulesOf[s]!, d) : [],
+    const side = (subject: number, peer: number, direction: 'ingress' | 'egress'): RuleOfPolicy[] => {
+      const ingress = direction === 'ingress';
+      const isolated = this.isIsolated(subject, direction);
+      const allowing = isolated ? admits((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!, peer) : [];
+      const tiered = admits((ingress ? this.ingressTieredOf : this.egressTieredOf)[subject]!, peer);
+      if (tiered.length === 0) return allowing;
+      // The tiered rule that decides, if one does; otherwise what namespaced policy allows.
+      const denied = admits((ingress ? this.ingressDenyOf : this.egressDenyOf)[subject]!, peer).length > 0;
+      const byTiered = new Map(tiered.map((r) => [asTieredRule(r.policy, r.rule), r]));
+      const decision = decideDirection([...byTiered.keys()], isolated || denied ? { selected: true, allowed: allowing.length > 0 && !denied } : { selected: false });
+      if (decision.decidedBy !== 'rule') return allowing;
+      return decision.allowed ? [byTiered.get(decision.rule)!] : [];
     };
+    return { ingress: side(d, s, 'ingress'), egress: side(s, d, 'egress') };
   }
 
   /** The matrix the CLI prints: one row and column per pod group, in workspace order. */

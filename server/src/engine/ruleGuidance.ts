@@ -164,6 +164,22 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   },
   'calico-field-not-modelled': { next: 'Where the peers are pods of the workspace, select them with source/destination selector so Netlens can check them.', wrong: 'destination: {services: {name: db, namespace: prod}}', right: "destination: {selector: app == 'db', namespaceSelector: projectcalico.org/name == 'prod'}" },
   'cilium-namespace-labels-ignored': { next: 'Name the namespace with k8s:io.kubernetes.pod.namespace, or move the rule to a CiliumClusterwideNetworkPolicy.', wrong: 'fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: a}}]', right: 'fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: team-a}}]' },
+  'cluster-policy-not-implemented': {
+    next: 'Run a CNI that implements AdminNetworkPolicy (Calico, Antrea, OVN-Kubernetes), or write the rules as NetworkPolicies.',
+    wrong: '"plugins": [{"type": "flannel"}]   # with an AdminNetworkPolicy',
+    right: '"plugins": [{"type": "calico"}]',
+  },
+  'tier-rule-shadowed': {
+    next: 'Move the rule before the one that shadows it (a lower priority, or higher in the list), or remove it.',
+    wrong: 'ingress: [{action: Deny, from: [{namespaces: {}}]}, {action: Allow, from: [{namespaces: {matchLabels: {team: a}}}]}]',
+    right: 'ingress: [{action: Allow, from: [{namespaces: {matchLabels: {team: a}}}]}, {action: Deny, from: [{namespaces: {}}]}]',
+  },
+  'tier-priority-overlap': { next: 'Give the policies different priorities, so the one that should decide comes first.', wrong: 'priority: 10   # in both policies', right: 'priority: 10   # and priority: 20 in the other' },
+  'pass-without-network-policy': {
+    next: 'Add the NetworkPolicy the Pass defers to, or decide the traffic here with Allow or Deny.',
+    wrong: 'ingress: [{action: Pass, from: [{namespaces: {}}]}]   # no NetworkPolicy in the subject namespaces',
+    right: 'ingress: [{action: Deny, from: [{namespaces: {}}]}]',
+  },
   'suppression-unused': { next: 'Remove the comment, or correct the code it names.', inMessage: true, wrong: '# netlens-disable-next-line rule-allow-all', right: '# netlens-disable-next-line rule-allows-all' },
   'kube-proxy-iptables-at-scale': { next: 'Consider mode: ipvs or mode: nftables in the kube-proxy configuration.', wrong: 'mode: iptables   # 5,000 Services', right: 'mode: nftables' },
 };

@@ -86,6 +86,10 @@ export const RULES = {
   'calico-policy-without-calico': { severity: 'warning', doc: "A Calico NetworkPolicy or GlobalNetworkPolicy in a workspace whose CNI configuration is not Calico's: only Calico enforces these kinds, so it does nothing there." },
   'calico-field-not-modelled': { severity: 'information', doc: 'A Calico rule field Netlens does not model (services, source ports, a selector on the policy\'s own side of a rule, host-endpoint options): the rule is evaluated without it.' },
   'cilium-namespace-labels-ignored': { severity: 'warning', doc: 'io.cilium.k8s.namespace.labels.* in a CiliumNetworkPolicy is ignored by Cilium (only cluster-wide policies can use it), so it narrows nothing.' },
+  'cluster-policy-not-implemented': { severity: 'warning', doc: 'A cluster-wide policy (AdminNetworkPolicy and its kin) in a workspace whose CNI does not implement policy.networking.k8s.io: it does nothing there.' },
+  'tier-rule-shadowed': { severity: 'warning', doc: 'An earlier rule of the same tier (a lower priority, or earlier in the same policy) matches all the traffic this cluster-wide rule matches, so this rule never decides anything.' },
+  'tier-priority-overlap': { severity: 'warning', doc: 'Two cluster-wide policies of one tier share a priority and have rules with different actions for the same pods: the API leaves their order undefined, so either may decide.' },
+  'pass-without-network-policy': { severity: 'warning', doc: 'An admin Pass hands traffic to NetworkPolicy, but no NetworkPolicy selects the pods in that direction: the baseline tier or the default allow decides it.' },
   'suppression-unused': { severity: 'hint', doc: 'A `# netlens-disable` comment names a code that nothing reports where it applies (or no rule at all), so it silences nothing.' },
   'kube-proxy-iptables-at-scale': { severity: 'information', doc: 'kube-proxy runs in iptables mode while the workspace has thousands of Services; IPVS or nftables mode scales better.' },
 } as const satisfies Record<string, RuleInfo>;

@@ -15,6 +15,8 @@ function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly
   if (group.hostNetwork) return true;
   const c = reach.classOf(group);
   if (!reach.isIsolated(c, 'ingress')) return true;
+  // An admin Allow can let traffic in before NetworkPolicy isolation counts; not judged further here.
+  if (reach.tieredRulesFor(c, 'ingress').some(({ rule }) => rule.action === 'allow')) return true;
   const destination = { kind: 'pod' as const, group };
   return reach.rulesFor(c, 'ingress').some(({ policy, rule }) => {
     const portOk = rule.ports === undefined || ports.some((port, i) => rule.ports!.some((m) => portMatches(m, port, service.ports[i]!.protocol, destination)));

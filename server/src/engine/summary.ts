@@ -99,9 +99,20 @@ export class ReachSummary {
     return this.admittedBy(policy, policy.egress);
   }
 
+  /**
+   * A rule admits its peers only on a port that can match. A number or range
+   * always can; a rule of named and invalid ports only where a name resolves:
+   * for ingress at one of the policy's own pods, for egress at the peer.
+   */
   private admittedBy(policy: PolicyModel, rules: readonly PolicyRule[]): PodSet {
     const admitted = new Bitset(this.reach.classes.length);
-    for (const rule of rules) admitted.orWith(this.reach.ruleClasses(policy, rule));
+    for (const rule of rules) {
+      const peers = this.reach.ruleClasses(policy, rule);
+      if (rule.ports === undefined || rule.ports.some((m) => m.kind === 'all' || m.kind === 'range')) admitted.orWith(peers);
+      else if (rule.direction === 'egress') {
+        for (const d of peers.members()) if (this.reach.ruleAdmitsSomePortAt(rule, d)) admitted.add(d);
+      } else if ([...this.reach.selectedClasses(policy).members()].some((d) => this.reach.ruleAdmitsSomePortAt(rule, d))) admitted.orWith(peers);
+    }
     return this.podsOf(admitted.members());
   }
 

@@ -1,5 +1,6 @@
 import { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema } from './calicoPolicy.js';
 import { ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema } from './ciliumPolicy.js';
+import { adminNetworkPolicySchema, baselineAdminNetworkPolicySchema, clusterNetworkPolicySchema } from './clusterPolicy.js';
 import { cniSchema } from './cni.js';
 import { networkPolicySchema } from './networkPolicy.js';
 import { serviceSchema } from './service.js';
@@ -14,6 +15,9 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   'calico-globalnetworkpolicy.schema.json': calicoGlobalNetworkPolicySchema,
   'cilium-networkpolicy.schema.json': ciliumNetworkPolicySchema,
   'cilium-clusterwidenetworkpolicy.schema.json': ciliumClusterwideNetworkPolicySchema,
+  'adminnetworkpolicy.schema.json': adminNetworkPolicySchema,
+  'baselineadminnetworkpolicy.schema.json': baselineAdminNetworkPolicySchema,
+  'clusternetworkpolicy.schema.json': clusterNetworkPolicySchema,
 };
 
-export { calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
+export { adminNetworkPolicySchema, baselineAdminNetworkPolicySchema, calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema, clusterNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema };
