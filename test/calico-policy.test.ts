@@ -57,6 +57,23 @@ test('a Kubernetes NetworkPolicy sits at order 1000: a Calico Deny at 500 wins o
   assert.match(why, /ingress of production\/database: allowed: by production\/staging-to-database ingress rule 1 \(Allow\), the first rule that matches in tier and policy order\./);
 });
 
+test('with cluster-wide policies: the admin tier decides first, Calico is the NetworkPolicy step, what Calico passes out meets the baseline tier', () => {
+  const stagingDenied = [
+    [T, T, T, T],
+    [T, T, T, T],
+    [T, T, T, T],
+    [F, F, F, T],
+  ];
+  // An admin Allow wins over Calico's Deny at order 500.
+  assert.deepEqual(matrix(6379, 'deny-staging-early.yaml', 'anp-allow-staging.yaml'), matrix(6379));
+  assert.deepEqual(matrix(6379, 'deny-staging-early.yaml'), stagingDenied);
+  assert.deepEqual(matrix(6379, 'pass-staging.yaml'), matrix(6379));
+  // Passed out of the last tier: alone the profile allows it; with the baseline Deny it is dropped.
+  assert.deepEqual(matrix(6379, 'pass-staging.yaml', 'banp-deny-staging.yaml'), stagingDenied);
+  const why = netlens(['explain', 'staging/frontend', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'pass-staging.yaml', 'banp-deny-staging.yaml'], 1);
+  assert.match(why, /ingress of production\/database: denied: by BaselineAdminNetworkPolicy default ingress rule 1 \(no-staging\), Deny in the baseline tier, as Calico's tiers pass it on for production\/database's ingress\./);
+});
+
 test('a tier that applies drops what it does not decide; Pass goes on to the default tier; a service account selector allows outright', () => {
   // The security tier's gate selects every pod: production passes (and, with no policy in the
   // default tier, reaches the profile, which allows), finance's account is allowed, staging is dropped.
