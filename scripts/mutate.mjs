@@ -17,7 +17,7 @@ const MUTANTS = [
   // The five bugs issue 22 planted.
   { id: 'endport-equal-rejected', file: 'server/src/engine/buildPolicy.ts', from: 'if (endPort < port.port) {', to: 'if (endPort <= port.port) {', tests: REACHABILITY_TESTS },
   { id: 'policytypes-empty-no-default', file: 'server/src/engine/buildPolicy.ts', from: 'if (declaredTypes.length === 0) {', to: 'if (typesEntry === undefined) {', tests: REACHABILITY_TESTS },
-  { id: 'host-network-selectable', file: 'server/src/engine/reachability.ts', from: 'if (!sample.hostNetwork && matches(sample.labels)) set.add(c);', to: 'if (matches(sample.labels)) set.add(c);', tests: REACHABILITY_TESTS },
+  { id: 'host-network-selectable', file: 'server/src/engine/reachability.ts', from: 'if (!sample.hostNetwork && (selector === undefined || selectorMatches(selector, sample.labels))) set.add(c);', to: 'if (selector === undefined || selectorMatches(selector, sample.labels)) set.add(c);', tests: REACHABILITY_TESTS },
   { id: 'notin-requires-key', file: 'server/src/engine/labels.ts', from: 'if (value !== undefined && r.values.includes(value)) return false;', to: 'if (value === undefined || r.values.includes(value)) return false;', tests: REACHABILITY_TESTS },
   { id: 'any-port-edge-off-by-one', file: 'server/src/engine/portRanges.ts', from: "if (m.kind === 'all') flat.push(offset(m.protocol) + 1, offset(m.protocol) + 65535);", to: "if (m.kind === 'all') flat.push(offset(m.protocol) + 1, offset(m.protocol) + 65536);", tests: GRAPH_TESTS },
   // More of the same kind.
@@ -37,11 +37,11 @@ const MUTANTS = [
   { id: 'policy-port-protocol-default-udp', file: 'server/src/engine/ports.ts', from: "if (node === undefined) return 'TCP';", to: "if (node === undefined) return 'UDP';", tests: REACHABILITY_TESTS },
   { id: 'host-network-policy-selected', file: 'server/src/engine/matching.ts', from: 'if (group.hostNetwork || !selectorMatches(policy.podSelector, group.labels)) return false;', to: 'if (!selectorMatches(policy.podSelector, group.labels)) return false;', tests: REACHABILITY_TESTS },
   { id: 'peer-selector-ignores-namespace', file: 'server/src/engine/reachability.ts', from: ': this.namespacesMatching(peer.namespaceSelector);', to: ': [...this.workspace.namespaces.keys()];', tests: REACHABILITY_TESTS },
-  { id: 'egress-isolation-ignored', file: 'server/src/engine/reachability.ts', from: 'for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);', to: 'for (const s of egressIsolated) if (!egress.get(s)!.has(d) && !sources.has(s)) sources.delete(s);', tests: REACHABILITY_TESTS },
+  { id: 'egress-isolation-ignored', file: 'server/src/engine/reachability.ts', from: 'sources.andWith(admittedByEgress[d]!);', to: 'void admittedByEgress[d];', tests: REACHABILITY_TESTS },
   { id: 'in-ignores-values', file: 'server/src/engine/labels.ts', from: 'if (value === undefined || !r.values.includes(value)) return false;', to: 'if (value === undefined) return false;', tests: REACHABILITY_TESTS },
   { id: 'exists-always-holds', file: 'server/src/engine/labels.ts', from: "case 'Exists':\n        if (value === undefined) return false;", to: "case 'Exists':\n        if (value === '') return false;", tests: REACHABILITY_TESTS },
   { id: 'portless-egress-checked-on-destination', file: 'server/src/engine/reachability.ts', from: 'if (this.isolatedEgress.has(s)) {', to: 'if (this.isolatedEgress.has(d)) {', tests: REACHABILITY_TESTS },
-  { id: 'egress-policy-isolates-ingress', file: 'server/src/engine/reachability.ts', from: 'if (policy.affectsIngress) this.isolatedIngress.add(c);', to: 'if (policy.affectsIngress || policy.affectsEgress) this.isolatedIngress.add(c);', tests: REACHABILITY_TESTS },
+  { id: 'egress-policy-isolates-ingress', file: 'server/src/engine/reachability.ts', from: 'ingressIsolated ||= policy.affectsIngress;', to: 'ingressIsolated ||= policy.affectsIngress || policy.affectsEgress;', tests: REACHABILITY_TESTS },
   { id: 'egress-named-port-resolved-on-source', file: 'server/src/engine/reachability.ts', from: 'allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);', to: 'allowed.has(d) && this.rulePortAllows(rule, port, protocol, s)) allowed.add(d);', tests: REACHABILITY_TESTS },
   { id: 'range-intersection-drops-single-port', file: 'server/src/engine/portRanges.ts', from: 'if (from <= to) out.push(from, to);', to: 'if (from < to) out.push(from, to);', tests: [...REACHABILITY_TESTS, ...GRAPH_TESTS] },
 ];

@@ -11,7 +11,8 @@
  *   on, so Service endpoints found against it are found once;
  * - those, the cluster ranges and the external components unchanged: a
  *   policy's own findings are those of the last analysis for the same object;
- * - pods and the Service range unchanged: a Service's own findings too.
+ * - pods and the Service range unchanged: a Service's own findings too;
+ * - the cluster ranges unchanged (the same objects): their overlap findings.
  *
  * Anything else (a workload's labels or ports, a namespace's labels, a new
  * pod CIDR) starts that part afresh. What compares objects with each other
@@ -20,6 +21,8 @@
  * kept sets, which is cheap.
  */
 import type { CheckReuse } from './checks.js';
+import type { OverlapReuse } from './clusterChecks.js';
+import type { NetworkRange } from './clusterConfig.js';
 import type { ExternalComponent } from './externalComponents.js';
 import type { NamespaceModel, PolicyModel, ServiceModel } from './model.js';
 import type { ClusterRanges } from './policyChecks.js';
@@ -74,6 +77,16 @@ function memoOf<K extends object>(map: WeakMap<K, readonly Finding[]>): Reuse<K>
 
 export class AnalysisMemo {
   private last: Remembered | undefined;
+  private lastOverlaps: { readonly ranges: readonly NetworkRange[]; readonly settingsKey: string; readonly findings: readonly Finding[] } | undefined;
+
+  /** @internal The cluster ranges' overlap findings: the last ones when the ranges are the same objects and the settings' ranges the same. */
+  readonly overlaps: OverlapReuse = (ranges, settingsKey, compute) => {
+    const last = this.lastOverlaps;
+    if (last !== undefined && last.settingsKey === settingsKey && sameItems(last.ranges, ranges)) return last.findings;
+    const findings = compute();
+    this.lastOverlaps = { ranges, settingsKey, findings };
+    return findings;
+  };
   private policyFindings = new WeakMap<PolicyModel, readonly Finding[]>();
   private serviceFindings = new WeakMap<ServiceModel, readonly Finding[]>();
 

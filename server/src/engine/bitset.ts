@@ -24,6 +24,24 @@ export class Bitset {
     return b;
   }
 
+  /**
+   * The union of sets, which is the set itself when they are all one object:
+   * sets shared that way stay recognisably equal, which lets callers group
+   * by identity. So the result must be read, never changed.
+   */
+  static unionOf(size: number, sets: readonly Bitset[]): Bitset {
+    if (sets.length > 0 && sets.every((set) => set === sets[0])) return sets[0]!;
+    const union = new Bitset(size);
+    for (const set of sets) union.orWith(set);
+    return union;
+  }
+
+  copy(): Bitset {
+    const b = new Bitset(this.size);
+    b.words.set(this.words);
+    return b;
+  }
+
   has(i: number): boolean {
     return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
@@ -48,6 +66,13 @@ export class Bitset {
     const w = this.words;
     const o = other.words;
     for (let k = 0; k < w.length; k++) w[k]! |= o[k]!;
+  }
+
+  /** In place: this &= other. */
+  andWith(other: Bitset): void {
+    const w = this.words;
+    const o = other.words;
+    for (let k = 0; k < w.length; k++) w[k]! &= o[k]!;
   }
 
   and(other: Bitset): Bitset {

@@ -62,6 +62,23 @@ export function parseIP(text: string): Parsed<IPAddress> {
   return { ok: true, value: new IPAddress(4, value) };
 }
 
+interface PrefixBounds {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+// A prefix never changes, so its text and bounds are worked out once: a cluster config's
+// thousands of ranges are keyed by text and swept by bounds on every analysis. Kept beside
+// the objects (weakly), not on them, so prefixes stay plain values to compare.
+const prefixTexts = new WeakMap<Prefix, string>();
+const prefixBounds = new WeakMap<Prefix, PrefixBounds>();
+
+function boundsOf(prefix: Prefix): PrefixBounds {
+  let bounds = prefixBounds.get(prefix);
+  if (bounds === undefined) prefixBounds.set(prefix, (bounds = prefix.workOutBounds()));
+  return bounds;
+}
+
 export class Prefix {
   constructor(
     /** The address as written: host bits may be set. */
@@ -78,11 +95,18 @@ export class Prefix {
   }
 
   get first(): bigint {
-    return this.address.value & ~this.hostMask & maxValue(this.family);
+    return boundsOf(this).first;
   }
 
   get last(): bigint {
-    return this.first | this.hostMask;
+    return boundsOf(this).last;
+  }
+
+  /** @internal */
+  workOutBounds(): PrefixBounds {
+    const mask = this.hostMask;
+    const first = this.address.value & ~mask & maxValue(this.family);
+    return { first, last: first | mask };
   }
 
   get size(): bigint {
@@ -98,7 +122,9 @@ export class Prefix {
   }
 
   toString(): string {
-    return `${this.address.toString()}/${this.bits}`;
+    let text = prefixTexts.get(this);
+    if (text === undefined) prefixTexts.set(this, (text = `${this.address.toString()}/${this.bits}`));
+    return text;
   }
 
   contains(x: IPAddress | Prefix): boolean {

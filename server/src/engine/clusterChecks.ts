@@ -274,9 +274,22 @@ function oncePerCluster(policies: readonly PolicyModel[], clusterCni: (file: str
   return out;
 }
 
-export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions): Finding[] {
+/**
+ * The overlap findings of ranges already checked, given the ranges (the same
+ * objects, in order) and the key of the settings' ranges in play; an editor's
+ * memo answers from its last analysis, so a keystroke elsewhere does not sweep
+ * a big .conflist's ranges again.
+ */
+export type OverlapReuse = (ranges: readonly NetworkRange[], settingsKey: string, compute: () => Finding[]) => readonly Finding[];
+
+export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions, reuseOverlaps?: OverlapReuse): Finding[] {
   const facts = ws.cluster;
-  const out = [...overlapFindings(facts, summary), ...mtuFindings(facts, options.underlayMTU ?? 1500)];
+  const settingsKey = JSON.stringify([
+    summary.podRanges.length === 0 ? summary.podCIDRs.map(String) : null,
+    summary.serviceRanges.length === 0 ? summary.serviceCIDRs.map(String) : null,
+  ]);
+  const overlaps = reuseOverlaps === undefined ? overlapFindings(facts, summary) : reuseOverlaps(facts.ranges, settingsKey, () => overlapFindings(facts, summary));
+  const out = [...overlaps, ...mtuFindings(facts, options.underlayMTU ?? 1500)];
   // The netlens.cni setting speaks for every cluster; otherwise each policy's cluster decides.
   const fromSetting = summary.cniOrigin === 'the netlens.cni setting';
   const cniOfFile = cniForFile(facts.cnis);

@@ -277,15 +277,17 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
   const groups = ws.podGroups;
   const classOf = groups.map((g) => reach.classOf(g));
 
+  const groupsOfClass = new Map<number, number[]>();
+  const members = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    pushTo(groupsOfClass, classOf[i]!, i);
+    pushTo(members, g.namespace, i);
+  });
+
+  // From each policy's selected classes to their groups: a pass per policy over every group would be policies × groups.
   const selecting = new Map<PodGroup, PolicyModel[]>();
   for (const policy of ws.policies) {
-    const selected = reach.selectedClasses(policy);
-    for (let i = 0; i < groups.length; i++) {
-      if (!selected.has(classOf[i]!)) continue;
-      const list = selecting.get(groups[i]!) ?? [];
-      list.push(policy);
-      selecting.set(groups[i]!, list);
-    }
+    for (const c of reach.selectedClasses(policy).members()) for (const i of groupsOfClass.get(c) ?? []) pushTo(selecting, groups[i]!, policy);
   }
   const backing = new Map<PodGroup, ServiceModel[]>();
   for (const service of ws.services) {
@@ -314,12 +316,6 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
 
 
   const flows = new FlowSet();
-  const groupsOfClass = new Map<number, number[]>();
-  const members = new Map<string, number[]>();
-  groups.forEach((g, i) => {
-    pushTo(groupsOfClass, classOf[i]!, i);
-    pushTo(members, g.namespace, i);
-  });
 
   // Default-allow flows between namespaces where every source pod is open for
   // egress and every destination pod open for ingress are drawn once, between

@@ -291,16 +291,25 @@ function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ran
 }
 
 function checkNamedPorts(rule: PolicyRule, destinations: PodGroup[], out: Finding[]): void {
+  // One written name can stand for several protocols (a ClusterNetworkPolicy's destinationNamedPort
+  // matches the port of that name whatever its protocol): judged once, found if any protocol has it.
+  const written = new Map<string, Array<Extract<PortMatcher, { kind: 'named' }>>>();
   for (const m of rule.ports ?? []) {
     if (m.kind !== 'named') continue;
-    if (destinations.some((g) => g.ports.some((p) => p.name === m.name && p.protocol === m.protocol))) continue;
+    const key = `${m.span.file}:${m.span.start}:${m.name}`;
+    written.set(key, [...(written.get(key) ?? []), m]);
+  }
+  for (const matchers of written.values()) {
+    const m = matchers[0]!;
+    const protocols = new Set(matchers.map((x) => x.protocol));
+    if (destinations.some((g) => g.ports.some((p) => p.name === m.name && protocols.has(p.protocol)))) continue;
     const whose = rule.direction === 'ingress' ? 'the pods this policy selects' : 'the pods this rule allows egress to';
-    const names = [...new Set(destinations.flatMap((g) => g.ports.filter((p) => p.protocol === m.protocol && p.name !== undefined).map((p) => p.name!)))];
+    const names = [...new Set(destinations.flatMap((g) => g.ports.filter((p) => protocols.has(p.protocol) && p.name !== undefined).map((p) => p.name!)))];
     out.push(
       finding(
         'named-port-not-found',
         m.span,
-        `No ${m.protocol} container port named "${m.name}" on ${whose}, so it matches nothing.${names.length > 0 ? ` They declare: ${names.slice(0, 6).join(', ')}.` : ''}`,
+        `No ${protocols.size === 1 ? `${m.protocol} ` : ''}container port named "${m.name}" on ${whose}, so it matches nothing.${names.length > 0 ? ` They declare: ${names.slice(0, 6).join(', ')}.` : ''}`,
         [],
         closest(m.name, names, 3).map((n, i) => ({ title: `Change to "${n}"`, edits: [replace(m.span, n)], ...(i === 0 ? { preferred: true } : {}) })),
       ),

@@ -7,7 +7,9 @@
  */
 import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
-import { selectorMatches, type Labels, type Selector } from './labels.js';
+import { groupBySelectingPolicies, addGroup, removeGroup, type PolicyGroup } from './policyGroups.js';
+import { EVERYTHING_KEY, selectorMatches, type Labels, type Selector } from './labels.js';
+import { LabelIndex } from './labelIndex.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
 import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
 import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
@@ -37,6 +39,22 @@ export interface RuleOfPolicy {
 }
 
 const EMPTY_LABELS: Labels = new Map();
+
+interface PortlessSides {
+  readonly whole: PortLine;
+  readonly egressIsolated: readonly PolicyGroup[];
+  /** A group's ingress rules with the ports each admits at a portless destination (rules admitting none left out). */
+  readonly ingress: (group: PolicyGroup) => ReadonlyArray<{ readonly peers: Bitset; readonly line: PortLine }>;
+  /** Destinations a group's egress rules admit on some port. */
+  readonly egressReach: (group: PolicyGroup) => Bitset;
+}
+
+interface GroupRules {
+  readonly ingress: RuleOfPolicy[];
+  readonly egress: RuleOfPolicy[];
+  readonly ingressDeny: RuleOfPolicy[];
+  readonly egressDeny: RuleOfPolicy[];
+}
 
 const BITSETS: SetAlgebra<Bitset> = { union: (a, b) => a.or(b), intersect: (a, b) => a.and(b), minus: (a, b) => a.andNot(b) };
 const LINES: SetAlgebra<PortLine> = { union: (a, b) => unionLines([a, b]), intersect: intersectLines, minus: subtractLines };
@@ -83,6 +101,15 @@ export class Reachability {
   private readonly ingressTiers: Array<OrderedTier[] | undefined>;
   private readonly egressTiers: Array<OrderedTier[] | undefined>;
   private readonly endpointContext: EndpointContext;
+  /** Classes with an ordered policy on egress. */
+  private readonly egressOrdered: Bitset;
+  /** Classes selected by the same policies share their rule lists; per-side work is done once per group. */
+  private readonly groupOf: Int32Array;
+  private readonly groups: PolicyGroup[];
+  /** Classes by namespaces and selector: policies with equal targets get the same set object, which is what groups them. */
+  private readonly targetCache: Map<string, Bitset>;
+  /** Per namespace, built on first use; valid as long as the classes are. */
+  private readonly labelIndexes: Map<string, LabelIndex>;
   /** Rules of cluster-wide tiered policies whose subject is the class, in evaluation order. */
   private readonly ingressTieredOf: RuleOfPolicy[][];
   private readonly egressTieredOf: RuleOfPolicy[][];
@@ -104,68 +131,108 @@ export class Reachability {
       this.classOfGroup = new Map();
       this.classesByNamespace = new Map();
       this.selectorCache = new Map();
+      this.targetCache = new Map();
+      this.labelIndexes = new Map();
       this.buildClasses();
     } else {
       this.classes = previous.classes;
       this.classOfGroup = previous.classOfGroup;
       this.classesByNamespace = previous.classesByNamespace;
       this.selectorCache = previous.selectorCache;
+      this.targetCache = previous.targetCache;
+      this.labelIndexes = previous.labelIndexes;
       this.withIPs = previous.withIPs;
       this.adoptPolicySets(previous);
     }
     const n = this.classes.length;
     this.isolatedIngress = new Bitset(n);
     this.isolatedEgress = new Bitset(n);
-    this.ingressRulesOf = this.classes.map(() => []);
-    this.egressRulesOf = this.classes.map(() => []);
-    this.ingressDenyOf = this.classes.map(() => []);
-    this.egressDenyOf = this.classes.map(() => []);
     this.endpointContext = {
       namespaceLabels: this.namespaceLabels,
       serviceAccountLabels: (namespace, name) => workspace.serviceAccounts.get(`${namespace}/${name}`),
     };
-    const applyingIngress: PolicyModel[][] = this.classes.map(() => []);
-    const applyingEgress: PolicyModel[][] = this.classes.map(() => []);
+    const { groupOf, groups } = this.groupClasses();
+    this.groupOf = groupOf;
+    this.groups = groups;
+    const rulesOf = this.groups.map((group) => this.groupRules(group));
+    const perClass = (pick: (rules: GroupRules) => RuleOfPolicy[]) => Array.from(groupOf, (g) => pick(rulesOf[g]!));
+    this.ingressRulesOf = perClass((r) => r.ingress);
+    this.egressRulesOf = perClass((r) => r.egress);
+    this.ingressDenyOf = perClass((r) => r.ingressDeny);
+    this.egressDenyOf = perClass((r) => r.egressDeny);
+    // Cluster-wide tiered rules stay per class: they are composed per pair in evaluation order, and few policies have them.
     this.ingressTieredOf = this.classes.map(() => []);
     this.egressTieredOf = this.classes.map(() => []);
     let tiered = false;
     for (const policy of workspace.policies) {
-      const deny = policy.denyRules ?? [];
-      if (policy.tieredRules !== undefined && policy.tieredRules.length > 0) {
-        tiered = true;
-        const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
-        for (const c of this.selectedClasses(policy).members()) {
-          for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
-        }
-        continue;
-      }
-      if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) continue;
-      // One object per rule, shared by every class the policy selects.
-      const ingress = policy.ingress.map((rule) => ({ policy, rule }));
-      const egress = policy.egress.map((rule) => ({ policy, rule }));
-      const ingressDeny = deny.filter((rule) => rule.direction === 'ingress').map((rule) => ({ policy, rule }));
-      const egressDeny = deny.filter((rule) => rule.direction === 'egress').map((rule) => ({ policy, rule }));
+      if (policy.tieredRules === undefined || policy.tieredRules.length === 0) continue;
+      tiered = true;
+      const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
-        // Rules of a direction the policy does not isolate still count where another policy isolates the class.
-        if (policy.affectsIngress) {
-          this.isolatedIngress.add(c);
-          applyingIngress[c]!.push(policy);
-        }
-        if (policy.affectsEgress) {
-          this.isolatedEgress.add(c);
-          applyingEgress[c]!.push(policy);
-        }
-        for (const r of ingress) this.ingressRulesOf[c]!.push(r);
-        for (const r of egress) this.egressRulesOf[c]!.push(r);
-        for (const r of ingressDeny) this.ingressDenyOf[c]!.push(r);
-        for (const r of egressDeny) this.egressDenyOf[c]!.push(r);
+        for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
       }
     }
-    const tiersOf = (applying: PolicyModel[]) => (applying.some((p) => p.place !== undefined) ? orderTiers(applying, workspace.tiers) : undefined);
-    this.ingressTiers = applyingIngress.map(tiersOf);
-    this.egressTiers = applyingEgress.map(tiersOf);
+    // The policies applying to a class are its group's, so the ordered tiers are worked out once per group.
+    const tiersOf = (direction: 'ingress' | 'egress') => {
+      const ofGroup = this.groups.map((group) => {
+        const applying = group.policies.map((p) => workspace.policies[p]!).filter((p) => (direction === 'ingress' ? p.affectsIngress : p.affectsEgress));
+        return applying.some((p) => p.place !== undefined) ? orderTiers(applying, workspace.tiers) : undefined;
+      });
+      return Array.from(groupOf, (g) => ofGroup[g]);
+    };
+    this.ingressTiers = tiersOf('ingress');
+    this.egressTiers = tiersOf('egress');
+    this.egressOrdered = Bitset.of(n, this.classes.map((c) => c.index).filter((c) => this.egressTiers[c] !== undefined));
     this.tiered = tiered;
     if (tiered) for (const list of [...this.ingressTieredOf, ...this.egressTieredOf]) list.sort(inEvaluationOrder);
+  }
+
+  /** The policies that can change anything, with one rule object per rule shared by every class they select. */
+  private readonly policyRules = new Map<number, GroupRules>();
+
+  /** Groups the classes by the policies selecting them; policies selecting the same classes are one target. */
+  private groupClasses(): { groupOf: Int32Array; groups: PolicyGroup[] } {
+    const targets = new Map<Bitset, number[]>();
+    this.workspace.policies.forEach((policy, p) => {
+      const deny = policy.denyRules ?? [];
+      // Tiered policies are composed on their own (below), never as NetworkPolicy isolation.
+      if (policy.tieredRules !== undefined && policy.tieredRules.length > 0) return;
+      if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) return;
+      this.policyRules.set(p, {
+        ingress: policy.ingress.map((rule) => ({ policy, rule })),
+        egress: policy.egress.map((rule) => ({ policy, rule })),
+        ingressDeny: deny.filter((rule) => rule.direction === 'ingress').map((rule) => ({ policy, rule })),
+        egressDeny: deny.filter((rule) => rule.direction === 'egress').map((rule) => ({ policy, rule })),
+      });
+      const classes = this.selectedClasses(policy);
+      const list = targets.get(classes);
+      if (list === undefined) targets.set(classes, [p]);
+      else list.push(p);
+    });
+    return groupBySelectingPolicies(this.classes.length, [...targets].map(([classes, policies]) => ({ classes, policies })));
+  }
+
+  /** A group's rules in workspace order, and its isolation (a direction isolates whatever rules it has). */
+  private groupRules(group: PolicyGroup): GroupRules {
+    const rules: GroupRules = { ingress: [], egress: [], ingressDeny: [], egressDeny: [] };
+    let ingressIsolated = false;
+    let egressIsolated = false;
+    for (const p of group.policies) {
+      const policy = this.workspace.policies[p]!;
+      // Rules of a direction the policy does not isolate still count where another policy isolates the class.
+      ingressIsolated ||= policy.affectsIngress;
+      egressIsolated ||= policy.affectsEgress;
+      const own = this.policyRules.get(p)!;
+      appendAll(rules.ingress, own.ingress);
+      appendAll(rules.egress, own.egress);
+      appendAll(rules.ingressDeny, own.ingressDeny);
+      appendAll(rules.egressDeny, own.egressDeny);
+    }
+    for (const c of group.members) {
+      if (ingressIsolated) this.isolatedIngress.add(c);
+      if (egressIsolated) this.isolatedEgress.add(c);
+    }
+    return rules;
   }
 
   private buildClasses(): void {
@@ -217,7 +284,7 @@ export class Reachability {
     if (set === undefined) {
       const targets = policy.targetNamespaces;
       const namespaces = targets === undefined ? [policy.namespace] : this.namespacesMatching(targets);
-      set = this.selectInNamespaces(namespaces, policy.podSelector.key, (group) => podSelectorMatches(policy.podSelector, group, this.endpointContext));
+      set = this.classesSelected(namespaces, policy.podSelector);
       this.policyCache.set(policy, set);
     }
     return set;
@@ -259,24 +326,38 @@ export class Reachability {
       peer.namespaceSelector === undefined
         ? [policy.namespace]
         : this.namespacesMatching(peer.namespaceSelector);
-    const podSelector = peer.podSelector;
-    return this.selectInNamespaces(namespaces, podSelector?.key ?? '{}', (group) => podSelector === undefined || podSelectorMatches(podSelector, group, this.endpointContext));
+    return this.classesSelected(namespaces, peer.podSelector);
+  }
+
+  /** One set object per namespaces and selector, shared by every policy and peer that selects those pods. */
+  private classesSelected(namespaces: string[], selector: Selector | undefined): Bitset {
+    const key = `${namespaces.join('\u0000')}\u0001${selector?.key ?? EVERYTHING_KEY}`;
+    let set = this.targetCache.get(key);
+    if (set === undefined) this.targetCache.set(key, (set = this.selectInNamespaces(namespaces, selector)));
+    return set;
   }
 
   private namespacesMatching(selector: Selector): string[] {
     return [...this.workspace.namespaces.values()].filter((ns) => selectorMatches(selector, ns.labels)).map((ns) => ns.name);
   }
 
-  private selectInNamespaces(namespaces: string[], selectorKey: string, matches: (group: PodGroup) => boolean): Bitset {
+  /** Classes of the namespaces a selector matches (undefined: every pod); host-network pods never match. */
+  private selectInNamespaces(namespaces: string[], selector: Selector | undefined): Bitset {
+    const selectorKey = selector?.key ?? EVERYTHING_KEY;
     const result = new Bitset(this.classes.length);
     for (const ns of namespaces) {
       const cacheKey = `${ns}\u0000${selectorKey}`;
       let set = this.selectorCache.get(cacheKey);
       if (set === undefined) {
         set = new Bitset(this.classes.length);
-        for (const c of this.classesByNamespace.get(ns) ?? []) {
-          const sample = this.classes[c]!.sample;
-          if (!sample.hostNetwork && matches(sample)) set.add(c);
+        // A Calico expression may read labels Calico adds (namespace, service account): the label index does not hold those.
+        const candidates =
+          selector === undefined || selector.expression !== undefined ? [this.classesByNamespace.get(ns) ?? []] : this.labelIndex(ns).candidates(selector);
+        for (const list of candidates) {
+          for (const c of list) {
+            const sample = this.classes[c]!.sample;
+            if (!sample.hostNetwork && (selector === undefined || podSelectorMatches(selector, sample, this.endpointContext))) set.add(c);
+          }
         }
         this.selectorCache.set(cacheKey, set);
       }
@@ -285,15 +366,22 @@ export class Reachability {
     return result;
   }
 
-  /** Classes a rule's peers admit (all classes when from/to is empty). */
+  private labelIndex(namespace: string): LabelIndex {
+    let index = this.labelIndexes.get(namespace);
+    if (index === undefined) {
+      index = new LabelIndex(this.classesByNamespace.get(namespace) ?? [], (c) => this.classes[c]!.sample.labels);
+      this.labelIndexes.set(namespace, index);
+    }
+    return index;
+  }
+
+  private everyClass: Bitset | undefined;
+
+  /** Classes a rule's peers admit (all classes when from/to is empty); rules with the same peers often share one set. */
   ruleClasses(policy: PolicyModel, rule: PolicyRule): Bitset {
     let set = this.ruleCache.get(rule);
     if (set === undefined) {
-      if (rule.peers === undefined) set = Bitset.full(this.classes.length);
-      else {
-        set = new Bitset(this.classes.length);
-        for (const peer of rule.peers) set.orWith(this.peerClasses(policy, peer));
-      }
+      set = rule.peers === undefined ? (this.everyClass ??= Bitset.full(this.classes.length)) : Bitset.unionOf(this.classes.length, rule.peers.map((peer) => this.peerClasses(policy, peer)));
       this.ruleCache.set(rule, set);
     }
     return set;
@@ -417,18 +505,20 @@ export class Reachability {
     return denied;
   }
 
-  /** Destinations class s may send to on port/protocol by its egress rules (or, given deny rules, those they drop). */
-  private egressDestinations(s: number, port: number, protocol: Protocol, rules: readonly RuleOfPolicy[] = this.egressRulesOf[s]!): Bitset {
+  /** Destinations that egress rules (of one class, or one group of classes) let send on port/protocol, or, given deny rules, those they drop. */
+  private egressDestinations(port: number, protocol: Protocol, rules: readonly RuleOfPolicy[]): Bitset {
     const n = this.classes.length;
-    const allowed = new Bitset(n);
-    for (const { policy, rule } of rules) {
-      const peers = this.ruleClasses(policy, rule);
-      if (!this.ruleHasNamedPort(rule)) {
-        if (this.rulePortAllows(rule, port, protocol, 0)) allowed.orWith(peers);
-        continue;
-      }
-      // A named port resolves differently per destination: test each admitted class.
-      for (const d of peers.members()) if (!allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);
+    const whole: Bitset[] = [];
+    const named: RuleOfPolicy[] = [];
+    for (const r of rules) {
+      if (this.ruleHasNamedPort(r.rule)) named.push(r);
+      else if (this.rulePortAllows(r.rule, port, protocol, 0)) whole.push(this.ruleClasses(r.policy, r.rule));
+    }
+    if (named.length === 0) return Bitset.unionOf(n, whole);
+    const allowed = Bitset.unionOf(n, whole).copy();
+    // A named port resolves differently per destination: test each admitted class.
+    for (const { policy, rule } of named) {
+      for (const d of this.ruleClasses(policy, rule).members()) if (!allowed.has(d) && this.rulePortAllows(rule, port, protocol, d)) allowed.add(d);
     }
     return allowed;
   }
@@ -455,40 +545,105 @@ export class Reachability {
         if (entry.destinations[entry.destinations.length - 1] !== d) entry.destinations.push(d);
       }
     }
-    const untiered = (s: number) => this.egressTieredOf[s]!.length === 0;
-    const egressTiered = this.classes.map((c) => c.index).filter((s) => !untiered(s));
-    const egressIsolated = [...this.isolatedEgress.members()].filter(untiered);
-    const egressDenying = this.classes.map((c) => c.index).filter((s) => untiered(s) && this.egressDenyOf[s]!.length > 0);
+    // Groups an ordered (Calico) policy applies to have no shared allowed set: their classes are decided one at a time below.
+    const egressIsolated = this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!) && this.egressTiers[g.members[0]!] === undefined);
+    const egressDenying = this.groups.filter((g) => this.egressDenyOf[g.members[0]!]!.length > 0);
+    // Classes with cluster-wide tiered egress rules, or an ordered policy on egress: their side is decided one class at a time.
+    const egressTiered = this.classes.map((c) => c.index).filter((s) => this.egressTieredOf[s]!.length > 0 || this.egressTiers[s] !== undefined);
+    const ingressNamesPorts = this.perGroup((g) => this.ingressRulesOf[g.members[0]!]!.some(({ rule }) => this.ruleHasNamedPort(rule)));
     for (const { port, protocol, destinations } of byPort.values()) {
-      const egress = new Map(egressIsolated.map((s) => [s, this.egressTiers[s] !== undefined ? this.orderedDestinations(s, port, protocol) : this.egressDestinations(s, port, protocol)]));
-      const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!)]));
-      const egressDecided = new Map(egressTiered.map((s) => [s, this.tieredEgressDestinations(s, port, protocol)]));
+      // What one side allows depends only on its rules, so it is worked out once per group of classes.
+      const egress = this.perGroup((g) => this.egressDestinations(port, protocol, this.egressRulesOf[g.members[0]!]!));
+      const egressDenied = this.perGroup((g) => this.egressDestinations(port, protocol, this.egressDenyOf[g.members[0]!]!));
+      const ingress = this.perGroup((g) => this.ingressSources(g.members[0]!, port, protocol));
+      const egressDecided = new Map(
+        egressTiered.map((s) => [s, this.egressTieredOf[s]!.length > 0 ? this.tieredEgressDestinations(s, port, protocol) : this.orderedDestinationsLessDenied(s, port, protocol)]),
+      );
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
+      const admittedByEgress = this.egressAdmitting(Bitset.of(n, destinations), egressIsolated, egress);
       for (const d of destinations) {
-        const sources = this.ingressTieredOf[d]!.length > 0 ? this.tieredIngressSources(d, port, protocol, omitDefault) : this.untieredIngressSources(d, port, protocol, omitDefault);
-        for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
-        // Deny wins over any allow, on both sides.
-        for (const s of egressDenying) if (egressDenied.get(s)!.has(d)) sources.delete(s);
-        for (const s of egressTiered) if (!egressDecided.get(s)!.has(d)) sources.delete(s);
+        const group = this.groups[this.groupOf[d]!]!;
+        let sources: Bitset;
+        if (this.ingressTieredOf[d]!.length > 0) sources = this.tieredIngressSources(d, port, protocol, omitDefault);
+        else if (this.ingressTiers[d] !== undefined) sources = this.orderedSourcesLessDenied(d, port, protocol);
+        else {
+          // A named port resolves per destination, so those rules are judged at d itself.
+          sources = !this.isolatedIngress.has(d)
+            ? this.openSources(d, omitDefault)
+            : ingressNamesPorts(group)
+              ? this.ingressSources(d, port, protocol)
+              : ingress(group).copy();
+          // Deny wins over any allow, on both sides.
+          if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
+        }
+        const beforeEgress = egressTiered.length > 0 ? sources.copy() : undefined;
+        sources.andWith(admittedByEgress[d]!);
+        for (const g of egressDenying) if (egressDenied(g).has(d)) removeGroup(sources, g);
+        // A tiered or ordered source's egress is what its own evaluation decides, not the group filters above.
+        for (const s of egressTiered) {
+          if (beforeEgress!.has(s) && egressDecided.get(s)!.has(d)) sources.add(s);
+          else sources.delete(s);
+        }
         for (const s of sources.members()) visit(s, d, ports);
       }
     }
-    for (const d of portless) {
-      if (this.tiered) this.visitPortlessTiered(d, query.protocol, withPorts, visit, omitDefault);
-      else this.visitPortless(d, query.protocol, withPorts, visit, omitDefault);
+    if (portless.length === 0) return;
+    if (this.tiered) {
+      for (const d of portless) this.visitPortlessTiered(d, query.protocol, withPorts, visit, omitDefault);
+      return;
     }
+    const side = this.portlessSides(query.protocol);
+    const admittedByEgress = this.egressAdmitting(Bitset.of(n, portless), side.egressIsolated, side.egressReach);
+    for (const d of portless) this.visitPortless(d, side, admittedByEgress[d]!, withPorts, visit, omitDefault);
   }
 
-  /** Sources into d on port/protocol by namespaced policy alone: its allow rules if isolated, less what its deny rules drop. */
-  private untieredIngressSources(d: number, port: number, protocol: Protocol, omitDefault: ((d: number) => Bitset | undefined) | undefined): Bitset {
-    const sources =
-      this.ingressTiers[d] !== undefined
-        ? this.orderedSources(d, port, protocol)
-        : this.isolatedIngress.has(d)
-          ? this.ingressSources(d, port, protocol)
-          : this.openSources(d, omitDefault);
+  /** Sources an ordered evaluation lets into d on port/protocol, less what d's deny rules drop. */
+  private orderedSourcesLessDenied(d: number, port: number, protocol: Protocol): Bitset {
+    const sources = this.orderedSources(d, port, protocol);
     if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
     return sources;
+  }
+
+  /** Destinations an ordered evaluation lets s send to on port/protocol, less what s's deny rules drop. */
+  private orderedDestinationsLessDenied(s: number, port: number, protocol: Protocol): Bitset {
+    const destinations = this.orderedDestinations(s, port, protocol);
+    if (this.egressDenyOf[s]!.length > 0) destinations.andNotWith(this.egressDestinations(port, protocol, this.egressDenyOf[s]!));
+    return destinations;
+  }
+
+  /**
+   * For each destination, the sources whose egress lets them send to it: every
+   * class not isolated for egress, and each isolated group whose allowed set
+   * holds it. Built from the groups' side (time in the pairs admitted, not
+   * groups × destinations), so a destination costs one AND afterwards.
+   */
+  private egressAdmitting(destinations: Bitset, isolatedGroups: readonly PolicyGroup[], allowedOf: (group: PolicyGroup) => Bitset): Array<Bitset | undefined> {
+    const open = Bitset.full(this.classes.length);
+    open.andNotWith(this.isolatedEgress);
+    // A class an ordered policy applies to on egress is decided on its own by the caller.
+    open.orWith(this.egressOrdered);
+    const admitted: Array<Bitset | undefined> = new Array(this.classes.length);
+    for (const d of destinations.members()) admitted[d] = open.copy();
+    // Groups allowed the same set object (the same peers) are added together, one pass over that set.
+    const byAllowed = new Map<Bitset, PolicyGroup[]>();
+    for (const g of isolatedGroups) {
+      const allowed = allowedOf(g);
+      const list = byAllowed.get(allowed);
+      if (list === undefined) byAllowed.set(allowed, [g]);
+      else list.push(g);
+    }
+    for (const [allowed, groups] of byAllowed) {
+      const senders = new Bitset(this.classes.length);
+      for (const g of groups) addGroup(senders, g);
+      for (const d of allowed.and(destinations).members()) admitted[d]!.orWith(senders);
+    }
+    return admitted;
+  }
+
+  /** A function of a group, computed on first use. */
+  private perGroup<T>(compute: (group: PolicyGroup) => T): (group: PolicyGroup) => T {
+    const done: Array<{ value: T } | undefined> = new Array(this.groups.length);
+    return (group) => (done[group.index] ??= { value: compute(group) }).value;
   }
 
   /** Sources into d on port/protocol through the tiers: admin rules, namespaced policy, baseline rules, the default allow. */
@@ -512,14 +667,14 @@ export class Reachability {
   private tieredEgressDestinations(s: number, port: number, protocol: Protocol): Bitset {
     const n = this.classes.length;
     const none = new Bitset(n);
-    const steps = this.egressTieredOf[s]!.map((r) => this.step(r, this.egressDestinations(s, port, protocol, [r])));
+    const steps = this.egressTieredOf[s]!.map((r) => this.step(r, this.egressDestinations(port, protocol, [r])));
     const selected = this.isolatedEgress.has(s);
     const ordered = this.egressTiers[s] !== undefined ? this.orderedEgress(s, port, protocol) : undefined;
     const networkPolicy = {
       selected,
-      allowed: ordered !== undefined ? ordered.allowed : selected ? this.egressDestinations(s, port, protocol) : none,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? this.egressDestinations(port, protocol, this.egressRulesOf[s]!) : none,
       ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
-      denied: this.egressDenyOf[s]!.length > 0 ? this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!) : none,
+      denied: this.egressDenyOf[s]!.length > 0 ? this.egressDestinations(port, protocol, this.egressDenyOf[s]!) : none,
     };
     const all = Bitset.full(n);
     return composeTiers(BITSETS, all, none, steps, networkPolicy, all);
@@ -580,18 +735,37 @@ export class Reachability {
     return line;
   }
 
+  /** What each group's own side allows at destinations that declare no ports, within one protocol or all of them. */
+  private portlessSides(protocol: Protocol | undefined): PortlessSides {
+    const whole = wholeLine(protocol);
+    const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
+    return {
+      whole,
+      egressIsolated: this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!) && this.egressTiers[g.members[0]!] === undefined),
+      ingress: this.perGroup((g) =>
+        this.ingressRulesOf[g.members[0]!]!.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0),
+      ),
+      egressReach: this.perGroup((g) =>
+        Bitset.unionOf(
+          this.classes.length,
+          this.egressRulesOf[g.members[0]!]!.filter(({ rule }) => within(this.lineAtPortless(rule)).length > 0).map(({ policy, rule }) => this.ruleClasses(policy, rule)),
+        ),
+      ),
+    };
+  }
+
   /**
    * A destination that declares no ports can be reached on any port: what
    * a pair may use is the intersection of what d's ingress rules admitting
    * s allow and what s's egress rules admitting d allow, as port intervals.
+   * Sources whose egress rules admit d on no port at all are dropped first
+   * (admittedByEgress), so the intervals are only worked out for pairs that
+   * both sides' peers admit.
    */
-  private visitPortless(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
-    const whole = wholeLine(protocol);
-    const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
+  private visitPortless(d: number, side: PortlessSides, admittedByEgress: Bitset, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
+    const { whole } = side;
     const ingressTiers = this.ingressTiers[d];
-    const ingress = ingressTiers === undefined && this.isolatedIngress.has(d)
-      ? this.ingressRulesOf[d]!.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0)
-      : undefined;
+    const ingress = ingressTiers === undefined && this.isolatedIngress.has(d) ? side.ingress(this.groups[this.groupOf[d]!]!) : undefined;
     let sources: Bitset;
     if (ingress === undefined) sources = this.openSources(d, omitDefault);
     else {
@@ -599,6 +773,7 @@ export class Reachability {
       for (const r of ingress) sources.orWith(r.peers);
     }
     if (ingressTiers !== undefined) sources = Bitset.full(this.classes.length);
+    sources.andWith(admittedByEgress);
     for (const s of sources.members()) {
       let line =
         ingressTiers !== undefined
@@ -732,9 +907,28 @@ export class Reachability {
   groupMatrix(query: PortQuery = {}): { groups: readonly PodGroup[]; allowed: boolean[][] } {
     const rows = this.classMatrix(query);
     const groups = this.workspace.podGroups;
-    const classIdx = groups.map((g) => this.classOf(g));
-    // A pod cannot block traffic to itself; a workload's diagonal is between its replicas.
-    const allowed = classIdx.map((s, i) => classIdx.map((d, j) => (i === j && standsForOnePod(groups[i]!)) || rows[s]!.has(d)));
+    // Groups of one class have one row: built once per class from its allowed classes, copied for the class's other groups.
+    const groupsOfClass = this.classes.map((): number[] => []);
+    groups.forEach((g, j) => groupsOfClass[this.classOf(g)]!.push(j));
+    const classRows = new Map<number, boolean[]>();
+    const rowOf = (s: number): boolean[] => {
+      const row = new Array<boolean>(groups.length).fill(false);
+      for (const d of rows[s]!.members()) for (const j of groupsOfClass[d]!) row[j] = true;
+      return row;
+    };
+    const allowed = groups.map((g, i) => {
+      const s = this.classOf(g);
+      let row: boolean[];
+      if (groupsOfClass[s]!.length === 1) row = rowOf(s);
+      else {
+        let shared = classRows.get(s);
+        if (shared === undefined) classRows.set(s, (shared = rowOf(s)));
+        row = shared.slice();
+      }
+      // A pod cannot block traffic to itself; a workload's diagonal is between its replicas.
+      if (standsForOnePod(g)) row[i] = true;
+      return row;
+    });
     return { groups, allowed };
   }
 }

@@ -33,8 +33,8 @@ function actionAt(e: TieredEntry): string {
 }
 
 /**
- * A rule is shadowed when a rule evaluated before it, for pods that include
- * all of its own, matches all its traffic: earlier in the same policy, at a
+ * A rule is shadowed when a rule with another action, evaluated before it,
+ * for pods that include all of its own, matches all its traffic: earlier in the same policy, at a
  * lower priority of the same tier, or an admin Allow or Deny over a baseline
  * rule. Equal priorities are left to overlapFindings: their order is undefined.
  */
@@ -44,7 +44,8 @@ function shadowFindings(reach: Reachability, entries: readonly TieredEntry[]): F
     const selected = reach.selectedClasses(later.policy);
     if (selected.isEmpty || later.rule.peers?.length === 0) return;
     const by = entries.slice(0, i).find((earlier) => {
-      if (earlier.rule.direction !== later.rule.direction) return false;
+      // A rule behind one with the same action is redundant, not wrong: the traffic gets the verdict it asks for.
+      if (earlier.rule.direction !== later.rule.direction || earlier.rule.action === later.rule.action) return false;
       const a = earlier.policy.tier!;
       const b = later.policy.tier!;
       const before = earlier.policy === later.policy || (a.tier === b.tier ? a.priority < b.priority : earlier.rule.action !== 'pass');
