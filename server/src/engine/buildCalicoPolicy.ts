@@ -337,6 +337,11 @@ function readPort(c: CalicoContext, node: Node): CalicoPort | undefined {
 }
 
 function subtractPorts(m: PortMatcher, excluded: readonly CalicoPort[]): PortMatcher[] {
+  if (m.kind === 'named') {
+    // The name resolves per destination pod, so the numeric exclusions stay with it and are applied where it resolves.
+    const except = excluded.flatMap((e): Array<[number, number]> => (e.kind === 'range' ? [[e.from, e.to]] : []));
+    return [except.length === 0 ? m : { ...m, except }];
+  }
   if (m.kind !== 'range') return [m];
   let pieces: Array<[number, number]> = [[m.from, m.to]];
   for (const e of excluded) {

@@ -43,8 +43,10 @@ export function describePort(m: PortMatcher): string {
       return `any ${m.protocol} port`;
     case 'range':
       return m.from === m.to ? `${m.protocol} ${m.from}` : `${m.protocol} ${m.from}-${m.to}`;
-    case 'named':
-      return `${m.protocol} port "${m.name}"`;
+    case 'named': {
+      const except = (m.except ?? []).map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`));
+      return `${m.protocol} port "${m.name}"${except.length === 0 ? '' : ` unless it is ${except.join(' or ')}`}`;
+    }
   }
 }
 

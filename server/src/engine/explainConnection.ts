@@ -414,7 +414,9 @@ function portGaps(c: Connection, m: PortMatcher): NeededChange[] {
     const actual = dest.group.ports.find((p) => p.port === c.port && p.protocol === c.protocol && p.name !== undefined);
     const rename: Fix | undefined = actual?.name ? { title: `Change to "${actual.name}"`, edits: [{ span: m.span, newText: actual.name }] } : undefined;
     const text = resolved
-      ? `"${m.name}" is port ${resolved.port} on ${dest.group.id}, not ${c.port}`
+      ? resolved.port === c.port
+        ? `"${m.name}" is port ${resolved.port} on ${dest.group.id}, which the rule's notPorts take away`
+        : `"${m.name}" is port ${resolved.port} on ${dest.group.id}, not ${c.port}`
       : `${dest.group.id} declares no ${m.protocol} port named "${m.name}"${actual?.name ? `; ${c.port} is "${actual.name}"` : ''}`;
     const cost = resolved ? 3 : actual?.name ? Math.max(1, editDistance(m.name, actual.name)) : 3;
     return [{ text, span: m.span, cost, ...(rename ? { fix: rename } : {}) }];

@@ -7,7 +7,7 @@ import type { IPAddress } from './cidr.js';
 import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
 import { selectorMatches, type Labels } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
-import { resolveNamedPort } from './ports.js';
+import { resolveNamedMatcher } from './ports.js';
 import { compareTieredRules, type TieredRule } from './tiers.js';
 
 /** One end of a connection: a pod of a group, or an address outside the workspace's pods. */
@@ -65,7 +65,7 @@ export function portMatches(matcher: PortMatcher, port: number, protocol: Protoc
       return matcher.protocol === protocol && matcher.from <= port && port <= matcher.to;
     case 'named':
       return (
-        matcher.protocol === protocol && destination.kind === 'pod' && resolveNamedPort(destination.group.ports, matcher.name, protocol)?.port === port
+        matcher.protocol === protocol && destination.kind === 'pod' && resolveNamedMatcher(destination.group.ports, matcher, protocol)?.port === port
       );
   }
 }

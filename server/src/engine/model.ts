@@ -151,7 +151,14 @@ export type PeerMatcher = IPBlockPeer | PodPeer | InvalidPeer | ExternalPeer;
 export type PortMatcher =
   | { readonly kind: 'all'; readonly protocol: Protocol; readonly span: SourceSpan }
   | { readonly kind: 'range'; readonly protocol: Protocol; readonly from: number; readonly to: number; readonly span: SourceSpan }
-  | { readonly kind: 'named'; readonly protocol: Protocol; readonly name: string; readonly span: SourceSpan }
+  | {
+      readonly kind: 'named';
+      readonly protocol: Protocol;
+      readonly name: string;
+      readonly span: SourceSpan;
+      /** Port ranges taken away from the named port (Calico's numeric notPorts): where the name resolves into one, it matches nothing. */
+      readonly except?: ReadonlyArray<readonly [number, number]>;
+    }
   | { readonly kind: 'invalid'; readonly span: SourceSpan };
 
 /** What a rule of an ordered policy (Calico) does with what it matches; Log records it and goes on to the next rule. */

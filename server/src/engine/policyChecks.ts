@@ -358,7 +358,8 @@ function portCovers(outer: PortMatcher, inner: PortMatcher): boolean {
   if (outer.kind === 'invalid' || inner.kind === 'invalid' || outer.protocol !== inner.protocol) return false;
   if (outer.kind === 'all') return true;
   if (outer.kind === 'range' && inner.kind === 'range') return outer.from <= inner.from && inner.to <= outer.to;
-  return outer.kind === 'named' && inner.kind === 'named' && outer.name === inner.name;
+  // A named port with ranges taken away covers only what, unresolved, cannot be told apart from its own name.
+  return outer.kind === 'named' && inner.kind === 'named' && outer.name === inner.name && (outer.except === undefined || inner.except === outer.except);
 }
 
 /** Whether every connection inner matches, outer matches too, judged on how both are written. */

@@ -14,7 +14,7 @@ import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol 
 import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
 import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
 import { asTieredRule, inEvaluationOrder, tierActionOf } from './matching.js';
-import { resolveNamedPort } from './ports.js';
+import { resolveNamedMatcher } from './ports.js';
 import { composeTiers, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
@@ -395,7 +395,7 @@ export class Reachability {
   ruleAdmitsSomePortAt(rule: PolicyRule, destination: number): boolean {
     if (rule.ports === undefined) return true;
     const declared = this.classes[destination]!.sample.ports;
-    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedPort(declared, m.name, m.protocol) !== undefined));
+    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedMatcher(declared, m, m.protocol) !== undefined));
   }
 
   /** The rules, of every policy selecting class c, that apply in a direction. */
@@ -429,7 +429,7 @@ export class Reachability {
       if (m.kind === 'invalid' || m.protocol !== protocol) continue;
       if (m.kind === 'all') return true;
       if (m.kind === 'range' && m.from <= port && port <= m.to) return true;
-      if (m.kind === 'named' && resolveNamedPort(this.classes[destination]!.sample.ports, m.name, protocol)?.port === port) return true;
+      if (m.kind === 'named' && resolveNamedMatcher(this.classes[destination]!.sample.ports, m, protocol)?.port === port) return true;
     }
     return false;
   }
