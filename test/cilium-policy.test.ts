@@ -8,25 +8,10 @@
  * rule wins over any allow. Rows are sources, columns destinations.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { CLI, REPO_ROOT } from './support/paths.js';
+import { fixtureCli } from './support/fixtureCli.js';
 
-const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'cilium');
-const PODS = ['fleet/ship-a', 'fleet/ship-b', 'fleet/station', 'other/probe'];
-
-function netlens(args: string[], status = 0): string {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: DIR, encoding: 'utf8' });
-  assert.equal(run.status, status, run.stderr);
-  return run.stdout;
-}
-
-function matrix(port: number, ...files: string[]): boolean[][] {
-  const answer = JSON.parse(netlens(['matrix', '--port', String(port), '--json', ...files])) as { pods: string[]; allowed: boolean[][] };
-  assert.deepEqual(answer.pods, PODS);
-  return answer.allowed;
-}
+const { netlens, matrix } = fixtureCli('cilium', ['fleet/ship-a', 'fleet/ship-b', 'fleet/station', 'other/probe']);
 
 const T = true;
 const F = false;
@@ -72,4 +57,9 @@ test('check names what Netlens does not model, deny shadowing, and Cilium polici
   assert.deepEqual(onCalico, ['l4.yaml:3 cilium-policy-without-cilium']);
   const text = netlens(['check', 'cluster.yaml', 'l4.yaml', 'deny.yaml', 'calico.conflist']);
   assert.match(text, /l4\.yaml:3:\d+: warning cilium-policy-without-cilium: This CiliumNetworkPolicy \(and 1 more policy like it\) is enforced only by cilium, but the cluster's CNI is calico /);
+});
+
+test('a misspelt field is schema-invalid with the field meant (schemas/cilium-*.schema.json)', () => {
+  const out = netlens(['check', 'cluster.yaml', 'typo.yaml'], 1);
+  assert.match(out, /^typo\.yaml:10:7: error schema-invalid: Unknown field "fromEndpoint" in spec\.ingress\[0\] \(did you mean "fromEndpoints"\?\)/m);
 });

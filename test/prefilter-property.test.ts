@@ -89,7 +89,9 @@ test('the pre-filter never skips a document the full parse reads as a network ob
 
 test('the pre-filter still skips what cannot be a network object', () => {
   assert.equal(cannotHoldNetworkObject('x.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: b}\n'), true);
-  assert.equal(cannotHoldNetworkObject('x.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s}\n'), true);
+  assert.equal(cannotHoldNetworkObject('x.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: s}\n'), true);
+  // ServiceAccounts are read: Calico's serviceAccountSelector matches their labels.
+  assert.equal(cannotHoldNetworkObject('x.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s}\n'), false);
   assert.equal(cannotHoldNetworkObject('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {a: b}\n'), true);
   assert.equal(cannotHoldNetworkObject('x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {net-conf.json: "{}"}\n'), false);
 });

@@ -58,6 +58,11 @@ function podTemplate(ctx: NodeContext, root: Node, kind: PodKind): { template: N
   }
 }
 
+/** Only an account other than the namespace's default is recorded. */
+function serviceAccountField(name: string | undefined): { serviceAccount?: string } {
+  return name === undefined || name === '' || name === 'default' ? {} : { serviceAccount: name };
+}
+
 export function buildPodGroup(ctx: NodeContext, root: Node, kind: PodKind, header: ObjectHeader, findings: Finding[]): PodGroup {
   const { template, replicas } = podTemplate(ctx, root, kind);
   const podSpec = get(ctx, template, 'spec');
@@ -103,6 +108,7 @@ export function buildPodGroup(ctx: NodeContext, root: Node, kind: PodKind, heade
     ports,
     ips,
     hostNetwork: scalar(ctx, get(ctx, podSpec, 'hostNetwork')) === true,
+    ...serviceAccountField(text(ctx, get(ctx, podSpec, 'serviceAccountName')) ?? text(ctx, get(ctx, podSpec, 'serviceAccount'))),
     replicas: Math.max(0, replicas),
     span: header.span,
     nameSpan: header.nameSpan,

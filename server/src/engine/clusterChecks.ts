@@ -241,7 +241,7 @@ const CLUSTER_POLICY_CNIS: ReadonlySet<CniName> = new Set(['calico', 'canal', 'a
 
 /** A finding about policies the cluster's CNI does not enforce. */
 interface OnePerCluster {
-  readonly code: 'cilium-policy-without-cilium' | 'cluster-policy-not-implemented';
+  readonly code: 'cilium-policy-without-cilium' | 'calico-policy-without-calico' | 'cluster-policy-not-implemented';
   readonly voids: (p: PolicyModel, cni: CniName) => boolean;
   /** The related-location message for each further policy. */
   readonly also: (p: PolicyModel) => string;
@@ -297,12 +297,15 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   const clusterCni = (file: string): DecidedCni | undefined => (fromSetting ? setting : cniOfFile(file));
   const relatedOf = (c: DecidedCni) => (c.span ? [{ span: c.span, message: `the CNI: ${c.origin}` }] : []);
   const onePerCluster = (kind: OnePerCluster) => appendAll(out, oncePerCluster(ws.policies, clusterCni, relatedOf, kind));
-  onePerCluster({
-    code: 'cilium-policy-without-cilium',
-    voids: (p, cni) => p.enforcedBy !== undefined && cni !== p.enforcedBy,
-    also: (p) => `also enforced only by ${p.enforcedBy}: ${p.id}`,
-    says: (first, also, cni) => `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${cni.value} (from ${cni.origin}): it does nothing there.`,
-  });
+  // Per CNI whose own kinds are voided there: each has its own code.
+  for (const [by, enforcer] of Object.entries(ENFORCED_BY)) {
+    onePerCluster({
+      code: enforcer.code,
+      voids: (p, cni) => p.enforcedBy === by && !enforcer.cnis.includes(cni),
+      also: (p) => `also enforced only by ${p.enforcedBy}: ${p.id}`,
+      says: (first, also, cni) => `This ${first.kind ?? 'policy'}${also} is enforced only by ${first.enforcedBy}, but the cluster's CNI is ${cni.value} (from ${cni.origin}): it does nothing there.`,
+    });
+  }
   onePerCluster({
     code: 'cluster-policy-not-implemented',
     voids: (p, cni) => p.tier !== undefined && !CLUSTER_POLICY_CNIS.has(cni),
@@ -324,3 +327,9 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   }
   return out;
 }
+
+/** The CNIs that enforce each CNI's own policy kinds: Calico's also run as canal (flannel for the network, Calico for policy). */
+const ENFORCED_BY: Record<NonNullable<PolicyModel['enforcedBy']>, { cnis: readonly string[]; code: 'cilium-policy-without-cilium' | 'calico-policy-without-calico' }> = {
+  cilium: { cnis: ['cilium'], code: 'cilium-policy-without-cilium' },
+  calico: { cnis: ['calico', 'canal'], code: 'calico-policy-without-calico' },
+};

@@ -43,8 +43,10 @@ export function describePort(m: PortMatcher): string {
       return `any ${m.protocol} port`;
     case 'range':
       return m.from === m.to ? `${m.protocol} ${m.from}` : `${m.protocol} ${m.from}-${m.to}`;
-    case 'named':
-      return `${m.protocol} port "${m.name}"`;
+    case 'named': {
+      const except = (m.except ?? []).map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`));
+      return `${m.protocol} port "${m.name}"${except.length === 0 ? '' : ` unless it is ${except.join(' or ')}`}`;
+    }
   }
 }
 
@@ -53,8 +55,13 @@ export function describeRule(policy: PolicyModel, rule: PolicyRule): string {
   const ports = rule.ports === undefined ? 'any traffic' : rule.ports.map(describePort).join(' or ');
   const dir = rule.direction === 'ingress' ? 'from' : 'to';
   const peers = rule.peers === undefined ? 'anywhere' : rule.peers.length === 0 ? 'nobody (an empty rule)' : rule.peers.map((p) => describePeer(policy, p)).join(' or ');
-  return `${ports} ${dir} ${peers}${l7Note(rule)}`;
+  // Tiered kinds (AdminNetworkPolicy, ...) name their action where the rule is listed (actionWord), so only ordered policies say it here.
+  const action = rule.action === undefined || policy.place === undefined ? '' : `${ACTION_WORDS[rule.action]}: `;
+  return `${action}${ports} ${dir} ${peers}${l7Note(rule)}`;
 }
+
+/** How an ordered policy's rule (Calico) is introduced; rules of other kinds only allow and say nothing. */
+const ACTION_WORDS: Record<NonNullable<PolicyRule['action']>, string> = { allow: 'Allow', deny: 'Deny', pass: 'Pass to the next tier', log: 'Log, then go on' };
 
 /** " (L7-filtered: HTTP)": the rule also filters requests, which Netlens does not decide. */
 export function l7Note(rule: PolicyRule): string {
@@ -89,6 +96,12 @@ function describeTiered(policy: PolicyModel): string {
 }
 
 function describeDirection(policy: PolicyModel, direction: 'ingress' | 'egress'): string {
+  if (policy.orderedRules !== undefined) {
+    // An ordered policy: every rule in order, each with its action, as the first that matches decides.
+    const ordered = policy.orderedRules.filter((r) => r.direction === direction);
+    if (ordered.length === 0) return `has no ${direction} rules (in its tier it decides nothing for ${direction})`;
+    return `checks ${direction} in order, the first rule that matches deciding: ${ordered.map((r) => describeRule(policy, r)).join('; ')}`;
+  }
   const rules = direction === 'ingress' ? policy.ingress : policy.egress;
   if (rules.length === 0) return `allows no ${direction} (it only isolates them for ${direction})`;
   return `allows ${direction} of ${rules.map((r) => describeRule(policy, r)).join('; ')}`;
@@ -116,6 +129,13 @@ export function describePolicy(policy: PolicyModel): string {
     if (denials !== undefined) parts.push(denials);
   }
   if (parts.length === 0) return `${describePods(policy)}: this policy affects no traffic.`;
+  if (policy.place !== undefined) {
+    const order = policy.place.order === undefined ? 'with no order (after every ordered policy)' : `at order ${policy.place.order}`;
+    return (
+      `${describePods(policy)}: this policy ${parts.join(', and ')}. It sits in tier ${policy.place.tier} ${order}; ` +
+      'tiers and policies are evaluated in order and the first rule that matches decides, so an earlier Deny takes away what a later policy (a NetworkPolicy sits at order 1000 of the default tier) would allow.'
+    );
+  }
   if (policy.denyRules !== undefined) {
     return `${describePods(policy)}: this policy ${parts.join(', and ')}. Its deny rules win over whatever any policy allows; its allow rules add to what other policies allow.`;
   }

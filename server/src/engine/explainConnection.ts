@@ -14,6 +14,7 @@ import { asTieredRule, peerMatches, policySelects, portMatches, tieredRulesFor, 
 import { decideDirection } from './tiers.js';
 import type { Direction, PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { didYouMean, editDistance } from './nearest.js';
+import { BOOLEAN_ALGEBRA, decideOrdered, orderTiers, rulesInOrder } from './orderedPolicies.js';
 import { resolveNamedPort } from './ports.js';
 import type { Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
@@ -66,6 +67,8 @@ export interface DirectionExplanation {
   readonly nearMisses: readonly NearMiss[];
   /** Deny rules of policies selecting the subject, traced; present only when there are some. One that matches decides: denied. */
   readonly denials?: readonly RuleTrace[];
+  /** Where an ordered policy (Calico) applies: what decided, in tier and policy order. */
+  readonly ordered?: OrderedOutcome;
   /** Present when cluster-wide tiered policies select the subject: their rules in evaluation order, and what decided. */
   readonly tiers?: TierExplanation;
 }
@@ -79,6 +82,11 @@ export interface TierExplanation {
   /** The Pass rules that handed the traffic on. */
   readonly passed: readonly RuleTrace[];
 }
+
+export type OrderedOutcome =
+  | { readonly by: 'rule'; readonly policy: PolicyModel; readonly rule: PolicyRule; readonly action: 'allow' | 'deny' }
+  | { readonly by: 'end-of-tier'; readonly tier: string }
+  | { readonly by: 'profile' };
 
 export interface PortExplanation {
   readonly port: number;
@@ -160,7 +168,7 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
   const ignored: RuleTrace[] = [];
   const denials: RuleTrace[] = [];
   for (const policy of c.workspace.policies) {
-    if (!policySelects(policy, subject.group, c.namespaceLabels)) continue;
+    if (!policySelects(policy, subject.group, c.namespaceLabels, c.workspace.serviceAccounts)) continue;
     const affects = direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress;
     const rules = direction === 'ingress' ? policy.ingress : policy.egress;
     if (affects) policies.push({ policy, rules: rules.map((rule) => traceRule(c, policy, rule, peer, false)) });
@@ -169,6 +177,12 @@ function explainDirection(c: Connection, direction: Direction): DirectionExplana
     for (const rule of policy.denyRules ?? []) if (rule.direction === direction) denials.push(traceRule(c, policy, rule, peer, false));
   }
   const isolated = policies.length > 0;
+  if (policies.some((p) => p.policy.place !== undefined)) {
+    const ordered = explainOrdered(c, direction, name, policies, ignored, denials, peer);
+    // Calico's ordered evaluation is the namespaced step of the tiers: what it passes out of its last tier meets the baseline tier.
+    const tiers = explainTiers(c, subject.group, direction, peer, ordered.passedOn ? { selected: false } : { selected: true, allowed: ordered.explanation.allowed });
+    return tiers === undefined ? ordered.explanation : { ...ordered.explanation, allowed: tiers.allowed, tiers: tiers.explanation };
+  }
   if (isolated) policies.push(...adding);
   const denied = denials.some((r) => r.matches);
   const allowedByNetworkPolicy = !denied && (!isolated || policies.some((p) => p.rules.some((r) => r.matches)));
@@ -206,6 +220,34 @@ function explainTiers(
   return { allowed: decision.allowed, explanation };
 }
 
+/** The ordered evaluation of one side (orderedPolicies.ts), every rule of every applying policy traced. */
+function explainOrdered(
+  c: Connection,
+  direction: Direction,
+  subject: string,
+  applying: ReadonlyArray<{ policy: PolicyModel }>,
+  ignored: RuleTrace[],
+  denials: RuleTrace[],
+  peer: Endpoint,
+): { explanation: DirectionExplanation; passedOn: boolean } {
+  const tiers = orderTiers(
+    applying.map((p) => p.policy),
+    c.workspace.tiers,
+  );
+  const traces = new Map<PolicyRule, RuleTrace>();
+  const policies = tiers.flatMap((t) => t.policies).map((policy) => ({ policy, rules: rulesInOrder(policy, direction).map(({ rule }) => traceRule(c, policy, rule, peer, false)) }));
+  for (const p of policies) for (const t of p.rules) traces.set(t.rule, t);
+  const decision = decideOrdered(tiers, direction, true, BOOLEAN_ALGEBRA, (_policy, rule) => traces.get(rule)?.matches ?? false);
+  const last = decision.decisions.filter((d) => d.action !== 'pass').pop();
+  const dropped = decision.droppedAtEndOfTier[0];
+  const ordered: OrderedOutcome =
+    last !== undefined && last.action !== 'pass' ? { by: 'rule', policy: last.policy, rule: last.rule, action: last.action } : dropped !== undefined ? { by: 'end-of-tier', tier: dropped.tier } : { by: 'profile' };
+  const denied = denials.some((r) => r.matches);
+  const allowed = !denied && decision.allowed;
+  const explanation: DirectionExplanation = { direction, subject, isolated: true, allowed, policies, ignored, nearMisses: [], ordered, ...(denials.length > 0 ? { denials } : {}) };
+  return { explanation, passedOn: !denied && decision.passedOut };
+}
+
 function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: Endpoint, ignored: boolean): RuleTrace {
   const checks: RuleCheck[] = [];
   const dir = rule.direction === 'ingress' ? 'from' : 'to';
@@ -214,7 +256,7 @@ function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: E
   else {
     peerOk = false;
     for (const p of rule.peers) {
-      const ok = peerMatches(policy, p, peer, c.namespaceLabels);
+      const ok = peerMatches(policy, p, peer, c.namespaceLabels, c.workspace.serviceAccounts);
       peerOk ||= ok;
       const why = ok ? `admits ${endpointName(peer)}` : peerGaps(c, policy, p, peer).map((g) => g.text).join('; ') || `does not admit ${endpointName(peer)}`;
       checks.push({ ok, text: `${dir} ${describePeer(policy, p)}: ${why}`, span: p.span });
@@ -325,7 +367,7 @@ function ipsOf(e: Endpoint): readonly IPAddress[] {
 
 /** What keeps a peer from admitting an endpoint; empty when it admits it. */
 function peerGaps(c: Connection, policy: PolicyModel, peer: PeerMatcher, endpoint: Endpoint): NeededChange[] {
-  if (peerMatches(policy, peer, endpoint, c.namespaceLabels)) return [];
+  if (peerMatches(policy, peer, endpoint, c.namespaceLabels, c.workspace.serviceAccounts)) return [];
   const name = endpointName(endpoint);
   switch (peer.kind) {
     case 'invalid':
@@ -372,7 +414,9 @@ function portGaps(c: Connection, m: PortMatcher): NeededChange[] {
     const actual = dest.group.ports.find((p) => p.port === c.port && p.protocol === c.protocol && p.name !== undefined);
     const rename: Fix | undefined = actual?.name ? { title: `Change to "${actual.name}"`, edits: [{ span: m.span, newText: actual.name }] } : undefined;
     const text = resolved
-      ? `"${m.name}" is port ${resolved.port} on ${dest.group.id}, not ${c.port}`
+      ? resolved.port === c.port
+        ? `"${m.name}" is port ${resolved.port} on ${dest.group.id}, which the rule's notPorts take away`
+        : `"${m.name}" is port ${resolved.port} on ${dest.group.id}, not ${c.port}`
       : `${dest.group.id} declares no ${m.protocol} port named "${m.name}"${actual?.name ? `; ${c.port} is "${actual.name}"` : ''}`;
     const cost = resolved ? 3 : actual?.name ? Math.max(1, editDistance(m.name, actual.name)) : 3;
     return [{ text, span: m.span, cost, ...(rename ? { fix: rename } : {}) }];

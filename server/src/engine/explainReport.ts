@@ -134,16 +134,27 @@ export function directionSummary(d: DirectionExplanation): string {
   const passed = tiers.passed.map((t) => `passed on by ${tieredRuleName(t.policy, t.rule)}; `).join('');
   if (tiers.rule !== undefined) {
     const { policy, rule } = tiers.rule;
-    const after = policy.tier?.tier === 'admin' ? 'which no NetworkPolicy can override' : `as no NetworkPolicy selects ${d.subject} for ${d.direction}`;
+    const after =
+      policy.tier?.tier === 'admin'
+        ? 'which no NetworkPolicy can override'
+        : d.ordered !== undefined
+          ? `as Calico's tiers pass it on for ${d.subject}'s ${d.direction}`
+          : `as no NetworkPolicy selects ${d.subject} for ${d.direction}`;
     return `${passed}${d.allowed ? 'allowed' : 'denied'}: by ${tieredRuleName(policy, rule)}, ${actionWord(policy, rule)} in ${describeTierPlace(policy)}, ${after}.`;
   }
-  if (tiers.decidedBy === 'default') return `${passed}allowed: no admin or baseline rule decides it and no policy isolates ${d.subject} for ${d.direction}.`;
+  if (tiers.decidedBy === 'default' && d.ordered === undefined) return `${passed}allowed: no admin or baseline rule decides it and no policy isolates ${d.subject} for ${d.direction}.`;
   return `${passed}${namespacedSummary(d)}`;
 }
 
 function namespacedSummary(d: DirectionExplanation): string {
   const denying = (d.denials ?? []).filter((r) => r.matches).map((r) => `${r.policy.id} ${d.direction}Deny rule ${r.rule.index + 1}`);
   if (denying.length > 0) return `denied: by ${denying.join(', ')}, and a deny rule wins over any allow.`;
+  const o = d.ordered;
+  if (o !== undefined) {
+    if (o.by === 'rule') return `${o.action === 'allow' ? 'allowed' : 'denied'}: by ${o.policy.id} ${d.direction} rule ${o.rule.index + 1} (${o.action === 'allow' ? 'Allow' : 'Deny'}), the first rule that matches in tier and policy order.`;
+    if (o.by === 'end-of-tier') return `denied: no rule of tier ${o.tier} decides it, and a tier that applies drops what it does not decide.`;
+    return `allowed: passed out of the last tier to the namespace's profile, which allows.`;
+  }
   if (!d.isolated) {
     const why = d.policies.length === 0 && d.subject.includes('/') ? `no policy selects ${d.subject} for ${d.direction}` : `${d.subject} is not a pod`;
     return `allowed: ${why}, so it is not isolated for ${d.direction}.`;

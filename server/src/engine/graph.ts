@@ -8,7 +8,7 @@
 import { Bitset } from './bitset.js';
 import { describePort } from './describe.js';
 import { PROTOCOLS, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
-import { resolveNamedPort } from './ports.js';
+import { resolveNamedMatcher } from './ports.js';
 import type { Reachability, RuleOfPolicy } from './reachability.js';
 import { serviceEndpoints } from './services.js';
 import type { SourceSpan } from './source.js';
@@ -143,7 +143,7 @@ function rulePortLabels(rule: PolicyRule, destination: PodGroup | undefined): st
   if (rule.ports === undefined) return ['any port'];
   return rule.ports.map((m) => {
     if (m.kind === 'named' && destination !== undefined) {
-      const resolved = resolveNamedPort(destination.ports, m.name, m.protocol);
+      const resolved = resolveNamedMatcher(destination.ports, m, m.protocol);
       if (resolved !== undefined) return `${m.protocol} ${resolved.port} (${m.name})`;
     }
     return describePort(m);

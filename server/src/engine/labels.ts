@@ -28,12 +28,26 @@ export interface Selector {
   /** Canonical text, equal for selectors that select the same pods: a cache key. */
   readonly key: string;
   readonly span: SourceSpan;
+  /**
+   * A selector written in a richer language than matchLabels/matchExpressions
+   * (Calico's `a == "b" || has(c)`): it must hold as well as the requirements.
+   */
+  readonly expression?: LabelExpression;
+}
+
+/** A compiled boolean expression over labels; `text` is canonical (equal texts match alike). */
+export interface LabelExpression {
+  readonly text: string;
+  readonly matches: (labels: Labels) => boolean;
+  /** Whether it reads labels the CNI adds to endpoints (namespace, service account): matched against those, see calicoLabels.ts. */
+  readonly readsEndpointLabels: boolean;
 }
 
 export const EVERYTHING_KEY = '{}';
 
 export function selectorMatches(selector: Selector, labels: Labels): boolean {
   if (!selector.valid) return false;
+  if (selector.expression !== undefined && !selector.expression.matches(labels)) return false;
   for (const r of selector.requirements) {
     const value = labels.get(r.key);
     switch (r.operator) {
@@ -56,15 +70,16 @@ export function selectorMatches(selector: Selector, labels: Labels): boolean {
 }
 
 export function isEmptySelector(selector: Selector): boolean {
-  return selector.valid && selector.requirements.length === 0;
+  return selector.valid && selector.requirements.length === 0 && selector.expression === undefined;
 }
 
-export function makeSelector(requirements: SelectorRequirement[], valid: boolean, span: SourceSpan): Selector {
+export function makeSelector(requirements: SelectorRequirement[], valid: boolean, span: SourceSpan, expression?: LabelExpression): Selector {
   const canonical = requirements
     .map((r) => `${JSON.stringify(r.key)}${r.operator}${JSON.stringify([...new Set(r.values)].sort())}`)
     .sort();
+  if (expression !== undefined) canonical.push(`expr:${JSON.stringify(expression.text)}`);
   const key = valid ? (canonical.length === 0 ? EVERYTHING_KEY : `{${canonical.join(',')}}`) : `invalid@${span.file}:${span.start}`;
-  return { requirements, valid, key, span };
+  return { requirements, valid, key, span, ...(expression === undefined ? {} : { expression }) };
 }
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
@@ -126,6 +141,7 @@ export function parseSelector(ctx: NodeContext, node: unknown, findings: Finding
 /** "app=db, tier in (a, b)" — for hovers, plain-English policies and the CLI. */
 export function describeSelector(selector: Selector): string {
   if (!selector.valid) return '(invalid selector)';
+  if (selector.expression !== undefined) return selector.expression.text;
   if (selector.requirements.length === 0) return '(all)';
   return selector.requirements
     .map((r) => {

@@ -10,18 +10,19 @@
  */
 import { isMap, parseAllDocuments, type Document, type Node } from 'yaml';
 import { buildPolicy } from './buildPolicy.js';
+import { buildCalicoPolicy, CALICO_API_VERSIONS, CALICO_POLICY_KINDS, isCalicoPolicy, readTier } from './buildCalicoPolicy.js';
 import { buildCiliumPolicies, CILIUM_API_VERSION, CILIUM_POLICY_KINDS } from './buildCiliumPolicy.js';
 import { buildClusterPolicy, CLUSTER_POLICY_API_VERSIONS, CLUSTER_POLICY_KINDS } from './buildClusterPolicy.js';
 import { buildService } from './buildService.js';
 import { buildNamespace, buildPodGroup, type ObjectHeader } from './buildWorkloads.js';
 import { CLUSTER_CONFIG_KINDS, emptyFacts, isCniConfig, isCniFileName, readClusterObject, readCniConfig, strictJsonError, type ClusterFacts } from './clusterConfig.js';
-import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceModel } from './model.js';
+import { POD_KINDS, type NamespaceModel, type PodGroup, type PodKind, type PolicyModel, type ServiceAccountModel, type ServiceModel, type TierModel } from './model.js';
 import { appendAll, capFindings, MAX_FINDINGS_PER_CODE } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import { hasSchema, schemaFindings } from './schemaCheck.js';
 import { controllerEntry, controllerPodGroups, OPERATOR_KINDS, operatorEntry, operatorPodGroups } from './operators.js';
 import type { SourceSpan } from './source.js';
-import { get, items, spanOf, text, type NodeContext } from './yamlNodes.js';
+import { get, items, spanOf, stringMap, text, type NodeContext } from './yamlNodes.js';
 
 /** Where an object is defined, to find the same object defined twice. */
 export interface ObjectDefinition {
@@ -38,6 +39,9 @@ export interface ManifestObjects {
   readonly podGroups: PodGroup[];
   readonly services: ServiceModel[];
   readonly policies: PolicyModel[];
+  readonly serviceAccounts: ServiceAccountModel[];
+  /** Calico Tier objects. */
+  readonly tiers: TierModel[];
   /** Cluster network configuration: CNI configs, pod and Service ranges, overlays. */
   readonly cluster: ClusterFacts;
 }
@@ -63,6 +67,7 @@ const API_VERSIONS: Record<string, readonly string[]> = {
   Namespace: ['v1'],
   Pod: ['v1'],
   Service: ['v1'],
+  ServiceAccount: ['v1'],
   ReplicationController: ['v1'],
   Deployment: ['apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'extensions/v1beta1'],
   StatefulSet: ['apps/v1', 'apps/v1beta1', 'apps/v1beta2'],
@@ -224,7 +229,7 @@ function closesQuote(rest: string, quote: string): boolean {
   return false;
 }
 
-const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS];
+const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...CALICO_POLICY_KINDS, 'Tier', ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS];
 /** Any relevant kind but ConfigMap, as a whole word: `ServiceAccount` or `PodDisruptionBudget` is not `Service` or `Pod`. */
 const RELEVANT_KIND_WORD = new RegExp(`\\b(?:${RELEVANT_KINDS.filter((k) => k !== 'ConfigMap').join('|')})\\b`);
 const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
@@ -283,7 +288,7 @@ function isolated(file: string, chunk: DocumentChunk, build: () => ManifestDocum
 }
 
 function emptyDocument(span: SourceSpan, findings: Finding[]): ManifestDocument {
-  return { span, findings, definitions: [], namespaces: [], podGroups: [], services: [], policies: [], cluster: emptyFacts() };
+  return { span, findings, definitions: [], namespaces: [], podGroups: [], services: [], policies: [], serviceAccounts: [], tiers: [], cluster: emptyFacts() };
 }
 
 function parseDocument(file: string, chunk: DocumentChunk, doc: Document.Parsed, defaultNamespace: string): ManifestDocument {
@@ -334,6 +339,15 @@ function looksLikeCni(file: string, body: string): boolean {
   return /"cniVersion"\s*:/.test(body) || (isCniFileName(file) && body.trimStart().startsWith('{'));
 }
 
+/** An object's text without blank lines, comments and trailing blanks: equal for the same object written twice. */
+function fingerprintOf(source: string): string {
+  return source
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .join('\n');
+}
+
 function looksLikeKubernetes(body: string): boolean {
   return /^\s*apiVersion\s*:/m.test(body) && /^\s*kind\s*:/m.test(body);
 }
@@ -356,21 +370,21 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
     if (header !== undefined) appendAll(out.podGroups, operatorPodGroups(ctx, root, operator, header));
     return;
   }
+  if (isCalicoPolicy(kind, apiVersion) || (kind === 'Tier' && (CALICO_API_VERSIONS as readonly string[]).includes(apiVersion))) {
+    addCalicoObject(ctx, root, kind, defaultNamespace, out);
+    return;
+  }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;
   const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy' || CLUSTER_POLICY_KINDS.includes(kind);
   const header = readHeader(ctx, root, clusterScoped ? '' : defaultNamespace, out.findings);
   if (header === undefined) return;
   const range = (root as Node).range;
   if (range) {
-    const fingerprint = ctx.source
-      .slice(range[0], range[1])
-      .split('\n')
-      .map((line) => line.trimEnd())
-      .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
-      .join('\n');
+    const fingerprint = fingerprintOf(ctx.source.slice(range[0], range[1]));
     out.definitions.push({ key: `${kind}/${kind === 'Namespace' ? '' : header.namespace}/${header.name}`, nameSpan: header.nameSpan, fingerprint });
   }
   if (kind === 'Namespace') out.namespaces.push(buildNamespace(ctx, root, { ...header, namespace: header.name }, out.findings));
+  else if (kind === 'ServiceAccount') out.serviceAccounts.push({ namespace: header.namespace, name: header.name, labels: new Map(stringMap(ctx, get(ctx, root, 'metadata', 'labels'))) });
   else if (kind === 'Service') out.services.push(buildService(ctx, root, header, out.findings));
   else if (kind === 'NetworkPolicy') out.policies.push(buildPolicy(ctx, root, header, out.findings));
   else if ((CILIUM_POLICY_KINDS as readonly string[]).includes(kind)) appendAll(out.policies, buildCiliumPolicies(ctx, root, kind, header, out.findings));
@@ -381,6 +395,20 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
     const controller = controllerEntry(kind, group.labels);
     appendAll(out.podGroups, controller === undefined ? [group] : controllerPodGroups(ctx, root, controller, group));
   }
+}
+
+/** Calico's own NetworkPolicy, GlobalNetworkPolicy and Tier (another API group than Kubernetes' NetworkPolicy). */
+function addCalicoObject(ctx: NodeContext, root: Node, kind: string, defaultNamespace: string, out: ManifestDocument): void {
+  const header = readHeader(ctx, root, kind === 'NetworkPolicy' ? defaultNamespace : '', out.findings);
+  if (header === undefined) return;
+  if (kind === 'Tier') {
+    out.tiers.push(readTier(ctx, root, header.name));
+    return;
+  }
+  const range = (root as Node).range;
+  if (range) out.definitions.push({ key: `projectcalico.org ${kind}/${header.namespace}/${header.name}`, nameSpan: header.nameSpan, fingerprint: fingerprintOf(ctx.source.slice(range[0], range[1])) });
+  out.policies.push(buildCalicoPolicy(ctx, root, kind, header, out.findings));
+  appendAll(out.findings, schemaFindings(ctx, root, `Calico ${kind}`, out.findings));
 }
 
 function readHeader(ctx: NodeContext, root: Node, defaultNamespace: string, findings: Finding[]): ObjectHeader | undefined {

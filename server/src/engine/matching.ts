@@ -4,9 +4,10 @@
  * tests compare the fast bitset evaluator in reachability.ts against it.
  */
 import type { IPAddress } from './cidr.js';
+import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
 import { selectorMatches, type Labels } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
-import { resolveNamedPort } from './ports.js';
+import { resolveNamedMatcher } from './ports.js';
 import { compareTieredRules, type TieredRule } from './tiers.js';
 
 /** One end of a connection: a pod of a group, or an address outside the workspace's pods. */
@@ -14,17 +15,27 @@ export type Endpoint = { readonly kind: 'pod'; readonly group: PodGroup } | { re
 
 export type NamespaceLabels = (namespace: string) => Labels;
 
+/** ServiceAccount labels by "namespace/name" (WorkspaceModel.serviceAccounts). */
+export type ServiceAccountLabels = ReadonlyMap<string, Labels>;
+
+const NO_ACCOUNTS: ServiceAccountLabels = new Map();
+
+/** What a selector reading Calico's endpoint labels sees: the namespace's and the service account's labels. */
+function endpointContext(namespaceLabels: NamespaceLabels, accounts: ServiceAccountLabels): EndpointContext {
+  return { namespaceLabels, serviceAccountLabels: (namespace, name) => accounts.get(`${namespace}/${name}`) };
+}
+
 /**
  * Policies apply to pods in the pod network; host-network pods are the node's
  * traffic. A cluster-wide policy picks pods in the namespaces its
  * targetNamespaces selects.
  */
-export function policySelects(policy: PolicyModel, group: PodGroup, namespaceLabels: NamespaceLabels): boolean {
-  if (group.hostNetwork || !selectorMatches(policy.podSelector, group.labels)) return false;
+export function policySelects(policy: PolicyModel, group: PodGroup, namespaceLabels: NamespaceLabels, accounts: ServiceAccountLabels = NO_ACCOUNTS): boolean {
+  if (group.hostNetwork || !podSelectorMatches(policy.podSelector, group, endpointContext(namespaceLabels, accounts))) return false;
   return policy.targetNamespaces === undefined ? group.namespace === policy.namespace : selectorMatches(policy.targetNamespaces, namespaceLabels(group.namespace));
 }
 
-export function peerMatches(policy: PolicyModel, peer: PeerMatcher, endpoint: Endpoint, namespaceLabels: NamespaceLabels): boolean {
+export function peerMatches(policy: PolicyModel, peer: PeerMatcher, endpoint: Endpoint, namespaceLabels: NamespaceLabels, accounts: ServiceAccountLabels = NO_ACCOUNTS): boolean {
   switch (peer.kind) {
     case 'invalid':
     case 'external':
@@ -38,7 +49,7 @@ export function peerMatches(policy: PolicyModel, peer: PeerMatcher, endpoint: En
       const g = endpoint.group;
       const inNamespace =
         peer.namespaceSelector === undefined ? g.namespace === policy.namespace : selectorMatches(peer.namespaceSelector, namespaceLabels(g.namespace));
-      return inNamespace && (peer.podSelector === undefined || selectorMatches(peer.podSelector, g.labels));
+      return inNamespace && (peer.podSelector === undefined || podSelectorMatches(peer.podSelector, g, endpointContext(namespaceLabels, accounts)));
     }
   }
 }
@@ -54,7 +65,7 @@ export function portMatches(matcher: PortMatcher, port: number, protocol: Protoc
       return matcher.protocol === protocol && matcher.from <= port && port <= matcher.to;
     case 'named':
       return (
-        matcher.protocol === protocol && destination.kind === 'pod' && resolveNamedPort(destination.group.ports, matcher.name, protocol)?.port === port
+        matcher.protocol === protocol && destination.kind === 'pod' && resolveNamedMatcher(destination.group.ports, matcher, protocol)?.port === port
       );
   }
 }
@@ -67,10 +78,16 @@ export function ruleAllows(
   port: number,
   protocol: Protocol,
   namespaceLabels: NamespaceLabels,
+  accounts: ServiceAccountLabels = NO_ACCOUNTS,
 ): boolean {
-  const peerOk = rule.peers === undefined || rule.peers.some((p) => peerMatches(policy, p, peer, namespaceLabels));
+  const peerOk = rule.peers === undefined || rule.peers.some((p) => peerMatches(policy, p, peer, namespaceLabels, accounts));
   const portOk = rule.ports === undefined || rule.ports.some((m) => portMatches(m, port, protocol, destination));
   return peerOk && portOk;
+}
+
+/** What a cluster-wide rule does in tiers.ts: its kinds know Allow, Deny and Pass (Log is Calico's, whose rules are never tiered). */
+export function tierActionOf(rule: PolicyRule): TieredRule['action'] {
+  return rule.action === 'deny' || rule.action === 'pass' ? rule.action : 'allow';
 }
 
 /** A cluster-wide policy's rule as tiers.ts orders it; ties between policies break on kind and name, only to be deterministic. */
@@ -78,7 +95,7 @@ export function asTieredRule(policy: PolicyModel, rule: PolicyRule): TieredRule 
   return {
     tier: policy.tier?.tier ?? 'admin',
     priority: policy.tier?.priority ?? 0,
-    action: rule.action ?? 'allow',
+    action: tierActionOf(rule),
     policyId: `${policy.kind ?? 'NetworkPolicy'}/${policy.id}`,
     ruleIndex: rule.index,
   };

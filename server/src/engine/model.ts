@@ -7,7 +7,7 @@ import type { IPAddress, Prefix, RangeSet } from './cidr.js';
 import type { Labels, Selector } from './labels.js';
 import type { Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
-import type { PolicyTier, RuleAction } from './tiers.js';
+import type { PolicyTier } from './tiers.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -45,6 +45,8 @@ export interface PodGroup {
   readonly ports: readonly ContainerPort[];
   readonly ips: readonly IPAddress[];
   readonly hostNetwork: boolean;
+  /** spec.serviceAccountName; undefined: the namespace's "default" account. */
+  readonly serviceAccount?: string;
   /** How many pods this stands for (spec.replicas; 1 for a Pod or DaemonSet). */
   readonly replicas: number;
   readonly span: SourceSpan;
@@ -57,6 +59,20 @@ export interface NamespaceModel {
   /** Undefined for a namespace only implied by objects living in it. */
   readonly span: SourceSpan | undefined;
   readonly nameSpan: SourceSpan | undefined;
+}
+
+export interface ServiceAccountModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+/** A Calico Tier object: policies of lower-order tiers are evaluated first. */
+export interface TierModel {
+  readonly name: string;
+  /** Undefined: after every tier that has an order. */
+  readonly order: number | undefined;
+  readonly defaultAction: 'deny' | 'pass';
 }
 
 export interface ServicePort {
@@ -135,8 +151,27 @@ export type PeerMatcher = IPBlockPeer | PodPeer | InvalidPeer | ExternalPeer;
 export type PortMatcher =
   | { readonly kind: 'all'; readonly protocol: Protocol; readonly span: SourceSpan }
   | { readonly kind: 'range'; readonly protocol: Protocol; readonly from: number; readonly to: number; readonly span: SourceSpan }
-  | { readonly kind: 'named'; readonly protocol: Protocol; readonly name: string; readonly span: SourceSpan }
+  | {
+      readonly kind: 'named';
+      readonly protocol: Protocol;
+      readonly name: string;
+      readonly span: SourceSpan;
+      /** Port ranges taken away from the named port (Calico's numeric notPorts): where the name resolves into one, it matches nothing. */
+      readonly except?: ReadonlyArray<readonly [number, number]>;
+    }
   | { readonly kind: 'invalid'; readonly span: SourceSpan };
+
+/** What a rule of an ordered policy (Calico) does with what it matches; Log records it and goes on to the next rule. */
+export type RuleAction = 'allow' | 'deny' | 'pass' | 'log';
+
+/**
+ * Where a policy of an ordered kind sits (Calico): its tier, and its order
+ * inside the tier (undefined: after every ordered policy). See orderedPolicies.ts.
+ */
+export interface PolicyPlace {
+  readonly tier: string;
+  readonly order: number | undefined;
+}
 
 export interface PolicyRule {
   readonly direction: Direction;
@@ -154,7 +189,11 @@ export interface PolicyRule {
    * Kafka, DNS): Netlens decides the flow at L4 and flags it L7-filtered.
    */
   readonly l7?: readonly string[];
-  /** A cluster-wide policy's rule (AdminNetworkPolicy, ClusterNetworkPolicy, ...): what it does to the traffic it matches. */
+  /**
+   * What the rule does with the traffic it matches: set on the rules of an
+   * ordered policy (Calico orderedRules) and of a cluster-wide policy
+   * (AdminNetworkPolicy, ClusterNetworkPolicy, ... tieredRules); the others allow.
+   */
   readonly action?: RuleAction;
   /** The rule's name, when it has one (cluster-wide kinds name their rules). */
   readonly name?: string;
@@ -176,7 +215,7 @@ export interface PolicyModel {
   readonly kind?: string;
   readonly podSelector: Selector;
   /** The one CNI that implements this kind (a CNI's own policy resource); undefined: any CNI that enforces NetworkPolicy. */
-  readonly enforcedBy?: 'cilium';
+  readonly enforcedBy?: 'cilium' | 'calico';
   /** What the kind calls its pod selector, for messages (endpointSelector for Cilium); podSelector when undefined. */
   readonly selectorField?: string;
   /**
@@ -198,6 +237,14 @@ export interface PolicyModel {
    */
   readonly ingress: readonly PolicyRule[];
   readonly egress: readonly PolicyRule[];
+  /**
+   * An ordered kind (Calico): its place, and every rule of both directions in
+   * written order with its action. Its Allow rules are also in ingress/egress,
+   * for the lenses and the graph that list the rules admitting a flow; the
+   * verdict comes from evaluating orderedRules in order.
+   */
+  readonly place?: PolicyPlace;
+  readonly orderedRules?: readonly PolicyRule[];
   /** Deny rules of both directions: each wins over every allow rule of every policy. */
   readonly denyRules?: readonly PolicyRule[];
   /**

@@ -113,6 +113,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
 function denyShadowFindings(reach: Reachability): Finding[] {
   const out: Finding[] = [];
   const policies = reach.workspace.policies;
+  for (const p of policies) out.push(...orderedShadowFindings(p));
   const denying = policies.filter((p) => (p.denyRules ?? []).length > 0);
   if (denying.length === 0) return out;
   for (const allowing of policies) {
@@ -136,6 +137,23 @@ function denyShadowFindings(reach: Reachability): Finding[] {
       }
     }
   }
+  return out;
+}
+
+/** In an ordered policy (Calico), an Allow rule that an earlier Deny rule of the same direction covers can never decide. */
+function orderedShadowFindings(policy: PolicyModel): Finding[] {
+  const out: Finding[] = [];
+  const rules = policy.orderedRules ?? [];
+  rules.forEach((rule, i) => {
+    if (rule.action !== 'allow' || rule.peers?.length === 0 || rule.ports?.length === 0) return;
+    const by = rules.slice(0, i).find((deny) => deny.action === 'deny' && deny.direction === rule.direction && ruleCovers(deny, rule));
+    if (by === undefined) return;
+    out.push(
+      finding('deny-shadows-allow', rule.span, `Every connection this ${rule.direction} rule allows is dropped first by ${policy.id} ${rule.direction} rule ${by.index + 1} (Deny): rules are evaluated in order and the first that matches decides.`, [
+        { span: by.span, message: 'the deny rule' },
+      ]),
+    );
+  });
   return out;
 }
 
@@ -340,7 +358,8 @@ function portCovers(outer: PortMatcher, inner: PortMatcher): boolean {
   if (outer.kind === 'invalid' || inner.kind === 'invalid' || outer.protocol !== inner.protocol) return false;
   if (outer.kind === 'all') return true;
   if (outer.kind === 'range' && inner.kind === 'range') return outer.from <= inner.from && inner.to <= outer.to;
-  return outer.kind === 'named' && inner.kind === 'named' && outer.name === inner.name;
+  // A named port with ranges taken away covers only what, unresolved, cannot be told apart from its own name.
+  return outer.kind === 'named' && inner.kind === 'named' && outer.name === inner.name && (outer.except === undefined || inner.except === outer.except);
 }
 
 /** Whether every connection inner matches, outer matches too, judged on how both are written. */

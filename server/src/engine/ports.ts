@@ -62,3 +62,10 @@ export function parsePortValue(ctx: NodeContext, node: Node, findings: Finding[]
 export function resolveNamedPort(ports: readonly ContainerPort[], name: string, protocol: Protocol): ContainerPort | undefined {
   return ports.find((p) => p.name === name && p.protocol === protocol);
 }
+
+/** The port a named matcher stands for on a pod, unless the matcher's excepted ranges take it away. */
+export function resolveNamedMatcher(ports: readonly ContainerPort[], matcher: { readonly name: string; readonly except?: ReadonlyArray<readonly [number, number]> }, protocol: Protocol): ContainerPort | undefined {
+  const resolved = resolveNamedPort(ports, matcher.name, protocol);
+  if (resolved === undefined || matcher.except?.some(([from, to]) => from <= resolved.port && resolved.port <= to) === true) return undefined;
+  return resolved;
+}

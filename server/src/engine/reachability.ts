@@ -11,8 +11,10 @@ import { groupBySelectingPolicies, addGroup, removeGroup, type PolicyGroup } fro
 import { EVERYTHING_KEY, selectorMatches, type Labels, type Selector } from './labels.js';
 import { LabelIndex } from './labelIndex.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
-import { asTieredRule, inEvaluationOrder } from './matching.js';
-import { resolveNamedPort } from './ports.js';
+import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
+import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
+import { asTieredRule, inEvaluationOrder, tierActionOf } from './matching.js';
+import { resolveNamedMatcher } from './ports.js';
 import { composeTiers, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
@@ -72,7 +74,7 @@ function classKey(g: PodGroup): string {
   const labels = [...g.labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const ports = g.ports.map((p) => `${p.name ?? ''}:${p.port}/${p.protocol}`);
   const ips = g.ips.map((ip) => ip.toString()).sort();
-  return JSON.stringify([g.namespace, labels, ports, ips, g.hostNetwork]);
+  return JSON.stringify([g.namespace, labels, ports, ips, g.hostNetwork, g.serviceAccount ?? '']);
 }
 
 export class Reachability {
@@ -91,6 +93,16 @@ export class Reachability {
   /** Deny rules per class and direction: they apply whether or not the class is isolated, and win over every allow. */
   private readonly ingressDenyOf: RuleOfPolicy[][];
   private readonly egressDenyOf: RuleOfPolicy[][];
+  /**
+   * Where an ordered policy (Calico) applies to a class in a direction, every
+   * policy applying there in evaluation order (orderedPolicies.ts); the
+   * verdict then comes from it instead of the union of allow rules.
+   */
+  private readonly ingressTiers: Array<OrderedTier[] | undefined>;
+  private readonly egressTiers: Array<OrderedTier[] | undefined>;
+  private readonly endpointContext: EndpointContext;
+  /** Classes with an ordered policy on egress. */
+  private readonly egressOrdered: Bitset;
   /** Classes selected by the same policies share their rule lists; per-side work is done once per group. */
   private readonly groupOf: Int32Array;
   private readonly groups: PolicyGroup[];
@@ -135,6 +147,10 @@ export class Reachability {
     const n = this.classes.length;
     this.isolatedIngress = new Bitset(n);
     this.isolatedEgress = new Bitset(n);
+    this.endpointContext = {
+      namespaceLabels: this.namespaceLabels,
+      serviceAccountLabels: (namespace, name) => workspace.serviceAccounts.get(`${namespace}/${name}`),
+    };
     const { groupOf, groups } = this.groupClasses();
     this.groupOf = groupOf;
     this.groups = groups;
@@ -156,6 +172,17 @@ export class Reachability {
         for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
       }
     }
+    // The policies applying to a class are its group's, so the ordered tiers are worked out once per group.
+    const tiersOf = (direction: 'ingress' | 'egress') => {
+      const ofGroup = this.groups.map((group) => {
+        const applying = group.policies.map((p) => workspace.policies[p]!).filter((p) => (direction === 'ingress' ? p.affectsIngress : p.affectsEgress));
+        return applying.some((p) => p.place !== undefined) ? orderTiers(applying, workspace.tiers) : undefined;
+      });
+      return Array.from(groupOf, (g) => ofGroup[g]);
+    };
+    this.ingressTiers = tiersOf('ingress');
+    this.egressTiers = tiersOf('egress');
+    this.egressOrdered = Bitset.of(n, this.classes.map((c) => c.index).filter((c) => this.egressTiers[c] !== undefined));
     this.tiered = tiered;
     if (tiered) for (const list of [...this.ingressTieredOf, ...this.egressTieredOf]) list.sort(inEvaluationOrder);
   }
@@ -323,11 +350,13 @@ export class Reachability {
       let set = this.selectorCache.get(cacheKey);
       if (set === undefined) {
         set = new Bitset(this.classes.length);
-        const candidates = selector === undefined ? [this.classesByNamespace.get(ns) ?? []] : this.labelIndex(ns).candidates(selector);
+        // A Calico expression may read labels Calico adds (namespace, service account): the label index does not hold those.
+        const candidates =
+          selector === undefined || selector.expression !== undefined ? [this.classesByNamespace.get(ns) ?? []] : this.labelIndex(ns).candidates(selector);
         for (const list of candidates) {
           for (const c of list) {
             const sample = this.classes[c]!.sample;
-            if (!sample.hostNetwork && (selector === undefined || selectorMatches(selector, sample.labels))) set.add(c);
+            if (!sample.hostNetwork && (selector === undefined || podSelectorMatches(selector, sample, this.endpointContext))) set.add(c);
           }
         }
         this.selectorCache.set(cacheKey, set);
@@ -366,7 +395,7 @@ export class Reachability {
   ruleAdmitsSomePortAt(rule: PolicyRule, destination: number): boolean {
     if (rule.ports === undefined) return true;
     const declared = this.classes[destination]!.sample.ports;
-    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedPort(declared, m.name, m.protocol) !== undefined));
+    return rule.ports.some((m) => m.kind === 'all' || m.kind === 'range' || (m.kind === 'named' && resolveNamedMatcher(declared, m, m.protocol) !== undefined));
   }
 
   /** The rules, of every policy selecting class c, that apply in a direction. */
@@ -400,7 +429,7 @@ export class Reachability {
       if (m.kind === 'invalid' || m.protocol !== protocol) continue;
       if (m.kind === 'all') return true;
       if (m.kind === 'range' && m.from <= port && port <= m.to) return true;
-      if (m.kind === 'named' && resolveNamedPort(this.classes[destination]!.sample.ports, m.name, protocol)?.port === port) return true;
+      if (m.kind === 'named' && resolveNamedMatcher(this.classes[destination]!.sample.ports, m, protocol)?.port === port) return true;
     }
     return false;
   }
@@ -416,6 +445,55 @@ export class Reachability {
       if (this.rulePortAllows(rule, port, protocol, d)) allowed.orWith(this.ruleClasses(policy, rule));
     }
     return allowed;
+  }
+
+  private readonly classAlgebra: OrderedAlgebra<Bitset> = {
+    empty: new Bitset(0),
+    isEmpty: (s) => s.isEmpty,
+    union: (a, b) => {
+      if (a.size === 0) return b;
+      const r = a.and(a);
+      r.orWith(b);
+      return r;
+    },
+    intersect: (a, b) => (a.size === 0 || b.size === 0 ? this.classAlgebra.empty : a.and(b)),
+    minus: (a, b) => {
+      if (b.size === 0) return a;
+      const r = a.and(a);
+      r.andNotWith(b);
+      return r;
+    },
+  };
+
+  /** A set of the ordered evaluation as a fresh bitset of every class (its empty set has size 0). */
+  private sized(b: Bitset): Bitset {
+    return b.size === 0 ? new Bitset(this.classes.length) : b.and(b);
+  }
+
+  /** Sources an ordered evaluation (Calico tiers) lets into class d on port/protocol, and those it passes out of its last tier. */
+  private orderedIngress(d: number, port: number, protocol: Protocol): { allowed: Bitset; passedOut: Bitset } {
+    const decision = decideOrdered(this.ingressTiers[d]!, 'ingress', Bitset.full(this.classes.length), this.classAlgebra, (policy, rule) =>
+      this.rulePortAllows(rule, port, protocol, d) ? this.ruleClasses(policy, rule) : this.classAlgebra.empty,
+    );
+    return { allowed: this.sized(decision.allowed), passedOut: this.sized(decision.passedOut) };
+  }
+
+  private orderedSources(d: number, port: number, protocol: Protocol): Bitset {
+    return this.orderedIngress(d, port, protocol).allowed;
+  }
+
+  /** Destinations an ordered evaluation lets class s send to on port/protocol, and those it passes out of its last tier. */
+  private orderedEgress(s: number, port: number, protocol: Protocol): { allowed: Bitset; passedOut: Bitset } {
+    const decision = decideOrdered(this.egressTiers[s]!, 'egress', Bitset.full(this.classes.length), this.classAlgebra, (policy, rule) => {
+      const peers = this.ruleClasses(policy, rule);
+      if (!this.ruleHasNamedPort(rule)) return this.rulePortAllows(rule, port, protocol, 0) ? peers : this.classAlgebra.empty;
+      return Bitset.of(this.classes.length, [...peers.members()].filter((d) => this.rulePortAllows(rule, port, protocol, d)));
+    });
+    return { allowed: this.sized(decision.allowed), passedOut: this.sized(decision.passedOut) };
+  }
+
+  private orderedDestinations(s: number, port: number, protocol: Protocol): Bitset {
+    return this.orderedEgress(s, port, protocol).allowed;
   }
 
   /** Sources dropped into class d on port/protocol by d's ingress deny rules. */
@@ -467,23 +545,27 @@ export class Reachability {
         if (entry.destinations[entry.destinations.length - 1] !== d) entry.destinations.push(d);
       }
     }
-    const egressIsolated = this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!));
+    // Groups an ordered (Calico) policy applies to have no shared allowed set: their classes are decided one at a time below.
+    const egressIsolated = this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!) && this.egressTiers[g.members[0]!] === undefined);
     const egressDenying = this.groups.filter((g) => this.egressDenyOf[g.members[0]!]!.length > 0);
-    // Classes with cluster-wide tiered egress rules: their side is composed through the tiers, one class at a time.
-    const egressTiered = this.classes.map((c) => c.index).filter((s) => this.egressTieredOf[s]!.length > 0);
+    // Classes with cluster-wide tiered egress rules, or an ordered policy on egress: their side is decided one class at a time.
+    const egressTiered = this.classes.map((c) => c.index).filter((s) => this.egressTieredOf[s]!.length > 0 || this.egressTiers[s] !== undefined);
     const ingressNamesPorts = this.perGroup((g) => this.ingressRulesOf[g.members[0]!]!.some(({ rule }) => this.ruleHasNamedPort(rule)));
     for (const { port, protocol, destinations } of byPort.values()) {
       // What one side allows depends only on its rules, so it is worked out once per group of classes.
       const egress = this.perGroup((g) => this.egressDestinations(port, protocol, this.egressRulesOf[g.members[0]!]!));
       const egressDenied = this.perGroup((g) => this.egressDestinations(port, protocol, this.egressDenyOf[g.members[0]!]!));
       const ingress = this.perGroup((g) => this.ingressSources(g.members[0]!, port, protocol));
-      const egressDecided = new Map(egressTiered.map((s) => [s, this.tieredEgressDestinations(s, port, protocol)]));
+      const egressDecided = new Map(
+        egressTiered.map((s) => [s, this.egressTieredOf[s]!.length > 0 ? this.tieredEgressDestinations(s, port, protocol) : this.orderedDestinationsLessDenied(s, port, protocol)]),
+      );
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       const admittedByEgress = this.egressAdmitting(Bitset.of(n, destinations), egressIsolated, egress);
       for (const d of destinations) {
         const group = this.groups[this.groupOf[d]!]!;
         let sources: Bitset;
         if (this.ingressTieredOf[d]!.length > 0) sources = this.tieredIngressSources(d, port, protocol, omitDefault);
+        else if (this.ingressTiers[d] !== undefined) sources = this.orderedSourcesLessDenied(d, port, protocol);
         else {
           // A named port resolves per destination, so those rules are judged at d itself.
           sources = !this.isolatedIngress.has(d)
@@ -497,7 +579,7 @@ export class Reachability {
         const beforeEgress = egressTiered.length > 0 ? sources.copy() : undefined;
         sources.andWith(admittedByEgress[d]!);
         for (const g of egressDenying) if (egressDenied(g).has(d)) removeGroup(sources, g);
-        // A tiered source's egress is what the tiers decide, not the namespaced filters above.
+        // A tiered or ordered source's egress is what its own evaluation decides, not the group filters above.
         for (const s of egressTiered) {
           if (beforeEgress!.has(s) && egressDecided.get(s)!.has(d)) sources.add(s);
           else sources.delete(s);
@@ -515,6 +597,20 @@ export class Reachability {
     for (const d of portless) this.visitPortless(d, side, admittedByEgress[d]!, withPorts, visit, omitDefault);
   }
 
+  /** Sources an ordered evaluation lets into d on port/protocol, less what d's deny rules drop. */
+  private orderedSourcesLessDenied(d: number, port: number, protocol: Protocol): Bitset {
+    const sources = this.orderedSources(d, port, protocol);
+    if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
+    return sources;
+  }
+
+  /** Destinations an ordered evaluation lets s send to on port/protocol, less what s's deny rules drop. */
+  private orderedDestinationsLessDenied(s: number, port: number, protocol: Protocol): Bitset {
+    const destinations = this.orderedDestinations(s, port, protocol);
+    if (this.egressDenyOf[s]!.length > 0) destinations.andNotWith(this.egressDestinations(port, protocol, this.egressDenyOf[s]!));
+    return destinations;
+  }
+
   /**
    * For each destination, the sources whose egress lets them send to it: every
    * class not isolated for egress, and each isolated group whose allowed set
@@ -524,6 +620,8 @@ export class Reachability {
   private egressAdmitting(destinations: Bitset, isolatedGroups: readonly PolicyGroup[], allowedOf: (group: PolicyGroup) => Bitset): Array<Bitset | undefined> {
     const open = Bitset.full(this.classes.length);
     open.andNotWith(this.isolatedEgress);
+    // A class an ordered policy applies to on egress is decided on its own by the caller.
+    open.orWith(this.egressOrdered);
     const admitted: Array<Bitset | undefined> = new Array(this.classes.length);
     for (const d of destinations.members()) admitted[d] = open.copy();
     // Groups allowed the same set object (the same peers) are added together, one pass over that set.
@@ -554,10 +652,13 @@ export class Reachability {
     const none = new Bitset(n);
     const steps = this.ingressTieredOf[d]!.map((r) => this.step(r, this.rulePortAllows(r.rule, port, protocol, d) ? this.ruleClasses(r.policy, r.rule) : none));
     const selected = this.isolatedIngress.has(d);
+    // Where Calico's tiers apply, their ordered evaluation is the NetworkPolicy step; what they pass out of the last tier goes on to the baseline tier.
+    const ordered = this.ingressTiers[d] !== undefined ? this.orderedIngress(d, port, protocol) : undefined;
     const networkPolicy = {
       selected,
-      allowed: selected ? this.ingressSources(d, port, protocol) : none,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? this.ingressSources(d, port, protocol) : none,
       denied: this.ingressDenyOf[d]!.length > 0 ? this.deniedSources(d, port, protocol) : none,
+      ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
     };
     return composeTiers(BITSETS, Bitset.full(n), none, steps, networkPolicy, this.openSources(d, omitDefault));
   }
@@ -568,9 +669,11 @@ export class Reachability {
     const none = new Bitset(n);
     const steps = this.egressTieredOf[s]!.map((r) => this.step(r, this.egressDestinations(port, protocol, [r])));
     const selected = this.isolatedEgress.has(s);
+    const ordered = this.egressTiers[s] !== undefined ? this.orderedEgress(s, port, protocol) : undefined;
     const networkPolicy = {
       selected,
-      allowed: selected ? this.egressDestinations(port, protocol, this.egressRulesOf[s]!) : none,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? this.egressDestinations(port, protocol, this.egressRulesOf[s]!) : none,
+      ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
       denied: this.egressDenyOf[s]!.length > 0 ? this.egressDestinations(port, protocol, this.egressDenyOf[s]!) : none,
     };
     const all = Bitset.full(n);
@@ -578,7 +681,7 @@ export class Reachability {
   }
 
   private step<S>(r: RuleOfPolicy, matched: S): TierStep<S> {
-    return { tier: r.policy.tier!.tier, action: r.rule.action ?? 'allow', matched };
+    return { tier: r.policy.tier!.tier, action: tierActionOf(r.rule), matched };
   }
 
   /**
@@ -602,10 +705,13 @@ export class Reachability {
     const admitting = (list: readonly RuleOfPolicy[]) =>
       intersectLines(unionLines(list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer)).map(({ rule }) => this.lineAtPortless(rule))), whole);
     const selected = this.isIsolated(subject, direction);
+    const orderedTiers = (ingress ? this.ingressTiers : this.egressTiers)[subject];
+    const ordered = orderedTiers === undefined ? undefined : this.orderedLineDecision(orderedTiers, direction, whole, peer);
     const networkPolicy = {
       selected,
-      allowed: selected ? admitting((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!) : EMPTY_LINE,
+      allowed: ordered !== undefined ? ordered.allowed : selected ? admitting((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!) : EMPTY_LINE,
       denied: admitting((ingress ? this.ingressDenyOf : this.egressDenyOf)[subject]!),
+      ...(ordered === undefined ? {} : { passedOn: ordered.passedOut }),
     };
     const steps = (ingress ? this.ingressTieredOf : this.egressTieredOf)[subject]!.map((r) =>
       this.step(r, this.ruleClasses(r.policy, r.rule).has(peer) ? this.lineAtPortless(r.rule) : EMPTY_LINE),
@@ -635,7 +741,7 @@ export class Reachability {
     const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
     return {
       whole,
-      egressIsolated: this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!)),
+      egressIsolated: this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!) && this.egressTiers[g.members[0]!] === undefined),
       ingress: this.perGroup((g) =>
         this.ingressRulesOf[g.members[0]!]!.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0),
       ),
@@ -658,17 +764,26 @@ export class Reachability {
    */
   private visitPortless(d: number, side: PortlessSides, admittedByEgress: Bitset, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
     const { whole } = side;
-    const ingress = this.isolatedIngress.has(d) ? side.ingress(this.groups[this.groupOf[d]!]!) : undefined;
+    const ingressTiers = this.ingressTiers[d];
+    const ingress = ingressTiers === undefined && this.isolatedIngress.has(d) ? side.ingress(this.groups[this.groupOf[d]!]!) : undefined;
     let sources: Bitset;
     if (ingress === undefined) sources = this.openSources(d, omitDefault);
     else {
       sources = new Bitset(this.classes.length);
       for (const r of ingress) sources.orWith(r.peers);
     }
+    if (ingressTiers !== undefined) sources = Bitset.full(this.classes.length);
     sources.andWith(admittedByEgress);
     for (const s of sources.members()) {
-      let line = ingress === undefined ? whole : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
-      if (this.isolatedEgress.has(s)) {
+      let line =
+        ingressTiers !== undefined
+          ? this.orderedLine(ingressTiers, 'ingress', whole, s)
+          : ingress === undefined
+            ? whole
+            : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
+      const egressTiers = this.egressTiers[s];
+      if (egressTiers !== undefined) line = intersectLines(line, this.orderedLine(egressTiers, 'egress', whole, d));
+      else if (this.isolatedEgress.has(s)) {
         const lines = this.egressRulesOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)).map(({ rule }) => this.lineAtPortless(rule));
         line = lines.length === 0 ? EMPTY_LINE : intersectLines(line, unionLines(lines));
       }
@@ -679,6 +794,23 @@ export class Reachability {
       if (denied.length > 0 && line.length > 0) line = subtractLines(line, unionLines(denied));
       if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
     }
+  }
+
+  /** The ports (within `whole`) an ordered evaluation allows between a class and one peer class. */
+  private orderedLine(tiers: readonly OrderedTier[], direction: 'ingress' | 'egress', whole: PortLine, peer: number): PortLine {
+    return this.orderedLineDecision(tiers, direction, whole, peer).allowed;
+  }
+
+  /** The same, with the ports passed out of the last tier. */
+  private orderedLineDecision(tiers: readonly OrderedTier[], direction: 'ingress' | 'egress', whole: PortLine, peer: number): { allowed: PortLine; passedOut: PortLine } {
+    const lines: OrderedAlgebra<PortLine> = {
+      empty: EMPTY_LINE,
+      isEmpty: (l) => l.length === 0,
+      union: (a, b) => unionLines([a, b]),
+      intersect: intersectLines,
+      minus: subtractLines,
+    };
+    return decideOrdered(tiers, direction, whole, lines, (policy, rule) => (this.ruleClasses(policy, rule).has(peer) ? this.lineAtPortless(rule) : EMPTY_LINE));
   }
 
   /** Class-level matrix: row s holds the classes s can reach on some candidate port. */

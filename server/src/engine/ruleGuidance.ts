@@ -157,6 +157,12 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
   'cilium-host-policy-not-modelled': { next: 'Nothing to change; check host traffic with Cilium itself (cilium policy get on the node).', wrong: 'spec: {nodeSelector: {}}', right: 'spec: {nodeSelector: {}}   # netlens-disable-line cilium-host-policy-not-modelled' },
   'cilium-entity-not-modelled': { next: 'If the traffic is pod-to-pod, select the pods with fromEndpoints/toEndpoints instead.', wrong: 'toEntities: [host]   # meant the node-local DNS pod', right: 'toEndpoints: [{matchLabels: {k8s-app: node-local-dns}}]' },
   'cilium-field-not-modelled': { next: 'Where the peers are pods of the workspace, select them with fromEndpoints/toEndpoints so Netlens can check them.', wrong: 'toServices: [{k8sService: {serviceName: db, namespace: prod}}]', right: 'toEndpoints: [{matchLabels: {app: db, k8s:io.kubernetes.pod.namespace: prod}}]' },
+  'calico-policy-without-calico': {
+    next: 'Run Calico as the CNI (or for policy beside another CNI), or write the policy as a Kubernetes NetworkPolicy the installed CNI enforces.',
+    wrong: '"plugins": [{"type": "cilium-cni"}]   # with a projectcalico.org/v3 GlobalNetworkPolicy',
+    right: '"plugins": [{"type": "calico"}]',
+  },
+  'calico-field-not-modelled': { next: 'Where the peers are pods of the workspace, select them with source/destination selector so Netlens can check them.', wrong: 'destination: {services: {name: db, namespace: prod}}', right: "destination: {selector: app == 'db', namespaceSelector: projectcalico.org/name == 'prod'}" },
   'cilium-namespace-labels-ignored': { next: 'Name the namespace with k8s:io.kubernetes.pod.namespace, or move the rule to a CiliumClusterwideNetworkPolicy.', wrong: 'fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: a}}]', right: 'fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: team-a}}]' },
   'cluster-policy-not-implemented': {
     next: 'Run a CNI that implements AdminNetworkPolicy (Calico, Antrea, OVN-Kubernetes), or write the rules as NetworkPolicies.',

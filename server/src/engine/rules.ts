@@ -83,6 +83,8 @@ export const RULES = {
   'cilium-host-policy-not-modelled': { severity: 'information', doc: 'A Cilium host policy (nodeSelector) applies to nodes, which Netlens does not model: it changes no pod-to-pod verdict.' },
   'cilium-entity-not-modelled': { severity: 'information', doc: 'A Cilium entity other than world, cluster and all (host, remote-node, kube-apiserver, ...) stands for no pod or address of the workspace: the peer admits none.' },
   'cilium-field-not-modelled': { severity: 'information', doc: 'A Cilium peer or field Netlens does not model (toServices, nodes, CIDR groups, fromRequires): the rule is evaluated without it.' },
+  'calico-policy-without-calico': { severity: 'warning', doc: "A Calico NetworkPolicy or GlobalNetworkPolicy in a workspace whose CNI configuration is not Calico's: only Calico enforces these kinds, so it does nothing there." },
+  'calico-field-not-modelled': { severity: 'information', doc: 'A Calico rule field Netlens does not model (services, source ports, a selector on the policy\'s own side of a rule, host-endpoint options): the rule is evaluated without it.' },
   'cilium-namespace-labels-ignored': { severity: 'warning', doc: 'io.cilium.k8s.namespace.labels.* in a CiliumNetworkPolicy is ignored by Cilium (only cluster-wide policies can use it), so it narrows nothing.' },
   'cluster-policy-not-implemented': { severity: 'warning', doc: 'A cluster-wide policy (AdminNetworkPolicy and its kin) in a workspace whose CNI does not implement policy.networking.k8s.io: it does nothing there.' },
   'tier-rule-shadowed': { severity: 'warning', doc: 'An earlier rule of the same tier (a lower priority, or earlier in the same policy) matches all the traffic this cluster-wide rule matches, so this rule never decides anything.' },

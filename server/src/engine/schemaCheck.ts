@@ -7,15 +7,19 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
 import { closest } from './nearest.js';
 import { finding, type Finding } from './rules.js';
-import { adminNetworkPolicySchema, baselineAdminNetworkPolicySchema, clusterNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
+import { adminNetworkPolicySchema, baselineAdminNetworkPolicySchema, calicoGlobalNetworkPolicySchema, calicoNetworkPolicySchema, ciliumClusterwideNetworkPolicySchema, ciliumNetworkPolicySchema, clusterNetworkPolicySchema, cniSchema, networkPolicySchema, serviceSchema, type JsonSchema } from './schemas/index.js';
 import type { SourceSpan } from './source.js';
 import { deref, entry, items, spanOf, type NodeContext } from './yamlNodes.js';
 
-/** By Kubernetes kind; "CNI" stands for a CNI network configuration. */
+/** By Kubernetes kind; "CNI" stands for a CNI network configuration, "Calico <kind>" for Calico's own policy kinds. */
 const SCHEMA_BY_KIND: Record<string, JsonSchema> = {
   NetworkPolicy: networkPolicySchema,
   Service: serviceSchema,
   CNI: cniSchema,
+  'Calico NetworkPolicy': calicoNetworkPolicySchema,
+  'Calico GlobalNetworkPolicy': calicoGlobalNetworkPolicySchema,
+  CiliumNetworkPolicy: ciliumNetworkPolicySchema,
+  CiliumClusterwideNetworkPolicy: ciliumClusterwideNetworkPolicySchema,
   AdminNetworkPolicy: adminNetworkPolicySchema,
   BaselineAdminNetworkPolicy: baselineAdminNetworkPolicySchema,
   ClusterNetworkPolicy: clusterNetworkPolicySchema,

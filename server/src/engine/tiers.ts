@@ -15,7 +15,10 @@
  *      reports the overlap.
  *   2. NetworkPolicy tier: if any NetworkPolicy selects the pod for this
  *      direction, its verdict is final ("v1.NetworkPolicy always makes a final
- *      decision for selected pods").
+ *      decision for selected pods"). Where a Calico policy applies, this step
+ *      is Calico's ordered evaluation (orderedPolicies.ts, NetworkPolicy at
+ *      order 1000 of the default tier); what it passes out of its last tier
+ *      goes on to step 3.
  *   3. baseline tier, same ordering as admin; a Pass falls through.
  *   4. default: allowed.
  */
@@ -97,6 +100,12 @@ export interface NetworkPolicySets<S> {
   readonly selected: boolean;
   readonly allowed: S;
   readonly denied: S;
+  /**
+   * Where the step is an ordered evaluation (Calico's tiers, orderedPolicies.ts):
+   * what it passes out of its last tier, which goes on to the baseline tier;
+   * it decides the rest. Absent: a selected pod's NetworkPolicy decides all.
+   */
+  readonly passedOn?: S;
 }
 
 /**
@@ -119,7 +128,11 @@ export function composeTiers<S>(algebra: SetAlgebra<S>, all: S, empty: S, steps:
   undecided = union(undecided, passed);
   // Deny rules of namespaced kinds (Cilium) drop what they match whether or not the pod is isolated.
   undecided = minus(undecided, networkPolicy.denied);
-  if (networkPolicy.selected) return union(allowed, intersect(undecided, networkPolicy.allowed));
+  if (networkPolicy.selected) {
+    if (networkPolicy.passedOn === undefined) return union(allowed, intersect(undecided, networkPolicy.allowed));
+    allowed = union(allowed, intersect(minus(undecided, networkPolicy.passedOn), networkPolicy.allowed));
+    undecided = intersect(undecided, networkPolicy.passedOn);
+  }
   passed = empty;
   for (; i < steps.length; i++) {
     const step = steps[i]!;

@@ -4,7 +4,9 @@
  */
 import { emptyFacts, type ClusterFacts } from './clusterConfig.js';
 import type { ManifestFile } from './manifests.js';
+import type { Labels } from './labels.js';
 import type { NamespaceModel, PodGroup, PolicyModel, ServiceModel } from './model.js';
+import type { TierTable } from './orderedPolicies.js';
 import { appendAll } from './findingCap.js';
 import { finding, type Finding } from './rules.js';
 import type { ObjectDefinition } from './manifests.js';
@@ -14,6 +16,10 @@ export interface WorkspaceModel {
   readonly podGroups: readonly PodGroup[];
   readonly services: readonly ServiceModel[];
   readonly policies: readonly PolicyModel[];
+  /** ServiceAccount labels by "namespace/name" (Calico's serviceAccountSelector reads them). */
+  readonly serviceAccounts: ReadonlyMap<string, Labels>;
+  /** Calico Tier objects by name. */
+  readonly tiers: TierTable;
   /** Findings made while reading each document. */
   readonly parseFindings: readonly Finding[];
   /** Cluster network configuration of all files together. */
@@ -26,6 +32,8 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   const services: ServiceModel[] = [];
   const policies: PolicyModel[] = [];
   const parseFindings: Finding[] = [];
+  const serviceAccounts = new Map<string, Labels>();
+  const tiers = new Map<string, { order: number | undefined; defaultAction: 'deny' | 'pass' }>();
   const cluster = emptyFacts();
   const definitions: Array<{ file: string; definition: ObjectDefinition }> = [];
   const fileNames: string[] = [];
@@ -42,6 +50,8 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
       appendAll(podGroups, doc.podGroups);
       appendAll(services, doc.services);
       appendAll(policies, doc.policies);
+      for (const a of doc.serviceAccounts) if (!serviceAccounts.has(`${a.namespace}/${a.name}`)) serviceAccounts.set(`${a.namespace}/${a.name}`, a.labels);
+      for (const t of doc.tiers) if (!tiers.has(t.name)) tiers.set(t.name, { order: t.order, defaultAction: t.defaultAction });
       appendAll(parseFindings, doc.findings);
     }
   }
@@ -55,7 +65,7 @@ export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
   // A cluster-wide policy lives in no namespace ('').
   for (const p of policies) if (p.namespace !== '') implied(p.namespace);
   appendAll(parseFindings, duplicateFindings(definitions, kustomizeDirectories(fileNames)));
-  return { namespaces, podGroups, services, policies, parseFindings, cluster };
+  return { namespaces, podGroups, services, policies, serviceAccounts, tiers, parseFindings, cluster };
 }
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);

@@ -1,0 +1,115 @@
+/**
+ * Calico NetworkPolicy and GlobalNetworkPolicy through the real CLI:
+ * `netlens matrix --json` truth tables on a small cluster
+ * (test/fixtures/calico, the setting of Calico's policy examples). Facts
+ * from Calico's references: policies are evaluated in order (lower order
+ * first, no order last) and the first rule that matches decides; a
+ * Kubernetes NetworkPolicy is an order-1000 policy of the default tier; a
+ * tier that applies but decides nothing drops the traffic; Pass goes on to
+ * the next tier; namespaceSelector and serviceAccounts match the namespace's
+ * and the service account's labels. Rows are sources, columns destinations.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixtureCli } from './support/fixtureCli.js';
+
+const { netlens, matrix } = fixtureCli('calico', ['production/database', 'production/frontend', 'production/reports', 'staging/frontend'], ['cluster.yaml', 'calico.conflist']);
+
+const T = true;
+const F = false;
+/** Only the database's column changes in most cases: every pod reaches every other pod but it. */
+const toDatabase = (column: boolean[]): boolean[][] => column.map((allowed, s) => [s === 0 || allowed, T, T, T]);
+
+test('without policies every pod reaches every pod', () => {
+  assert.deepEqual(matrix(6379), toDatabase([T, T, T, T]));
+});
+
+test("the resource reference's NetworkPolicy admits frontends of its namespace on TCP 6379 only", () => {
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml'), toDatabase([T, T, T, F]));
+  assert.deepEqual(matrix(80, 'allow-6379.yaml'), toDatabase([T, F, F, F]));
+});
+
+test('a Deny of a lower order decides before a later Allow', () => {
+  // deny-blue (order 100) drops the blue reports pod; allow-tcp-6379 (no order: last) still admits the other frontend.
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml', 'deny-blue.yaml'), toDatabase([T, T, F, F]));
+  const why = netlens(['explain', 'production/reports', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'allow-6379.yaml', 'deny-blue.yaml'], 1);
+  assert.match(why, /^production\/reports → production\/database on TCP 6379: DENIED$/m);
+  assert.match(why, /ingress of production\/database: denied: by deny-blue ingress rule 1 \(Deny\), the first rule that matches in tier and policy order\./);
+});
+
+test('a Kubernetes NetworkPolicy sits at order 1000: a Calico Deny at 500 wins over it, one at 2000 does not', () => {
+  // The NetworkPolicy admits staging to the database; alone with allow-tcp-6379 every pod reaches it.
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml', 'staging-np.yaml'), toDatabase([T, T, T, T]));
+  // deny-staging selects every production pod with a role; its second rule allows the rest.
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml', 'staging-np.yaml', 'deny-staging-early.yaml'), [
+    [T, T, T, T],
+    [T, T, T, T],
+    [T, T, T, T],
+    [F, F, F, T],
+  ]);
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml', 'staging-np.yaml', 'deny-staging-late.yaml'), [
+    [T, T, T, T],
+    [T, T, T, T],
+    [T, T, T, T],
+    [T, F, F, T],
+  ]);
+  const why = netlens(['explain', 'staging/frontend', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'allow-6379.yaml', 'staging-np.yaml', 'deny-staging-late.yaml']);
+  assert.match(why, /ingress of production\/database: allowed: by production\/staging-to-database ingress rule 1 \(Allow\), the first rule that matches in tier and policy order\./);
+});
+
+test('with cluster-wide policies: the admin tier decides first, Calico is the NetworkPolicy step, what Calico passes out meets the baseline tier', () => {
+  const stagingDenied = [
+    [T, T, T, T],
+    [T, T, T, T],
+    [T, T, T, T],
+    [F, F, F, T],
+  ];
+  // An admin Allow wins over Calico's Deny at order 500.
+  assert.deepEqual(matrix(6379, 'deny-staging-early.yaml', 'anp-allow-staging.yaml'), matrix(6379));
+  assert.deepEqual(matrix(6379, 'deny-staging-early.yaml'), stagingDenied);
+  assert.deepEqual(matrix(6379, 'pass-staging.yaml'), matrix(6379));
+  // Passed out of the last tier: alone the profile allows it; with the baseline Deny it is dropped.
+  assert.deepEqual(matrix(6379, 'pass-staging.yaml', 'banp-deny-staging.yaml'), stagingDenied);
+  const why = netlens(['explain', 'staging/frontend', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'pass-staging.yaml', 'banp-deny-staging.yaml'], 1);
+  assert.match(why, /ingress of production\/database: denied: by BaselineAdminNetworkPolicy default ingress rule 1 \(no-staging\), Deny in the baseline tier, as Calico's tiers pass it on for production\/database's ingress\./);
+});
+
+test('a tier that applies drops what it does not decide; Pass goes on to the default tier; a service account selector allows outright', () => {
+  // The security tier's gate selects every pod: production passes (and, with no policy in the
+  // default tier, reaches the profile, which allows), finance's account is allowed, staging is dropped.
+  assert.deepEqual(matrix(6379, 'tiers.yaml'), [
+    [T, T, T, T],
+    [T, T, T, T],
+    [T, T, T, T],
+    [F, F, F, T],
+  ]);
+  // Passed traffic meets allow-tcp-6379 in the default tier; the reports pod was allowed before it, on any port.
+  assert.deepEqual(matrix(80, 'tiers.yaml', 'allow-6379.yaml'), [
+    [T, T, T, T],
+    [F, T, T, T],
+    [T, T, T, T],
+    [F, F, F, T],
+  ]);
+  const dropped = netlens(['explain', 'staging/frontend', 'production/frontend', '--port', '80', 'cluster.yaml', 'calico.conflist', 'tiers.yaml'], 1);
+  assert.match(dropped, /ingress of production\/frontend: denied: no rule of tier security decides it, and a tier that applies drops what it does not decide\./);
+  const allowed = netlens(['explain', 'production/reports', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'tiers.yaml', 'deny-blue.yaml']);
+  assert.match(allowed, /allowed: by security\.gate ingress rule 1 \(Allow\)/);
+});
+
+test('check reports rejected selectors and ports, a misspelt field (schemas/calico-*.schema.json), unmodelled fields, a Deny shadowing an Allow, and Calico policies on another CNI', () => {
+  const findings = (files: string[]) =>
+    (JSON.parse(netlens(['check', '--format', 'json', ...files], files.includes('findings.yaml') ? 1 : 0)) as { findings: Array<{ code: string; file: string; line: number }> }).findings
+      .filter((f) => f.code !== 'namespace-without-default-deny')
+      .map((f) => `${f.file}:${f.line} ${f.code}`);
+  assert.deepEqual(findings(['cluster.yaml', 'calico.conflist', 'findings.yaml']), [
+    'findings.yaml:10 selector-invalid',
+    'findings.yaml:14 object-invalid',
+    'findings.yaml:18 calico-field-not-modelled',
+    'findings.yaml:22 calico-field-not-modelled',
+    'findings.yaml:34 deny-shadows-allow',
+    'findings.yaml:45 schema-invalid',
+  ]);
+  // One finding for every Calico policy on a Cilium cluster, on the first of them.
+  assert.deepEqual(findings(['cluster.yaml', 'cilium.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), ['allow-6379.yaml:6 calico-policy-without-calico']);
+  assert.deepEqual(findings(['cluster.yaml', 'calico.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), []);
+});
