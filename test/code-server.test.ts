@@ -39,13 +39,13 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
   let browser: Browser;
   let page: Page;
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-code-server-ws-'));
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=netlens-test', '-c', 'user.email=test@netlens.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
 
   before(async () => {
     if (missing) return;
     fs.mkdirSync(OUT, { recursive: true });
     fs.cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
     // A git repository, so the what-if view has a HEAD to compare with.
-    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=netlens-test', '-c', 'user.email=test@netlens.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
     for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'examples']]) assert.equal(git(...args).status, 0, `git ${args.join(' ')}`);
     const vsix = packageVsix();
     server = await startCodeServer(vsix, workspace);
@@ -243,7 +243,7 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     const line = original.split('\n').findIndex((l) => l.includes('podSelector: {matchLabels: {app: checkout}}')) + 1;
     assert.ok(line > 0);
     // The quick-fix test saved a fix to this file: commit it, so HEAD is the tree as it now is.
-    for (const args of [['add', '-A'], ['commit', '-qm', 'after the quick fix']]) spawnSync('git', ['-c', 'user.name=netlens-test', '-c', 'user.email=test@netlens.invalid', ...args], { cwd: workspace });
+    for (const args of [['add', '-A'], ['commit', '-qm', 'after the quick fix']]) assert.equal(git(...args).status, 0, `git ${args.join(' ')}`);
     await openFile(rel, line);
     // The editor may first restore the cursor of an earlier visit: delete only once it is on the line.
     await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col` }).waitFor({ timeout: 20_000 });

@@ -10,17 +10,12 @@ import type { Direction, PeerMatcher, PolicyModel, PolicyRule, PortMatcher } fro
 import { parsePortValue, parseProtocol } from './ports.js';
 import { appendToSequenceEdit, fix, removeItemEdit, replace } from './fixes.js';
 import { finding, type Finding, type Fix } from './rules.js';
+import type { ObjectHeader } from './buildWorkloads.js';
 import type { SourceSpan } from './source.js';
 import { entry, get, integer, isNullNode, isSeqNode, items, spanOf, text, type NodeContext } from './yamlNodes.js';
 
-export interface PolicyHeader {
-  readonly namespace: string;
-  readonly name: string;
-  readonly span: SourceSpan;
-  readonly nameSpan: SourceSpan;
-  /** Where metadata.namespace is written; absent when the namespace is defaulted. */
-  readonly namespaceSpan?: SourceSpan;
-}
+/** A policy's metadata, read the way every object's is. */
+export type PolicyHeader = ObjectHeader;
 
 export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, findings: Finding[]): PolicyModel {
   const spec = get(ctx, root, 'spec');
