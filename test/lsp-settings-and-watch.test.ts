@@ -47,7 +47,7 @@ metadata: {name: agent, namespace: shop}
 spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: a, image: a, ports: [{containerPort: 9100}]}]}}}
 `;
 
-/** In shop: web only lives there when defaultNamespace says so. The empty rule is rule-allows-all; shop is not declared. */
+/** In shop: web only lives there when defaultNamespace says so. The empty rule is rule-allows-all (which makes the second rule pointless, so no rule-shadowed is said besides); shop is not declared. */
 const POLICY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: web-in, namespace: shop}
@@ -76,7 +76,7 @@ describe('settings: defaultNamespace and a severity per code, off included', { t
     try {
       const ds = await within(30_000, 'diagnostics', client.waitForDiagnostics(policy, (d) => d.length > 0));
       // Severities: 2 warning, 3 information.
-      assert.deepEqual(codes(ds), ['rule-allows-all 3 6', 'policy-selects-no-pods 2 4', 'namespace-not-defined 3 2', 'rule-shadowed 3 7']);
+      assert.deepEqual(codes(ds), ['rule-allows-all 3 6', 'policy-selects-no-pods 2 4', 'namespace-not-defined 3 2']);
       // The empty rule admits every pod: web's 2, the Job's parallelism 4, the CronJob's 3 and the DaemonSet's 1.
       assert.deepEqual(await lensTitles(client, policy), ['0: selects 0 pods · allows ingress from 10 pods · any address']);
     } finally {
@@ -89,7 +89,7 @@ describe('settings: defaultNamespace and a severity per code, off included', { t
     try {
       const ds = await within(30_000, 'diagnostics', client.waitForDiagnostics(policy, (d) => d.length > 0));
       // rule-allows-all is gone, namespace-not-defined is a hint (4), and the policy now selects web.
-      assert.deepEqual(codes(ds), ['namespace-not-defined 4 2', 'rule-shadowed 3 7']);
+      assert.deepEqual(codes(ds), ['namespace-not-defined 4 2']);
       assert.deepEqual(await lensTitles(client, policy), ['0: selects 2 pods · allows ingress from 10 pods · any address']);
       assert.deepEqual(codes(client.diagnostics.get(apps)), ['namespace-without-default-deny 3 2']);
     } finally {
@@ -141,7 +141,7 @@ describe('files changing on disk under a running server', { timeout: 60_000 }, (
       const watched = async (type: 1 | 2 | 3) => client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: policy, type }] });
       fs.writeFileSync(file, POLICY);
       await watched(1);
-      assert.deepEqual(codes(await within(10_000, 'created', client.waitForDiagnostics(policy, (d) => d.length > 0))), ['rule-allows-all 3 6', 'namespace-not-defined 3 2', 'rule-shadowed 3 7']);
+      assert.deepEqual(codes(await within(10_000, 'created', client.waitForDiagnostics(policy, (d) => d.length > 0))), ['rule-allows-all 3 6', 'namespace-not-defined 3 2']);
       // Without the empty rule, web admits only the Job's 4 pods, on its sidecar's named port; not even its other replica.
       fs.writeFileSync(file, POLICY.replace('    - {}\n', ''));
       await watched(2);
@@ -172,7 +172,7 @@ describe('netlens.maxFileSize', { timeout: 60_000 }, () => {
         `netlens: not indexing DIR/big.yaml: larger than 2000 bytes (${Buffer.byteLength(big)}) (netlens.maxFileSize)`,
       ]);
       await client.open(bigUri, big);
-      assert.deepEqual(codes(await within(10_000, 'opened', client.waitForDiagnostics(bigUri, (d) => d.length > 0))), ['rule-allows-all 3 8', 'cidr-invalid 1 6', 'namespace-not-defined 3 2', 'rule-shadowed 3 9']);
+      assert.deepEqual(codes(await within(10_000, 'opened', client.waitForDiagnostics(bigUri, (d) => d.length > 0))), ['rule-allows-all 3 8', 'cidr-invalid 1 6', 'namespace-not-defined 3 2']);
     } finally {
       await client.stop();
     }

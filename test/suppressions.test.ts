@@ -22,8 +22,10 @@ spec:
   policyTypes: [Ingress, Egress]
   ingress:
     - {}
+    - from: [{podSelector: {matchLabels: {app: web}}}]
   egress:
     - {}
+    - to: [{podSelector: {matchLabels: {app: db}}}]
 `;
 
 function checked(text: string): Finding[] {
@@ -118,7 +120,7 @@ describe('over LSP: quick fixes write suppressions, .netlens.yaml applies', { ti
     await client.open(u, POLICY);
     let ds = await client.waitForDiagnostics(u, (d) => count('rule-allows-all')(d) === 2);
     const first = ds.find((d) => d.code === 'rule-allows-all')!;
-    assert.match(String(first.message), /^This empty rule allows ingress from every source on every port\. If that is intended, disable rule-allows-all for this line/);
+    assert.match(String(first.message), /^This empty rule allows ingress from every source on every port, so the other ingress rule of this policy adds nothing\. List the peers and ports/);
     let actions = (await client.codeActions(u, first.range, [first])) ?? [];
     assert.deepEqual(
       actions.map((a) => a.title).filter((t) => t.startsWith('Disable')),
@@ -146,12 +148,12 @@ test('explain-code says what a code means, what to do, an example of the mistake
     [
       'rule-allows-all (default severity: information)',
       '',
-      'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.',
+      'An empty rule ({}) beside other rules of its direction allows all traffic there, so those rules add nothing; a lone {} is taken as a deliberate allow-all.',
       '',
-      'What to do: If that is intended, disable rule-allows-all for this line; otherwise list the peers and ports the rule is for.',
+      'What to do: List the peers and ports this rule is for; if every peer is meant, the other rules can go (a lone {} says so).',
       '',
       'Example of the mistake:',
-      '    ingress: [{}]   # meant: only the frontend',
+      '    ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}, {}]   # meant: only the frontend',
       'and of the fix:',
       '    ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]',
       '',

@@ -76,8 +76,8 @@ export function buildPolicy(ctx: NodeContext, root: Node, header: PolicyHeader, 
   }
 
   // Rules of a direction the policy does not affect are still validated, so their mistakes show.
-  const ingress = ingressItems.map((n, i) => buildRule(ctx, n, 'ingress', i, findings));
-  const egress = egressItems.map((n, i) => buildRule(ctx, n, 'egress', i, findings));
+  const ingress = ingressItems.map((n, i) => buildRule(ctx, n, 'ingress', i, ingressItems.length, findings));
+  const egress = egressItems.map((n, i) => buildRule(ctx, n, 'egress', i, egressItems.length, findings));
 
   return {
     id: `${header.namespace}/${header.name}`,
@@ -121,19 +121,21 @@ function dnsEgressFix(ctx: NodeContext, spec: Node | undefined, egressEntry: { k
   return edit === undefined ? undefined : fix('Allow DNS egress to kube-dns (UDP and TCP 53)', [edit], true);
 }
 
-function buildRule(ctx: NodeContext, node: Node, direction: Direction, index: number, findings: Finding[]): PolicyRule {
+function buildRule(ctx: NodeContext, node: Node, direction: Direction, index: number, ruleCount: number, findings: Finding[]): PolicyRule {
   const peersKey = direction === 'ingress' ? 'from' : 'to';
   const peerNodes = items(ctx, get(ctx, node, peersKey));
   const portNodes = items(ctx, get(ctx, node, 'ports'));
   const span = spanOf(ctx, node);
-  if (peerNodes.length === 0 && portNodes.length === 0) {
+  // A lone `{}` is how an allow-all is written on purpose (`egress: [{}]`): nothing to say. Beside other
+  // rules of its direction it makes them pointless, which is rarely what the author of those rules meant.
+  if (peerNodes.length === 0 && portNodes.length === 0 && ruleCount > 1) {
+    const others = ruleCount - 1;
+    const what = direction === 'ingress' ? 'ingress from every source' : 'egress to every destination';
     findings.push(
       finding(
         'rule-allows-all',
         span,
-        direction === 'ingress'
-          ? 'This empty rule allows ingress from every source on every port. If that is intended, disable rule-allows-all for this line; to deny all ingress instead, the list would be `ingress: []`.'
-          : 'This empty rule allows egress to every destination on every port. If that is intended, disable rule-allows-all for this line; to deny all egress instead, the list would be `egress: []`.',
+        `This empty rule allows ${what} on every port, so ${others === 1 ? `the other ${direction} rule of this policy adds` : `the other ${others} ${direction} rules of this policy add`} nothing.`,
       ),
     );
   }

@@ -88,8 +88,10 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
       const destinations = groupsOf(rule.direction === 'ingress' ? selectedClasses.members() : reach.ruleClasses(policy, rule).members());
       if (destinations.length > 0) checkNamedPorts(rule, destinations, out);
     }
-    checkShadowed(policy.ingress, out);
-    checkShadowed(policy.egress, out);
+    // A NetworkPolicy's empty rule beside others has its own finding (rule-allows-all) saying they add nothing.
+    const allowAllReported = policy.kind === undefined;
+    checkShadowed(policy.ingress, allowAllReported, out);
+    checkShadowed(policy.egress, allowAllReported, out);
     return out;
   };
 
@@ -370,10 +372,10 @@ export function ruleCovers(outer: PolicyRule, inner: PolicyRule): boolean {
   return peersOk && portsOk;
 }
 
-function checkShadowed(rules: readonly PolicyRule[], out: Finding[]): void {
+function checkShadowed(rules: readonly PolicyRule[], allowAllReported: boolean, out: Finding[]): void {
   rules.forEach((rule, i) => {
     const by = rules.find((other, j) => j !== i && ruleCovers(other, rule) && (j < i || !ruleCovers(rule, other)));
-    if (by === undefined) return;
+    if (by === undefined || (allowAllReported && by.peers === undefined && by.ports === undefined)) return;
     out.push(
       finding('rule-shadowed', rule.span, `This ${rule.direction} rule allows nothing that ${rule.direction} rule ${by.index + 1} of the same policy does not already allow.`, [
         { span: by.span, message: 'the rule that already allows it' },

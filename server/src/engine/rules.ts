@@ -37,7 +37,7 @@ export const RULES = {
   'cidr-zero-address-with-prefix': { severity: 'warning', doc: 'The all-zeros address with a non-zero prefix (0.0.0.0/24, ::/64) is a tiny, unroutable range; /0, meaning anywhere, was almost surely meant.' },
   'policy-types-missing-ingress': { severity: 'warning', doc: 'policyTypes is set without Ingress while ingress rules exist: those rules are ignored.' },
   'policy-types-missing-egress': { severity: 'warning', doc: 'policyTypes is set without Egress while egress rules exist: those rules are ignored.' },
-  'rule-allows-all': { severity: 'information', doc: 'An empty rule ({}) allows all traffic in that direction; an empty list ([]) would allow none.' },
+  'rule-allows-all': { severity: 'information', doc: 'An empty rule ({}) beside other rules of its direction allows all traffic there, so those rules add nothing; a lone {} is taken as a deliberate allow-all.' },
   'port-protocol-invalid': { severity: 'error', doc: 'The protocol must be TCP, UDP or SCTP.' },
   'port-invalid': { severity: 'error', doc: 'A port must be a number from 1 to 65535 or an IANA_SVC_NAME (at most 15 lowercase letters, digits and dashes).' },
   'end-port-invalid': { severity: 'error', doc: 'endPort needs a numeric port and must not be smaller than it.' },
