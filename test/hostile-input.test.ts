@@ -105,7 +105,10 @@ describe('hostile input', { timeout: 120_000 }, () => {
   test('a 100,000-line file is analysed and the server stays responsive', async () => {
     const pods = Array.from({ length: 25_000 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: big, labels: {app: a${i % 50}}}\nspec: {containers: [{name: c, image: i}]}`).join('\n---\n');
     assert.ok(pods.split('\n').length >= 100_000);
+    // Another file holds a namespace that practises default-deny, so namespace big is advised to have one.
+    const gated = 'apiVersion: v1\nkind: Pod\nmetadata: {name: g, namespace: gated}\nspec: {containers: [{name: c, image: i}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: gated}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n';
+    await client.open(uriOf(path.join(dir, 'gated.yaml')), gated);
     const ds = await feed('huge.yaml', pods);
-    assert.deepEqual(codes(ds), ['namespace-without-default-deny: Namespace big runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere. Add a NetworkPolicy with podSelector: {} and no rules, then allow what the pods need.']);
+    assert.deepEqual(codes(ds), ['namespace-without-default-deny: Namespace big runs workloads but has no default-deny policy, unlike namespace gated (policy deny): pods that no policy selects accept traffic from everywhere. Add a NetworkPolicy with podSelector: {} and no rules, then allow what the pods need.']);
   });
 });

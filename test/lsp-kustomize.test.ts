@@ -48,7 +48,8 @@ describe('kustomize roots over LSP', { timeout: 60_000, skip: KUBECTL === undefi
     const ds = await within(20_000, 'base policy diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
     // Rendered: the policy is prod-api in namespace shop, and its peer (app: web, tier: api) matches no pod there.
     assert.deepEqual(shown(ds), [`peer-selects-no-pods ${PEER_RANGE} shop`]);
-    // The Deployment is rendered into shop, which the overlay declares: the default-deny hint is on that Namespace, not on the raw base in default.
+    // The Deployment is rendered into shop, which the overlay declares: the default-deny hint (platform.yaml practises
+    // default-deny) is on that Namespace, not on the raw base in default.
     assert.deepEqual(shown(await client.waitForDiagnostics(NAMESPACE, (d) => d.length > 0)), ['namespace-without-default-deny 3:8-3:12 shop']);
     assert.equal(client.diagnostics.get(DEPLOY), undefined);
     assert.equal((await client.connection.sendRequest<SummaryResult>(SUMMARY)).warning, undefined);

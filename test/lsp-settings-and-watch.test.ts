@@ -14,7 +14,7 @@ import { LIST_WORKLOADS, type WorkloadInfo } from '../server/src/requests.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { scratchWorkspace } from './support/scratch.js';
 
-/** Workloads of every kind whose pod count or ports the README promises something about. */
+/** Workloads of every kind whose pod count or ports the README promises something about, all in defaultNamespace. */
 const APPS = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -31,23 +31,29 @@ spec:
 ---
 apiVersion: batch/v1
 kind: Job
-metadata: {name: backfill, namespace: shop}
+metadata: {name: backfill}
 spec: {parallelism: 4, template: {metadata: {labels: {app: backfill}}, spec: {restartPolicy: Never, containers: [{name: b, image: b}]}}}
 ---
 apiVersion: batch/v1
 kind: CronJob
-metadata: {name: report, namespace: shop}
+metadata: {name: report}
 spec:
   schedule: "0 * * * *"
   jobTemplate: {spec: {parallelism: 3, template: {metadata: {labels: {app: report}}, spec: {restartPolicy: Never, containers: [{name: r, image: r}]}}}}
 ---
 apiVersion: apps/v1
 kind: DaemonSet
-metadata: {name: agent, namespace: shop}
+metadata: {name: agent}
 spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: a, image: a, ports: [{containerPort: 9100}]}]}}}
+---
+# A finding of its own in this file (the agent names no port metrics), so the tests can wait for the file's diagnostics.
+apiVersion: v1
+kind: Service
+metadata: {name: agent-metrics}
+spec: {selector: {app: agent}, ports: [{port: 80, targetPort: metrics}]}
 `;
 
-/** In shop: web only lives there when defaultNamespace says so. The empty rule is rule-allows-all (which makes the second rule pointless, so no rule-shadowed is said besides); shop is not declared. */
+/** In shop: web only lives there when defaultNamespace says so. The empty rule is rule-allows-all (which makes the second rule pointless, so no rule-shadowed is said besides); no Namespace object declares shop. */
 const POLICY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: web-in, namespace: shop}
@@ -76,7 +82,8 @@ describe('settings: defaultNamespace and a severity per code, off included', { t
     try {
       const ds = await within(30_000, 'diagnostics', client.waitForDiagnostics(policy, (d) => d.length > 0));
       // Severities: 2 warning, 3 information.
-      assert.deepEqual(codes(ds), ['rule-allows-all 3 6', 'policy-selects-no-pods 2 4', 'namespace-not-defined 3 2']);
+      // No workload runs in shop, so "selects nothing" is information that the pods are not in the workspace.
+      assert.deepEqual(codes(ds), ['rule-allows-all 3 6', 'pods-not-in-workspace 3 4', 'namespace-not-defined 3 2']);
       // The empty rule admits every pod: web's 2, the Job's parallelism 4, the CronJob's 3 and the DaemonSet's 1.
       assert.deepEqual(await lensTitles(client, policy), ['0: selects 0 pods · allows ingress from 10 pods · any address']);
     } finally {
@@ -84,14 +91,25 @@ describe('settings: defaultNamespace and a severity per code, off included', { t
     }
   });
 
-  test('defaultNamespace shop puts web there; rule-allows-all off and namespace-not-defined a hint', async () => {
-    const client = await LspTestClient.start(dir, { defaultNamespace: 'shop', severity: { 'rule-allows-all': 'off', 'namespace-not-defined': 'hint' } });
+  test('rule-allows-all off and namespace-not-defined a hint', async () => {
+    const client = await LspTestClient.start(dir, { severity: { 'rule-allows-all': 'off', 'namespace-not-defined': 'hint' } });
     try {
       const ds = await within(30_000, 'diagnostics', client.waitForDiagnostics(policy, (d) => d.length > 0));
-      // rule-allows-all is gone, namespace-not-defined is a hint (4), and the policy now selects web.
-      assert.deepEqual(codes(ds), ['namespace-not-defined 4 2']);
+      // rule-allows-all is gone and namespace-not-defined is a hint (4).
+      assert.deepEqual(codes(ds), ['pods-not-in-workspace 3 4', 'namespace-not-defined 4 2']);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('defaultNamespace shop puts the workloads there: the policy selects web, and shop, where they run, needs no Namespace object', async () => {
+    const client = await LspTestClient.start(dir, { defaultNamespace: 'shop' });
+    try {
+      const ds = await within(30_000, 'diagnostics', client.waitForDiagnostics(policy, (d) => d.length > 0));
+      assert.deepEqual(codes(ds), ['rule-allows-all 3 6']);
       assert.deepEqual(await lensTitles(client, policy), ['0: selects 2 pods · allows ingress from 10 pods · any address']);
-      assert.deepEqual(codes(client.diagnostics.get(apps)), ['namespace-without-default-deny 3 2']);
+      // No namespace practises default-deny, so shop is not advised to: the Service's own finding is all.
+      assert.deepEqual(codes(client.diagnostics.get(apps)), ['service-target-port-not-found 2 35']);
     } finally {
       await client.stop();
     }
@@ -141,11 +159,12 @@ describe('files changing on disk under a running server', { timeout: 60_000 }, (
       const watched = async (type: 1 | 2 | 3) => client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: policy, type }] });
       fs.writeFileSync(file, POLICY);
       await watched(1);
-      assert.deepEqual(codes(await within(10_000, 'created', client.waitForDiagnostics(policy, (d) => d.length > 0))), ['rule-allows-all 3 6', 'namespace-not-defined 3 2']);
+      assert.deepEqual(codes(await within(10_000, 'created', client.waitForDiagnostics(policy, (d) => d.length > 0))), ['rule-allows-all 3 6']);
       // Without the empty rule, web admits only the Job's 4 pods, on its sidecar's named port; not even its other replica.
-      fs.writeFileSync(file, POLICY.replace('    - {}\n', ''));
+      // A Service without endpoints rides along, so the file keeps a finding whose removal on delete is a signal to wait for.
+      fs.writeFileSync(file, `${POLICY.replace('    - {}\n', '')}---\napiVersion: v1\nkind: Service\nmetadata: {name: nothing}\nspec: {selector: {app: nothing}, ports: [{port: 80}]}\n`);
       await watched(2);
-      assert.deepEqual(codes(await within(10_000, 'changed', client.nextDiagnostics(policy))), ['namespace-not-defined 3 2']);
+      assert.deepEqual(codes(await within(10_000, 'changed', client.nextDiagnostics(policy))), ['service-selects-no-pods 2 13']);
       assert.equal(await webLens(), '0: reachable from 4 other pods · can reach 8 other pods');
       fs.rmSync(file);
       await watched(3);
@@ -172,7 +191,7 @@ describe('netlens.maxFileSize', { timeout: 60_000 }, () => {
         `netlens: not indexing DIR/big.yaml: larger than 2000 bytes (${Buffer.byteLength(big)}) (netlens.maxFileSize)`,
       ]);
       await client.open(bigUri, big);
-      assert.deepEqual(codes(await within(10_000, 'opened', client.waitForDiagnostics(bigUri, (d) => d.length > 0))), ['rule-allows-all 3 8', 'cidr-invalid 1 6', 'namespace-not-defined 3 2']);
+      assert.deepEqual(codes(await within(10_000, 'opened', client.waitForDiagnostics(bigUri, (d) => d.length > 0))), ['rule-allows-all 3 8', 'cidr-invalid 1 6']);
     } finally {
       await client.stop();
     }

@@ -266,7 +266,7 @@ describe('quick fixes, applied and re-checked', { timeout: 60_000 }, () => {
   });
 
   test('change a Service targetPort to the container port it most likely means', async () => {
-    const text = await fixOnce('storefront/apps.yaml', 'service-target-port-not-found', /Change targetPort to 8080/);
+    const text = await fixOnce('storefront/apps.yaml', 'service-target-port-undeclared', /Change targetPort to 8080/);
     assert.match(text, /\{name: http, port: 80, targetPort: 8080\}/);
   });
 

@@ -75,6 +75,7 @@ const PLACES: Partial<Record<RuleCode, string>> = {
   'object-invalid': `${POLICY_HEAD}spec:\n  podSelector: {matchLabels: {app: carts}}\n  ingress:\n  - @`,
   'service-selects-no-pods': 'apiVersion: v1\nkind: Service\nmetadata: {name: carts, namespace: shop}\nspec:\n  @\n  ports: [{port: 80, targetPort: 8080}]',
   'service-target-port-not-found': 'apiVersion: v1\nkind: Service\nmetadata: {name: carts, namespace: shop}\nspec:\n  selector: {app: carts}\n  @',
+  'service-target-port-undeclared': 'apiVersion: v1\nkind: Service\nmetadata: {name: carts, namespace: shop}\nspec:\n  selector: {app: carts}\n  @',
   'service-ports-unnamed': 'apiVersion: v1\nkind: Service\nmetadata: {name: carts, namespace: shop}\nspec:\n  selector: {app: carts}\n  @',
   'node-port-out-of-range': 'apiVersion: v1\nkind: Service\nmetadata: {name: carts, namespace: shop}\nspec:\n  type: NodePort\n  selector: {app: carts}\n  @',
 };

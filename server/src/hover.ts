@@ -16,12 +16,15 @@ import {
   serviceDnsName,
   serviceEndpoints,
   serviceExternalReach,
+  selectorMatches,
   type Analysis,
   type ClusterSummary,
   type NetworkRange,
   type LineIndex,
+  type PeerMatcher,
   type PodGroup,
   type PodSet,
+  type PolicyModel,
   type ReachSummary,
 } from './engine/index.js';
 import { fieldHoverAt } from './fieldHover.js';
@@ -115,6 +118,26 @@ export function cidrFacts(text: string, cluster: ClusterSummary, range?: Network
   return rows.join('\n');
 }
 
+/**
+ * Where a selector matches nothing because the workspace declares no workloads in the namespaces it looks in,
+ * the hover says so: no diagnostic does (on vendor installs and GitOps splits it was noise), but the reader
+ * asking "which pods?" should learn why the list is empty. Empty when some namespace looked in runs workloads.
+ */
+function notInWorkspace(analysis: Analysis, namespaces: readonly string[], where: string): string {
+  const running = new Set(analysis.workspace.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
+  if (namespaces.some((ns) => running.has(ns))) return '';
+  return `Pods not in the workspace: it declares no workloads in ${where}, so these pods are deployed from elsewhere and cannot be listed or checked here (declare them under \`external\` in .netlens.yaml to have them checked).`;
+}
+
+function peerElsewhere(analysis: Analysis, policy: PolicyModel, peer: PeerMatcher, admitted: number): string[] {
+  if (admitted > 0 || peer.kind !== 'pods') return [];
+  const selector = peer.namespaceSelector;
+  const namespaces = selector === undefined ? [policy.namespace] : [...analysis.workspace.namespaces.values()].filter((ns) => selectorMatches(selector, ns.labels)).map((ns) => ns.name);
+  const where = selector === undefined || namespaces.length > 0 ? namespaces.map((ns) => `namespace ${md(ns)}`).join(', ') : 'the namespaces it selects';
+  const said = notInWorkspace(analysis, namespaces, where);
+  return said === '' ? [] : ['', said];
+}
+
 export function hover(analysis: Analysis, summary: ReachSummary, uri: string, text: string, offset: number, lineIndex: (uri: string) => LineIndex): Hover | null {
   const target = targetAt(analysis, uri, text, offset);
   if (target === undefined) {
@@ -142,7 +165,8 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
     }
     case 'policySelector': {
       const selected = summary.selectedBy(target.policy);
-      value = [`**podSelector** ${code(describeSelector(target.policy.podSelector))} selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, lineIndex)].join('\n');
+      const elsewhere = selected.pods === 0 ? notInWorkspace(analysis, [target.policy.namespace], `namespace ${md(target.policy.namespace)}`) : '';
+      value = [`**podSelector** ${code(describeSelector(target.policy.podSelector))} selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, lineIndex), ...(elsewhere === '' ? [] : ['', elsewhere])].join('\n');
       break;
     }
     case 'peer': {
@@ -151,7 +175,7 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
       value =
         target.peer.kind === 'ipBlock'
           ? [`**Peer:** ${what}`, '', admitted.groups.length > 0 ? `Also matches pods with known IPs:\n${listPods(admitted, lineIndex)}` : 'Matches no pod with a known IP.'].join('\n')
-          : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, lineIndex)].join('\n');
+          : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, lineIndex), ...peerElsewhere(analysis, target.policy, target.peer, admitted.pods)].join('\n');
       break;
     }
     case 'service':
@@ -173,6 +197,8 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
         s.selector === undefined ? 'No selector: endpoints are managed outside the workspace.' : `${plural(endpoints.reduce((n, e) => n + e.group.replicas, 0), 'endpoint')}:`,
         s.selector === undefined ? '' : listPods({ pods: 0, groups: endpoints.map((e) => e.group) }, lineIndex),
         ...(ports.length > 0 ? ['', 'Ports:', ...ports] : []),
+        '',
+        s.selector !== undefined && endpoints.length === 0 ? notInWorkspace(analysis, [s.namespace], `namespace ${md(s.namespace)}`) : '',
         '',
         `Reachable from ${plural(reach.pods, 'pod')}${andAddresses(endpoints.length === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s)))} (policies apply to the endpoint pods after Service translation).`,
       ]

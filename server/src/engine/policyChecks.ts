@@ -42,6 +42,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
   const out: Finding[] = [];
   const ws = reach.workspace;
   const declared = workloadNamespaces(reach);
+  const usedNamespaces = new Set(ws.podGroups.map((g) => g.namespace));
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
 
@@ -60,6 +61,10 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
           finding('policy-selects-no-pods', policy.podSelector.span, `${field} matches only host-network pods, which network policies do not apply to, so policy ${policy.name} applies to nothing.`),
         );
       } else if (![...declared].some(inTarget)) {
+        // A namespace the workspace creates (a Namespace object) but whose workloads another repository or
+        // install deploys is the usual GitOps split (flux2's policies, a platform repo): nothing to say. The
+        // hover on the selector still says the pods are not in the workspace.
+        if (targets === undefined && ws.namespaces.get(policy.namespace)?.span !== undefined) return out;
         out.push(
           finding(
             'pods-not-in-workspace',
@@ -76,8 +81,10 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
       }
     }
     const ns = ws.namespaces.get(policy.namespace);
-    // A cluster-wide policy ('' namespace) lives in no namespace.
-    if (policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace)) {
+    // A cluster-wide policy ('' namespace) lives in no namespace. Where the workspace runs workloads in the
+    // namespace, another install or the pipeline creates it (kubeflow's components, Argo CD's CreateNamespace):
+    // only a namespace the workspace knows nothing else of is worth a word (a typo, a leftover).
+    if (policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace) && !usedNamespaces.has(policy.namespace)) {
       // On the namespace as written, where it is typed and fixed; on the name when it is defaulted.
       out.push(finding('namespace-not-defined', policy.namespaceSpan ?? policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
     }
@@ -255,12 +262,15 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
     );
   }
   if (!lookedIn.some((ns) => context.declared.has(ns))) {
-    // The policy's own pods-not-in-workspace finding already says so for its namespace: one finding, not two.
-    if (peer.namespaceSelector === undefined && policy.podSelector.valid) return undefined;
+    // Pods of namespaces whose workloads the workspace does not declare (another install's: istio-system) cannot
+    // be judged, and saying so on every such peer was noise: the peer's hover says it. Where .netlens.yaml
+    // declares components there and none matches, the team told Netlens about that namespace: worth a word.
+    const told = matchingComponents(externals, policy.namespace, peer.namespaceSelector, undefined, (name) => ws.namespaces.get(name)?.labels);
+    if (!told.some((c) => !BUILTIN_COMPONENTS.includes(c))) return undefined;
     return finding(
       'pods-not-in-workspace',
       peer.span,
-      `The workspace declares no workloads in ${where}: the pods this peer is for are deployed from elsewhere, so whether it admits any cannot be judged here.`,
+      `This peer matches none of the components .netlens.yaml declares in ${where}, and the workspace declares no workloads there: whether it admits any cannot be judged here.`,
     );
   }
   return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));
@@ -391,7 +401,7 @@ function checkShadowed(rules: readonly PolicyRule[], allowAllReported: boolean, 
  * only the rest to diagnostics.
  */
 const dnsFindingMade = new WeakMap<PolicyModel, Finding>();
-const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; finding: Finding }>();
+const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; example: PolicyModel; finding: Finding }>();
 
 function dnsFinding(policy: PolicyModel): Finding {
   let made = dnsFindingMade.get(policy);
@@ -411,14 +421,22 @@ function dnsFinding(policy: PolicyModel): Finding {
 function defaultDenyFindings(reach: Reachability): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
-  const isolatedNamespaces = new Set(ws.policies.filter((p) => p.affectsIngress && isEmptySelector(p.podSelector)).map((p) => p.namespace));
+  const isolating = ws.policies.filter((p) => p.affectsIngress && isEmptySelector(p.podSelector));
+  const isolatedNamespaces = new Set(isolating.map((p) => p.namespace));
+  // Advice only where the workspace itself practises default-deny: vendor installs that write one policy
+  // per component and none for the namespace (kube-prometheus, argo-cd, rook) would otherwise all get it.
+  // The example named is a pure deny if there is one, else one that admits chosen peers only: an
+  // empty-selector policy with a rule open to every source (on some port or all) denies nothing by default.
+  const namespaced = isolating.filter((p) => p.namespace !== '');
+  const example = namespaced.find((p) => p.ingress.length === 0) ?? namespaced.find((p) => p.ingress.every((r) => r.peers !== undefined));
+  if (example === undefined) return out;
   const firstWorkload = new Map<string, PodGroup>();
   for (const g of ws.podGroups) if (!g.hostNetwork && !firstWorkload.has(g.namespace)) firstWorkload.set(g.namespace, g);
   for (const [name, workload] of firstWorkload) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
     const ns = ws.namespaces.get(name);
     const made = defaultDenyMade.get(workload);
-    if (made !== undefined && (made.ns === ns || (made.ns?.span === undefined && ns?.span === undefined))) {
+    if (made !== undefined && made.example === example && (made.ns === ns || (made.ns?.span === undefined && ns?.span === undefined))) {
       out.push(made.finding);
       continue;
     }
@@ -429,11 +447,11 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
     const missing = finding(
       'namespace-without-default-deny',
       ns?.nameSpan ?? workload.nameSpan,
-      `Namespace ${name} runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere.`,
-      [],
+      `Namespace ${name} runs workloads but has no default-deny policy, unlike namespace ${example.namespace} (policy ${example.name}): pods that no policy selects accept traffic from everywhere.`,
+      [{ span: example.nameSpan, message: `the default-deny of namespace ${example.namespace}` }],
       [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
     );
-    defaultDenyMade.set(workload, { ns, finding: missing });
+    defaultDenyMade.set(workload, { ns, example, finding: missing });
     out.push(missing);
   }
   return out;

@@ -92,7 +92,12 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
     wrong: '# default-deny in shop, and no policy admits anything to app: carts',
     right: 'ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]   # podSelector: {matchLabels: {app: carts}}',
   },
-  'service-target-port-not-found': { next: 'Point targetPort at a port number or name the selected containers declare.', wrong: 'ports: [{port: 80, targetPort: 8000}]   # containers listen on 8080', right: 'ports: [{port: 80, targetPort: 8080}]' },
+  'service-target-port-not-found': { next: 'Point targetPort at a port name the selected containers declare, or at the port number.', wrong: 'ports: [{port: 80, targetPort: htpp}]   # containers name it http', right: 'ports: [{port: 80, targetPort: http}]' },
+  'service-target-port-undeclared': {
+    next: 'If the container listens there, declare the port in its ports list; if not, point targetPort at a port it serves.',
+    wrong: 'ports: [{port: 80, targetPort: 8000}]   # containers listen on 8080',
+    right: 'ports: [{port: 80, targetPort: 8080}]',
+  },
   'service-protocol-mismatch': { next: 'Give the Service port the protocol the container port declares.', wrong: 'ports: [{port: 53, protocol: TCP}]   # container port 53 is UDP', right: 'ports: [{port: 53, protocol: UDP}]' },
   'service-ports-unnamed': { next: 'Give every port of the Service a distinct name.', wrong: 'ports: [{port: 80}, {port: 443}]', right: 'ports: [{name: http, port: 80}, {name: https, port: 443}]' },
   'node-port-out-of-range': { next: 'Pick a nodePort in 30000-32767, or leave it out to have one assigned.', wrong: 'ports: [{port: 80, nodePort: 3000}]', right: 'ports: [{port: 80, nodePort: 30000}]' },

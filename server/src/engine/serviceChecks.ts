@@ -81,16 +81,8 @@ function checkEndpoints(service: ServiceModel, podGroups: readonly PodGroup[], w
   if (endpoints.length === 0) {
     // A Service for one StatefulSet pod (statefulset.kubernetes.io/pod-name: NAME-0) has that pod as its endpoint.
     if (podGroups.some((g) => g.namespace === service.namespace && matchesSomePod(selector, g))) return;
-    if (!workloadNamespaces.has(service.namespace)) {
-      out.push(
-        finding(
-          'pods-not-in-workspace',
-          selector.span,
-          `The workspace declares no workloads in namespace ${service.namespace}: the pods of Service ${service.name} are deployed from elsewhere.`,
-        ),
-      );
-      return;
-    }
+    // Its pods are another install's (knative's Service for istio's gateway): nothing to judge, and the Service's hover says so.
+    if (!workloadNamespaces.has(service.namespace)) return;
     const inNamespace = podGroups.filter((g) => g.namespace === service.namespace).map((g) => g.labels);
     out.push(
       finding('service-selects-no-pods', selector.span, `Service ${service.name} selects no pod in namespace ${service.namespace}, so it has no endpoints.`, [], selectorFixes(selector, inNamespace, 'selector')),
@@ -132,9 +124,9 @@ function checkEndpoints(service: ServiceModel, podGroups: readonly PodGroup[], w
     const list = [...new Set(declared.map((p) => `${p.port}/${p.protocol}`))].slice(0, 6).join(', ');
     out.push(
       finding(
-        'service-target-port-not-found',
+        'service-target-port-undeclared',
         sp.targetPortSpan,
-        `targetPort ${target}/${sp.protocol} is not a container port of any selected pod (they declare ${list}).`,
+        `targetPort ${target}/${sp.protocol} is not declared by any container of the selected pods (they declare ${list}); containerPort is informational, so this holds only if nothing listens on ${target}.`,
         related,
         targetFixes(sp, numbers.slice(0, 3).map(String)),
       ),

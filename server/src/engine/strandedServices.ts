@@ -5,13 +5,14 @@
  * only what no client, however configured, could ever reach.
  */
 import { portMatches } from './matching.js';
-import type { PodGroup, PolicyModel, ServiceModel } from './model.js';
+import { selectorMatches } from './labels.js';
+import type { PeerMatcher, PodGroup, PolicyModel, ServiceModel } from './model.js';
 import type { Reachability } from './reachability.js';
 import { finding, type Finding, type RelatedInfo } from './rules.js';
 import { serviceEndpoints } from './services.js';
 
 /** Whether some ingress rule of the endpoint admits some pod or some address on one of the container ports. */
-function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel): boolean {
+function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel, running: ReadonlySet<string>): boolean {
   if (group.hostNetwork) return true;
   const c = reach.classOf(group);
   if (!reach.isIsolated(c, 'ingress')) return true;
@@ -21,8 +22,18 @@ function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly
   return reach.rulesFor(c, 'ingress').some(({ policy, rule }) => {
     const portOk = rule.ports === undefined || ports.some((port, i) => rule.ports!.some((m) => portMatches(m, port, service.ports[i]!.protocol, destination)));
     if (!portOk) return false;
-    return rule.peers === undefined || rule.peers.some((p) => p.kind === 'ipBlock') || !reach.ruleClasses(policy, rule).isEmpty;
+    return rule.peers === undefined || rule.peers.some((p) => p.kind === 'ipBlock' || looksOutside(reach, p, running)) || !reach.ruleClasses(policy, rule).isEmpty;
   });
+}
+
+/**
+ * A peer into namespaces where the workspace declares no workloads (another install's gateway in
+ * istio-system) admits pods Netlens cannot see: the Service is not cut off, only its clients are elsewhere.
+ */
+function looksOutside(reach: Reachability, peer: PeerMatcher, running: ReadonlySet<string>): boolean {
+  if (peer.kind !== 'pods' || peer.namespaceSelector === undefined) return false;
+  const selector = peer.namespaceSelector;
+  return ![...reach.workspace.namespaces.values()].some((ns) => running.has(ns.name) && selectorMatches(selector, ns.labels));
 }
 
 /**
@@ -48,12 +59,14 @@ export function strandedServiceFindings(reach: Reachability): Finding[] {
   const out: Finding[] = [];
   let isolatorsOf: ((c: number) => readonly PolicyModel[]) | undefined;
   let order: Map<PolicyModel, number> | undefined;
+  // Namespaces where the workspace runs workloads: a peer looking only elsewhere admits pods it cannot see.
+  const running = new Set(ws.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
   for (const service of ws.services) {
     const endpoints = serviceEndpoints(service, ws.podGroups);
     if (endpoints.length === 0) continue;
     const stranded = endpoints.every((e) => {
       const ports = e.ports.map((p) => p.containerPort ?? 0);
-      return !endpointReachable(reach, e.group, ports, service);
+      return !endpointReachable(reach, e.group, ports, service, running);
     });
     if (!stranded) continue;
     const isolating = new Map<PolicyModel, true>();
