@@ -48,6 +48,14 @@ describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => 
     assert.deepEqual(shown(client.diagnostics.get(CHART_YAML)), []);
   });
 
+  test("the templates get the rendered objects' lenses, on the line naming the kind", async () => {
+    const { client } = server;
+    await within(20_000, 'template diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    const lenses = async (uri: string) => ((await client.codeLenses(uri)) ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+    assert.deepEqual(await lenses(POLICY), ['1: selects 1 pod · allows ingress from 0 pods']);
+    assert.deepEqual(await lenses(DEPLOYMENT), ['1: reachable from 0 other pods · can reach 0 other pods', '1: explain…']);
+  });
+
   test('netlens.helmValueFiles is passed to helm: the values decide the peer', async () => {
     const { client, settings } = server;
     settings['helmValueFiles'] = ['prod-values.yaml'];

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import type { Finding } from './engine/index.js';
-import { chartNotRenderedFinding, helmCharts, mapChartSpans, renderChart, renderedChart, type HelmChart, type RenderedChart } from './sources/helm.js';
+import { chartNotRenderedFinding, chartSpanMapper, helmCharts, mapChartSpans, renderChart, renderedChart, type HelmChart, type RenderedChart } from './sources/helm.js';
 import { tryReadFile } from './sources/kustomize.js';
 import type { RenderedSources } from './kustomizeRenders.js';
 import { pathOf, uriOf } from './uris.js';
@@ -80,6 +80,12 @@ export class HelmRenders {
       namespaceOf: new Map(),
       findings: [...this.states.values()].flatMap((s) => (s.failure === undefined ? [] : [s.failure])),
       mapFindings: (all) => rendered.reduce((acc, s) => mapChartSpans(s.last!, acc, readSource, uriOf), [...all]),
+      placeSpan: (span) => {
+        const chart = rendered.find((s) => s.last!.virtualFile === span.file)?.last;
+        return chart === undefined ? span : chartSpanMapper(chart, readSource, uriOf)(span);
+      },
+      // Templates are not YAML until rendered: a position in one stands for no particular place in the render.
+      renderedAt: () => [],
     };
   }
 }

@@ -450,7 +450,13 @@ connection.onHover(
     const text = index.text(params.textDocument.uri);
     if (text === undefined) return null;
     const offset = toOffset(index.lineIndex(params.textDocument.uri), params.position);
-    return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex);
+    // A base or overlay file a kustomize render stands for: hover what it rendered (the first root rendering it).
+    const rendered = index.renderedAt(params.textDocument.uri, offset)[0];
+    const renderedText = rendered === undefined ? undefined : index.renderedText(rendered.uri);
+    if (rendered !== undefined && renderedText !== undefined) {
+      return hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
+    }
+    return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex, index.placeSpan);
   }),
 );
 
@@ -482,7 +488,7 @@ connection.onCodeLens(
     const cached = lensCache.get(uri);
     if (cached !== undefined && cached.version === index.version) return cached.lenses;
     const analysis = index.analysis();
-    const lenses = [...codeLenses(analysis, reachSummary(), uri, index.lineIndex(uri)), ...changedPolicyLenses(analysis, uri)];
+    const lenses = [...codeLenses(analysis, reachSummary(), uri, index.lineIndex(uri), index.placeSpan), ...changedPolicyLenses(analysis, uri)];
     lensCache.set(uri, { version: index.version, lenses });
     return lenses;
   }),

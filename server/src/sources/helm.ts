@@ -98,9 +98,9 @@ export function renderedChart(chart: HelmChart, chartFile: string, text: string)
   return { virtualFile: `${chartFile}#rendered`, text, objects };
 }
 
-/** Moves spans in the rendered text to the template line naming the object's kind. */
-export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[], readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): Finding[] {
-  const mapSpan = (span: SourceSpan): SourceSpan => {
+/** Moves spans in the rendered text to the template line naming the object's kind; other spans stay. */
+export function chartSpanMapper(chart: RenderedChart, readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): (span: SourceSpan) => SourceSpan {
+  return (span: SourceSpan): SourceSpan => {
     if (span.file !== chart.virtualFile) return span;
     const object = chart.objects.find((o) => o.start <= span.start && span.start < o.end);
     if (object?.template === undefined) return { file: chart.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
@@ -108,7 +108,11 @@ export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[]
     const kindLine = object.kind === undefined ? null : new RegExp(`^kind:\\s*${object.kind.replace(/[^A-Za-z0-9]/g, '')}\\s*$`, 'm').exec(text);
     return kindLine === null ? { file: fileName(object.template), start: 0, end: 0 } : { file: fileName(object.template), start: kindLine.index, end: kindLine.index + kindLine[0].length };
   };
-  return remapFindings(chart.virtualFile, findings, mapSpan);
+}
+
+/** Moves findings on the rendered text to the templates (chartSpanMapper). */
+export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[], readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): Finding[] {
+  return remapFindings(chart.virtualFile, findings, chartSpanMapper(chart, readSource, fileName));
 }
 
 /** The one finding on a chart that is not analysed, saying why. */
