@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { SUMMARY, type SummaryResult } from '../server/src/requests.js';
+import { GRAPH, SUMMARY, type GraphData, type SummaryResult } from '../server/src/requests.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { FIXTURES } from './support/paths.js';
 
@@ -149,5 +149,9 @@ describe('one base rendered by two overlays', { timeout: 60_000, skip: KUBECTL =
       '0: kustomize-overlays/prod: selects 5 pods · allows ingress from 5 pods',
       '0: kustomize-overlays/staging: selects 2 pods · allows ingress from 2 pods',
     ]);
+    // The graph's workload nodes link to the base file the user edits, not to the rendered text.
+    const graph = await client.connection.sendRequest<GraphData>(GRAPH);
+    const workloads = graph.nodes.filter((n) => n.kind === 'workload').map((n) => `${n.ref} ${n.source?.uri === deploy ? 'base/deploy.yaml' : n.source?.uri}:${n.source?.line}`);
+    assert.deepEqual(workloads.sort(), ['prod/api base/deploy.yaml:3', 'staging/api base/deploy.yaml:3']);
   });
 });
