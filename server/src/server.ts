@@ -79,6 +79,7 @@ const helm = new HelmRenders({
   binary: () => settings.helmBinary,
   valueFiles: () => settings.helmValueFiles,
   texts: indexedTexts,
+  isOpen: (uri) => index.isOpen(uri),
   changed: (sources) => useRendered({ helm: sources }),
 });
 let folders: WorkspaceFolder[] = [];
@@ -410,6 +411,7 @@ documents.onDidChangeContent(
     if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
     if (index.setText(e.document.uri, after, true)) {
       kustomize.noteChange(normalUri(e.document.uri));
+      helm.noteChange(normalUri(e.document.uri));
       scheduleValidation();
     }
   }),
@@ -427,6 +429,7 @@ documents.onDidClose(
     settle.forget(e.document.uri);
     index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
     kustomize.noteChange(normalUri(e.document.uri));
+    helm.noteChange(normalUri(e.document.uri));
     scheduleValidation();
   }),
 );
