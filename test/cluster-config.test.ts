@@ -172,11 +172,12 @@ spec:
     // The policy's pods are not declared: that note is the same in every run.
     return { status: r.status, lines: r.stdout.split('\n').filter((l) => l !== '' && !l.includes('pods-not-in-workspace') && !l.includes(' finding(s): ')) };
   };
-  const tooLarge = (underlay: number) => [
-    `mtu/10-calico.conflist:1:90: warning overlay-mtu-too-large: MTU 8950 plus VXLAN encapsulation (50 bytes) exceeds the underlay MTU ${underlay} (netlens.underlayMTU): use ${underlay - 50} or less.`,
+  // The finding names what set the underlay MTU: the CLI flag, or the default the flag would change.
+  const tooLarge = (underlay: number, origin = '--underlay-mtu') => [
+    `mtu/10-calico.conflist:1:90: warning overlay-mtu-too-large: MTU 8950 plus VXLAN encapsulation (50 bytes) exceeds the underlay MTU ${underlay} (${origin}): use ${underlay - 50} or less.`,
     '    mtu/pool.yaml:4:40: Calico IPPool vxlan',
   ];
-  assert.deepEqual(check('mtu'), { status: 0, lines: tooLarge(1500) });
+  assert.deepEqual(check('mtu'), { status: 0, lines: tooLarge(1500, 'the default; set --underlay-mtu') });
   assert.deepEqual(check('--underlay-mtu', '8999', 'mtu'), { status: 0, lines: tooLarge(8999) });
   // 8950 + 50 fits 9000 exactly.
   assert.deepEqual(check('--underlay-mtu', '9000', 'mtu'), { status: 0, lines: [] });
@@ -220,4 +221,32 @@ test('one cluster at a time: the lexically first CNI file decides, a .conflist w
     twoClusters.findings.filter((f) => f.code === 'cni-ignores-network-policy').map((f) => `${f.span.file}: ${f.message} [${f.related.map((r) => `${r.span.file} ${r.message}`).join('; ')}]`),
     ['b/apps/p.yaml: The cluster\'s CNI (flannel, from CNI plugin "flannel" in 10-flannel.conflist) does not implement NetworkPolicy: this policy will silently do nothing. Run a CNI that enforces NetworkPolicy (Calico, Cilium, or flannel with Canal), or do not rely on this policy. [b/cni/10-flannel.conflist the CNI: CNI plugin "flannel" in 10-flannel.conflist]'],
   );
+});
+
+test('one cluster at a time for address ranges: a policy and a Service are judged against their own cluster, and two clusters ranges never collide', () => {
+  const conflist = (subnet: string) => `{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge", "ipam": {"type": "host-local", "subnet": "${subnet}"}}]}`;
+  const ipBlockPolicy = (name: string, cidr: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: default}\nspec:\n  podSelector: {}\n  egress: [{to: [{ipBlock: {cidr: ${cidr}}}]}]\n`;
+  const kubeadm = (pods: string, services: string) =>
+    `apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking: {podSubnet: ${pods}, serviceSubnet: ${services}}\n`;
+  const files = [
+    // Cluster a: pods 10.1.0.0/16. Cluster b: pods 10.2.0.0/16, Services 10.1.0.0/16 (a's pod range: no collision, other cluster).
+    { file: 'clusters/a/cni/10-bridge.conflist', text: conflist('10.1.0.0/16') },
+    { file: 'clusters/b/kubeadm.yaml', text: kubeadm('10.2.0.0/16', '10.1.0.0/16') },
+    // Each policy names the other cluster's pod range, and its own.
+    { file: 'clusters/a/apps/p.yaml', text: ipBlockPolicy('a-to-b', '10.2.0.0/24') + '---\n' + ipBlockPolicy('a-to-a', '10.1.0.0/24') },
+    { file: 'clusters/b/apps/p.yaml', text: ipBlockPolicy('b-to-a', '10.1.5.0/24') },
+  ];
+  const found = analyzeTexts(files).findings.filter((f) => f.code.startsWith('ipblock-') || f.code === 'cluster-cidrs-overlap').map((f) => `${f.span.file} ${f.code}: ${f.message.split(':')[0]}`);
+  assert.deepEqual(found, [
+    'clusters/a/apps/p.yaml ipblock-covers-pod-cidr: 10.1.0.0/24 overlaps the pod CIDR 10.1.0.0/16',
+    // In cluster b, 10.1.5.0/24 is inside the Service range: ClusterIPs never match an ipBlock.
+    'clusters/b/apps/p.yaml ipblock-covers-service-cidr: 10.1.5.0/24 overlaps the Service CIDR 10.1.0.0/16',
+  ]);
+  // One cluster (every range file under one folder): the ranges are the workspace's, and they do collide.
+  const one = analyzeTexts([
+    { file: 'cluster/cni/10-bridge.conflist', text: conflist('10.1.0.0/16') },
+    { file: 'cluster/kubeadm.yaml', text: kubeadm('10.2.0.0/16', '10.1.0.0/16') },
+  ]);
+  assert.deepEqual(one.findings.map((f) => f.code), ['cluster-cidrs-overlap']);
 });
