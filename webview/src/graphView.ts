@@ -40,7 +40,7 @@ export interface Selection {
 }
 
 function edgeElement(e: GraphEdgeData): ElementDefinition {
-  return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: e.ports.join(', ') } };
+  return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: `${e.ports.join(', ')}${e.l7 === undefined ? '' : ' · L7-filtered'}` } };
 }
 
 /** What rules admitting every peer open on a workload, read off its flows from and to "anywhere". */

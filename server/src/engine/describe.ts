@@ -85,6 +85,14 @@ export function describeTierPlace(policy: PolicyModel): string {
   return policy.tier === undefined ? 'the NetworkPolicy tier' : policy.tier.tier === 'admin' ? `the admin tier at priority ${policy.tier.priority}` : `the baseline tier${policy.kind === 'BaselineAdminNetworkPolicy' ? '' : ` at priority ${policy.tier.priority}`}`;
 }
 
+/** Where a policy's rules decide: "the admin tier at priority 10", "Calico tier security at order 100", "the NetworkPolicy tier". */
+export function describeDecidingPlace(policy: PolicyModel): string {
+  if (policy.place !== undefined) return `Calico tier ${policy.place.tier} ${policy.place.order === undefined ? 'with no order' : `at order ${policy.place.order}`}`;
+  if (policy.tier !== undefined) return describeTierPlace(policy);
+  // Cilium's policies decide where NetworkPolicy does: beside it, between the admin and the baseline tier.
+  return policy.kind === undefined ? 'the NetworkPolicy tier' : `the NetworkPolicy tier (${policy.kind})`;
+}
+
 function describeTiered(policy: PolicyModel): string {
   const rules = policy.tieredRules ?? [];
   const written = rules.map((r) => `${actionWord(policy, r)} ${r.direction} of ${describeRule(policy, r)}`);

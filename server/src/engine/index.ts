@@ -98,7 +98,7 @@ export { serviceEndpoints, resolveTargetPort, serviceDnsName } from './services.
 export { describeSelector, selectorMatches } from './labels.js';
 export type * from './model.js';
 export type { WorkspaceModel } from './workspace.js';
-export { describePolicy, describePeer, describePort, describeRule } from './describe.js';
+export { describeDecidingPlace, describePolicy, describePeer, describePort, describeRule } from './describe.js';
 export { isEmptySelector } from './labels.js';
 export { ReachSummary, type PodSet } from './summary.js';
 export { buildGraph, ANY_NODE_ID, type ReachabilityGraph, type GraphFlow, type GraphWorkload, type GraphExternal, type GraphNamespace } from './graph.js';

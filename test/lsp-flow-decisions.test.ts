@@ -1,0 +1,70 @@
+/**
+ * What decided each flow, through the real language server: the graph names
+ * the rule (and its tier) that let each flow through, says where the default
+ * allow decided, and is explicit only where a rule decided at one end.
+ * Fixtures: test/fixtures/flow-decisions (pods that declare no ports, under
+ * AdminNetworkPolicy, BaselineAdminNetworkPolicy and NetworkPolicy) and
+ * test/fixtures/calico.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { GRAPH, type GraphData } from '../server/src/requests.js';
+import { LspTestClient, uriOf } from './support/lspClient.js';
+import { REPO_ROOT } from './support/paths.js';
+import { scratchWorkspace } from './support/scratch.js';
+
+const fixture = (folder: string, name: string) => fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', folder, name), 'utf8');
+
+/** Each edge between workloads as one line: ends, ports, explicit or not, where the default decided, and the deciding rules with their place. */
+function shownFlows(g: GraphData): string[] {
+  return g.edges
+    .filter((e) => e.source.startsWith('w:') && e.target.startsWith('w:'))
+    .map((e) => {
+      const rules = e.rules.map((i) => `${g.rules[i]!.policy} ${g.rules[i]!.direction} ${g.rules[i]!.rule + 1} in ${g.rules[i]!.decidesIn}`);
+      const notes = [e.explicit ? 'explicit' : 'default', ...(e.byDefault === undefined ? [] : [`default at ${e.byDefault.join('+')}`]), ...(e.l7 === undefined ? [] : [`L7 ${e.l7.join(',')}`])];
+      return `${e.source.replace(/^w:\w+:/, '')} -> ${e.target.replace(/^w:\w+:/, '')} [${e.ports.join(', ')}] ${notes.join(', ')}: ${rules.join('; ')}`;
+    })
+    .sort();
+}
+
+async function graphOf(files: Record<string, string>): Promise<GraphData> {
+  const dir = scratchWorkspace('flow-decisions', files);
+  const client = await LspTestClient.start(dir);
+  try {
+    await client.waitForDiagnostics(uriOf(path.join(dir, Object.keys(files)[0]!)), () => true);
+    return await client.connection.sendRequest<GraphData>(GRAPH);
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('what decided each graph flow', { timeout: 60_000 }, () => {
+  test('admin and baseline tiers beside NetworkPolicy, pods with no declared ports: the deciding rule per flow, and the default where it decided', async () => {
+    const g = await graphOf({ 'shop.yaml': fixture('flow-decisions', 'shop.yaml'), 'tiers.yaml': fixture('flow-decisions', 'tiers.yaml') });
+    assert.deepEqual(shownFlows(g), [
+      // Admin Allow on 8000-8999; TCP 22 is the admin Deny's; the rest of the ports NetworkPolicy denies (db is isolated).
+      'guest/visitor -> shop/db [TCP 8000-8999] explicit, default at egress: admin-guard ingress 3 in the admin tier at priority 10',
+      // web is isolated by no NetworkPolicy: off 8000-8999 the default allow decides; ops passed on is refused by the baseline, so no flow from ops/monitor.
+      'guest/visitor -> shop/web [all SCTP ports, TCP 1-21, TCP 23-65535, all UDP ports] explicit, default at egress+ingress: admin-guard ingress 3 in the admin tier at priority 10',
+      // Nothing matches in any tier: the default allow, although a tier governs web (was explicit before).
+      'shop/db -> shop/web [any port] default, default at egress+ingress: ',
+      'shop/web -> shop/db [any port] explicit, default at egress: shop/db-from-web ingress 1 in the NetworkPolicy tier',
+    ]);
+    const open = g.edges.filter((e) => e.allowAll).map((e) => `${e.source} -> ${e.target}`);
+    assert.deepEqual(open, [], 'no flow here is let through by rules admitting every peer');
+  });
+
+  test('Calico: an earlier Deny takes its peers away from the Allow, and the rule named is the first that matched', async () => {
+    const g = await graphOf({
+      'cluster.yaml': fixture('calico', 'cluster.yaml'),
+      'deny-blue.yaml': fixture('calico', 'deny-blue.yaml'),
+      'allow-6379.yaml': fixture('calico', 'allow-6379.yaml'),
+    });
+    const intoDatabase = shownFlows(g).filter((line) => line.includes('-> production/database'));
+    // production/reports is blue: deny-blue (order 100) decides before allow-tcp-6379 (no order), so it has no flow.
+    assert.deepEqual(intoDatabase, ['production/frontend -> production/database [TCP 6379] explicit, default at egress: production/allow-tcp-6379 ingress 1 in Calico tier default with no order']);
+  });
+});
