@@ -29,16 +29,26 @@ function shownFlows(g: GraphData): string[] {
     .sort();
 }
 
-async function graphOf(files: Record<string, string>): Promise<GraphData> {
+/** Starts a server on the files, hands it to `use`, and cleans up. */
+async function withServer<T>(files: Record<string, string>, use: (client: LspTestClient, uri: (name: string) => string) => Promise<T>): Promise<T> {
   const dir = scratchWorkspace('flow-decisions', files);
   const client = await LspTestClient.start(dir);
+  const uri = (name: string) => uriOf(path.join(dir, name));
   try {
-    await client.waitForDiagnostics(uriOf(path.join(dir, Object.keys(files)[0]!)), () => true);
-    return await client.connection.sendRequest<GraphData>(GRAPH);
+    await client.waitForDiagnostics(uri(Object.keys(files)[0]!), () => true);
+    return await use(client, uri);
   } finally {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const graphOf = (files: Record<string, string>) => withServer(files, (client) => client.connection.sendRequest<GraphData>(GRAPH));
+
+/** The titles of the lenses in a file, by the line they sit on. */
+async function lensTitles(client: LspTestClient, uri: string): Promise<string[]> {
+  const lenses = (await client.codeLenses(uri)) ?? [];
+  return lenses.map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
 }
 
 describe('what decided each graph flow', { timeout: 60_000 }, () => {
@@ -66,5 +76,35 @@ describe('what decided each graph flow', { timeout: 60_000 }, () => {
     const intoDatabase = shownFlows(g).filter((line) => line.includes('-> production/database'));
     // production/reports is blue: deny-blue (order 100) decides before allow-tcp-6379 (no order), so it has no flow.
     assert.deepEqual(intoDatabase, ['production/frontend -> production/database [TCP 6379] explicit, default at egress: production/allow-tcp-6379 ingress 1 in Calico tier default with no order']);
+  });
+});
+
+describe('lens counts of ordered policies', { timeout: 60_000 }, () => {
+  const calico = (...names: string[]) => Object.fromEntries(['cluster.yaml', ...names].map((n) => [n, fixture('calico', n)]));
+  /** The sources of the graph's flows into a workload whose deciding rules include one of the policy's. */
+  const decidedSources = (g: GraphData, target: string, policy: string) =>
+    g.edges.filter((e) => e.target === target && e.source.startsWith('w:') && e.rules.some((i) => g.rules[i]!.policy === policy)).map((e) => e.source).sort();
+
+  test('an earlier Deny takes its peers away from the count, as it does in the matrix', async () => {
+    await withServer(calico('deny-blue.yaml', 'allow-6379.yaml'), async (client, uri) => {
+      await client.open(uri('allow-6379.yaml'), fixture('calico', 'allow-6379.yaml'));
+      // Was "allows ingress from 2 pods": the union of the Allow rules counted production/reports, which deny-blue (order 100) denies first.
+      assert.deepEqual(await lensTitles(client, uri('allow-6379.yaml')), ['2: selects 1 pod · allows ingress from 1 pod · allows egress to 4 pods · any address']);
+      const g = await client.connection.sendRequest<GraphData>(GRAPH);
+      assert.deepEqual(decidedSources(g, 'w:Pod:production/database', 'production/allow-tcp-6379'), ['w:Pod:production/frontend']);
+    });
+  });
+
+  test('a policy earlier in the tier that decides first (Pass or Allow) leaves a later policy nothing to count', async () => {
+    await withServer(calico('deny-blue.yaml', 'allow-6379.yaml', 'pass-staging.yaml'), async (client, uri) => {
+      for (const name of ['allow-6379.yaml', 'pass-staging.yaml']) await client.open(uri(name), fixture('calico', name));
+      // pass-staging (order 500) decides production's traffic into the database before allow-tcp-6379 (no order) is reached.
+      assert.deepEqual(await lensTitles(client, uri('allow-6379.yaml')), ['2: selects 1 pod · allows ingress from 0 pods · allows egress to 4 pods · any address']);
+      // Its Allow admits production's three pods; staging's frontend it passes on (was "from 4 pods").
+      assert.deepEqual(await lensTitles(client, uri('pass-staging.yaml')), ['2: selects 3 pods · allows ingress from 3 pods · any address']);
+      const g = await client.connection.sendRequest<GraphData>(GRAPH);
+      assert.deepEqual(decidedSources(g, 'w:Pod:production/database', 'production/allow-tcp-6379'), []);
+      assert.deepEqual(decidedSources(g, 'w:Pod:production/database', 'pass-staging'), ['w:Pod:production/frontend']);
+    });
   });
 });
