@@ -108,3 +108,27 @@ describe('lens counts of ordered policies', { timeout: 60_000 }, () => {
     });
   });
 });
+
+describe('L7-filtered flows', { timeout: 60_000 }, () => {
+  test('a flow a Cilium rule with HTTP rules lets through is flagged L7-filtered on the graph edge and in the workload hover', async () => {
+    const yaml = fixture('flow-decisions', 'cilium-l7.yaml');
+    await withServer({ 'cilium-l7.yaml': yaml }, async (client, uri) => {
+      const g = await client.connection.sendRequest<GraphData>(GRAPH);
+      assert.deepEqual(shownFlows(g).filter((line) => line.includes('-> orders/api')), [
+        'orders/admin -> orders/api [TCP 9090] explicit, default at egress: orders/api-ingress ingress 2 in the NetworkPolicy tier (CiliumNetworkPolicy)',
+        'orders/client -> orders/api [TCP 8080] explicit, default at egress, L7 HTTP: orders/api-ingress ingress 1 in the NetworkPolicy tier (CiliumNetworkPolicy)',
+      ]);
+      const file = uri('cilium-l7.yaml');
+      await client.open(file, yaml);
+      const hover = await client.hover(file, client.positionOf(file, 'name: api', 7));
+      const text = (hover?.contents as { value: string }).value.replace(/\\(.)/g, '$1');
+      assert.ok(
+        text.endsWith(
+          'L7-filtered flows (decided here at L4; the CNI also filters their requests):\n' +
+            '- orders/api-ingress ingress rule 1: TCP 8080 from pods app=client in orders (L7-filtered: HTTP; decided here at L4)',
+        ),
+        text,
+      );
+    });
+  });
+});
