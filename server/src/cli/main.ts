@@ -166,7 +166,8 @@ function clusterOptions(flags: Map<string, string | true>): AnalyzeOptions {
     const mtu = /^[0-9]+$/.test(String(flags.get('underlay-mtu'))) ? Number(flags.get('underlay-mtu')) : NaN;
     if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) throw new InputError(`--underlay-mtu must be a number from 576 to 65535, not ${String(flags.get('underlay-mtu'))}`);
     options.underlayMTU = mtu;
-  }
+    options.underlayMTUOrigin = '--underlay-mtu';
+  } else options.underlayMTUOrigin = 'the default; set --underlay-mtu';
   for (const name of ['pod-cidr', 'service-cidr']) {
     for (const cidr of list(name) ?? []) {
       const parsed = parsePrefix(cidr);

@@ -331,11 +331,82 @@ function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [numb
 /** Source files parsed for mapping, by absolute path, kept while their text stays the same. */
 export type SourceDocuments = Map<string, { text: string; docs: ReturnType<typeof parseAllDocuments> }>;
 
+/** The source object a rendered object came from: found by kind and by name (which kustomize may prefix or suffix), or the file's only object. */
+type SourceDoc = { toJS(): unknown; contents: Node | null };
+
+function sourceObject(object: RenderedObject, docs: readonly SourceDoc[]): SourceDoc | undefined {
+  return (
+    docs.find((d) => {
+      const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      return v?.kind === object.kind && typeof v?.metadata?.name === 'string' && object.name !== undefined && object.name.includes(v.metadata.name);
+    }) ?? (docs.length === 1 ? docs[0] : undefined)
+  );
+}
+
 /**
- * Maps rendered spans back to the file the user edits: the same YAML path in
- * the origin object (found by kind and by name, which kustomize may prefix or
- * suffix), else the root's kustomization file.
+ * Both ways between a root's rendered text and the files the user edits,
+ * matching the same YAML path in the rendered object and its origin object.
  */
+export class RenderedSpans {
+  private readonly renderedDocs = new Map<RenderedObject, ReturnType<typeof parseDocument>>();
+
+  constructor(
+    readonly root: RenderedRoot,
+    private readonly readSource: (file: string) => string | undefined,
+    private readonly fileName: (absolute: string) => string = (f) => f,
+    private readonly parsed: SourceDocuments = new Map(),
+  ) {}
+
+  private sourceDocs(file: string): readonly SourceDoc[] {
+    const text = this.readSource(file) ?? '';
+    let entry = this.parsed.get(file);
+    if (entry === undefined || entry.text !== text) this.parsed.set(file, (entry = { text, docs: parseAllDocuments(text) }));
+    return Array.isArray(entry.docs) ? entry.docs : [];
+  }
+
+  private renderedDoc(object: RenderedObject) {
+    let doc = this.renderedDocs.get(object);
+    if (doc === undefined) this.renderedDocs.set(object, (doc = parseDocument(this.root.text.slice(object.start, object.end))));
+    return doc;
+  }
+
+  /** A span of the rendered text, moved to the origin file (else to the root's kustomization file); other spans as they are. */
+  readonly toSource = (span: SourceSpan): SourceSpan => {
+    const root = this.root;
+    if (span.file !== root.virtualFile) return span;
+    const object = root.objects.find((o) => o.start <= span.start && span.start < o.end);
+    if (object?.origin === undefined) return { file: root.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
+    const match = sourceObject(object, this.sourceDocs(object.origin));
+    const file = this.fileName(object.origin);
+    if (match === undefined) return { file, start: 0, end: 0 };
+    const steps = pathAt(this.renderedDoc(object).contents, span.start - object.start, span.end - object.start);
+    const range = rangeAlong(match.contents, steps);
+    return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
+  };
+
+  /**
+   * Where an offset of an origin file (an absolute path) lands in the rendered
+   * text: the same YAML path in each object rendered from the object there,
+   * the same distance into a scalar. Empty when nothing rendered comes from it.
+   */
+  toRendered(file: string, offset: number): number[] {
+    const out: number[] = [];
+    for (const object of this.root.objects) {
+      if (object.origin !== file) continue;
+      const match = sourceObject(object, this.sourceDocs(file));
+      const r = match?.contents?.range;
+      if (match === undefined || r === undefined || r === null || offset < r[0] || offset > r[2]) continue;
+      const steps = pathAt(match.contents, offset, offset);
+      const source = rangeAlong(match.contents, steps);
+      const rendered = rangeAlong(this.renderedDoc(object).contents, steps);
+      if (source === undefined || rendered === undefined) continue;
+      out.push(object.start + Math.min(rendered[0] + Math.max(0, offset - source[0]), rendered[1]));
+    }
+    return out;
+  }
+}
+
+/** Maps the findings on a root's rendered text back to the files the user edits (RenderedSpans.toSource). */
 export function mapRenderedSpans(
   root: RenderedRoot,
   findings: readonly Finding[],
@@ -343,33 +414,5 @@ export function mapRenderedSpans(
   fileName: (absolute: string) => string = (f) => f,
   parsed: SourceDocuments = new Map(),
 ): Finding[] {
-  const sourceDocs = (file: string) => {
-    const text = readSource(file) ?? '';
-    let entry = parsed.get(file);
-    if (entry === undefined || entry.text !== text) parsed.set(file, (entry = { text, docs: parseAllDocuments(text) }));
-    return Array.isArray(entry.docs) ? entry.docs : [];
-  };
-  const renderedDocs = new Map<RenderedObject, ReturnType<typeof parseDocument>>();
-  const renderedDoc = (object: RenderedObject) => {
-    let doc = renderedDocs.get(object);
-    if (doc === undefined) renderedDocs.set(object, (doc = parseDocument(root.text.slice(object.start, object.end))));
-    return doc;
-  };
-  const mapSpan = (span: SourceSpan): SourceSpan => {
-    if (span.file !== root.virtualFile) return span;
-    const object = root.objects.find((o) => o.start <= span.start && span.start < o.end);
-    if (object?.origin === undefined) return { file: root.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
-    const docs = sourceDocs(object.origin);
-    const match =
-      docs.find((d) => {
-        const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-        return v?.kind === object.kind && typeof v?.metadata?.name === 'string' && object.name !== undefined && object.name.includes(v.metadata.name);
-      }) ?? (docs.length === 1 ? docs[0] : undefined);
-    const file = fileName(object.origin);
-    if (match === undefined) return { file, start: 0, end: 0 };
-    const steps = pathAt(renderedDoc(object).contents, span.start - object.start, span.end - object.start);
-    const range = rangeAlong(match.contents, steps);
-    return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
-  };
-  return remapFindings(root.virtualFile, findings, mapSpan);
+  return remapFindings(root.virtualFile, findings, new RenderedSpans(root, readSource, fileName, parsed).toSource);
 }
