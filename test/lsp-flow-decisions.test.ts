@@ -132,3 +132,23 @@ describe('L7-filtered flows', { timeout: 60_000 }, () => {
     });
   });
 });
+
+describe('reach from and to addresses outside the pods', { timeout: 60_000 }, () => {
+  test('an admin Deny on a network and an earlier Calico Deny on nets take their addresses away from the ipBlocks, in the graph and the lenses', async () => {
+    const yaml = fixture('flow-decisions', 'outside.yaml');
+    await withServer({ 'outside.yaml': yaml }, async (client, uri) => {
+      const g = await client.connection.sendRequest<GraphData>(GRAPH);
+      const shown = g.edges.map((e) => `${e.source} -> ${e.target} [${e.ports.join(', ')}]: ${e.rules.map((i) => `${g.rules[i]!.policy} ${g.rules[i]!.direction} ${g.rules[i]!.rule + 1}`).join('; ')}`).sort();
+      // Were cidr:0.0.0.0/0 both ways: the tiers were not asked.
+      assert.deepEqual(shown, [
+        'cidr:0.0.0.0/0 except 203.0.113.0/24 -> w:Pod:edge/web [TCP 443]: edge/web-public ingress 1',
+        'w:Pod:edge/web -> cidr:0.0.0.0/0 except 10.0.0.0/8 [any port]: edge/web-public egress 1',
+      ]);
+      const file = uri('outside.yaml');
+      await client.open(file, yaml);
+      const workloadLens = (await lensTitles(client, file)).find((t) => t.includes('reachable from'));
+      // Was "the internet (0.0.0.0/0)".
+      assert.equal(workloadLens, '8: reachable from 0 other pods · the internet (0.0.0.0/0 except 203.0.113.0/24) · can reach 0 other pods');
+    });
+  });
+});

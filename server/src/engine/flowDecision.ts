@@ -11,7 +11,7 @@
  */
 import { Bitset } from './bitset.js';
 import { portMatches } from './matching.js';
-import type { Direction, PolicyModel, PolicyRule, Protocol } from './model.js';
+import { PROTOCOLS, type Direction, type PolicyModel, type PolicyRule, type Protocol } from './model.js';
 import { rulesInOrder } from './orderedPolicies.js';
 import type { Reachability, RuleOfPolicy } from './reachability.js';
 import { decideSide, decidingAllows, type SideVerdict } from './sideDecision.js';
@@ -114,7 +114,7 @@ export class FlowDecider {
   private candidatePorts(s: number, d: number): Array<readonly [number, Protocol]> {
     const declared = this.reach.classes[d]!.sample.ports;
     if (declared.length > 0) return declared.map((p) => [p.port, p.protocol] as const);
-    return this.samplePorts(s, d, (['TCP', 'UDP', 'SCTP'] as const).map((protocol) => [protocol, 1, 65535] as const));
+    return this.samplePorts(s, d, PROTOCOLS.map((protocol) => [protocol, 1, 65535] as const));
   }
 
   private isolatingPolicies(c: number, direction: Direction): PolicyModel[] {
@@ -133,35 +133,45 @@ export class FlowDecider {
   /** One port per piece of the given ports on which every rule at either end is uniform. */
   private samplePorts(s: number, d: number, ports: Ports): Array<readonly [number, Protocol]> {
     if (this.reach.classes[d]!.sample.ports.length > 0) return ports.map(([protocol, port]) => [port, protocol] as const);
-    const out: Array<readonly [number, Protocol]> = [];
-    const cutsAt = { ingress: this.portBounds(d, 'ingress'), egress: this.portBounds(s, 'egress') };
-    for (const [protocol, from, to] of ports) {
-      const cuts = [...(cutsAt.ingress.get(protocol) ?? []), ...(cutsAt.egress.get(protocol) ?? [])].filter((b) => b > from && b <= to);
-      for (const start of [...new Set([from, ...cuts])].sort((a, b) => a - b)) out.push([start, protocol]);
-    }
-    return out;
+    const ingress = this.portBounds(d, 'ingress');
+    const egress = this.portBounds(s, 'egress');
+    const both = new Map<Protocol, number[]>();
+    for (const protocol of PROTOCOLS) both.set(protocol, [...(ingress.get(protocol) ?? []), ...(egress.get(protocol) ?? [])]);
+    return uniformPorts(both, ports);
   }
 
-  /** Where the port ranges of the rules over a class in a direction start and end (the port after the end), per protocol. */
   private portBounds(c: number, direction: Direction): ReadonlyMap<Protocol, readonly number[]> {
     const key = `${direction}${c}`;
     let bounds = this.bounds.get(key);
-    if (bounds !== undefined) return bounds;
-    const reach = this.reach;
-    const rules: PolicyRule[] = [
-      ...[...reach.rulesFor(c, direction), ...reach.denyRulesFor(c, direction), ...reach.tieredRulesFor(c, direction)].map((r) => r.rule),
-      ...(reach.orderedTiersFor(c, direction) ?? []).flatMap((tier) => tier.policies.flatMap((p) => rulesInOrder(p, direction).map((r) => r.rule))),
-    ];
-    const found = new Map<Protocol, number[]>();
-    for (const rule of rules) {
-      for (const m of rule.ports ?? []) {
-        if (m.kind !== 'range') continue;
-        const list = found.get(m.protocol) ?? [];
-        list.push(m.from, m.to + 1);
-        found.set(m.protocol, list);
-      }
-    }
-    this.bounds.set(key, (bounds = found));
+    if (bounds === undefined) this.bounds.set(key, (bounds = portBoundsOf(this.reach, c, direction)));
     return bounds;
   }
+}
+
+/** One port per piece of the given ranges, cut at the bounds: within a piece, no rule's port ranges start or end. */
+export function uniformPorts(bounds: ReadonlyMap<Protocol, readonly number[]>, ports: Ports): Array<readonly [number, Protocol]> {
+  const out: Array<readonly [number, Protocol]> = [];
+  for (const [protocol, from, to] of ports) {
+    const cuts = (bounds.get(protocol) ?? []).filter((b) => b > from && b <= to);
+    for (const start of [...new Set([from, ...cuts])].sort((a, b) => a - b)) out.push([start, protocol]);
+  }
+  return out;
+}
+
+/** Where the port ranges of the rules over a class in a direction start and end (the port after the end), per protocol. */
+export function portBoundsOf(reach: Reachability, c: number, direction: Direction): ReadonlyMap<Protocol, readonly number[]> {
+  const rules: PolicyRule[] = [
+    ...[...reach.rulesFor(c, direction), ...reach.denyRulesFor(c, direction), ...reach.tieredRulesFor(c, direction)].map((r) => r.rule),
+    ...(reach.orderedTiersFor(c, direction) ?? []).flatMap((tier) => tier.policies.flatMap((p) => rulesInOrder(p, direction).map((r) => r.rule))),
+  ];
+  const found = new Map<Protocol, number[]>();
+  for (const rule of rules) {
+    for (const m of rule.ports ?? []) {
+      if (m.kind !== 'range') continue;
+      const list = found.get(m.protocol) ?? [];
+      list.push(m.from, m.to + 1);
+      found.set(m.protocol, list);
+    }
+  }
+  return found;
 }

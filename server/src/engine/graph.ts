@@ -7,8 +7,9 @@
  */
 import { Bitset } from './bitset.js';
 import { describePort } from './describe.js';
+import { decidedInOrder, describeAddresses, ExternalDecider } from './externalDecision.js';
 import { DEFAULT_FLOW, FlowDecider, type FlowDecision } from './flowDecision.js';
-import { PROTOCOLS, type Direction, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
+import { PROTOCOLS, type Direction, type IPBlockPeer, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
 import { resolveNamedMatcher } from './ports.js';
 import type { Reachability, RuleOfPolicy } from './reachability.js';
 import { serviceEndpoints } from './services.js';
@@ -394,22 +395,29 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     if (node === undefined) externals.set(key, (node = { id: ids.take(kind === 'any' ? ANY_NODE_ID : `cidr:${label}`), kind, label }));
     return node;
   };
-  const externalsOf = (rule: PolicyRule): GraphExternal[] => {
-    if (rule.peers === undefined) return [external('', 'any', 'anywhere')];
-    return rule.peers.flatMap((peer) => {
-      if (peer.kind !== 'ipBlock') return [];
-      // Drawn as applied: host bits cleared (a finding reports them elsewhere).
-      const cidr = peer.cidr.canonical().toString();
-      const label = peer.except.length === 0 ? cidr : `${cidr} except ${peer.except.map((e) => e.canonical().toString()).join(', ')}`;
-      return [external(label, 'cidr', label)];
-    });
+  const blockNode = (peer: IPBlockPeer): GraphExternal => {
+    // Drawn as applied: host bits cleared (a finding reports them elsewhere).
+    const cidr = peer.cidr.canonical().toString();
+    const label = peer.except.length === 0 ? cidr : `${cidr} except ${peer.except.map((e) => e.canonical().toString()).join(', ')}`;
+    return external(label, 'cidr', label);
   };
+  const externalsOf = (rule: PolicyRule): GraphExternal[] =>
+    rule.peers === undefined ? [external('', 'any', 'anywhere')] : rule.peers.flatMap((peer) => (peer.kind === 'ipBlock' ? [blockNode(peer)] : []));
+  const outside = new ExternalDecider(reach);
+  // Where tiers, ordered policies or deny rules decide, a rule's block is drawn as what of it they let through.
+  const decidedExternalsOf = (c: number, direction: 'ingress' | 'egress', rule: PolicyRule): GraphExternal[] =>
+    outside.peersAllowed(c, direction, rule).map((allowed) => {
+      if (allowed.whole) return allowed.peer === undefined ? external('', 'any', 'anywhere') : blockNode(allowed.peer);
+      const label = describeAddresses(allowed.addresses).join(', ');
+      return external(label, 'cidr', label);
+    });
   for (const w of workloads) {
     if (w.group.hostNetwork) continue;
     const c = reach.classOf(w.group);
     for (const direction of ['ingress', 'egress'] as const) {
-      for (const r of reach.rulesFor(c, direction)) {
-        for (const peer of externalsOf(r.rule)) {
+      const decided = decidedInOrder(reach, c, direction);
+      for (const r of decided ? outside.candidateRules(c, direction) : reach.rulesFor(c, direction)) {
+        for (const peer of decided ? decidedExternalsOf(c, direction, r.rule) : externalsOf(r.rule)) {
           // Egress rules' named ports resolve on the unknown destination: only numbers are known there.
           const labels = rulePortLabels(r.rule, direction === 'ingress' ? w.group : undefined);
           const allowAll = peer.kind === 'any';
