@@ -149,6 +149,9 @@ describe('reach from and to addresses outside the pods', { timeout: 60_000 }, ()
       const workloadLens = (await lensTitles(client, file)).find((t) => t.includes('reachable from'));
       // Was "the internet (0.0.0.0/0)".
       assert.equal(workloadLens, '8: reachable from 0 other pods · the internet (0.0.0.0/0 except 203.0.113.0/24) · can reach 0 other pods');
+      // The policy's own lens: what of its blocks its rules decide (was "the internet (0.0.0.0/0)" both ways).
+      const policyLens = (await lensTitles(client, file)).find((t) => t.includes('selects'));
+      assert.equal(policyLens, '17: selects 1 pod · allows ingress from 0 pods · the internet (0.0.0.0/0 except 203.0.113.0/24) · allows egress to 0 pods · the internet (0.0.0.0/0 except 10.0.0.0/8)');
     });
   });
 });

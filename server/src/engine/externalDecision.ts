@@ -50,6 +50,21 @@ export function decidedInOrder(reach: Reachability, c: number, direction: Direct
   return reach.tieredRulesFor(c, direction).length > 0 || reach.orderedTiersFor(c, direction) !== undefined || reach.denyRulesFor(c, direction).length > 0;
 }
 
+/**
+ * The addresses the policy's own rules decide to let through at class c on
+ * port/protocol: for an ordered policy those its Allow rules decide in the
+ * order (an earlier Deny or Pass keeps the rest), for another kind the
+ * addresses its allow rules admit there.
+ */
+export function addressesDecidedBy(reach: Reachability, policy: PolicyModel, c: number, direction: Direction, port: number, protocol: Protocol): Addresses {
+  const destination: Endpoint = direction === 'ingress' ? { kind: 'pod', group: reach.classes[c]!.sample } : OUTSIDE;
+  const matched = (rule: PolicyRule) => (rule.ports === undefined || rule.ports.some((m) => portMatches(m, port, protocol, destination)) ? ruleAddresses(rule) : NO_ADDRESSES);
+  const tiers = reach.orderedTiersFor(c, direction);
+  if (tiers === undefined) return (direction === 'ingress' ? policy.ingress : policy.egress).reduce((acc, rule) => ADDRESS_ALGEBRA.union(acc, matched(rule)), NO_ADDRESSES);
+  const decision = decideOrdered(tiers, direction, EVERY_ADDRESS, ADDRESS_ALGEBRA, (_p: PolicyModel, rule) => matched(rule));
+  return decision.decisions.filter((d) => d.policy === policy && d.action === 'allow').reduce((acc, d) => ADDRESS_ALGEBRA.union(acc, d.matched), NO_ADDRESSES);
+}
+
 /** An address outside the pods, for port matching only: numbers and ranges match, a named port never does. */
 const OUTSIDE: Endpoint = { kind: 'external', ip: new IPAddress(4, 0n) };
 

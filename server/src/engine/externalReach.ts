@@ -5,7 +5,7 @@
  * hovers count these beside the pods, so "reachable from 0 pods" is never the
  * whole story of a pod open to the internet.
  */
-import { ADDRESS_ALGEBRA, addressesAllowed, candidatePorts, decidedInOrder, describeAddresses, isEveryAddress, NO_ADDRESSES, type Addresses } from './externalDecision.js';
+import { ADDRESS_ALGEBRA, addressesAllowed, addressesDecidedBy, candidatePorts, decidedInOrder, describeAddresses, isEveryAddress, NO_ADDRESSES, type Addresses } from './externalDecision.js';
 import { portMatches } from './matching.js';
 import type { IPBlockPeer, PodGroup, PolicyModel, PolicyRule, Protocol } from './model.js';
 import type { Reachability } from './reachability.js';
@@ -61,6 +61,24 @@ export function policyExternal(policy: PolicyModel, direction: 'ingress' | 'egre
   // A rule whose every port is invalid admits no address either.
   const hasUsablePort = (rule: PolicyRule) => rule.ports === undefined || rule.ports.some((m) => m.kind !== 'invalid');
   return rulesExternal((direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ rule })), hasUsablePort);
+}
+
+/**
+ * Addresses a policy's own rules of one direction let through, as its pods'
+ * lenses count them: its rules' blocks where nothing else has a say over the
+ * pods it selects; elsewhere what of them its rules decide (an earlier Deny
+ * or a tier above takes its share away), on the ports its pods can use.
+ */
+export function policyExternalIn(reach: Reachability, policy: PolicyModel, direction: 'ingress' | 'egress'): ExternalReach {
+  const classes = [...reach.selectedClasses(policy).members()];
+  if (policy.place === undefined && !classes.some((c) => decidedInOrder(reach, c, direction))) return policyExternal(policy, direction);
+  let addresses = NO_ADDRESSES;
+  for (const c of classes) {
+    for (const [port, protocol] of candidatePorts(reach, c, direction)) {
+      addresses = ADDRESS_ALGEBRA.union(addresses, ADDRESS_ALGEBRA.intersect(addressesAllowed(reach, c, direction, port, protocol), addressesDecidedBy(reach, policy, c, direction, port, protocol)));
+    }
+  }
+  return { anywhere: isEveryAddress(addresses), blocks: [], addresses };
 }
 
 /** Addresses that may connect to some endpoint of a Service on its target ports. */

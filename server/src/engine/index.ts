@@ -122,5 +122,5 @@ export {
 } from './explainConnection.js';
 export { explanationReport, formatExplainReport, type ExplainReport } from './explainReport.js';
 export { didYouMean, editDistance, typoDistance } from './nearest.js';
-export { externalReachOf, serviceExternalReach, policyExternal, describeExternal, type ExternalReach } from './externalReach.js';
+export { externalReachOf, serviceExternalReach, policyExternal, policyExternalIn, describeExternal, type ExternalReach } from './externalReach.js';
 export { flowChangesByPolicy, flowDiff, type FlowChange, type AnalysedVersion, type PolicyFlowChanges } from './flowDiff.js';

@@ -5,6 +5,7 @@
  */
 import { Bitset } from './bitset.js';
 import type { Analysis } from './index.js';
+import { decidedInOrder } from './externalDecision.js';
 import { FlowDecider } from './flowDecision.js';
 import type { Direction, PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
 import { serviceEndpoints } from './services.js';
@@ -116,10 +117,7 @@ export class ReachSummary {
    */
   private decidesAlone(policy: PolicyModel, direction: Direction): boolean {
     if (policy.place !== undefined) return false;
-    const r = this.reach;
-    for (const c of r.selectedClasses(policy).members()) {
-      if (r.orderedTiersFor(c, direction) !== undefined || r.denyRulesFor(c, direction).length > 0 || r.tieredRulesFor(c, direction).length > 0) return false;
-    }
+    for (const c of this.reach.selectedClasses(policy).members()) if (decidedInOrder(this.reach, c, direction)) return false;
     return true;
   }
 
