@@ -14,7 +14,7 @@ import { portMatches } from './matching.js';
 import { PROTOCOLS, type Direction, type PolicyModel, type PolicyRule, type Protocol } from './model.js';
 import { rulesInOrder } from './orderedPolicies.js';
 import type { Reachability, RuleOfPolicy } from './reachability.js';
-import { decideSide, decidingAllows, type SideVerdict } from './sideDecision.js';
+import { decideSide, decidingAllows, OPEN_SIDE, type SideVerdict } from './sideDecision.js';
 
 export interface FlowDecision {
   /** On some port, a policy rule decided one of the sides (not the default allow). */
@@ -30,12 +30,18 @@ export interface FlowDecision {
 }
 
 /** A flow no policy has a say over at either end. */
+const BOTH: Direction[] = ['egress', 'ingress'];
+const EGRESS: Direction[] = ['egress'];
+const INGRESS: Direction[] = ['ingress'];
+const NEITHER: Direction[] = [];
+
 export const DEFAULT_FLOW: FlowDecision = { ruleDecided: false, rules: [], byDefault: ['egress', 'ingress'], openAtBothEnds: true, l7: [] };
 
 type Ports = ReadonlyArray<readonly [Protocol, number, number]>;
 
 export class FlowDecider {
-  private readonly isolating = new Map<string, PolicyModel[]>();
+  /** Per direction, per class: built on first use. */
+  private readonly isolating = { ingress: [] as Array<PolicyModel[] | undefined>, egress: [] as Array<PolicyModel[] | undefined> };
   private readonly bounds = new Map<string, ReadonlyMap<Protocol, readonly number[]>>();
 
   constructor(private readonly reach: Reachability) {}
@@ -43,6 +49,8 @@ export class FlowDecider {
   /** How the subject class's side decides traffic to or from the peer class on port/protocol. */
   side(subject: number, peer: number, direction: Direction, port: number, protocol: Protocol): SideVerdict {
     const reach = this.reach;
+    // Most sides of most flows: nothing isolates, denies or tiers them, so the default decides (what decideSide says of it, without the matching).
+    if (!reach.isGoverned(subject, direction) && reach.orderedTiersFor(subject, direction) === undefined) return OPEN_SIDE;
     const destination = { kind: 'pod' as const, group: reach.classes[direction === 'ingress' ? subject : peer]!.sample };
     const matches = (policy: PolicyModel, rule: PolicyRule) =>
       reach.ruleClasses(policy, rule).has(peer) && (rule.ports === undefined || rule.ports.some((m) => portMatches(m, port, protocol, destination)));
@@ -62,26 +70,36 @@ export class FlowDecider {
 
   /** What decided the flow from class s to class d on the ports it is allowed on (as classConnections gives them). */
   flow(s: number, d: number, ports: Ports): FlowDecision {
-    const rules = new Map<PolicyRule, RuleOfPolicy>();
-    const byDefault = new Set<Direction>();
-    const l7 = new Set<string>();
-    let ruleDecided = false;
+    const rules: RuleOfPolicy[] = [];
+    const seen = new Set<PolicyRule>();
+    const l7: string[] = [];
+    let egressByDefault = false;
+    let ingressByDefault = false;
     let openAtBothEnds = true;
+    let ruleDecided = false;
+    const note = (side: SideVerdict): void => {
+      ruleDecided ||= !side.byDefault;
+      const allows = decidingAllows(side);
+      let open = side.byDefault;
+      for (const r of allows) {
+        if (r.rule.peers === undefined) open = true;
+        if (seen.has(r.rule)) continue;
+        seen.add(r.rule);
+        rules.push(r);
+        for (const filter of r.rule.l7 ?? []) if (!l7.includes(filter)) l7.push(filter);
+      }
+      openAtBothEnds &&= open;
+    };
     for (const [port, protocol] of this.samplePorts(s, d, ports)) {
       const egress = this.side(s, d, 'egress', port, protocol);
       const ingress = this.side(d, s, 'ingress', port, protocol);
-      for (const [direction, side] of [['egress', egress], ['ingress', ingress]] as const) {
-        const allows = decidingAllows(side);
-        if (side.byDefault) byDefault.add(direction);
-        else ruleDecided = true;
-        openAtBothEnds &&= side.byDefault || allows.some(({ rule }) => rule.peers === undefined);
-        for (const r of allows) {
-          if (!rules.has(r.rule)) rules.set(r.rule, r);
-          for (const filter of r.rule.l7 ?? []) l7.add(filter);
-        }
-      }
+      egressByDefault ||= egress.byDefault;
+      ingressByDefault ||= ingress.byDefault;
+      note(egress);
+      note(ingress);
     }
-    return { ruleDecided, rules: [...rules.values()], byDefault: (['egress', 'ingress'] as const).filter((x) => byDefault.has(x)), openAtBothEnds, l7: [...l7] };
+    const byDefault: Direction[] = egressByDefault ? (ingressByDefault ? BOTH : EGRESS) : ingressByDefault ? INGRESS : NEITHER;
+    return { ruleDecided, rules, byDefault, openAtBothEnds, l7 };
   }
 
   /**
@@ -118,14 +136,14 @@ export class FlowDecider {
   }
 
   private isolatingPolicies(c: number, direction: Direction): PolicyModel[] {
-    const key = `${direction}${c}`;
-    let list = this.isolating.get(key);
+    const known = this.isolating[direction];
+    let list = known[c];
     if (list === undefined) {
       // Tiered policies isolate nothing; they are decided as tiers (tieredRulesFor).
       list = this.reach.workspace.policies.filter(
         (p) => (p.tieredRules === undefined || p.tieredRules.length === 0) && (direction === 'ingress' ? p.affectsIngress : p.affectsEgress) && this.reach.selectedClasses(p).has(c),
       );
-      this.isolating.set(key, list);
+      known[c] = list;
     }
     return list;
   }

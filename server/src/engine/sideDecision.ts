@@ -54,6 +54,11 @@ export const OPEN_SIDE: SideVerdict = { isolated: false, isolatingPolicies: [], 
 export function decideSide(facts: SideFacts, direction: Direction): SideVerdict {
   const { isolatingPolicies, allowedBy, deniedBy } = facts;
   const isolated = isolatingPolicies.length > 0;
+  // NetworkPolicy alone (the common case, thousands of times per graph): one object, no tier composition.
+  if (facts.orderedTiers === undefined && facts.tiered.length === 0) {
+    const allowed = deniedBy.length === 0 && (!isolated || allowedBy.length > 0);
+    return { isolated, isolatingPolicies, allowedBy: isolated ? allowedBy : [], deniedBy, allowed, byDefault: !isolated && deniedBy.length === 0 };
+  }
   const verdict =
     facts.orderedTiers !== undefined
       ? orderedSide(facts.orderedTiers, isolatingPolicies, direction, facts.matches, deniedBy)
