@@ -75,7 +75,7 @@ export class Details {
     const workloads = graph?.nodes.filter((n) => n.kind === 'workload') ?? [];
     this.root.replaceChildren(
       el('h2', {}, 'Reachability'),
-      el('p', { class: 'muted' }, 'Click a workload or a flow, or pick one below. Solid arrows are allowed by a NetworkPolicy rule; dashed arrows are allowed because no policy isolates either side. A dashed border marks pods no policy isolates for ingress; "open to all ingress" and "egress anywhere" under a name stand for the flows of rules that admit every peer (draw them as edges with the flows menu). Keyboard: Tab to the canvas, arrows move between neighbours, Enter shows details, Escape clears.'),
+      el('p', { class: 'muted' }, 'Click a workload or a flow, or pick one below. Solid arrows are decided by a policy rule at one end; dashed arrows are let through by the default allow at both ends (no policy has a say there, or every tier passes them on). A dashed border marks pods no policy isolates for ingress; "open to all ingress" and "egress anywhere" under a name stand for the flows of rules that admit every peer (draw them as edges with the flows menu). Keyboard: Tab to the canvas, arrows move between neighbours, Enter shows details, Escape clears.'),
     );
     const list = el('ul', { class: 'peers' });
     for (const n of workloads.slice(0, MAX_LIST)) list.append(el('li', {}, button(n.ref ?? n.label, () => this.actions.select(n.id), { class: 'link' })));
