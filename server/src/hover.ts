@@ -185,7 +185,15 @@ export function hover(
       const what = md(describePeer(target.policy, target.peer));
       value =
         target.peer.kind === 'ipBlock'
-          ? [`**Peer:** ${what}`, '', admitted.groups.length > 0 ? `Also matches pods with known IPs:\n${listPods(admitted, locate)}` : 'Matches no pod with a known IP.'].join('\n')
+          ? [
+              `**Peer:** ${what}`,
+              '',
+              target.peer.outsideCluster
+                ? 'Admits only addresses outside the cluster: a pod is never matched by its IP here, only by its labels.'
+                : admitted.groups.length > 0
+                  ? `Also matches pods with known IPs:\n${listPods(admitted, locate)}`
+                  : 'Matches no pod with a known IP.',
+            ].join('\n')
           : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, locate)].join('\n');
       break;
     }

@@ -12,6 +12,7 @@ import {
   KUSTOMIZATION_FILES,
   kustomizeTrees,
   notRenderedFinding,
+  remoteResources,
   renderedAway,
   renderedRoot,
   RenderedSpans,
@@ -189,7 +190,7 @@ export class KustomizeRenders {
     for (const tree of this.trees) {
       const state = this.states.get(tree.root.file);
       const rootUri = uriOf(tree.root.file);
-      if (state?.failure !== undefined && !state.failure.missingBinary) findings.push(notRenderedFinding(rootUri, binary, state.failure.error, state.last !== undefined));
+      if (state?.failure !== undefined && !state.failure.missingBinary) findings.push(notRenderedFinding(rootUri, binary, state.failure.error, state.last !== undefined, remoteResources(tree)));
       if (state?.last !== undefined) {
         rendered.push(state.last);
         for (const f of renderedAway(tree)) replaced.add(uriOf(f));
