@@ -65,3 +65,10 @@ test('a tier rule that decided is named with its tier, and the end the default a
   assert.equal(byDefault.details.at(-1), 'Allowed by default: no policy decides it at either end (none has a say there, or every tier that has one passes it on).');
   await page.close();
 });
+
+test('a workload open to all ingress through an L7-filtered rule says so in its badge', async () => {
+  const page = await load(graphOf([fixture('calico-l7.yaml')]));
+  const label = await page.evaluate(() => (window as unknown as { netlens: { view: { cy: import('cytoscape').Core } } }).netlens.view.cy.getElementById('w:Pod:store/front').data('display') as string);
+  assert.equal(label, 'front\nPod\n◀ open to all ingress (TCP 80, L7-filtered)');
+  await page.close();
+});

@@ -421,8 +421,9 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
           // Egress rules' named ports resolve on the unknown destination: only numbers are known there.
           const labels = rulePortLabels(r.rule, direction === 'ingress' ? w.group : undefined);
           const allowAll = peer.kind === 'any';
-          if (direction === 'ingress') flows.add(peer.id, w.id, labels, true, [r], false, allowAll);
-          else flows.add(w.id, peer.id, labels, true, [r], false, allowAll);
+          const notes = { l7: r.rule.l7 ?? [] };
+          if (direction === 'ingress') flows.add(peer.id, w.id, labels, true, [r], false, allowAll, notes);
+          else flows.add(w.id, peer.id, labels, true, [r], false, allowAll, notes);
         }
       }
     }
