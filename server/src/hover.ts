@@ -99,7 +99,7 @@ function perNodeRows(range: NetworkRange): string[] {
   ];
 }
 
-export function cidrFacts(text: string, cluster: ClusterSummary, range?: NetworkRange): string {
+export function cidrFacts(text: string, cluster: Pick<ClusterSummary, 'podCIDRs' | 'serviceCIDRs'>, range?: NetworkRange): string {
   const asPrefix = text.includes('/') ? parsePrefix(text) : undefined;
   const ip = asPrefix === undefined ? parseIP(text) : undefined;
   const prefix = asPrefix?.ok ? asPrefix.value : ip?.ok ? new Prefix(ip.value, ip.value.family === 4 ? 32 : 128) : undefined;
@@ -160,7 +160,8 @@ export function hover(
   switch (target.kind) {
     case 'cidr': {
       const range = analysis.workspace.cluster.ranges.find((r) => r.span.file === uri && r.span.start <= offset && offset <= r.span.end);
-      value = cidrFacts(target.text, analysis.cluster, range);
+      // The ranges of this file's own cluster, where the workspace holds several.
+      value = cidrFacts(target.text, analysis.cluster.forFile(uri), range);
       break;
     }
     case 'policy': {

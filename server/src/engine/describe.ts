@@ -25,6 +25,7 @@ export function describePeer(policy: PolicyModel, peer: PeerMatcher): string {
     case 'external':
       return `${peer.what} (not modelled)`;
     case 'ipBlock':
+      if (peer.outsideCluster && peer.cidr.bits === 0 && peer.except.length === 0) return `any IPv${peer.cidr.family} address outside the cluster`;
       return `addresses ${peer.cidr.toString()}${peer.except.length > 0 ? ` except ${peer.except.map((e) => e.toString()).join(', ')}` : ''}${peer.outsideCluster ? ' outside the cluster' : ''}`;
     case 'pods': {
       const pods = peer.podSelector === undefined || isEmptySelector(peer.podSelector) ? 'all pods' : `pods ${describeSelector(peer.podSelector)}`;
