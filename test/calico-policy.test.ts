@@ -113,3 +113,24 @@ test('check reports rejected selectors and ports, a misspelt field (schemas/cali
   assert.deepEqual(findings(['cluster.yaml', 'cilium.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), ['allow-6379.yaml:6 calico-policy-without-calico']);
   assert.deepEqual(findings(['cluster.yaml', 'calico.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), []);
 });
+
+test('ipVersion narrows the addresses a rule matches, not pod traffic; an ICMP rule decides no TCP traffic', () => {
+  // The ICMP Deny comes first and would drop everything on TCP; the IPv6-only selector rule still admits production's frontends.
+  assert.deepEqual(matrix(6379, 'ip-version.yaml'), toDatabase([T, T, T, F]));
+  const from = (address: string, status: number) => netlens(['explain', address, 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'ip-version.yaml'], status);
+  assert.match(from('10.2.0.1', 0), /ingress of production\/database: allowed: by production\/by-family ingress rule 2 \(Allow\)/);
+  // Inside notNets, or IPv6 where the notNets rule is IPv4 only: no rule matches.
+  assert.match(from('10.1.0.5', 1), /ingress of production\/database: denied: no rule of tier default decides it/);
+  assert.match(from('2001:db8::1', 1), /ingress of production\/database: denied: no rule of tier default decides it/);
+});
+
+test('staged policies enforce nothing: one information finding each, and no verdict changes', () => {
+  assert.deepEqual(matrix(6379, 'staged.yaml'), toDatabase([T, T, T, T]));
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml', 'staged.yaml'), matrix(6379, 'allow-6379.yaml'));
+  const report = JSON.parse(netlens(['check', '--format', 'json', 'cluster.yaml', 'calico.conflist', 'staged.yaml', 'ip-version.yaml', 'icmp-without-protocol.yaml'], 1)) as { findings: Array<{ code: string; file: string; line: number; message: string }> };
+  assert.deepEqual(
+    report.findings.filter((f) => f.code !== 'namespace-without-default-deny').map((f) => `${f.file}:${f.line} ${f.code}`),
+    ['icmp-without-protocol.yaml:10 object-invalid', 'ip-version.yaml:15 calico-field-not-modelled', 'ip-version.yaml:33 object-invalid', 'staged.yaml:4 calico-staged-policy', 'staged.yaml:14 calico-staged-policy'],
+  );
+  assert.match(report.findings.find((f) => f.line === 14 && f.file === 'staged.yaml')!.message, /A StagedKubernetesNetworkPolicy previews its rules and enforces nothing.*as a Kubernetes NetworkPolicy it would take part/);
+});
