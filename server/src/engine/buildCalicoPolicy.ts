@@ -21,7 +21,7 @@
 import { isMap, type Node } from 'yaml';
 import { buildIPBlock, type PolicyHeader } from './buildPolicy.js';
 import { CALICO_NAMESPACE_LABEL, CALICO_NAMESPACE_PREFIX, CALICO_SERVICE_ACCOUNT_PREFIX, isCalicoAddedKey } from './calicoLabels.js';
-import { calicoKeys, calicoText, evaluateCalico, parseCalicoSelector, prefixKeys, type CalicoNode } from './calicoSelector.js';
+import { calicoKeys, calicoText, calicoWords, evaluateCalico, parseCalicoSelector, prefixKeys, type CalicoNode, type SpanOfText } from './calicoSelector.js';
 import { parsePrefix, RangeSet, type Prefix } from './cidr.js';
 import { makeSelector, type Selector } from './labels.js';
 import { PROTOCOLS, type Direction, type IPBlockPeer, type PeerMatcher, type PolicyModel, type PolicyRule, type PortMatcher, type Protocol, type RuleAction } from './model.js';
@@ -140,12 +140,28 @@ function expressionAt(c: CalicoContext, node: Node | undefined): CalicoNode {
     c.findings.push(finding('selector-invalid', spanOf(c.ctx, node), { says: 'A Calico selector is a string, such as app == "web".', next: 'Write the selector as one quoted string.' }));
     return INVALID;
   }
-  const parsed = parseCalicoSelector(source);
+  const parsed = parseCalicoSelector(source, textPlacer(c.ctx, node, source));
   if (!parsed.ok) {
     c.findings.push(finding('selector-invalid', spanOf(c.ctx, node), { says: `Calico rejects this selector: ${parsed.error} (at character ${parsed.offset + 1}).`, next: 'Use ==, !=, in {...}, not in {...}, has(k), all(), && , || and ! as Calico documents.' }));
     return INVALID;
   }
   return parsed.node;
+}
+
+/**
+ * Where the characters of a selector string are in the file: for a plain or
+ * quoted scalar written on one line without escapes, whose text is the
+ * string itself; undefined otherwise (block scalars, escapes, JSON inside a
+ * string), and then no fix edits it.
+ */
+function textPlacer(ctx: NodeContext, node: Node, source: string): SpanOfText | undefined {
+  const range = node.range;
+  if (range === undefined || range === null || ctx.mapOffset !== undefined) return undefined;
+  const raw = ctx.source.slice(range[0], range[1]);
+  const base = raw === source ? 0 : raw === `"${source}"` || raw === `'${source}'` ? 1 : undefined;
+  if (base === undefined) return undefined;
+  const start = ctx.offset + range[0] + base;
+  return (offset, length) => ({ file: ctx.file, start: start + offset, end: start + offset + length });
 }
 
 /** Stands for a selector Calico rejects; compared by identity. */
@@ -189,6 +205,7 @@ function selectorOf(parts: readonly CalicoNode[], span: SourceSpan): Selector {
     text: calicoText(node),
     matches: (labels) => evaluateCalico(node, labels),
     readsEndpointLabels: calicoKeys(node).some(isCalicoAddedKey),
+    words: calicoWords(node, (key) => key.startsWith(CALICO_NAMESPACE_PREFIX) || key.startsWith(CALICO_SERVICE_ACCOUNT_PREFIX)),
   });
 }
 
