@@ -134,3 +134,16 @@ test('staged policies enforce nothing: one information finding each, and no verd
   );
   assert.match(report.findings.find((f) => f.line === 14 && f.file === 'staged.yaml')!.message, /A StagedKubernetesNetworkPolicy previews its rules and enforces nothing.*as a Kubernetes NetworkPolicy it would take part/);
 });
+
+test("explain's closest misses on a side Calico decides: Allow rules reached before the traffic is dropped, none after a deciding Deny", () => {
+  const explain = (...files: string[]) => netlens(['explain', 'staging/frontend', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', ...files], 1);
+  // Dropped at the end of the default tier: allow-tcp-6379 was reached, and misses only by namespace.
+  assert.match(explain('allow-6379.yaml'), /closest misses:\n {6}production\/allow-tcp-6379 ingress rule 1 \(allow-6379\.yaml:12:7\), Allow: TCP 6379 from pods role == "frontend" in production, would admit it if:\n {8}- without a namespaceSelector the peer is namespace production only; staging\/frontend is in staging/);
+  // deny-staging (order 500) decides first: an Allow after it would change nothing, so nothing is offered.
+  assert.doesNotMatch(explain('allow-6379.yaml', 'deny-staging-early.yaml', 'staging-np.yaml'), /closest misses/);
+  // A typo inside a Calico selector string: the miss names the character and carries the quick fix.
+  const typos = fixtureCli('calico/typos', ['production/database', 'production/frontend']);
+  const why = typos.netlens(['explain', 'production/frontend', 'production/database', '--port', '6379', 'typos.yaml', 'calico.conflist'], 1);
+  assert.match(why, /- selector rol == "frontend": the pods of production\/frontend have role, not rol \(1 character\) \(typos\.yaml:48:19\) \[quick fix: Change "rol" to "role"\]/);
+  assert.match(why, /- selector role in \{"frontend", "reports"\} && pcns\.env == "prd": the pods of production\/frontend have env=prod \(1 character\) \(typos\.yaml:60:37\) \[quick fix: Change "prd" to "prod"\]/);
+});

@@ -6,7 +6,8 @@
  */
 import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
-import { calicoEndpointLabels, type EndpointContext } from './calicoLabels.js';
+import { calicoEndpointLabels } from './calicoLabels.js';
+import { endpointContext } from './matching.js';
 import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Labels, type Selector } from './labels.js';
 import type { NamespaceModel, PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
@@ -210,7 +211,7 @@ function peerFixes(reach: Reachability, policy: PolicyModel, peer: PodPeer): Fix
 /** The pods' labels as the selector reads them: the endpoint's labels when it reads ones Calico adds (calicoLabels.ts). */
 function labelsSeenBy(reach: Reachability, selector: Selector, groups: readonly PodGroup[]): Labels[] {
   if (selector.expression?.readsEndpointLabels !== true) return groups.map((g) => g.labels);
-  const context: EndpointContext = { namespaceLabels: (namespace) => reach.namespaceLabels(namespace), serviceAccountLabels: (namespace, name) => reach.workspace.serviceAccounts.get(`${namespace}/${name}`) };
+  const context = endpointContext(reach.namespaceLabels, reach.workspace.serviceAccounts);
   return groups.map((g) => calicoEndpointLabels(g, context));
 }
 
