@@ -40,6 +40,13 @@ test('an ingressDeny rule wins over the allow, and alone still isolates ingress'
   assert.match(why, /ingress of fleet\/station: denied: by fleet\/no-ship-b ingressDeny rule 1, and a deny rule wins over any allow\./);
 });
 
+test('world and CIDR rules admit only peers outside the cluster: a pod whose IP falls in the range is not admitted', () => {
+  // ship-a's status.podIP 10.1.0.5 is inside the rule's 10.0.0.0/8 and inside world's 0.0.0.0/0; Cilium matches pods by identity, not by IP.
+  assert.deepEqual(matrix(80, 'cluster.yaml', 'world.yaml'), [[T, T, F, T], [T, T, F, T], [T, T, T, T], [T, T, F, T]]);
+  const why = netlens(['explain', 'fleet/ship-a', 'fleet/station', '--port', '80', 'cluster.yaml', 'world.yaml'], 1);
+  assert.match(why, /✗ from addresses 10\.0\.0\.0\/8 outside the cluster: fleet\/ship-a is a pod of the cluster, and this peer admits only addresses outside it \(select the pod by labels\)/);
+});
+
 test('check names what Netlens does not model, deny shadowing, and Cilium policies on a Calico cluster', () => {
   const findings = (files: string[]) =>
     (JSON.parse(netlens(['check', '--format', 'json', ...files])) as { findings: Array<{ code: string; file: string; line: number }> }).findings

@@ -172,11 +172,12 @@ spec:
     // The policy's pods are not declared: that note is the same in every run.
     return { status: r.status, lines: r.stdout.split('\n').filter((l) => l !== '' && !l.includes('pods-not-in-workspace') && !l.includes(' finding(s): ')) };
   };
-  const tooLarge = (underlay: number) => [
-    `mtu/10-calico.conflist:1:90: warning overlay-mtu-too-large: MTU 8950 plus VXLAN encapsulation (50 bytes) exceeds the underlay MTU ${underlay} (netlens.underlayMTU): use ${underlay - 50} or less.`,
+  // The finding names what set the underlay MTU: the CLI flag, or the default the flag would change.
+  const tooLarge = (underlay: number, origin = '--underlay-mtu') => [
+    `mtu/10-calico.conflist:1:90: warning overlay-mtu-too-large: MTU 8950 plus VXLAN encapsulation (50 bytes) exceeds the underlay MTU ${underlay} (${origin}): use ${underlay - 50} or less.`,
     '    mtu/pool.yaml:4:40: Calico IPPool vxlan',
   ];
-  assert.deepEqual(check('mtu'), { status: 0, lines: tooLarge(1500) });
+  assert.deepEqual(check('mtu'), { status: 0, lines: tooLarge(1500, 'the default; set --underlay-mtu') });
   assert.deepEqual(check('--underlay-mtu', '8999', 'mtu'), { status: 0, lines: tooLarge(8999) });
   // 8950 + 50 fits 9000 exactly.
   assert.deepEqual(check('--underlay-mtu', '9000', 'mtu'), { status: 0, lines: [] });

@@ -16,6 +16,10 @@
  * - world is 0.0.0.0/0 and ::/0, cluster is every pod, all is both; other
  *   entities (host, remote-node, kube-apiserver, ...) are peers outside the
  *   model, admitting no pod.
+ * - world and CIDR peers never match a pod, whatever its IP: world is "all
+ *   endpoints outside of the cluster", and CIDR rules describe "external
+ *   services if the remote peer is not an endpoint" (Cilium's layer 3 policy
+ *   documentation); pods are matched by labels only.
  * - L7 rules (http, kafka, dns, l7proto) and toFQDNs are decided at L4 and the
  *   rule is flagged L7-filtered.
  */
@@ -243,7 +247,7 @@ function appendPeers(c: CiliumContext, key: string, item: Node, out: PeerMatcher
     }
     case 'fromCIDR':
     case 'toCIDR':
-      out.push(buildIPBlock(ctx, item, span, findings, { cidrNode: item, exceptNode: undefined, bareAddress: true }));
+      out.push(outsideCluster(buildIPBlock(ctx, item, span, findings, { cidrNode: item, exceptNode: undefined, bareAddress: true })));
       return;
     case 'fromCIDRSet':
     case 'toCIDRSet':
@@ -252,7 +256,7 @@ function appendPeers(c: CiliumContext, key: string, item: Node, out: PeerMatcher
         findings.push(finding('cilium-field-not-modelled', span, 'CIDR groups (cidrGroupRef, cidrGroupSelector) are not modelled: this peer admits no address here.'));
         return;
       }
-      out.push(buildIPBlock(ctx, item, span, findings, { cidrNode: get(ctx, item, 'cidr'), exceptNode: get(ctx, item, 'except'), bareAddress: true }));
+      out.push(outsideCluster(buildIPBlock(ctx, item, span, findings, { cidrNode: get(ctx, item, 'cidr'), exceptNode: get(ctx, item, 'except'), bareAddress: true })));
       return;
     case 'toFQDNs': {
       const name = text(ctx, get(ctx, item, 'matchName')) ?? text(ctx, get(ctx, item, 'matchPattern')) ?? '?';
@@ -270,7 +274,11 @@ function appendPeers(c: CiliumContext, key: string, item: Node, out: PeerMatcher
 function anywhere(family: 4 | 6, span: SourceSpan): IPBlockPeer {
   const parsed = parsePrefix(family === 4 ? '0.0.0.0/0' : '::/0');
   if (!parsed.ok) throw new Error(parsed.error);
-  return { kind: 'ipBlock', cidr: parsed.value, cidrSpan: span, except: [], addresses: RangeSet.fromPrefix(parsed.value), span };
+  return { kind: 'ipBlock', cidr: parsed.value, cidrSpan: span, except: [], addresses: RangeSet.fromPrefix(parsed.value), outsideCluster: true, span };
+}
+
+function outsideCluster(peer: PeerMatcher): PeerMatcher {
+  return peer.kind === 'ipBlock' ? { ...peer, outsideCluster: true } : peer;
 }
 
 /** One toPorts port: Cilium writes ports as strings; protocol ANY (or none) is every protocol; port 0 or none is every port. */

@@ -21,6 +21,8 @@ export interface ClusterOptions {
   /** netlens.cni: "auto" detects from config files. */
   readonly cni?: string;
   readonly underlayMTU?: number;
+  /** Where underlayMTU came from, as the reader would change it: "netlens.underlayMTU", "--underlay-mtu". */
+  readonly underlayMTUOrigin?: string;
 }
 
 export interface ClusterSummary {
@@ -215,7 +217,7 @@ function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[
   );
 }
 
-function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
+function mtuFindings(facts: ClusterFacts, underlayMTU: number, origin: string): Finding[] {
   if (facts.overlays.length === 0) return [];
   const worst = facts.overlays.reduce((a, b) => (ENCAPSULATION_OVERHEAD[b.value] > ENCAPSULATION_OVERHEAD[a.value] ? b : a));
   const overhead = ENCAPSULATION_OVERHEAD[worst.value];
@@ -225,7 +227,7 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number): Finding[] {
       finding(
         'overlay-mtu-too-large',
         m.span,
-        `MTU ${m.value} plus ${worst.value.toUpperCase()} encapsulation (${overhead} bytes) exceeds the underlay MTU ${underlayMTU} (netlens.underlayMTU): use ${underlayMTU - overhead} or less.`,
+        `MTU ${m.value} plus ${worst.value.toUpperCase()} encapsulation (${overhead} bytes) exceeds the underlay MTU ${underlayMTU} (${origin}): use ${underlayMTU - overhead} or less.`,
         [{ span: worst.span, message: `${worst.origin}` }],
       ),
     );
@@ -289,7 +291,7 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
     summary.serviceRanges.length === 0 ? summary.serviceCIDRs.map(String) : null,
   ]);
   const overlaps = reuseOverlaps === undefined ? overlapFindings(facts, summary) : reuseOverlaps(facts.ranges, settingsKey, () => overlapFindings(facts, summary));
-  const out = [...overlaps, ...mtuFindings(facts, options.underlayMTU ?? 1500)];
+  const out = [...overlaps, ...mtuFindings(facts, options.underlayMTU ?? 1500, options.underlayMTUOrigin ?? 'netlens.underlayMTU')];
   // The netlens.cni setting speaks for every cluster; otherwise each policy's cluster decides.
   const fromSetting = summary.cniOrigin === 'the netlens.cni setting';
   const cniOfFile = cniForFile(facts.cnis);

@@ -25,7 +25,7 @@ export function describePeer(policy: PolicyModel, peer: PeerMatcher): string {
     case 'external':
       return `${peer.what} (not modelled)`;
     case 'ipBlock':
-      return `addresses ${peer.cidr.toString()}${peer.except.length > 0 ? ` except ${peer.except.map((e) => e.toString()).join(', ')}` : ''}`;
+      return `addresses ${peer.cidr.toString()}${peer.except.length > 0 ? ` except ${peer.except.map((e) => e.toString()).join(', ')}` : ''}${peer.outsideCluster ? ' outside the cluster' : ''}`;
     case 'pods': {
       const pods = peer.podSelector === undefined || isEmptySelector(peer.podSelector) ? 'all pods' : `pods ${describeSelector(peer.podSelector)}`;
       if (peer.namespaceSelector === undefined) return `${pods} in ${policy.namespace}`;

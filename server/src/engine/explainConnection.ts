@@ -436,6 +436,7 @@ function peerGaps(c: Connection, policy: PolicyModel, peer: PeerMatcher, endpoin
     case 'external':
       return [{ text: `${peer.what} is outside what Netlens models and admits no pod or address here`, span: peer.span, cost: FAR }];
     case 'ipBlock': {
+      if (peer.outsideCluster && endpoint.kind === 'pod') return [{ text: `${name} is a pod of the cluster, and this peer admits only addresses outside it (select the pod by labels)`, span: peer.span, cost: FAR }];
       const ips = ipsOf(endpoint);
       if (ips.length === 0) return [{ text: `${name} has no known IP address for an ipBlock to match (select it by labels)`, span: peer.span, cost: FAR }];
       const inCidr = ips.find((ip) => ip.family === peer.cidr.family && peer.cidr.contains(ip));

@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   readonly cni?: string;
   /** netlens.underlayMTU: the node network's MTU. */
   readonly underlayMTU?: number;
+  /** Where underlayMTU was set, named in findings; netlens.underlayMTU when not given. */
+  readonly underlayMTUOrigin?: string;
   /** Components running outside the workspace (from .netlens.yaml), besides the built-in ones (CoreDNS, the API server). */
   readonly externalComponents?: readonly ExternalComponent[];
 }
@@ -56,6 +58,7 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     serviceCIDRs: prefixes(options.serviceCIDRs ?? DEFAULT_SERVICE_CIDRS),
     ...(options.cni !== undefined ? { cni: options.cni } : {}),
     ...(options.underlayMTU !== undefined ? { underlayMTU: options.underlayMTU } : {}),
+    ...(options.underlayMTUOrigin !== undefined ? { underlayMTUOrigin: options.underlayMTUOrigin } : {}),
   };
   const cluster = clusterSummary(built.cluster, clusterOptions);
   const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs };

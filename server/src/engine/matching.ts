@@ -41,6 +41,7 @@ export function peerMatches(policy: PolicyModel, peer: PeerMatcher, endpoint: En
     case 'external':
       return false;
     case 'ipBlock': {
+      if (peer.outsideCluster && endpoint.kind === 'pod') return false;
       const ips = endpoint.kind === 'pod' ? endpoint.group.ips : [endpoint.ip];
       return ips.some((ip) => ip.family === peer.addresses.family && peer.addresses.contains(ip));
     }

@@ -116,6 +116,11 @@ export interface IPBlockPeer {
   readonly except: readonly Prefix[];
   /** cidr minus except: the addresses this peer admits. */
   readonly addresses: RangeSet;
+  /**
+   * Set where the addresses stand only for peers outside the cluster (Cilium's
+   * CIDR rules and world entity): a pod never matches, whatever its IP.
+   */
+  readonly outsideCluster?: true;
   readonly span: SourceSpan;
 }
 

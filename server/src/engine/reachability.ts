@@ -303,7 +303,7 @@ export class Reachability {
       case 'ipBlock':
         set = Bitset.of(
           n,
-          this.classesWithIPs().filter((c) => c.sample.ips.some((ip) => ip.family === peer.addresses.family && peer.addresses.contains(ip))).map((c) => c.index),
+          (peer.outsideCluster ? [] : this.classesWithIPs()).filter((c) => c.sample.ips.some((ip) => ip.family === peer.addresses.family && peer.addresses.contains(ip))).map((c) => c.index),
         );
         break;
       case 'pods':
