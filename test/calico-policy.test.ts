@@ -147,3 +147,22 @@ test("explain's closest misses on a side Calico decides: Allow rules reached bef
   assert.match(why, /- selector rol == "frontend": the pods of production\/frontend have role, not rol \(1 character\) \(typos\.yaml:48:19\) \[quick fix: Change "rol" to "role"\]/);
   assert.match(why, /- selector role in \{"frontend", "reports"\} && pcns\.env == "prd": the pods of production\/frontend have env=prod \(1 character\) \(typos\.yaml:60:37\) \[quick fix: Change "prd" to "prod"\]/);
 });
+
+test('a named port less numeric notPorts (seed 1527260373): nothing where the name resolves into notPorts', () => {
+  const ports = fixtureCli('calico', ['ports/web-8080', 'ports/web-9090', 'ports/client'], ['calico.conflist']);
+  // Rows and columns: web-8080, web-9090, client; a pod reaches itself; the client is selected by no policy.
+  // On 8080 "web" is web-8080's port, which notPorts take away; web-9090's "web" is not 8080.
+  assert.deepEqual(ports.matrix(8080, 'named-port-not-ports.yaml'), [
+    [T, F, T],
+    [F, T, T],
+    [F, F, T],
+  ]);
+  // On 9090 "web" is web-9090's port, outside notPorts.
+  assert.deepEqual(ports.matrix(9090, 'named-port-not-ports.yaml'), [
+    [T, T, T],
+    [F, T, T],
+    [F, T, T],
+  ]);
+  const why = ports.netlens(['explain', 'ports/client', 'ports/web-8080', '--port', '8080', 'calico.conflist', 'named-port-not-ports.yaml'], 1);
+  assert.match(why, /"web" is port 8080 on ports\/web-8080, which the rule's notPorts take away/);
+});
