@@ -159,6 +159,20 @@ test('check: shadowed rules, equal priorities, a Pass with no NetworkPolicy, sub
   assert.match(shadowed, /^This admin Allow at priority 10 is shadowed by the admin Deny at priority 10 \(first-at-10 ingress rule 1\) for the same traffic: it never decides anything\./);
   const acrossTiers = findings(['priority.yaml']).map((f) => f.message);
   assert.match(acrossTiers[0]!, /^This baseline Accept at priority 10 is shadowed by the admin Deny at priority 50 \(deny-at-50 ingress rule 1\) for the same traffic/);
+  // One policy hiding two rules of another: one finding for the pair, the second rule a related location.
+  const report = JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', 'shadowed-pair.yaml'])) as {
+    findings: Array<{ code: string; file: string; line: number; message: string; related?: Array<{ line: number; message: string }> }>;
+  };
+  const pair = report.findings.filter((f) => f.code === 'tier-rule-shadowed');
+  assert.deepEqual(
+    pair.map((f) => f.line),
+    [26],
+  );
+  assert.match(pair[0]!.message, /^This admin Allow at priority 20 is shadowed by the admin Deny at priority 5 \(deny-all-at-5 ingress rule 1\) for the same traffic: it never decides anything\. So is ingress rule 2 of allow-friends-at-20, by rules of deny-all-at-5\./);
+  assert.deepEqual(
+    pair[0]!.related?.map((r) => `${r.line} ${r.message}`),
+    ['13 the rule evaluated first', '29 also shadowed: allow-friends-at-20 ingress rule 2'],
+  );
   // The conformance fixtures themselves are valid: no error, no schema finding.
   for (const file of ['admin-deny-slytherin.yaml', 'ingress-tcp-v1alpha1.yaml', 'egress-protocols.yaml', 'egress-networks.yaml', 'baseline-v1alpha1.yaml', 'egress-nodes-domains.yaml']) {
     assert.deepEqual(findings([file]).filter((f) => f.code === 'schema-invalid' || f.code === 'object-invalid'), [], file);
