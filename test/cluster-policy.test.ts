@@ -188,6 +188,21 @@ test('check: a CNI that does not implement the API is said once, on the first cl
   assert.doesNotMatch(text, /cluster-policy-not-implemented/);
 });
 
+test('which CNIs implement which generation (CLUSTER_POLICY_SUPPORT): kindnet only with an add-on, Antrea v1alpha1 and not known for ClusterNetworkPolicy', () => {
+  const notImplemented = (files: string[]) =>
+    (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', ...files])) as { findings: Array<{ code: string; file: string; line: number; message: string }> }).findings.filter(
+      (f) => f.code === 'cluster-policy-not-implemented',
+    );
+  const v1alpha1 = ['baseline-v1alpha1.yaml', 'ingress-tcp-v1alpha1.yaml'];
+  const onKind = notImplemented([...v1alpha1, 'kind-cluster.yaml']);
+  assert.deepEqual(onKind.map((f) => `${f.file}:${f.line}`), ['baseline-v1alpha1.yaml:5']);
+  assert.match(onKind[0]!.message, /the cluster's CNI is kindnet \(from kind's default CNI \(kindnet\)\), which does not unless kube-network-policies' AdminNetworkPolicy controller \(install-anp\.yaml\) is deployed beside it/);
+  // kindnet and ClusterNetworkPolicy: not known either way, so nothing is said.
+  assert.deepEqual(notImplemented(['admin-deny-slytherin.yaml', 'kind-cluster.yaml']), []);
+  assert.deepEqual(notImplemented([...v1alpha1, 'antrea.conflist']), []);
+  assert.deepEqual(notImplemented(['admin-deny-slytherin.yaml', 'antrea.conflist']), []);
+});
+
 test('a Service isolated by NetworkPolicy is not called unreachable when an admin Allow lets pods in', () => {
   const unreachable = (files: string[]) =>
     (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', ...files])) as { findings: Array<{ code: string }> }).findings.filter((f) => f.code === 'service-unreachable').length;
