@@ -88,7 +88,7 @@ function perNodeRows(range: NetworkRange): string[] {
   ];
 }
 
-export function cidrFacts(text: string, cluster: ClusterSummary, range?: NetworkRange): string {
+export function cidrFacts(text: string, cluster: Pick<ClusterSummary, 'podCIDRs' | 'serviceCIDRs'>, range?: NetworkRange): string {
   const asPrefix = text.includes('/') ? parsePrefix(text) : undefined;
   const ip = asPrefix === undefined ? parseIP(text) : undefined;
   const prefix = asPrefix?.ok ? asPrefix.value : ip?.ok ? new Prefix(ip.value, ip.value.family === 4 ? 32 : 128) : undefined;
@@ -149,7 +149,8 @@ export function hover(
   switch (target.kind) {
     case 'cidr': {
       const range = analysis.workspace.cluster.ranges.find((r) => r.span.file === uri && r.span.start <= offset && offset <= r.span.end);
-      value = cidrFacts(target.text, analysis.cluster, range);
+      // The ranges of this file's own cluster, where the workspace holds several.
+      value = cidrFacts(target.text, analysis.cluster.forFile(uri), range);
       break;
     }
     case 'policy': {
@@ -174,7 +175,15 @@ export function hover(
       const what = md(describePeer(target.policy, target.peer));
       value =
         target.peer.kind === 'ipBlock'
-          ? [`**Peer:** ${what}`, '', admitted.groups.length > 0 ? `Also matches pods with known IPs:\n${listPods(admitted, locate)}` : 'Matches no pod with a known IP.'].join('\n')
+          ? [
+              `**Peer:** ${what}`,
+              '',
+              target.peer.outsideCluster
+                ? 'Admits only addresses outside the cluster: a pod is never matched by its IP here, only by its labels.'
+                : admitted.groups.length > 0
+                  ? `Also matches pods with known IPs:\n${listPods(admitted, locate)}`
+                  : 'Matches no pod with a known IP.',
+            ].join('\n')
           : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, locate)].join('\n');
       break;
     }

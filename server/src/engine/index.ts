@@ -61,7 +61,7 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     ...(options.underlayMTUOrigin !== undefined ? { underlayMTUOrigin: options.underlayMTUOrigin } : {}),
   };
   const cluster = clusterSummary(built.cluster, clusterOptions);
-  const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs };
+  const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs, forFile: cluster.forFile, clustersKey: cluster.clustersKey };
   const externals = [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])];
   const reconciled = memo?.reconcile(built, ranges, externals);
   const workspace = reconciled?.workspace ?? built;

@@ -27,6 +27,10 @@ export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube
 export interface ClusterRanges {
   readonly podCIDRs: readonly Prefix[];
   readonly serviceCIDRs: readonly Prefix[];
+  /** The ranges of the cluster a file belongs to, where the workspace holds several (ClusterSummary.forFile). */
+  readonly forFile?: (file: string) => { readonly podCIDRs: readonly Prefix[]; readonly serviceCIDRs: readonly Prefix[] };
+  /** Which cluster each range belongs to, for memo keys. */
+  readonly clustersKey?: string;
 }
 
 /** Namespaces where the workspace declares workloads: only there can "selects no pod" be judged. */
@@ -218,7 +222,7 @@ function labelsSeenBy(reach: Reachability, selector: Selector, groups: readonly 
 function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, context: PeerContext, out: Finding[]): void {
   for (const peer of rule.peers ?? []) {
     if (peer.kind === 'ipBlock') {
-      checkIPBlockRanges(peer, ranges, out);
+      checkIPBlockRanges(peer, ranges.forFile?.(policy.span.file) ?? ranges, out);
       continue;
     }
     if (peer.kind !== 'pods') continue;
@@ -274,7 +278,7 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
   return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));
 }
 
-function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: ClusterRanges, out: Finding[]): void {
+function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: Pick<ClusterRanges, 'podCIDRs' | 'serviceCIDRs'>, out: Finding[]): void {
   // 0.0.0.0/0 and ::/0 are the idiom for "anywhere": covering cluster ranges is then incidental.
   if (peer.cidr.bits === 0) return;
   const overlapping = (cidrs: readonly Prefix[]) => cidrs.filter((c) => c.family === peer.addresses.family && peer.addresses.overlaps(RangeSet.fromPrefix(c)));
