@@ -11,7 +11,7 @@ import type { CodeLens, Command, Range } from 'vscode-languageserver';
 import {
   describeExternal,
   externalReachOf,
-  policyExternal,
+  policyExternalIn,
   serviceExternalReach,
   serviceEndpoints,
   type Analysis,
@@ -159,10 +159,10 @@ export function lensPlans(
       command: () => {
         const parts = [`selects ${pods(summary.selectedBy(p).pods)}`];
         if (p.affectsIngress) {
-          parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${podsAndAddresses(summary.ingressAllowedFrom(p).pods, describeExternal(policyExternal(p, 'ingress')))}`);
+          parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${podsAndAddresses(summary.ingressAllowedFrom(p).pods, describeExternal(policyExternalIn(analysis.reachability, p, 'ingress')))}`);
         }
         if (p.affectsEgress) {
-          parts.push(p.egress.length === 0 ? 'denies all egress' : `allows egress to ${podsAndAddresses(summary.egressAllowedTo(p).pods, describeExternal(policyExternal(p, 'egress')))}`);
+          parts.push(p.egress.length === 0 ? 'denies all egress' : `allows egress to ${podsAndAddresses(summary.egressAllowedTo(p).pods, describeExternal(policyExternalIn(analysis.reachability, p, 'egress')))}`);
         }
         return { title: titled(p.span, parts.join(' · ')), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: p.id, kind: 'policy' }] };
       },

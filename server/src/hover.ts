@@ -6,6 +6,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import {
   describePeer,
   describePolicy,
+  describeRule,
   describeExternal,
   describeSelector,
   externalReachOf,
@@ -71,6 +72,16 @@ function listPods(set: PodSet, locate: Locate): string {
 /** " and the internet (0.0.0.0/0 except 10.0.0.0/8)", escaped; empty when no address outside the pods is admitted. */
 function andAddresses(external: string | undefined): string {
   return external === undefined ? '' : ` and ${md(external)}`;
+}
+
+/** The flows of a workload that rules with L7 filters (Cilium HTTP, Kafka, DNS) let through: decided at L4, filtered further by the CNI. */
+function l7Lines(analysis: Analysis, group: PodGroup): string[] {
+  if (group.hostNetwork) return [];
+  const reach = analysis.reachability;
+  const c = reach.classOf(group);
+  const filtered = (['ingress', 'egress'] as const).flatMap((direction) => reach.rulesFor(c, direction).filter(({ rule }) => rule.l7 !== undefined));
+  if (filtered.length === 0) return [];
+  return ['', 'L7-filtered flows (decided here at L4; the CNI also filters their requests):', ...filtered.map(({ policy, rule }) => `- ${md(`${policy.id} ${rule.direction} rule ${rule.index + 1}: ${describeRule(policy, rule)}`)}`)];
 }
 
 function plural(n: number, word: string): string {
@@ -251,6 +262,7 @@ export function hover(
         `Egress policies: ${names(egress)}`,
         '',
         `Reachable from ${plural(summary.reachableFromCount(g), 'other pod')}${andAddresses(describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${plural(summary.canReachCount(g), 'other pod')}`,
+        ...l7Lines(analysis, g),
       ].join('\n');
       break;
     }

@@ -293,12 +293,35 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number, origin: string): 
 }
 
 /**
- * CNIs that implement the cluster-wide policy API (AdminNetworkPolicy and its
- * successors): Calico (mapping them to its kube-admin/kube-baseline tiers),
- * Canal (Calico's policy engine) and Antrea. Others detected here do not;
- * kindnet is given the benefit of the doubt.
+ * Whether a CNI implements a generation of policy.networking.k8s.io: yes; no;
+ * only with an add-on deployed beside it (the finding says which); unknown
+ * (no finding, rather than a guess). The README's table "Which CNIs implement
+ * the cluster-wide policies" states each entry with its source.
  */
-const CLUSTER_POLICY_CNIS: ReadonlySet<CniName> = new Set(['calico', 'canal', 'antrea', 'kindnet']);
+export type ClusterPolicySupport = 'yes' | 'no' | { readonly addOn: string } | 'unknown';
+
+export type ClusterPolicyGeneration = 'v1alpha1' | 'v1alpha2';
+
+export const CLUSTER_POLICY_SUPPORT: Readonly<Record<Exclude<CniName, 'other'>, Readonly<Record<ClusterPolicyGeneration, ClusterPolicySupport>>>> = {
+  // Calico's tiers "adminnetworkpolicy" (v1alpha1), "kube-admin"/"kube-baseline" (ClusterNetworkPolicy); canal runs Calico's policy engine.
+  calico: { v1alpha1: 'yes', v1alpha2: 'yes' },
+  canal: { v1alpha1: 'yes', v1alpha2: 'yes' },
+  // Antrea documents AdminNetworkPolicy and BaselineAdminNetworkPolicy from v1.13; ClusterNetworkPolicy is not documented.
+  antrea: { v1alpha1: 'yes', v1alpha2: 'unknown' },
+  // kindnet enforces NetworkPolicy with kube-network-policies, whose AdminNetworkPolicy controller is a separate install.
+  kindnet: { v1alpha1: { addOn: "kube-network-policies' AdminNetworkPolicy controller (install-anp.yaml)" }, v1alpha2: 'unknown' },
+  cilium: { v1alpha1: 'no', v1alpha2: 'no' },
+  flannel: { v1alpha1: 'no', v1alpha2: 'no' },
+  weave: { v1alpha1: 'no', v1alpha2: 'no' },
+  'kube-router': { v1alpha1: 'no', v1alpha2: 'no' },
+  bridge: { v1alpha1: 'no', v1alpha2: 'no' },
+  ptp: { v1alpha1: 'no', v1alpha2: 'no' },
+};
+
+function clusterPolicySupport(p: PolicyModel, cni: CniName): ClusterPolicySupport {
+  if (cni === 'other') return 'unknown';
+  return CLUSTER_POLICY_SUPPORT[cni][p.kind === 'ClusterNetworkPolicy' ? 'v1alpha2' : 'v1alpha1'];
+}
 
 /** A finding about policies the cluster's CNI does not enforce. */
 interface OnePerCluster {
@@ -366,10 +389,16 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   }
   onePerCluster({
     code: 'cluster-policy-not-implemented',
-    voids: (p, cni) => p.tier !== undefined && !CLUSTER_POLICY_CNIS.has(cni),
+    voids: (p, cni) => {
+      const support = p.tier === undefined ? 'yes' : clusterPolicySupport(p, cni);
+      return support !== 'yes' && support !== 'unknown';
+    },
     also: (p) => `also needs policy.networking.k8s.io: ${p.kind} ${p.id}`,
-    says: (first, also, cni) =>
-      `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${cni.value} (from ${cni.origin}), which does not: it does nothing there, and Netlens's verdicts with it do not hold.`,
+    says: (first, also, cni) => {
+      const support = clusterPolicySupport(first, cni.value);
+      const unless = typeof support === 'object' ? ` unless ${support.addOn} is deployed beside it` : '';
+      return `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${cni.value} (from ${cni.origin}), which does not${unless}: it does nothing there, and Netlens's verdicts with it do not hold.`;
+    },
   });
   for (const p of ws.policies) {
     // Cluster-wide kinds are cluster-policy-not-implemented's to report.

@@ -6,7 +6,9 @@
  */
 import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
-import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
+import { calicoEndpointLabels } from './calicoLabels.js';
+import { endpointContext } from './matching.js';
+import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Labels, type Selector } from './labels.js';
 import type { NamespaceModel, PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
 import { appendAll } from './findingCap.js';
@@ -78,7 +80,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
         );
       } else {
         const what = isEmptySelector(policy.podSelector) ? `There are no pods in ${where}` : `${field} matches no pod in ${where}`;
-        const inNamespace = ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork).map((g) => g.labels);
+        const inNamespace = labelsSeenBy(reach, policy.podSelector, ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork));
         out.push(
           finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`, [], selectorFixes(policy.podSelector, inNamespace, field)),
         );
@@ -215,7 +217,15 @@ function peerFixes(reach: Reachability, policy: PolicyModel, peer: PodPeer): Fix
   }
   if (peer.podSelector === undefined) return [];
   const names = new Set(selected.map((ns) => ns.name));
-  return selectorFixes(peer.podSelector, ws.podGroups.filter((g) => names.has(g.namespace) && !g.hostNetwork).map((g) => g.labels), 'podSelector');
+  const what = policy.selectorField === 'selector' ? 'selector' : 'podSelector';
+  return selectorFixes(peer.podSelector, labelsSeenBy(reach, peer.podSelector, ws.podGroups.filter((g) => names.has(g.namespace) && !g.hostNetwork)), what);
+}
+
+/** The pods' labels as the selector reads them: the endpoint's labels when it reads ones Calico adds (calicoLabels.ts). */
+function labelsSeenBy(reach: Reachability, selector: Selector, groups: readonly PodGroup[]): Labels[] {
+  if (selector.expression?.readsEndpointLabels !== true) return groups.map((g) => g.labels);
+  const context = endpointContext(reach.namespaceLabels, reach.workspace.serviceAccounts);
+  return groups.map((g) => calicoEndpointLabels(g, context));
 }
 
 function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, context: PeerContext, out: Finding[]): void {
