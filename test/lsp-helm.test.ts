@@ -82,6 +82,8 @@ describe('a Helm chart as the user types', { timeout: 60_000 }, () => {
     await client.replace(valuesUri, 'webLabel: web', 'webLabel: api');
     // Not saved: the peer is app: api now, which the Deployment's pods have.
     const ds = await within(20_000, 'the buffer rendered', client.waitForDiagnostics(POLICY, (d) => !d.some((x) => x.code === 'peer-selects-no-pods')));
+    const policyLens = async () => ((await client.codeLenses(POLICY)) ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+    assert.deepEqual(await policyLens(), ['1: selects 1 pod · allows ingress from 1 pod']);
     // The Deployment runs in shop, so no namespace-not-defined either.
     assert.deepEqual(shown(ds), []);
     assert.equal(fs.readFileSync(path.join(CHART, 'values.yaml'), 'utf8'), values);
@@ -93,6 +95,8 @@ describe('a Helm chart as the user types', { timeout: 60_000 }, () => {
     assert.deepEqual(failed.map((d) => d.code), ['helm-chart-not-rendered']);
     assert.match(String(failed[0]!.message), /^This chart could not be rendered, so the last render that worked is analysed: /);
     assert.deepEqual(shown(client.diagnostics.get(POLICY)), []);
+    // The render kept is the buffer's (peer app: api): the template's lens still counts the api pod as a peer.
+    assert.deepEqual(await policyLens(), ['1: selects 1 pod · allows ingress from 1 pod']);
   });
 });
 
