@@ -24,7 +24,7 @@ import type { ExternalComponent } from './externalComponents.js';
 import type { NamespaceModel, PolicyModel, ServiceModel } from './model.js';
 import type { ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
-import type { Reuse } from './reuse.js';
+import type { Reuse, ReuseWhileSame } from './reuse.js';
 import type { Finding } from './rules.js';
 import type { WorkspaceModel } from './workspace.js';
 
@@ -72,10 +72,22 @@ function memoOf<K extends object>(map: WeakMap<K, readonly Finding[]>): Reuse<K>
   };
 }
 
+function memoWhileSame<K extends object>(map: WeakMap<K, { dependsOn: readonly unknown[]; findings: readonly Finding[] }>): ReuseWhileSame<K> {
+  return (key, dependsOn, compute) => {
+    const found = map.get(key);
+    if (found !== undefined && sameItems(found.dependsOn, dependsOn)) return found.findings;
+    const findings = compute();
+    map.set(key, { dependsOn, findings });
+    return findings;
+  };
+}
+
 export class AnalysisMemo {
   private last: Remembered | undefined;
   private policyFindings = new WeakMap<PolicyModel, readonly Finding[]>();
   private serviceFindings = new WeakMap<ServiceModel, readonly Finding[]>();
+  /** Stranded Services: each entry says what it was judged from, so it needs no invalidation. */
+  private readonly strandedFindings = new WeakMap<ServiceModel, { dependsOn: readonly unknown[]; findings: readonly Finding[] }>();
 
   /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
   reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
@@ -91,7 +103,7 @@ export class AnalysisMemo {
     return {
       workspace: samePods ? { ...workspace, podGroups: last.workspace.podGroups } : workspace,
       previous: sameClasses ? last.reachability : undefined,
-      reuse: { policy: memoOf(this.policyFindings), service: memoOf(this.serviceFindings) },
+      reuse: { policy: memoOf(this.policyFindings), service: memoOf(this.serviceFindings), stranded: memoWhileSame(this.strandedFindings) },
       worlds,
     };
   }

@@ -12,6 +12,7 @@ import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol 
 import { resolveNamedPort } from './ports.js';
 import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
+import { ClassRuleTable, type ClassRules, type RuleOfPolicy } from './classRules.js';
 
 export interface PodClass {
   readonly index: number;
@@ -27,10 +28,7 @@ export interface PortQuery {
   readonly protocol?: Protocol;
 }
 
-export interface RuleOfPolicy {
-  readonly policy: PolicyModel;
-  readonly rule: PolicyRule;
-}
+export type { RuleOfPolicy } from './classRules.js';
 
 const EMPTY_LABELS: Labels = new Map();
 
@@ -58,22 +56,25 @@ export class Reachability {
   private readonly classesByNamespace: Map<string, number[]>;
   /** By namespace and selector text: valid as long as the classes and the namespaces' labels are. */
   private readonly selectorCache: Map<string, Bitset>;
-  private readonly peerCache = new Map<PeerMatcher, Bitset>();
-  private readonly ruleCache = new Map<PolicyRule, Bitset>();
-  private readonly policyCache = new Map<PolicyModel, Bitset>();
+  /** Sets per model object, shared with the reachability after an edit that keeps the classes; weak, so removed policies' sets go with them. */
+  private readonly peerCache: WeakMap<PeerMatcher, Bitset>;
+  private readonly ruleCache: WeakMap<PolicyRule, Bitset>;
+  private readonly policyCache: WeakMap<PolicyModel, Bitset>;
   private readonly isolatedIngress: Bitset;
   private readonly isolatedEgress: Bitset;
-  private readonly ingressRulesOf: RuleOfPolicy[][];
-  private readonly egressRulesOf: RuleOfPolicy[][];
+  private readonly classRules: ClassRuleTable;
+  private readonly ingressRulesOf: ReadonlyArray<readonly RuleOfPolicy[]>;
+  private readonly egressRulesOf: ReadonlyArray<readonly RuleOfPolicy[]>;
   /** Deny rules per class and direction: they apply whether or not the class is isolated, and win over every allow. */
-  private readonly ingressDenyOf: RuleOfPolicy[][];
-  private readonly egressDenyOf: RuleOfPolicy[][];
+  private readonly ingressDenyOf: ReadonlyArray<readonly RuleOfPolicy[]>;
+  private readonly egressDenyOf: ReadonlyArray<readonly RuleOfPolicy[]>;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
    * every pod group and namespace as it was (the same objects). Its classes
    * and selector sets still hold, and so do the sets of the policies that
-   * are still there; only isolation is worked out again.
+   * are still there; only the classes an added or removed policy selects
+   * get their rules and isolation worked out again.
    */
   constructor(
     readonly workspace: WorkspaceModel,
@@ -84,6 +85,10 @@ export class Reachability {
       this.classOfGroup = new Map();
       this.classesByNamespace = new Map();
       this.selectorCache = new Map();
+      this.peerCache = new WeakMap();
+      this.ruleCache = new WeakMap();
+      this.policyCache = new WeakMap();
+      this.portlessLines = new WeakMap();
       this.buildClasses();
     } else {
       this.classes = previous.classes;
@@ -91,33 +96,31 @@ export class Reachability {
       this.classesByNamespace = previous.classesByNamespace;
       this.selectorCache = previous.selectorCache;
       this.withIPs = previous.withIPs;
-      this.adoptPolicySets(previous);
+      this.peerCache = previous.peerCache;
+      this.ruleCache = previous.ruleCache;
+      this.policyCache = previous.policyCache;
+      this.portlessLines = previous.portlessLines;
     }
     const n = this.classes.length;
-    this.isolatedIngress = new Bitset(n);
-    this.isolatedEgress = new Bitset(n);
-    this.ingressRulesOf = this.classes.map(() => []);
-    this.egressRulesOf = this.classes.map(() => []);
-    this.ingressDenyOf = this.classes.map(() => []);
-    this.egressDenyOf = this.classes.map(() => []);
-    for (const policy of workspace.policies) {
-      const deny = policy.denyRules ?? [];
-      if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) continue;
-      // One object per rule, shared by every class the policy selects.
-      const ingress = policy.ingress.map((rule) => ({ policy, rule }));
-      const egress = policy.egress.map((rule) => ({ policy, rule }));
-      const ingressDeny = deny.filter((rule) => rule.direction === 'ingress').map((rule) => ({ policy, rule }));
-      const egressDeny = deny.filter((rule) => rule.direction === 'egress').map((rule) => ({ policy, rule }));
-      for (const c of this.selectedClasses(policy).members()) {
-        // Rules of a direction the policy does not isolate still count where another policy isolates the class.
-        if (policy.affectsIngress) this.isolatedIngress.add(c);
-        if (policy.affectsEgress) this.isolatedEgress.add(c);
-        for (const r of ingress) this.ingressRulesOf[c]!.push(r);
-        for (const r of egress) this.egressRulesOf[c]!.push(r);
-        for (const r of ingressDeny) this.ingressDenyOf[c]!.push(r);
-        for (const r of egressDeny) this.egressDenyOf[c]!.push(r);
-      }
-    }
+    const selected = (policy: PolicyModel) => this.selectedClasses(policy);
+    this.classRules = new ClassRuleTable(
+      workspace.policies,
+      n,
+      selected,
+      previous && { table: previous.classRules, policies: previous.workspace.policies, selectedClasses: (policy) => previous.selectedClasses(policy) },
+    );
+    const byClass = this.classRules.byClass;
+    this.isolatedIngress = Bitset.of(n, byClass.flatMap((r, c) => (r.isolatedIngress ? [c] : [])));
+    this.isolatedEgress = Bitset.of(n, byClass.flatMap((r, c) => (r.isolatedEgress ? [c] : [])));
+    this.ingressRulesOf = byClass.map((r) => r.ingress);
+    this.egressRulesOf = byClass.map((r) => r.egress);
+    this.ingressDenyOf = byClass.map((r) => r.ingressDeny);
+    this.egressDenyOf = byClass.map((r) => r.egressDeny);
+  }
+
+  /** The policies deciding class c and their rules: the same object as in the last analysis while none of them changed. */
+  rulesOfClass(c: number): ClassRules {
+    return this.classRules.byClass[c]!;
   }
 
   private buildClasses(): void {
@@ -135,23 +138,6 @@ export class Reachability {
       }
       c.groups.push(g);
       this.classOfGroup.set(g, c.index);
-    }
-  }
-
-  /** The sets of policies still in the workspace; those of removed policies are left behind with the old object. */
-  private adoptPolicySets(previous: Reachability): void {
-    const carry = <K>(from: Map<K, Bitset>, to: Map<K, Bitset>, key: K) => {
-      const set = from.get(key);
-      if (set !== undefined) to.set(key, set);
-    };
-    for (const policy of this.workspace.policies) {
-      carry(previous.policyCache, this.policyCache, policy);
-      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? [])]) {
-        carry(previous.ruleCache, this.ruleCache, rule);
-        const line = previous.portlessLines.get(rule);
-        if (line !== undefined) this.portlessLines.set(rule, line);
-        for (const peer of rule.peers ?? []) carry(previous.peerCache, this.peerCache, peer);
-      }
     }
   }
 
@@ -358,7 +344,7 @@ export class Reachability {
     return sources;
   }
 
-  private readonly portlessLines = new Map<PolicyRule, PortLine>();
+  private readonly portlessLines: WeakMap<PolicyRule, PortLine>;
 
   private lineAtPortless(rule: PolicyRule): PortLine {
     let line = this.portlessLines.get(rule);
@@ -450,7 +436,7 @@ export class Reachability {
     }
     const allowed = unionLines(ports.map(([protocol, from, to]) => lineOf(protocol, from, to)));
     const ranked: Array<{ at: number; side: number; order: number; r: RuleOfPolicy }> = [];
-    const rank = (list: RuleOfPolicy[], peer: number, side: number) =>
+    const rank = (list: readonly RuleOfPolicy[], peer: number, side: number) =>
       list.forEach((r, order) => {
         if (!this.ruleClasses(r.policy, r.rule).has(peer)) return;
         const common = intersectLines(this.lineAtPortless(r.rule), allowed);
@@ -466,7 +452,7 @@ export class Reachability {
 
   /** The rules that allow class s to reach class d on port/protocol, per side; empty on a side that is not isolated. */
   allowingRules(s: number, d: number, port: number, protocol: Protocol): { ingress: RuleOfPolicy[]; egress: RuleOfPolicy[] } {
-    const admits = (list: RuleOfPolicy[], peer: number) =>
+    const admits = (list: readonly RuleOfPolicy[], peer: number) =>
       list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer) && this.rulePortAllows(rule, port, protocol, d));
     return {
       ingress: this.isolatedIngress.has(d) ? admits(this.ingressRulesOf[d]!, s) : [],

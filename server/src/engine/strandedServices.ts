@@ -8,7 +8,9 @@ import { portMatches } from './matching.js';
 import type { PodGroup, PolicyModel, ServiceModel } from './model.js';
 import type { Reachability } from './reachability.js';
 import { finding, type Finding, type RelatedInfo } from './rules.js';
-import { serviceEndpoints } from './services.js';
+import { serviceEndpoints, type ServiceEndpoint } from './services.js';
+import { appendAll } from './findingCap.js';
+import { computeEveryTime, type ReuseWhileSame } from './reuse.js';
 
 /** Whether some ingress rule of the endpoint admits some pod or some address on one of the container ports. */
 function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel): boolean {
@@ -24,55 +26,48 @@ function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly
 }
 
 /**
- * Per class, the policies isolating it for ingress without any ingress rule,
- * in workspace order: found in one pass over the policies, so that naming
- * them for each stranded Service does not go through every policy again.
+ * `reuse(service, dependsOn, compute)` may answer with the finding made for
+ * the same Service in an earlier analysis: it depends only on the Service's
+ * endpoints and on the policies deciding each endpoint's class, and those are
+ * the same objects while no edit touched them (ClassRuleTable).
  */
-function ruleFreeIsolators(reach: Reachability): (c: number) => readonly PolicyModel[] {
-  const byClass = new Map<number, PolicyModel[]>();
-  for (const policy of reach.workspace.policies) {
-    if (!policy.affectsIngress || policy.ingress.length !== 0) continue;
-    for (const c of reach.selectedClasses(policy).members()) {
-      const list = byClass.get(c);
-      if (list === undefined) byClass.set(c, [policy]);
-      else list.push(policy);
-    }
-  }
-  return (c) => byClass.get(c) ?? [];
-}
-
-export function strandedServiceFindings(reach: Reachability): Finding[] {
+export function strandedServiceFindings(reach: Reachability, reuse: ReuseWhileSame<ServiceModel> = computeEveryTime): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
-  let isolatorsOf: ((c: number) => readonly PolicyModel[]) | undefined;
-  let order: Map<PolicyModel, number> | undefined;
+  let order: ReadonlyMap<PolicyModel, number> | undefined;
+  const policyOrder = () => (order ??= new Map(ws.policies.map((p, i) => [p, i])));
   for (const service of ws.services) {
     const endpoints = serviceEndpoints(service, ws.podGroups);
     if (endpoints.length === 0) continue;
-    const stranded = endpoints.every((e) => {
-      const ports = e.ports.map((p) => p.containerPort ?? 0);
-      return !endpointReachable(reach, e.group, ports, service);
-    });
-    if (!stranded) continue;
-    const isolating = new Map<PolicyModel, true>();
-    for (const e of endpoints) for (const { policy } of reach.rulesFor(reach.classOf(e.group), 'ingress')) isolating.set(policy, true);
-    isolatorsOf ??= ruleFreeIsolators(reach);
-    order ??= new Map(ws.policies.map((p, i) => [p, i]));
-    const ruleFree = new Set(endpoints.flatMap((e) => isolatorsOf!(reach.classOf(e.group))));
-    for (const policy of [...ruleFree].sort((a, b) => order!.get(a)! - order!.get(b)!)) isolating.set(policy, true);
-    const policies = [...isolating.keys()];
-    const related: RelatedInfo[] = policies.slice(0, 3).map((p) => ({ span: p.nameSpan, message: `isolating policy ${p.id}` }));
-    const names = endpoints.slice(0, 3).map((e) => e.group.id).join(', ') + (endpoints.length > 3 ? `, and ${endpoints.length - 3} more` : '');
-    out.push(
-      finding(
-        'service-unreachable',
-        service.nameSpan,
-        `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${inWords(policies.map((p) => p.name))}, and no rule admits any pod or address on its ports.`,
-        related,
-      ),
-    );
+    const dependsOn = [endpoints, ...endpoints.map((e) => reach.rulesOfClass(reach.classOf(e.group)))];
+    appendAll(out, reuse(service, dependsOn, () => strandedFinding(reach, service, endpoints, policyOrder)));
   }
   return out;
+}
+
+function strandedFinding(reach: Reachability, service: ServiceModel, endpoints: readonly ServiceEndpoint[], policyOrder: () => ReadonlyMap<PolicyModel, number>): Finding[] {
+  const stranded = endpoints.every((e) => {
+    const ports = e.ports.map((p) => p.containerPort ?? 0);
+    return !endpointReachable(reach, e.group, ports, service);
+  });
+  if (!stranded) return [];
+  const isolating = new Map<PolicyModel, true>();
+  for (const e of endpoints) for (const { policy } of reach.rulesFor(reach.classOf(e.group), 'ingress')) isolating.set(policy, true);
+  // Policies isolating an endpoint for ingress without any ingress rule, in workspace order.
+  const ruleFree = new Set(endpoints.flatMap((e) => reach.rulesOfClass(reach.classOf(e.group)).policies.filter((p) => p.affectsIngress && p.ingress.length === 0)));
+  const order = policyOrder();
+  for (const policy of [...ruleFree].sort((a, b) => order.get(a)! - order.get(b)!)) isolating.set(policy, true);
+  const policies = [...isolating.keys()];
+  const related: RelatedInfo[] = policies.slice(0, 3).map((p) => ({ span: p.nameSpan, message: `isolating policy ${p.id}` }));
+  const names = endpoints.slice(0, 3).map((e) => e.group.id).join(', ') + (endpoints.length > 3 ? `, and ${endpoints.length - 3} more` : '');
+  return [
+    finding(
+      'service-unreachable',
+      service.nameSpan,
+      `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${inWords(policies.map((p) => p.name))}, and no rule admits any pod or address on its ports.`,
+      related,
+    ),
+  ];
 }
 
 /** "a", "a and b", "a, b and c": a list as a sentence says it. */
