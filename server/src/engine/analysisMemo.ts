@@ -26,7 +26,7 @@ import type { ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
 import type { Reuse, ReuseWhileSame } from './reuse.js';
 import type { Finding } from './rules.js';
-import type { WorkspaceModel } from './workspace.js';
+import { WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
 
 interface Remembered {
   readonly workspace: WorkspaceModel;
@@ -83,6 +83,8 @@ function memoWhileSame<K extends object>(map: WeakMap<K, { dependsOn: readonly u
 }
 
 export class AnalysisMemo {
+  /** Each file's contents and the workspace's definitions, gathered once per version of a file. */
+  readonly workspaceBuilder = new WorkspaceBuilder();
   private last: Remembered | undefined;
   private policyFindings = new WeakMap<PolicyModel, readonly Finding[]>();
   private serviceFindings = new WeakMap<ServiceModel, readonly Finding[]>();
