@@ -33,6 +33,14 @@ interface FileContents extends FileDefinitions {
   readonly usedNamespaces: readonly [readonly string[], readonly string[], readonly string[]];
 }
 
+function appendFacts(into: ClusterFacts, from: ClusterFacts): void {
+  appendAll(into.ranges, from.ranges);
+  appendAll(into.overlays, from.overlays);
+  appendAll(into.mtus, from.mtus);
+  appendAll(into.cnis, from.cnis);
+  appendAll(into.proxyModes, from.proxyModes);
+}
+
 function contentsOf(file: ManifestFile): FileContents {
   const namespaces: NamespaceModel[] = [];
   const podGroups: PodGroup[] = [];
@@ -43,11 +51,7 @@ function contentsOf(file: ManifestFile): FileContents {
   const definitions: ObjectDefinition[] = [];
   for (const doc of file.documents) {
     appendAll(definitions, doc.definitions);
-    appendAll(cluster.ranges, doc.cluster.ranges);
-    appendAll(cluster.overlays, doc.cluster.overlays);
-    appendAll(cluster.mtus, doc.cluster.mtus);
-    appendAll(cluster.cnis, doc.cluster.cnis);
-    appendAll(cluster.proxyModes, doc.cluster.proxyModes);
+    appendFacts(cluster, doc.cluster);
     appendAll(namespaces, doc.namespaces);
     appendAll(podGroups, doc.podGroups);
     appendAll(services, doc.services);
@@ -93,11 +97,7 @@ export class WorkspaceBuilder {
       appendAll(services, c.services);
       appendAll(policies, c.policies);
       appendAll(parseFindings, c.parseFindings);
-      appendAll(cluster.ranges, c.cluster.ranges);
-      appendAll(cluster.overlays, c.cluster.overlays);
-      appendAll(cluster.mtus, c.cluster.mtus);
-      appendAll(cluster.cnis, c.cluster.cnis);
-      appendAll(cluster.proxyModes, c.cluster.proxyModes);
+      appendFacts(cluster, c.cluster);
     }
     // Implied namespaces in the order the objects name them: those of pods first, then of Services, then of policies.
     const implied = (name: string) => {
