@@ -24,7 +24,8 @@ import type { ExternalComponent } from './externalComponents.js';
 import type { NamespaceModel, PolicyModel, ServiceModel } from './model.js';
 import type { ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
-import type { Reuse, ReuseWhileSame } from './reuse.js';
+import type { Reuse } from './reuse.js';
+import { StrandedServices } from './strandedServices.js';
 import type { Finding } from './rules.js';
 import { WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
 
@@ -36,7 +37,7 @@ interface Remembered {
 }
 
 export interface Reconciled {
-  /** The workspace to analyse: the new one, holding the last pod list when its pods are the same. */
+  /** The workspace to analyse: the new one, holding the last pod and Service lists when their items are the same. */
   readonly workspace: WorkspaceModel;
   /** The last reachability, when its classes still hold for this workspace. */
   readonly previous: Reachability | undefined;
@@ -72,24 +73,15 @@ function memoOf<K extends object>(map: WeakMap<K, readonly Finding[]>): Reuse<K>
   };
 }
 
-function memoWhileSame<K extends object>(map: WeakMap<K, { dependsOn: readonly unknown[]; findings: readonly Finding[] }>): ReuseWhileSame<K> {
-  return (key, dependsOn, compute) => {
-    const found = map.get(key);
-    if (found !== undefined && sameItems(found.dependsOn, dependsOn)) return found.findings;
-    const findings = compute();
-    map.set(key, { dependsOn, findings });
-    return findings;
-  };
-}
-
 export class AnalysisMemo {
   /** Each file's contents and the workspace's definitions, gathered once per version of a file. */
   readonly workspaceBuilder = new WorkspaceBuilder();
   private last: Remembered | undefined;
   private policyFindings = new WeakMap<PolicyModel, readonly Finding[]>();
   private serviceFindings = new WeakMap<ServiceModel, readonly Finding[]>();
-  /** Stranded Services: each entry says what it was judged from, so it needs no invalidation. */
-  private readonly strandedFindings = new WeakMap<ServiceModel, { dependsOn: readonly unknown[]; findings: readonly Finding[] }>();
+  private serviceListFindings = new WeakMap<readonly ServiceModel[], readonly Finding[]>();
+  /** Carried on while the Services and the pod classes are the same objects. */
+  private stranded: StrandedServices | undefined;
 
   /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
   reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
@@ -100,12 +92,25 @@ export class AnalysisMemo {
     const last = this.last;
     const samePods = last !== undefined && sameItems(last.workspace.podGroups, workspace.podGroups);
     const sameClasses = samePods && sameNamespaces(last.workspace.namespaces, workspace.namespaces);
+    const sameServices = last !== undefined && sameItems(last.workspace.services, workspace.services);
     if (!sameClasses || last.policyWorld !== worlds.policy) this.policyFindings = new WeakMap();
-    if (!samePods || last.serviceWorld !== worlds.service) this.serviceFindings = new WeakMap();
+    if (!samePods || last.serviceWorld !== worlds.service) {
+      this.serviceFindings = new WeakMap();
+      this.serviceListFindings = new WeakMap();
+    }
     return {
-      workspace: samePods ? { ...workspace, podGroups: last.workspace.podGroups } : workspace,
+      workspace: {
+        ...workspace,
+        ...(samePods ? { podGroups: last.workspace.podGroups } : {}),
+        ...(sameServices ? { services: last.workspace.services } : {}),
+      },
       previous: sameClasses ? last.reachability : undefined,
-      reuse: { policy: memoOf(this.policyFindings), service: memoOf(this.serviceFindings), stranded: memoWhileSame(this.strandedFindings) },
+      reuse: {
+        policy: memoOf(this.policyFindings),
+        service: memoOf(this.serviceFindings),
+        services: memoOf(this.serviceListFindings),
+        stranded: (reach) => (this.stranded = this.stranded?.fits(reach) ? this.stranded : new StrandedServices(reach)),
+      },
       worlds,
     };
   }

@@ -5,7 +5,7 @@
  * lists; every other class keeps its ClassRules object, which is how later
  * checks (stranded Services) tell that nothing about that class changed.
  */
-import type { Bitset } from './bitset.js';
+import { Bitset } from './bitset.js';
 import type { PolicyModel, PolicyRule } from './model.js';
 
 export interface RuleOfPolicy {
@@ -33,6 +33,12 @@ interface PolicyRules {
   readonly egressDeny: readonly RuleOfPolicy[];
 }
 
+function copyOf(set: Bitset | undefined, size: number): Bitset {
+  const copy = new Bitset(size);
+  if (set !== undefined) copy.words.set(set.words);
+  return copy;
+}
+
 const UNSELECTED: ClassRules = { policies: [], isolatedIngress: false, isolatedEgress: false, ingress: [], egress: [], ingressDeny: [], egressDeny: [] };
 
 /** A policy that isolates nothing and has no rules changes no verdict. */
@@ -42,6 +48,8 @@ function hasSay(policy: PolicyModel): boolean {
 
 export class ClassRuleTable {
   readonly byClass: readonly ClassRules[];
+  readonly isolatedIngress: Bitset;
+  readonly isolatedEgress: Bitset;
   /** One RuleOfPolicy per rule, shared by every class the policy selects, and by the tables after this one. */
   private readonly rulesOfPolicy: WeakMap<PolicyModel, PolicyRules>;
 
@@ -57,7 +65,16 @@ export class ClassRuleTable {
   ) {
     this.rulesOfPolicy = previous?.table.rulesOfPolicy ?? new WeakMap();
     const patched = previous === undefined ? undefined : this.patch(policies, selectedClasses, previous);
-    this.byClass = patched ?? this.build(policies, classCount, selectedClasses);
+    this.byClass = patched?.byClass ?? this.build(policies, classCount, selectedClasses);
+    this.isolatedIngress = copyOf(previous?.table.isolatedIngress, classCount);
+    this.isolatedEgress = copyOf(previous?.table.isolatedEgress, classCount);
+    for (const c of patched?.affected ?? this.byClass.keys()) {
+      const rules = this.byClass[c]!;
+      if (rules.isolatedIngress) this.isolatedIngress.add(c);
+      else this.isolatedIngress.delete(c);
+      if (rules.isolatedEgress) this.isolatedEgress.add(c);
+      else this.isolatedEgress.delete(c);
+    }
   }
 
   private build(policies: readonly PolicyModel[], classCount: number, selectedClasses: (policy: PolicyModel) => Bitset): ClassRules[] {
@@ -78,7 +95,7 @@ export class ClassRuleTable {
     policies: readonly PolicyModel[],
     selectedClasses: (policy: PolicyModel) => Bitset,
     previous: { table: ClassRuleTable; policies: readonly PolicyModel[]; selectedClasses: (policy: PolicyModel) => Bitset },
-  ): ClassRules[] | undefined {
+  ): { byClass: ClassRules[]; affected: Iterable<number> } | undefined {
     const oldOrder = new Map(previous.policies.map((p, i) => [p, i]));
     const newOrder = new Map<PolicyModel, number>();
     const added: PolicyModel[] = [];
@@ -110,7 +127,7 @@ export class ClassRuleTable {
       list.sort((a, b) => newOrder.get(a)! - newOrder.get(b)!);
       byClass[c] = this.classRules(list);
     }
-    return byClass;
+    return { byClass, affected };
   }
 
   private classRules(policies: readonly PolicyModel[]): ClassRules {

@@ -60,14 +60,7 @@ export class Reachability {
   private readonly peerCache: WeakMap<PeerMatcher, Bitset>;
   private readonly ruleCache: WeakMap<PolicyRule, Bitset>;
   private readonly policyCache: WeakMap<PolicyModel, Bitset>;
-  private readonly isolatedIngress: Bitset;
-  private readonly isolatedEgress: Bitset;
   private readonly classRules: ClassRuleTable;
-  private readonly ingressRulesOf: ReadonlyArray<readonly RuleOfPolicy[]>;
-  private readonly egressRulesOf: ReadonlyArray<readonly RuleOfPolicy[]>;
-  /** Deny rules per class and direction: they apply whether or not the class is isolated, and win over every allow. */
-  private readonly ingressDenyOf: ReadonlyArray<readonly RuleOfPolicy[]>;
-  private readonly egressDenyOf: ReadonlyArray<readonly RuleOfPolicy[]>;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
@@ -109,13 +102,14 @@ export class Reachability {
       selected,
       previous && { table: previous.classRules, policies: previous.workspace.policies, selectedClasses: (policy) => previous.selectedClasses(policy) },
     );
-    const byClass = this.classRules.byClass;
-    this.isolatedIngress = Bitset.of(n, byClass.flatMap((r, c) => (r.isolatedIngress ? [c] : [])));
-    this.isolatedEgress = Bitset.of(n, byClass.flatMap((r, c) => (r.isolatedEgress ? [c] : [])));
-    this.ingressRulesOf = byClass.map((r) => r.ingress);
-    this.egressRulesOf = byClass.map((r) => r.egress);
-    this.ingressDenyOf = byClass.map((r) => r.ingressDeny);
-    this.egressDenyOf = byClass.map((r) => r.egressDeny);
+  }
+
+  private get isolatedIngress(): Bitset {
+    return this.classRules.isolatedIngress;
+  }
+
+  private get isolatedEgress(): Bitset {
+    return this.classRules.isolatedEgress;
   }
 
   /** The policies deciding class c and their rules: the same object as in the last analysis while none of them changed. */
@@ -239,7 +233,7 @@ export class Reachability {
 
   /** The rules, of every policy selecting class c, that apply in a direction. */
   rulesFor(c: number, direction: 'ingress' | 'egress'): ReadonlyArray<{ readonly policy: PolicyModel; readonly rule: PolicyRule }> {
-    return (direction === 'ingress' ? this.ingressRulesOf : this.egressRulesOf)[c]!;
+    return this.classRules.byClass[c]![direction];
   }
 
   isIsolated(c: number, direction: 'ingress' | 'egress'): boolean {
@@ -265,7 +259,7 @@ export class Reachability {
   /** Sources admitted into class d on port/protocol by d's ingress rules. */
   private ingressSources(d: number, port: number, protocol: Protocol): Bitset {
     const allowed = new Bitset(this.classes.length);
-    for (const { policy, rule } of this.ingressRulesOf[d]!) {
+    for (const { policy, rule } of this.classRules.byClass[d]!.ingress) {
       if (this.rulePortAllows(rule, port, protocol, d)) allowed.orWith(this.ruleClasses(policy, rule));
     }
     return allowed;
@@ -274,14 +268,14 @@ export class Reachability {
   /** Sources dropped into class d on port/protocol by d's ingress deny rules. */
   private deniedSources(d: number, port: number, protocol: Protocol): Bitset {
     const denied = new Bitset(this.classes.length);
-    for (const { policy, rule } of this.ingressDenyOf[d]!) {
+    for (const { policy, rule } of this.classRules.byClass[d]!.ingressDeny) {
       if (this.rulePortAllows(rule, port, protocol, d)) denied.orWith(this.ruleClasses(policy, rule));
     }
     return denied;
   }
 
   /** Destinations class s may send to on port/protocol by its egress rules (or, given deny rules, those they drop). */
-  private egressDestinations(s: number, port: number, protocol: Protocol, rules: readonly RuleOfPolicy[] = this.egressRulesOf[s]!): Bitset {
+  private egressDestinations(s: number, port: number, protocol: Protocol, rules: readonly RuleOfPolicy[] = this.classRules.byClass[s]!.egress): Bitset {
     const n = this.classes.length;
     const allowed = new Bitset(n);
     for (const { policy, rule } of rules) {
@@ -319,16 +313,16 @@ export class Reachability {
       }
     }
     const egressIsolated = [...this.isolatedEgress.members()];
-    const egressDenying = this.classes.map((c) => c.index).filter((s) => this.egressDenyOf[s]!.length > 0);
+    const egressDenying = this.classes.map((c) => c.index).filter((s) => this.classRules.byClass[s]!.egressDeny.length > 0);
     for (const { port, protocol, destinations } of byPort.values()) {
       const egress = new Map(egressIsolated.map((s) => [s, this.egressDestinations(s, port, protocol)]));
-      const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.egressDenyOf[s]!)]));
+      const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.classRules.byClass[s]!.egressDeny)]));
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       for (const d of destinations) {
         const sources = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : this.openSources(d, omitDefault);
         for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
         // Deny wins over any allow, on both sides.
-        if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
+        if (this.classRules.byClass[d]!.ingressDeny.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
         for (const s of egressDenying) if (egressDenied.get(s)!.has(d)) sources.delete(s);
         for (const s of sources.members()) visit(s, d, ports);
       }
@@ -361,7 +355,7 @@ export class Reachability {
     const whole = wholeLine(protocol);
     const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
     const ingress = this.isolatedIngress.has(d)
-      ? this.ingressRulesOf[d]!.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0)
+      ? this.classRules.byClass[d]!.ingress.map(({ policy, rule }) => ({ peers: this.ruleClasses(policy, rule), line: within(this.lineAtPortless(rule)) })).filter((r) => r.line.length > 0)
       : undefined;
     let sources: Bitset;
     if (ingress === undefined) sources = this.openSources(d, omitDefault);
@@ -372,12 +366,12 @@ export class Reachability {
     for (const s of sources.members()) {
       let line = ingress === undefined ? whole : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
       if (this.isolatedEgress.has(s)) {
-        const lines = this.egressRulesOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)).map(({ rule }) => this.lineAtPortless(rule));
+        const lines = this.classRules.byClass[s]!.egress.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)).map(({ rule }) => this.lineAtPortless(rule));
         line = lines.length === 0 ? EMPTY_LINE : intersectLines(line, unionLines(lines));
       }
       const denied = [
-        ...this.ingressDenyOf[d]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(s)),
-        ...this.egressDenyOf[s]!.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)),
+        ...this.classRules.byClass[d]!.ingressDeny.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(s)),
+        ...this.classRules.byClass[s]!.egressDeny.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(d)),
       ].map(({ rule }) => this.lineAtPortless(rule));
       if (denied.length > 0 && line.length > 0) line = subtractLines(line, unionLines(denied));
       if (line.length > 0) visit(s, d, withPorts ? lineRanges(line) : []);
@@ -442,8 +436,8 @@ export class Reachability {
         const common = intersectLines(this.lineAtPortless(r.rule), allowed);
         if (common.length > 0) ranked.push({ at: common[0]!, side, order, r });
       });
-    if (this.isolatedEgress.has(s)) rank(this.egressRulesOf[s]!, d, 0);
-    if (this.isolatedIngress.has(d)) rank(this.ingressRulesOf[d]!, s, 1);
+    if (this.isolatedEgress.has(s)) rank(this.classRules.byClass[s]!.egress, d, 0);
+    if (this.isolatedIngress.has(d)) rank(this.classRules.byClass[d]!.ingress, s, 1);
     ranked.sort((a, b) => a.at - b.at || a.side - b.side || a.order - b.order);
     const first = new Map<PolicyRule, RuleOfPolicy>();
     for (const { r } of ranked) if (!first.has(r.rule)) first.set(r.rule, r);
@@ -455,8 +449,8 @@ export class Reachability {
     const admits = (list: readonly RuleOfPolicy[], peer: number) =>
       list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer) && this.rulePortAllows(rule, port, protocol, d));
     return {
-      ingress: this.isolatedIngress.has(d) ? admits(this.ingressRulesOf[d]!, s) : [],
-      egress: this.isolatedEgress.has(s) ? admits(this.egressRulesOf[s]!, d) : [],
+      ingress: this.isolatedIngress.has(d) ? admits(this.classRules.byClass[d]!.ingress, s) : [],
+      egress: this.isolatedEgress.has(s) ? admits(this.classRules.byClass[s]!.egress, d) : [],
     };
   }
 

@@ -11,11 +11,3 @@ export type Reuse<K> = (key: K, compute: () => readonly Finding[]) => readonly F
 /** No memo: every analysis computes everything. */
 export const computeAlways: Reuse<unknown> = (_key, compute) => compute();
 
-/**
- * For findings that depend on more than the key: `dependsOn` lists those
- * objects, and the memo answers with the findings made for the same key only
- * while every one of them is the same object as then.
- */
-export type ReuseWhileSame<K> = (key: K, dependsOn: readonly unknown[], compute: () => readonly Finding[]) => readonly Finding[];
-
-export const computeEveryTime: ReuseWhileSame<unknown> = (_key, _dependsOn, compute) => compute();

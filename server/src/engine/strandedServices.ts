@@ -10,7 +10,7 @@ import type { Reachability } from './reachability.js';
 import { finding, type Finding, type RelatedInfo } from './rules.js';
 import { serviceEndpoints, type ServiceEndpoint } from './services.js';
 import { appendAll } from './findingCap.js';
-import { computeEveryTime, type ReuseWhileSame } from './reuse.js';
+import type { ClassRules } from './classRules.js';
 
 /** Whether some ingress rule of the endpoint admits some pod or some address on one of the container ports. */
 function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel): boolean {
@@ -26,23 +26,61 @@ function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly
 }
 
 /**
- * `reuse(service, dependsOn, compute)` may answer with the finding made for
- * the same Service in an earlier analysis: it depends only on the Service's
- * endpoints and on the policies deciding each endpoint's class, and those are
- * the same objects while no edit touched them (ClassRuleTable).
+ * Judges whether each Service is stranded, and remembers it: a Service's
+ * verdict depends only on its endpoints and on the rules deciding their
+ * classes, so for the same Services over the same classes (an edit that
+ * changed only policies) only the Services with an endpoint in a class
+ * whose ClassRules changed are judged again.
  */
-export function strandedServiceFindings(reach: Reachability, reuse: ReuseWhileSame<ServiceModel> = computeEveryTime): Finding[] {
-  const ws = reach.workspace;
-  const out: Finding[] = [];
-  let order: ReadonlyMap<PolicyModel, number> | undefined;
-  const policyOrder = () => (order ??= new Map(ws.policies.map((p, i) => [p, i])));
-  for (const service of ws.services) {
-    const endpoints = serviceEndpoints(service, ws.podGroups);
-    if (endpoints.length === 0) continue;
-    const dependsOn = [endpoints, ...endpoints.map((e) => reach.rulesOfClass(reach.classOf(e.group)))];
-    appendAll(out, reuse(service, dependsOn, () => strandedFinding(reach, service, endpoints, policyOrder)));
+export class StrandedServices {
+  private readonly services: readonly ServiceModel[];
+  private readonly classes: Reachability['classes'];
+  /** Per Service (by index), its endpoints and their classes. */
+  private readonly endpoints: ReadonlyArray<{ readonly list: readonly ServiceEndpoint[]; readonly classes: readonly number[] }>;
+  /** Per class, the indices of the Services with an endpoint in it. */
+  private readonly servicesOfClass = new Map<number, number[]>();
+  /** What each class's verdicts were judged from, and the finding of each Service. */
+  private judgedWith: ReadonlyArray<ClassRules> | undefined;
+  private readonly perService: Array<readonly Finding[]>;
+
+  constructor(reach: Reachability) {
+    const ws = reach.workspace;
+    this.services = ws.services;
+    this.classes = reach.classes;
+    this.endpoints = ws.services.map((service, i) => {
+      const list = serviceEndpoints(service, ws.podGroups);
+      const classes = [...new Set(list.map((e) => reach.classOf(e.group)))];
+      for (const c of classes) {
+        const of = this.servicesOfClass.get(c);
+        if (of === undefined) this.servicesOfClass.set(c, [i]);
+        else of.push(i);
+      }
+      return { list, classes };
+    });
+    this.perService = ws.services.map(() => []);
   }
-  return out;
+
+  /** Whether this judge's verdicts can be carried on to a reachability: the same Services over the same classes. */
+  fits(reach: Reachability): boolean {
+    return reach.workspace.services === this.services && reach.classes === this.classes;
+  }
+
+  findings(reach: Reachability): Finding[] {
+    const rules = reach.classes.map((c) => reach.rulesOfClass(c.index));
+    const stale = new Set<number>();
+    if (this.judgedWith === undefined) this.services.forEach((_s, i) => stale.add(i));
+    else rules.forEach((r, c) => r !== this.judgedWith![c] && this.servicesOfClass.get(c)?.forEach((i) => stale.add(i)));
+    this.judgedWith = rules;
+    let order: ReadonlyMap<PolicyModel, number> | undefined;
+    const policyOrder = () => (order ??= new Map(reach.workspace.policies.map((p, i) => [p, i])));
+    for (const i of stale) {
+      const endpoints = this.endpoints[i]!.list;
+      this.perService[i] = endpoints.length === 0 ? [] : strandedFinding(reach, this.services[i]!, endpoints, policyOrder);
+    }
+    const out: Finding[] = [];
+    for (const found of this.perService) appendAll(out, found);
+    return out;
+  }
 }
 
 function strandedFinding(reach: Reachability, service: ServiceModel, endpoints: readonly ServiceEndpoint[], policyOrder: () => ReadonlyMap<PolicyModel, number>): Finding[] {
