@@ -44,6 +44,9 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     if (missing) return;
     fs.mkdirSync(OUT, { recursive: true });
     fs.cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
+    // A git repository, so the what-if view has a HEAD to compare with.
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=netlens-test', '-c', 'user.email=test@netlens.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
+    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'examples']]) assert.equal(git(...args).status, 0, `git ${args.join(' ')}`);
     const vsix = packageVsix();
     server = await startCodeServer(vsix, workspace);
     browser = await chromium.launch({
@@ -229,5 +232,45 @@ describe('Netlens in code-server (a real VS Code)', { timeout: 300_000 }, () => 
     await view.locator('h1', { hasText: 'storefront/checkout → payments/payments-api: ALLOWED' }).waitFor({ timeout: 30_000 });
     assert.equal(await view.locator('h2', { hasText: 'TCP 8443 (https): ALLOWED' }).count(), 1);
     await page.screenshot({ path: path.join(OUT, 'explain.png') });
+  });
+
+  // Last: it edits a file of the workspace.
+  uiTest('an unsaved edit shows what it does against HEAD: status bar, lens, the what-if view and its Explain', async () => {
+    await command('View: Close All Editors');
+    const rel = 'payments/policies.yaml';
+    const original = fs.readFileSync(path.join(workspace, rel), 'utf8');
+    // Commenting out the podSelector leaves every pod of team=web namespaces allowed to payments-api.
+    const line = original.split('\n').findIndex((l) => l.includes('podSelector: {matchLabels: {app: checkout}}')) + 1;
+    assert.ok(line > 0);
+    // The quick-fix test saved a fix to this file: commit it, so HEAD is the tree as it now is.
+    for (const args of [['add', '-A'], ['commit', '-qm', 'after the quick fix']]) spawnSync('git', ['-c', 'user.name=netlens-test', '-c', 'user.email=test@netlens.invalid', ...args], { cwd: workspace });
+    await openFile(rel, line);
+    // The editor may first restore the cursor of an earlier visit: delete only once it is on the line.
+    await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col` }).waitFor({ timeout: 20_000 });
+    // Commented out with the editor's own toggle, unsaved.
+    await command('Toggle Line Comment');
+    const item = page.locator('.statusbar-item', { hasText: '+2 −0 flows' });
+    await item.waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: path.join(OUT, 'what-if-failed.png') });
+      throw err;
+    });
+    await page.locator('.codelens-decoration a', { hasText: 'this change opens 2 flows, closes none (vs HEAD)' }).waitFor({ timeout: 30_000 });
+    await item.click();
+    await page.locator('.tab', { hasText: 'What-if vs HEAD: +2 −0' }).waitFor({ timeout: 30_000 });
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('h1', { hasText: 'Against HEAD: this change opens 2 flows, closes 0 flows' }).waitFor({ timeout: 30_000 });
+    const shown = (await view.locator('section[data-change=opened] li strong').allInnerTexts()).sort();
+    await page.screenshot({ path: path.join(OUT, 'what-if.png') });
+
+    // `netlens diff` on the same edit, saved, lists the very same flows.
+    await page.keyboard.press(`${mod}+S`);
+    const cli = spawnSync(process.execPath, [CLI, 'diff', '--format', 'json', '.'], { cwd: workspace, encoding: 'utf8' });
+    const changes = (JSON.parse(cli.stdout) as { changes: Array<{ change: string; source: string; destination: string }> }).changes;
+    assert.deepEqual(shown, changes.filter((c) => c.change === 'opened').map((c) => `${c.source} → ${c.destination}`).sort());
+    assert.deepEqual(shown, ['storefront/cart → payments/payments-api', 'storefront/web → payments/payments-api']);
+
+    await view.locator('section[data-change=opened] li', { hasText: 'storefront/cart' }).locator('button', { hasText: 'Explain' }).click();
+    await page.locator('.tab', { hasText: 'Explain: storefront/cart → payments/payments-api' }).waitFor({ timeout: 30_000 });
+    fs.writeFileSync(path.join(workspace, rel), original);
   });
 });

@@ -168,6 +168,27 @@ describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
     );
   });
 
+  test('a policy with an ipBlock is compared too (its CIDR bounds are bigints)', async () => {
+    const first = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny';
+    await client.replace(policies(), first, `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]}]
+---
+${first}`);
+    const r = await ask();
+    assert.equal(r.error, undefined);
+    // web's egress now goes only to 10.0.0.0/8 (Netlens matches pods by selectors, never by ipBlock), so the earlier edit's web → db stays closed.
+    assert.deepEqual(r.changes.map((c) => `${c.change} ${c.source}→${c.destination}:${c.port}`), ['closed shop/api→shop/db:5432']);
+    assert.deepEqual(r.policies, [
+      { policy: 'shop/db-from-api', opened: 0, closed: 1 },
+      { policy: 'shop/web-out', opened: 0, closed: 0 },
+    ]);
+  });
+
   test('an unknown ref is answered with the reason, not an error', async () => {
     const r = await ask('no-such-ref');
     assert.equal(r.changes.length, 0);

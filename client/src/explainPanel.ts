@@ -5,10 +5,9 @@
  * only fixes the report holds, named by position.
  */
 import * as vscode from 'vscode';
-import { EXPLAIN, type ExplainParams, type ExplainReport, type ExplainResult, type ExplainToHostMessage, type HostToExplainMessage, type ReportFix } from '../../server/src/requests.js';
+import { EXPLAIN, type ExplainParams, type ExplainReport, type ExplainResult, type ExplainToHostMessage, type ReportFix } from '../../server/src/requests.js';
 import type { NetlensContext } from './context.js';
-import { explainHtml } from './explainHtml.js';
-import { newNonce } from './graphHtml.js';
+import { ExplainPageView } from './explainPageView.js';
 
 const UPDATE_DELAY_MS = 300;
 
@@ -41,13 +40,9 @@ function linkedUris(report: ExplainReport): Set<string> {
   return uris;
 }
 
-export class ExplainPanel implements vscode.Disposable {
+export class ExplainPanel extends ExplainPageView {
   private static current: ExplainPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly panel: vscode.WebviewPanel;
   private report: ExplainReport | undefined;
-  private ready = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
 
   static show(ctx: NetlensContext, params: ExplainParams): void {
     if (ExplainPanel.current) {
@@ -60,38 +55,13 @@ export class ExplainPanel implements vscode.Disposable {
   }
 
   private constructor(
-    private readonly ctx: NetlensContext,
+    ctx: NetlensContext,
     private params: ExplainParams,
   ) {
-    const extensionUri = ctx.extension.extensionUri;
-    const scripts = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel('netlens.explain', 'Netlens: Explain', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [scripts, media] });
-    const webview = this.panel.webview;
-    webview.html = explainHtml({
-      cspSource: webview.cspSource,
-      nonce: newNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(scripts, 'explain.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'explain.css')).toString(),
-    });
-    this.disposables.push(
-      webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      ctx.onModelChanged(() => this.updateSoon()),
-      this.panel.onDidDispose(() => this.dispose()),
-    );
+    super(ctx, 'netlens.explain', 'Netlens: Explain', UPDATE_DELAY_MS);
   }
 
-  private post(message: HostToExplainMessage): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private updateSoon(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), UPDATE_DELAY_MS);
-  }
-
-  private async update(): Promise<void> {
-    this.timer = undefined;
+  protected async update(): Promise<void> {
     if (!this.ready || !this.ctx.client) return;
     const result = await this.ctx.client.sendRequest<ExplainResult | null>(EXPLAIN, this.params).catch((err: unknown) => {
       this.ctx.output.error(`explain request failed: ${String(err)}`);
@@ -107,7 +77,7 @@ export class ExplainPanel implements vscode.Disposable {
     return this.report?.ports[m.port]?.[m.direction].nearMisses[m.miss]?.changes[m.change]?.fix;
   }
 
-  private async onMessage(message: unknown): Promise<void> {
+  protected async onMessage(message: unknown): Promise<void> {
     if (!isPageMessage(message)) {
       this.ctx.output.warn('explain panel: ignored a malformed message from the webview');
       return;
@@ -137,10 +107,8 @@ export class ExplainPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (ExplainPanel.current === this) ExplainPanel.current = undefined;
-    if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    super.dispose();
   }
 }

@@ -79,7 +79,8 @@ export interface PolicyFlowChanges {
 
 /** A policy's content without where it is written: moving it within a file or reformatting is no change. */
 function policyContent(p: PolicyModel): string {
-  return JSON.stringify(p, (k, v) => (/spans?$/i.test(k) || /Fix(es)?$/.test(k) ? undefined : v));
+  // CIDRs hold their bounds as bigint, which JSON has no form for.
+  return JSON.stringify(p, (k, v: unknown) => (/spans?$/i.test(k) || /Fix(es)?$/.test(k) ? undefined : typeof v === 'bigint' ? v.toString() : v));
 }
 
 /**
