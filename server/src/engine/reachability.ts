@@ -41,6 +41,12 @@ export function standsForOnePod(group: PodGroup): boolean {
   return group.kind !== 'DaemonSet' && group.replicas === 1;
 }
 
+/** Pairs to visit: those into some destinations, or from some sources. */
+interface PairFilter {
+  readonly destinations?: Bitset;
+  readonly sources?: Bitset;
+}
+
 type ConnectionVisit = (s: number, d: number, ports: ReadonlyArray<[Protocol, number, number]>) => void;
 
 function classKey(g: PodGroup): string {
@@ -290,12 +296,17 @@ export class Reachability {
     return allowed;
   }
 
-  /** A pair's allowed ports: [protocol, from, to], one port at a time where the destination declares ports. */
-  private forEachAllowed(query: PortQuery, withPorts: boolean, visit: ConnectionVisit, omitDefault?: (d: number) => Bitset | undefined): void {
+  /**
+   * A pair's allowed ports: [protocol, from, to], one port at a time where
+   * the destination declares ports; `only` limits the pairs to some
+   * destinations or some sources (a matrix brought up to date after an edit).
+   */
+  private forEachAllowed(query: PortQuery, withPorts: boolean, visit: ConnectionVisit, omitDefault?: (d: number) => Bitset | undefined, only: PairFilter = {}): void {
     const n = this.classes.length;
     const byPort = new Map<string, { port: number; protocol: Protocol; destinations: number[] }>();
     const portless: number[] = [];
     for (let d = 0; d < n; d++) {
+      if (only.destinations !== undefined && !only.destinations.has(d)) continue;
       const declared = this.classes[d]!.sample.ports;
       if (query.port === undefined && declared.length === 0) {
         portless.push(d);
@@ -312,14 +323,16 @@ export class Reachability {
         if (entry.destinations[entry.destinations.length - 1] !== d) entry.destinations.push(d);
       }
     }
-    const egressIsolated = [...this.isolatedEgress.members()];
-    const egressDenying = this.classes.map((c) => c.index).filter((s) => this.classRules.byClass[s]!.egressDeny.length > 0);
+    const wanted = (s: number) => only.sources === undefined || only.sources.has(s);
+    const egressIsolated = [...this.isolatedEgress.members()].filter(wanted);
+    const egressDenying = this.classes.map((c) => c.index).filter((s) => this.classRules.byClass[s]!.egressDeny.length > 0 && wanted(s));
     for (const { port, protocol, destinations } of byPort.values()) {
       const egress = new Map(egressIsolated.map((s) => [s, this.egressDestinations(s, port, protocol)]));
       const egressDenied = new Map(egressDenying.map((s) => [s, this.egressDestinations(s, port, protocol, this.classRules.byClass[s]!.egressDeny)]));
       const ports: Array<[Protocol, number, number]> = withPorts ? [[protocol, port, port]] : [];
       for (const d of destinations) {
-        const sources = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : this.openSources(d, omitDefault);
+        let sources = this.isolatedIngress.has(d) ? this.ingressSources(d, port, protocol) : this.openSources(d, omitDefault);
+        if (only.sources !== undefined) sources = sources.and(only.sources);
         for (const s of egressIsolated) if (!egress.get(s)!.has(d)) sources.delete(s);
         // Deny wins over any allow, on both sides.
         if (this.classRules.byClass[d]!.ingressDeny.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
@@ -327,7 +340,7 @@ export class Reachability {
         for (const s of sources.members()) visit(s, d, ports);
       }
     }
-    for (const d of portless) this.visitPortless(d, query.protocol, withPorts, visit, omitDefault);
+    for (const d of portless) this.visitPortless(d, query.protocol, withPorts, visit, omitDefault, only.sources);
   }
 
   /** Every source into a destination no policy isolates, less those the caller does not want when no policy decides. */
@@ -351,7 +364,14 @@ export class Reachability {
    * a pair may use is the intersection of what d's ingress rules admitting
    * s allow and what s's egress rules admitting d allow, as port intervals.
    */
-  private visitPortless(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
+  private visitPortless(
+    d: number,
+    protocol: Protocol | undefined,
+    withPorts: boolean,
+    visit: ConnectionVisit,
+    omitDefault: ((d: number) => Bitset | undefined) | undefined,
+    onlySources: Bitset | undefined,
+  ): void {
     const whole = wholeLine(protocol);
     const within = (line: PortLine) => (protocol === undefined ? line : intersectLines(line, whole));
     const ingress = this.isolatedIngress.has(d)
@@ -363,6 +383,7 @@ export class Reachability {
       sources = new Bitset(this.classes.length);
       for (const r of ingress) sources.orWith(r.peers);
     }
+    if (onlySources !== undefined) sources = sources.and(onlySources);
     for (const s of sources.members()) {
       let line = ingress === undefined ? whole : unionLines(ingress.filter((r) => r.peers.has(s)).map((r) => r.line));
       if (this.isolatedEgress.has(s)) {
@@ -383,6 +404,32 @@ export class Reachability {
     const rows = this.classes.map(() => new Bitset(this.classes.length));
     this.forEachAllowed(query, false, (s, d) => rows[s]!.add(d));
     return rows;
+  }
+
+  /**
+   * The class matrix of the reachability before an edit that kept the
+   * classes (`before`, for the same query), brought up to date: only the
+   * rows and columns of classes whose rules changed are worked out again.
+   */
+  classMatrixSince(query: PortQuery, previous: Reachability, before: readonly Bitset[]): { rows: Bitset[]; changed: Bitset } {
+    if (previous.classes !== this.classes) throw new Error('classMatrixSince: the classes are not those of the previous reachability');
+    const n = this.classes.length;
+    const changed = Bitset.of(n, this.classes.map((c) => c.index).filter((c) => this.rulesOfClass(c) !== previous.rulesOfClass(c)));
+    // Beyond a quarter of the classes, patching costs more than starting afresh.
+    if (changed.count() * 4 > n) return { rows: this.classMatrix(query), changed: Bitset.full(n) };
+    const rows = before.map((row, s) => {
+      if (changed.has(s)) return new Bitset(n);
+      const copy = new Bitset(n);
+      copy.orWith(row);
+      copy.andNotWith(changed);
+      return copy;
+    });
+    if (!changed.isEmpty) {
+      const set = (s: number, d: number) => rows[s]!.add(d);
+      this.forEachAllowed(query, false, set, undefined, { destinations: changed });
+      this.forEachAllowed(query, false, set, undefined, { sources: changed });
+    }
+    return { rows, changed };
   }
 
   /**
