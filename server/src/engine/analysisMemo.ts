@@ -13,11 +13,15 @@
  *   policy's own findings are those of the last analysis for the same object;
  * - pods and the Service range unchanged: a Service's own findings too.
  *
+ * - the same Service list over the same pods: all Service findings;
+ * - the same Services over the same classes: stranded-Service verdicts,
+ *   judged again only where a class's rules changed (StrandedServices);
+ * - each file's contents, once per version of the file (WorkspaceBuilder).
+ *
  * Anything else (a workload's labels or ports, a namespace's labels, a new
- * pod CIDR) starts that part afresh. What compares objects with each other
- * (DNS egress over all policies, default deny per namespace, duplicates,
- * clashing nodePorts, stranded Services) is recomputed every time from the
- * kept sets, which is cheap.
+ * pod CIDR) starts that part afresh. What compares policies with each other
+ * (DNS egress, default deny per namespace, deny shadowing) is recomputed
+ * every time from the kept sets, which is cheap.
  */
 import type { CheckReuse } from './checks.js';
 import type { ExternalComponent } from './externalComponents.js';
