@@ -1,0 +1,143 @@
+/**
+ * The rules that decide a pod class's own side of a connection: those of the
+ * policies selecting it, which are its policy group's (policyGroups.ts). They
+ * are kept from one analysis to the next. While a group's policies are the
+ * same objects (and the Calico tier table says the same), the next
+ * reachability gets the same ClassRules object. That identity is how later
+ * work tells that nothing about a class changed: stranded-Service verdicts
+ * and patched lens matrices. Cluster-wide tiered rules are not part of it
+ * (reachability keeps those per class).
+ */
+import type { PolicyModel, PolicyRule } from './model.js';
+import { orderTiers, type OrderedTier, type TierTable } from './orderedPolicies.js';
+
+export interface RuleOfPolicy {
+  readonly policy: PolicyModel;
+  readonly rule: PolicyRule;
+}
+
+export interface ClassRules {
+  /** The policies selecting the classes that have any say over them, in workspace order. */
+  readonly policies: readonly PolicyModel[];
+  readonly isolatedIngress: boolean;
+  readonly isolatedEgress: boolean;
+  /** Rules of a direction a policy does not isolate still count where another policy isolates the class. */
+  readonly ingress: readonly RuleOfPolicy[];
+  readonly egress: readonly RuleOfPolicy[];
+  /** Deny rules apply whether or not the class is isolated, and win over every allow. */
+  readonly ingressDeny: readonly RuleOfPolicy[];
+  readonly egressDeny: readonly RuleOfPolicy[];
+  /**
+   * Where an ordered policy (Calico) applies in a direction, every policy
+   * applying there in evaluation order (orderedPolicies.ts); the verdict then
+   * comes from it instead of the union of allow rules.
+   */
+  readonly ingressTiers: readonly OrderedTier[] | undefined;
+  readonly egressTiers: readonly OrderedTier[] | undefined;
+}
+
+interface PolicyRules {
+  readonly ingress: readonly RuleOfPolicy[];
+  readonly egress: readonly RuleOfPolicy[];
+  readonly ingressDeny: readonly RuleOfPolicy[];
+  readonly egressDeny: readonly RuleOfPolicy[];
+}
+
+/** A policy that isolates nothing and has no rules changes no verdict. */
+export function hasSay(policy: PolicyModel): boolean {
+  return policy.affectsIngress || policy.affectsEgress || policy.ingress.length > 0 || policy.egress.length > 0 || (policy.denyRules ?? []).length > 0;
+}
+
+/** A number per policy object, for keys that name a list of policies by identity. */
+const policyNumbers = new WeakMap<PolicyModel, number>();
+let nextPolicyNumber = 0;
+
+function numberOf(policy: PolicyModel): number {
+  let n = policyNumbers.get(policy);
+  if (n === undefined) policyNumbers.set(policy, (n = nextPolicyNumber++));
+  return n;
+}
+
+function sameTierTable(a: TierTable, b: TierTable): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [name, settings] of a) {
+    const other = b.get(name);
+    if (other === undefined || other.order !== settings.order || other.defaultAction !== settings.defaultAction) return false;
+  }
+  return true;
+}
+
+/** The ClassRules of one analysis, handing on those of the last one that still hold. */
+export class ClassRulesTable {
+  /** By the numbers of a group's policies: only the groups of this analysis, so removed policies' rules go with the old table. */
+  private readonly byPolicies = new Map<string, ClassRules>();
+  /** One RuleOfPolicy per rule, shared by every group the policy is part of, and by the tables after this one. */
+  private readonly ofPolicy: WeakMap<PolicyModel, PolicyRules>;
+  private readonly earlier: ReadonlyMap<string, ClassRules> | undefined;
+
+  constructor(
+    private readonly tiers: TierTable,
+    previous?: ClassRulesTable,
+  ) {
+    this.ofPolicy = previous?.ofPolicy ?? new WeakMap();
+    // The ordered tiers follow the Tier objects' order and default action: with other ones, nothing is handed on.
+    this.earlier = previous !== undefined && sameTierTable(previous.tiers, tiers) ? previous.byPolicies : undefined;
+  }
+
+  /** The rules of classes selected by exactly these policies (in workspace order, each with a say). */
+  rulesOf(policies: readonly PolicyModel[]): ClassRules {
+    let key = '';
+    for (const p of policies) key += `${numberOf(p)},`;
+    let rules = this.byPolicies.get(key) ?? this.earlier?.get(key);
+    if (rules === undefined) rules = this.build(policies);
+    this.byPolicies.set(key, rules);
+    return rules;
+  }
+
+  private build(policies: readonly PolicyModel[]): ClassRules {
+    const ingress: RuleOfPolicy[] = [];
+    const egress: RuleOfPolicy[] = [];
+    const ingressDeny: RuleOfPolicy[] = [];
+    const egressDeny: RuleOfPolicy[] = [];
+    let isolatedIngress = false;
+    let isolatedEgress = false;
+    for (const policy of policies) {
+      const own = this.policyRules(policy);
+      isolatedIngress ||= policy.affectsIngress;
+      isolatedEgress ||= policy.affectsEgress;
+      for (const r of own.ingress) ingress.push(r);
+      for (const r of own.egress) egress.push(r);
+      for (const r of own.ingressDeny) ingressDeny.push(r);
+      for (const r of own.egressDeny) egressDeny.push(r);
+    }
+    const tiersOf = (applying: readonly PolicyModel[]) => (applying.some((p) => p.place !== undefined) ? orderTiers(applying, this.tiers) : undefined);
+    return {
+      policies,
+      isolatedIngress,
+      isolatedEgress,
+      ingress,
+      egress,
+      ingressDeny,
+      egressDeny,
+      ingressTiers: tiersOf(policies.filter((p) => p.affectsIngress)),
+      egressTiers: tiersOf(policies.filter((p) => p.affectsEgress)),
+    };
+  }
+
+  private policyRules(policy: PolicyModel): PolicyRules {
+    let rules = this.ofPolicy.get(policy);
+    if (rules === undefined) {
+      const deny = policy.denyRules ?? [];
+      const of = (list: readonly PolicyRule[]) => list.map((rule) => ({ policy, rule }));
+      rules = {
+        ingress: of(policy.ingress),
+        egress: of(policy.egress),
+        ingressDeny: of(deny.filter((rule) => rule.direction === 'ingress')),
+        egressDeny: of(deny.filter((rule) => rule.direction === 'egress')),
+      };
+      this.ofPolicy.set(policy, rules);
+    }
+    return rules;
+  }
+}
