@@ -2,7 +2,10 @@
  * Code lenses and hovers after an edit read a ReachSummary patched from the
  * last one (WorkspaceIndex.reachSummary): a policy edit works out again only
  * the rows and columns of the classes that policy selects, and what the user
- * sees is exactly what a fresh index over the same texts shows.
+ * sees is exactly what a fresh index over the same texts shows. Tiered
+ * (AdminNetworkPolicy) and ordered (Calico) policies are decided per class,
+ * outside what the patch compares, so with either of them the counts are
+ * computed whole.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -42,6 +45,70 @@ function editOnce(texts: Map<string, string>, uri: string, from: string, to: str
   return next;
 }
 
+const ADMIN_ALLOW = `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata:
+  name: prod-open-to-dev
+spec:
+  priority: 10
+  subject:
+    namespaces:
+      matchLabels: {env: prod}
+  ingress:
+    - name: dev-in
+      action: Allow
+      from:
+        - namespaces:
+            matchLabels: {env: dev}
+`;
+
+const CALICO_ALLOW = `apiVersion: crd.projectcalico.org/v1
+kind: GlobalNetworkPolicy
+metadata:
+  name: prod-open-to-dev
+spec:
+  order: 500
+  namespaceSelector: env == 'prod'
+  selector: has(app)
+  types: [Ingress]
+  ingress:
+    - action: Allow
+      source:
+        namespaceSelector: env == 'dev'
+    - action: Pass
+`;
+
+/**
+ * Adds a file, edits the ipBlock policy, then removes the file: after each
+ * step lenses, hovers and findings equal a fresh index's, and the any-port
+ * matrix was computed whole (its patch would miss what the file decides).
+ */
+function wholeAroundFile(file: string, text: string): void {
+  const texts = new Map(FILES.map((f) => [f.uri, f.text]));
+  const index = indexOf(texts);
+  const target = FILES.find((f) => f.text.includes('cidr: 10.0.0.0/8'))!.uri;
+  const added = `file:///ws/${file}`;
+  seen(index, target);
+  const steps: Array<[string, () => void]> = [
+    ['added', () => {
+      texts.set(added, text);
+      index.setText(added, text, true);
+    }],
+    ['ipBlock edited', () => index.setText(target, editOnce(texts, target, '10.0.0.0/8', '10.0.0.1/8'), true)],
+    ['removed', () => {
+      texts.delete(added);
+      index.remove(added);
+    }],
+  ];
+  for (const [name, step] of steps) {
+    step();
+    const fresh = indexOf(texts);
+    assert.equal(seen(index, target), seen(fresh, target), `lenses and hovers, ${name}`);
+    assert.equal(JSON.stringify(index.analysis().findings), JSON.stringify(fresh.analysis().findings), `findings, ${name}`);
+    assert.equal(index.reachSummary().patchedClasses(), index.analysis().reachability.classes.length, `${name}: computed whole`);
+  }
+}
+
 describe('lenses and hovers after an edit', () => {
   test('a policy edit patches the counts for the classes that policy selects, and they equal a fresh index', () => {
     const texts = new Map(FILES.map((f) => [f.uri, f.text]));
@@ -71,5 +138,13 @@ describe('lenses and hovers after an edit', () => {
     index.setText(workloads, editOnce(texts, workloads, 'tier: frontend', 'tier: backend'), true);
     assert.equal(seen(index, target), seen(indexOf(texts), target));
     assert.equal(index.reachSummary().patchedClasses(), undefined);
+  });
+
+  test('with a cluster-wide tiered policy before or after the edit, the counts are computed whole, and equal a fresh index', () => {
+    wholeAroundFile('admin-allow.yaml', ADMIN_ALLOW);
+  });
+
+  test('with a Calico ordered policy before or after the edit, the counts are computed whole, and equal a fresh index', () => {
+    wholeAroundFile('calico-allow.yaml', CALICO_ALLOW);
   });
 });
