@@ -7,7 +7,7 @@
  */
 import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
-import { groupBySelectingPolicies, addGroup, removeGroup, type PolicyGroup } from './policyGroups.js';
+import { groupBySelectingPolicies, addGroup, regroup, removeGroup, type PolicyGroup, type PolicyTarget } from './policyGroups.js';
 import { ClassRulesTable, hasSay, type ClassRules, type RuleOfPolicy } from './classRules.js';
 import { EVERYTHING_KEY, selectorMatches, type Labels, type Selector } from './labels.js';
 import { LabelIndex } from './labelIndex.js';
@@ -37,6 +37,7 @@ export interface PortQuery {
 export type { RuleOfPolicy } from './classRules.js';
 
 const EMPTY_LABELS: Labels = new Map();
+const NO_RULES: RuleOfPolicy[] = [];
 
 interface PortlessSides {
   readonly whole: PortLine;
@@ -104,6 +105,8 @@ export class Reachability {
   /** Classes selected by the same policies share their rule lists; per-side work is done once per group. */
   private readonly groupOf: Int32Array;
   private readonly groups: PolicyGroup[];
+  /** The distinct sets of classes the policies select, in the order the groups were made from. */
+  private readonly targets: readonly Bitset[];
   /** Classes by namespaces and selector: policies with equal targets get the same set object, which is what groups them. */
   private readonly targetCache: Map<string, Bitset>;
   /** Per namespace, built on first use; valid as long as the classes are. */
@@ -159,11 +162,17 @@ export class Reachability {
       namespaceLabels: this.namespaceLabels,
       serviceAccountLabels: (namespace, name) => workspace.serviceAccounts.get(`${namespace}/${name}`),
     };
-    const { groupOf, groups } = this.groupClasses();
+    const { groupOf, groups, targets } = this.groupClasses(previous);
     this.groupOf = groupOf;
     this.groups = groups;
+    this.targets = targets;
     this.rulesOfGroup = this.groups.map((group) => this.groupRules(group));
-    const perClass = <T>(pick: (rules: ClassRules) => T) => Array.from(groupOf, (g) => pick(this.rulesOfGroup[g]!));
+    const perClass = <T>(pick: (rules: ClassRules) => T): T[] => {
+      const byGroup = this.rulesOfGroup.map(pick);
+      const out = new Array<T>(n);
+      for (let c = 0; c < n; c++) out[c] = byGroup[groupOf[c]!]!;
+      return out;
+    };
     this.ingressRulesOf = perClass((r) => r.ingress);
     this.egressRulesOf = perClass((r) => r.egress);
     this.ingressDenyOf = perClass((r) => r.ingressDeny);
@@ -171,25 +180,30 @@ export class Reachability {
     this.ingressTiers = perClass((r) => r.ingressTiers);
     this.egressTiers = perClass((r) => r.egressTiers);
     // Cluster-wide tiered rules stay per class: they are composed per pair in evaluation order, and few policies have them.
-    this.ingressTieredOf = this.classes.map(() => []);
-    this.egressTieredOf = this.classes.map(() => []);
-    let tiered = false;
-    for (const policy of workspace.policies) {
+    const tiered = workspace.policies.some((p) => p.tieredRules !== undefined && p.tieredRules.length > 0);
+    // Without any, every class shares one empty list, which is never added to.
+    this.ingressTieredOf = tiered ? this.classes.map(() => []) : new Array<RuleOfPolicy[]>(n).fill(NO_RULES);
+    this.egressTieredOf = tiered ? this.classes.map(() => []) : new Array<RuleOfPolicy[]>(n).fill(NO_RULES);
+    for (const policy of tiered ? workspace.policies : []) {
       if (policy.tieredRules === undefined || policy.tieredRules.length === 0) continue;
-      tiered = true;
       const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
         for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
       }
     }
-    this.egressOrdered = Bitset.of(n, this.classes.map((c) => c.index).filter((c) => this.egressTiers[c] !== undefined));
-    this.tiered = tiered;
     this.ordered = workspace.policies.some((p) => p.place !== undefined);
+    this.egressOrdered = new Bitset(n);
+    if (this.ordered) for (let c = 0; c < n; c++) if (this.egressTiers[c] !== undefined) this.egressOrdered.add(c);
+    this.tiered = tiered;
     if (tiered) for (const list of [...this.ingressTieredOf, ...this.egressTieredOf]) list.sort(inEvaluationOrder);
   }
 
-  /** Groups the classes by the policies selecting them; policies selecting the same classes are one target. */
-  private groupClasses(): { groupOf: Int32Array; groups: PolicyGroup[] } {
+  /**
+   * Groups the classes by the policies selecting them; policies selecting the
+   * same classes are one target. When the targets are the same sets in the
+   * same order as the previous reachability's, so are the groups.
+   */
+  private groupClasses(previous: Reachability | undefined): { groupOf: Int32Array; groups: PolicyGroup[]; targets: readonly Bitset[] } {
     const targets = new Map<Bitset, number[]>();
     this.workspace.policies.forEach((policy, p) => {
       // Tiered policies are composed on their own (below), never as NetworkPolicy isolation.
@@ -200,7 +214,13 @@ export class Reachability {
       if (list === undefined) targets.set(classes, [p]);
       else list.push(p);
     });
-    return groupBySelectingPolicies(this.classes.length, [...targets].map(([classes, policies]) => ({ classes, policies })));
+    const list: PolicyTarget[] = [...targets].map(([classes, policies]) => ({ classes, policies }));
+    const sets = [...targets.keys()];
+    const old = previous?.targets;
+    if (old !== undefined && old.length === sets.length && sets.every((set, i) => set === old[i])) {
+      return { groupOf: previous!.groupOf, groups: regroup(previous!.groups, list), targets: sets };
+    }
+    return { ...groupBySelectingPolicies(this.classes.length, list), targets: sets };
   }
 
   /** A group's rules in workspace order, and its isolation (a direction isolates whatever rules it has). */
