@@ -94,3 +94,43 @@ test('a file in a kustomization folder that no kustomization names is analysed o
   const extra = check(dir, '--kustomize', KUBECTL!).findings.filter((f) => f.startsWith('base/extra.yaml'));
   assert.deepEqual(extra, ['base/extra.yaml:5:16 pods-not-in-workspace']);
 });
+
+/**
+ * A STAND-IN for kubectl, for these tests only: the real one would fetch the
+ * remote resource over the network, which tests must never do. It fails as
+ * kubectl fails offline, or sleeps past the render timeout.
+ */
+function standInKubectl(dir: string, behaviour: 'offline' | 'slow'): string {
+  const file = path.join(dir, `stand-in-kubectl-${behaviour}.js`);
+  const body =
+    behaviour === 'offline'
+      ? "process.stderr.write('error: accumulating resources: git fetch https://github.com/example/platform: Could not resolve host: github.com\\n'); process.exit(1);"
+      : 'setTimeout(() => {}, 10_000);';
+  fs.writeFileSync(file, `#!/usr/bin/env node\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+test('a root naming remote resources that cannot be fetched: the finding says the render needs the network', () => {
+  const dir = workspace();
+  fs.writeFileSync(path.join(dir, 'overlay', 'kustomization.yaml'), 'resources:\n  - ../base\n  - https://github.com/example/platform//policies?ref=v1\n  - github.com/example/extras\n');
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--kustomize', standInKubectl(dir, 'offline'), dir], { encoding: 'utf8' });
+  const finding = (JSON.parse(r.stdout) as { findings: Array<{ code: string; message: string }> }).findings.find((f) => f.code === 'kustomize-not-rendered');
+  assert.ok(finding, r.stdout);
+  assert.match(
+    finding.message,
+    /^\S+stand-in-kubectl-offline\.js could not render this kustomization, so its files are analysed with only its namespace applied\. It names remote resources \(https:\/\/github\.com\/example\/platform\/\/policies\?ref=v1 and 1 more\), which \S+ fetches over the network\. \S+ said: .*Could not resolve host: github\.com/,
+  );
+});
+
+test('a render that does not finish in time fails with a finding that says so, not a hang', async () => {
+  const dir = workspace();
+  const { renderKustomization, renderTree, kustomizeTrees } = await import('../server/src/sources/kustomize.js');
+  const slow = standInKubectl(dir, 'slow');
+  const started = Date.now();
+  assert.deepEqual(renderKustomization(path.join(dir, 'overlay'), slow, 300), { ok: false, missingBinary: false, error: 'it did not finish within 0.3 s' });
+  const texts = new Map([[path.join(dir, 'overlay', 'kustomization.yaml'), fs.readFileSync(path.join(dir, 'overlay', 'kustomization.yaml'), 'utf8')]]);
+  const [tree] = kustomizeTrees(texts);
+  assert.deepEqual(await renderTree(tree!, slow, new Map(), 300), { ok: false, missingBinary: false, error: 'it did not finish within 0.3 s' });
+  // Both gave up at the timeout, long before the stand-in's 10 s.
+  assert.ok(Date.now() - started < 8_000);
+});

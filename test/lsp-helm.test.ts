@@ -9,6 +9,7 @@
  * information diagnostic.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DidChangeConfigurationNotification, type Diagnostic } from 'vscode-languageserver-protocol';
@@ -48,6 +49,14 @@ describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => 
     assert.deepEqual(shown(client.diagnostics.get(CHART_YAML)), []);
   });
 
+  test("the templates get the rendered objects' lenses, on the line naming the kind", async () => {
+    const { client } = server;
+    await within(20_000, 'template diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    const lenses = async (uri: string) => ((await client.codeLenses(uri)) ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+    assert.deepEqual(await lenses(POLICY), ['1: selects 1 pod · allows ingress from 0 pods']);
+    assert.deepEqual(await lenses(DEPLOYMENT), ['1: reachable from 0 other pods · can reach 0 other pods', '1: explain…']);
+  });
+
   test('netlens.helmValueFiles is passed to helm: the values decide the peer', async () => {
     const { client, settings } = server;
     settings['helmValueFiles'] = ['prod-values.yaml'];
@@ -55,6 +64,33 @@ describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => 
     // prod-values.yaml makes the peer app: api, which the Deployment's pods have.
     const ds = await within(20_000, 'the values file applied', client.waitForDiagnostics(POLICY, (d) => !d.some((x) => x.code === 'peer-selects-no-pods')));
     assert.deepEqual(shown(ds), ['namespace-not-defined 1:0-1:19']);
+  });
+});
+
+describe('a Helm chart as the user types', { timeout: 60_000 }, () => {
+  // A values file the chart lacks is left out for that chart instead of failing helm: one list serves several charts.
+  const server = serverWith({ helmBinary: STAND_IN_HELM, helmValueFiles: ['values-staging.yaml'] });
+
+  test('an unsaved edit of values.yaml renders the chart again from the buffer, and a failed render keeps the last good one', async () => {
+    const { client } = server;
+    await within(20_000, 'template diagnostics', client.waitForDiagnostics(POLICY, (d) => d.some((x) => x.code === 'peer-selects-no-pods')));
+    assert.deepEqual(shown(client.diagnostics.get(CHART_YAML)), []);
+    const valuesUri = uriOf(path.join(CHART, 'values.yaml'));
+    const values = fs.readFileSync(path.join(CHART, 'values.yaml'), 'utf8');
+    await client.open(valuesUri, values);
+    await client.replace(valuesUri, 'webLabel: web', 'webLabel: api');
+    // Not saved: the peer is app: api now, which the Deployment's pods have.
+    const ds = await within(20_000, 'the buffer rendered', client.waitForDiagnostics(POLICY, (d) => !d.some((x) => x.code === 'peer-selects-no-pods')));
+    assert.deepEqual(shown(ds), ['namespace-not-defined 1:0-1:19']);
+    assert.equal(fs.readFileSync(path.join(CHART, 'values.yaml'), 'utf8'), values);
+    // Chart.yaml half-typed: the stand-in cannot read the chart's name and fails; the last render stays analysed, and Chart.yaml says so.
+    const chartText = fs.readFileSync(path.join(CHART, 'Chart.yaml'), 'utf8');
+    await client.open(CHART_YAML, chartText);
+    await client.replace(CHART_YAML, 'name:', 'nam:');
+    const failed = await within(20_000, 'the failed render', client.waitForDiagnostics(CHART_YAML, (d) => d.length > 0));
+    assert.deepEqual(failed.map((d) => d.code), ['helm-chart-not-rendered']);
+    assert.match(String(failed[0]!.message), /^This chart could not be rendered, so the last render that worked is analysed: /);
+    assert.deepEqual(shown(client.diagnostics.get(POLICY)), ['namespace-not-defined 1:0-1:19']);
   });
 });
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { SUMMARY, type SummaryResult } from '../server/src/requests.js';
+import { GRAPH, SUMMARY, type GraphData, type SummaryResult } from '../server/src/requests.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { FIXTURES } from './support/paths.js';
 
@@ -54,6 +54,24 @@ describe('kustomize roots over LSP', { timeout: 60_000, skip: KUBECTL === undefi
     assert.equal((await client.connection.sendRequest<SummaryResult>(SUMMARY)).warning, undefined);
   });
 
+  test('lenses and hovers on the base file read the rendered objects, and link to the files the user edits', async () => {
+    const { client } = server;
+    await within(20_000, 'base policy diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    const lenses = async (uri: string) => ((await client.codeLenses(uri)) ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+    // The rendered policy (prod-api in shop) selects the rendered Deployment's pod; its peer app: web, tier: api matches none.
+    assert.deepEqual(await lenses(POLICY), ['1: selects 1 pod · allows ingress from 0 pods']);
+    assert.deepEqual(await lenses(DEPLOY), ['0: reachable from 0 other pods · can reach 0 other pods', '0: explain…']);
+    // Hovering the raw `app: api` of the base's podSelector: the rendered selector (with the overlay's tier label), in the overlay's namespace.
+    const hovered = await client.hover(POLICY, { line: 7, character: 20 });
+    const value = (hovered?.contents as { value: string }).value;
+    assert.match(value, /selects 1 pod in shop/);
+    assert.match(value, /tier/);
+    // The pod links to its Deployment's line in base/deploy.yaml, not to the rendered text.
+    assert.ok(value.includes(`(<${DEPLOY}#L3>)`), value);
+    assert.ok(!value.includes('#rendered'), value);
+    assert.equal(hovered?.range?.start.line, 7);
+  });
+
   test('an unsaved edit of the overlay renders again from the buffer', async () => {
     const { client } = server;
     const text = fs.readFileSync(path.join(DIR, 'overlay', 'kustomization.yaml'), 'utf8');
@@ -75,7 +93,7 @@ describe('kustomize roots over LSP', { timeout: 60_000, skip: KUBECTL === undefi
       ds.map((d) => [d.code, d.range.start.line, d.range.start.character]),
       [['kustomize-not-rendered', 0, 0]],
     );
-    assert.match(String(ds[0]!.message), /could not render this kustomization, so the last render that worked is analysed: .*missing\.yaml/);
+    assert.match(String(ds[0]!.message), /could not render this kustomization, so the last render that worked is analysed\. \S+ said: .*missing\.yaml/);
     assert.deepEqual(shown(client.diagnostics.get(POLICY) ?? []), [`peer-selects-no-pods ${PEER_RANGE} store`]);
     await client.replace(OVERLAY, '  - missing.yaml', '  - namespace.yaml');
     await within(20_000, 'the failure cleared', client.waitForDiagnostics(OVERLAY, (d) => d.length === 0));
@@ -100,5 +118,40 @@ describe('kustomize roots over LSP without the binary', { timeout: 60_000 }, () 
     // The status bar item shows the summary's warning.
     const summary = await client.connection.sendRequest<SummaryResult>(SUMMARY);
     assert.equal(summary.warning, `${missing} not found: kustomizations are not rendered; only their namespace is applied (netlens.kustomizeBinary names the binary).`);
+  });
+});
+
+describe('one base rendered by two overlays', { timeout: 60_000, skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = path.join(FIXTURES, 'kustomize-overlays');
+  const holder = {} as { client: LspTestClient };
+  before(async () => {
+    holder.client = await LspTestClient.start(dir, { kustomizeBinary: KUBECTL ?? 'kubectl' });
+  });
+  after(() => holder.client.stop());
+
+  test("the base gets each overlay's lenses, named by the overlay's folder", async () => {
+    const { client } = holder;
+    const deploy = uriOf(path.join(dir, 'base', 'deploy.yaml'));
+    const policy = uriOf(path.join(dir, 'base', 'policy.yaml'));
+    const lenses = async (uri: string) => ((await client.codeLenses(uri)) ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`).sort();
+    // Lenses come once the renders are in: wait for them rather than for diagnostics (the fixture has none to give).
+    await within(20_000, 'the rendered lenses', (async () => {
+      while ((await lenses(deploy)).length < 4) await new Promise((resolve) => setTimeout(resolve, 100));
+    })());
+    // prod runs 5 replicas (its replicas field), staging the base's 2; each namespace's policy admits only its own pods.
+    assert.deepEqual(await lenses(deploy), [
+      '1: kustomize-overlays/prod: explain…',
+      '1: kustomize-overlays/prod: reachable from 4 other pods · can reach 4 other pods',
+      '1: kustomize-overlays/staging: explain…',
+      '1: kustomize-overlays/staging: reachable from 1 other pod · can reach 1 other pod',
+    ]);
+    assert.deepEqual(await lenses(policy), [
+      '0: kustomize-overlays/prod: selects 5 pods · allows ingress from 5 pods',
+      '0: kustomize-overlays/staging: selects 2 pods · allows ingress from 2 pods',
+    ]);
+    // The graph's workload nodes link to the base file the user edits, not to the rendered text.
+    const graph = await client.connection.sendRequest<GraphData>(GRAPH);
+    const workloads = graph.nodes.filter((n) => n.kind === 'workload').map((n) => `${n.ref} ${n.source?.uri === deploy ? 'base/deploy.yaml' : n.source?.uri}:${n.source?.line}`);
+    assert.deepEqual(workloads.sort(), ['prod/api base/deploy.yaml:3', 'staging/api base/deploy.yaml:3']);
   });
 });

@@ -17,6 +17,7 @@ import {
   type Analysis,
   type LineIndex,
   type ReachSummary,
+  type SourceSpan,
 } from './engine/index.js';
 import { toRange } from './positions.js';
 import type { WhatIfResult } from './requests.js';
@@ -60,20 +61,63 @@ export function whatIfLenses(analysis: Analysis, whatIf: WhatIfResult, uri: stri
   });
 }
 
-export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: string, lineIndex: LineIndex): CodeLens[] {
+/**
+ * The kustomize root a rendered span belongs to, named by its folder
+ * ("overlays/prod"), for a base that several roots render; undefined for a
+ * file's own objects.
+ */
+function renderedBy(span: SourceSpan): string | undefined {
+  if (!span.file.endsWith('#rendered')) return undefined;
+  const parts = span.file.replace(/#rendered$/, '').split('/');
+  return decodeURIComponent(parts.slice(-3, -1).join('/'));
+}
+
+/**
+ * `place` moves a span of rendered text (kustomize, Helm) to where the user
+ * sees it, so a base or overlay file gets the lenses of the objects rendered
+ * from it; a base that several roots render gets one set per root, each
+ * named by the root's folder.
+ */
+export function codeLenses(
+  analysis: Analysis,
+  summary: ReachSummary,
+  uri: string,
+  lineIndex: LineIndex,
+  place: (span: SourceSpan) => SourceSpan = (span) => span,
+): CodeLens[] {
   const lenses: CodeLens[] = [];
   const ws = analysis.workspace;
-  const at = (span: { start: number }) => lensRange(lineIndex, span);
+  const shown = new Map<SourceSpan, SourceSpan>();
+  const here = (span: SourceSpan): boolean => {
+    const p = place(span);
+    shown.set(span, p);
+    return p.file === uri;
+  };
+  // Roots rendering each shown line: their names go in front of the lens titles only where two or more render one object.
+  const rootsAt = new Map<number, Set<string>>();
+  const at = (span: SourceSpan) => lensRange(lineIndex, shown.get(span) ?? span);
+  const titled = (span: SourceSpan, title: string) => {
+    const root = renderedBy(span);
+    return root === undefined || (rootsAt.get(at(span).start.line)?.size ?? 0) < 2 ? title : `${root}: ${title}`;
+  };
+  const objects = [...ws.podGroups, ...ws.policies, ...ws.services].filter((o) => here(o.span));
+  for (const o of objects) {
+    const root = renderedBy(o.span);
+    if (root === undefined) continue;
+    const line = at(o.span).start.line;
+    rootsAt.set(line, (rootsAt.get(line) ?? new Set()).add(root));
+  }
+  const mine = new Set(objects);
   for (const g of ws.podGroups) {
-    if (g.span.file !== uri) continue;
+    if (!mine.has(g)) continue;
     const title = g.hostNetwork
       ? 'host network: not subject to NetworkPolicy'
       : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)), 'other ')} · can reach ${pods(summary.canReachCount(g), 'other ')}`;
-    lenses.push({ range: at(g.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
-    if (!g.hostNetwork) lenses.push({ range: at(g.span), command: { title: 'explain…', command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] } });
+    lenses.push({ range: at(g.span), command: { title: titled(g.span, title), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
+    if (!g.hostNetwork) lenses.push({ range: at(g.span), command: { title: titled(g.span, 'explain…'), command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] } });
   }
   for (const p of ws.policies) {
-    if (p.span.file !== uri) continue;
+    if (!mine.has(p)) continue;
     const parts = [`selects ${pods(summary.selectedBy(p).pods)}`];
     if (p.affectsIngress) {
       parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${podsAndAddresses(summary.ingressAllowedFrom(p).pods, describeExternal(policyExternal(p, 'ingress')))}`);
@@ -81,15 +125,15 @@ export function codeLenses(analysis: Analysis, summary: ReachSummary, uri: strin
     if (p.affectsEgress) {
       parts.push(p.egress.length === 0 ? 'denies all egress' : `allows egress to ${podsAndAddresses(summary.egressAllowedTo(p).pods, describeExternal(policyExternal(p, 'egress')))}`);
     }
-    lenses.push({ range: at(p.span), command: { title: parts.join(' · '), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: p.id, kind: 'policy' }] } });
+    lenses.push({ range: at(p.span), command: { title: titled(p.span, parts.join(' · ')), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: p.id, kind: 'policy' }] } });
   }
   for (const s of ws.services) {
-    if (s.span.file !== uri) continue;
+    if (!mine.has(s)) continue;
     const endpoints = serviceEndpoints(s, ws.podGroups).reduce((n, e) => n + e.group.replicas, 0);
     const external = endpoints === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s));
     const reachers = podsAndAddresses(summary.serviceReachableFrom(s).pods, external);
     const title = s.type === 'ExternalName' ? `alias for ${s.externalName ?? '?'}` : `${endpoints} endpoint${endpoints === 1 ? '' : 's'} · reachable from ${reachers}`;
-    lenses.push({ range: at(s.span), command: { title, command: SHOW_GRAPH_COMMAND, arguments: [{ focus: s.id, kind: 'service' }] } });
+    lenses.push({ range: at(s.span), command: { title: titled(s.span, title), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: s.id, kind: 'service' }] } });
   }
   return lenses;
 }

@@ -1,13 +1,22 @@
 /**
  * The graph panel's data: the engine's reachability graph with source
- * positions turned into editor links. Computed once per model version.
+ * positions turned into editor links (a rendered object's in the base or
+ * overlay file it came from). Computed once per model version.
  */
 import { buildGraph, describeRule, type Analysis, type LineIndex, type PolicyRule, type SourceSpan } from './engine/index.js';
 import type { GraphData, GraphEdgeData, GraphNodeData, GraphRuleData, SourceLink } from './requests.js';
 
-export function graphData(analysis: Analysis, version: number, lineIndex: (uri: string) => LineIndex): GraphData {
+export function graphData(
+  analysis: Analysis,
+  version: number,
+  lineIndex: (uri: string) => LineIndex,
+  place: (span: SourceSpan) => SourceSpan = (span) => span,
+): GraphData {
   const graph = buildGraph(analysis.reachability);
-  const link = (span: SourceSpan): SourceLink => ({ uri: span.file, line: lineIndex(span.file).positionAt(span.start).line });
+  const link = (written: SourceSpan): SourceLink => {
+    const span = place(written);
+    return { uri: span.file, line: lineIndex(span.file).positionAt(span.start).line };
+  };
   const nodes: GraphNodeData[] = [];
   for (const ns of graph.namespaces) nodes.push({ id: ns.id, kind: 'namespace', label: ns.name, ...(ns.span ? { source: link(ns.span) } : {}) });
   for (const w of graph.workloads) {

@@ -2,13 +2,15 @@
  * Helm charts in the language server: each chart of the workspace is
  * rendered with `helm template` (netlens.helmBinary, with
  * netlens.helmValueFiles), and the rendered objects are analysed in place of
- * the templates. helm reads the chart from disk, so charts render again when
- * a file of theirs is saved or changes on disk, not on unsaved edits. A
- * chart that cannot be rendered gets one information finding on Chart.yaml.
+ * the templates. Charts render again 300 ms after an edit of one of their
+ * files (from a scratch copy holding the unsaved buffers: helm reads only the
+ * disk), and when one is saved or changes on disk. A chart that cannot be
+ * rendered gets one information finding on Chart.yaml; one that rendered
+ * before keeps its last good render.
  */
 import * as path from 'node:path';
 import type { Finding } from './engine/index.js';
-import { chartNotRenderedFinding, helmCharts, mapChartSpans, renderChart, renderedChart, type HelmChart, type RenderedChart } from './sources/helm.js';
+import { chartNotRenderedFinding, chartSpanMapper, helmCharts, mapChartSpans, renderChart, renderedChart, type HelmChart, type RenderedChart } from './sources/helm.js';
 import { tryReadFile } from './sources/kustomize.js';
 import type { RenderedSources } from './kustomizeRenders.js';
 import { pathOf, uriOf } from './uris.js';
@@ -18,6 +20,8 @@ export interface HelmHost {
   valueFiles(): readonly string[];
   /** Every indexed file under a file: uri, by uri. */
   texts(): ReadonlyMap<string, string>;
+  /** Whether a uri's text comes from the editor rather than the disk. */
+  isOpen(uri: string): boolean;
   changed(sources: RenderedSources): void;
 }
 
@@ -27,9 +31,13 @@ interface ChartState {
   failure: Finding | undefined;
 }
 
+/** The pause after an edit before rendering again, as for kustomize roots. */
+const RENDER_DEBOUNCE_MS = 300;
+
 export class HelmRenders {
   private states = new Map<string, ChartState>();
   private running: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly host: HelmHost) {}
 
@@ -41,16 +49,32 @@ export class HelmRenders {
 
   /** A file was saved or changed on disk: charts holding it, or a new Chart.yaml, render again. */
   noteSaved(uri: string): void {
+    if (this.holds(uri)) void this.renderAll();
+  }
+
+  /** An unsaved edit (or a close, back to the disk text): charts holding the file render again after a pause. */
+  noteChange(uri: string): void {
+    if (!this.holds(uri)) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.renderAll();
+    }, RENDER_DEBOUNCE_MS);
+  }
+
+  private holds(uri: string): boolean {
     const file = pathOf(uri);
-    if (file === undefined) return;
-    if (path.basename(file) === 'Chart.yaml' || [...this.states.values()].some((s) => file.startsWith(s.chart.dir + path.sep))) void this.renderAll();
+    return file !== undefined && (path.basename(file) === 'Chart.yaml' || [...this.states.values()].some((s) => file.startsWith(s.chart.dir + path.sep)));
   }
 
   private async pass(): Promise<void> {
     const texts = new Map<string, string>();
+    const buffers = new Map<string, string>();
     for (const [uri, text] of this.host.texts()) {
       const file = pathOf(uri);
-      if (file !== undefined) texts.set(file, text);
+      if (file === undefined) continue;
+      texts.set(file, text);
+      if (this.host.isOpen(uri) && tryReadFile(file) !== text) buffers.set(file, text);
     }
     const binary = this.host.binary();
     const charts = binary === 'none' ? [] : helmCharts(texts);
@@ -58,11 +82,11 @@ export class HelmRenders {
     for (const chart of charts) {
       const state: ChartState = this.states.get(chart.file) ?? { chart, last: undefined, failure: undefined };
       const chartUri = uriOf(chart.file);
-      const render = await renderChart(chart, binary, this.host.valueFiles());
+      const render = await renderChart(chart, binary, this.host.valueFiles(), buffers);
       if (render.ok) {
         state.last = renderedChart(chart, chartUri, render.text);
         state.failure = undefined;
-      } else state.failure = chartNotRenderedFinding(chartUri, binary, render);
+      } else state.failure = chartNotRenderedFinding(chartUri, binary, render, state.last !== undefined);
       next.set(chart.file, state);
     }
     this.states = next;
@@ -80,6 +104,12 @@ export class HelmRenders {
       namespaceOf: new Map(),
       findings: [...this.states.values()].flatMap((s) => (s.failure === undefined ? [] : [s.failure])),
       mapFindings: (all) => rendered.reduce((acc, s) => mapChartSpans(s.last!, acc, readSource, uriOf), [...all]),
+      placeSpan: (span) => {
+        const chart = rendered.find((s) => s.last!.virtualFile === span.file)?.last;
+        return chart === undefined ? span : chartSpanMapper(chart, readSource, uriOf)(span);
+      },
+      // Templates are not YAML until rendered: a position in one stands for no particular place in the render.
+      renderedAt: () => [],
     };
   }
 }

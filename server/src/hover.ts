@@ -23,6 +23,7 @@ import {
   type PodGroup,
   type PodSet,
   type ReachSummary,
+  type SourceSpan,
 } from './engine/index.js';
 import { fieldHoverAt } from './fieldHover.js';
 import { targetAt } from './locate.js';
@@ -48,15 +49,18 @@ export function code(text: string): string {
   return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
 }
 
-function linkTo(group: PodGroup, lineIndex: (uri: string) => LineIndex): string {
-  const line = lineIndex(group.nameSpan.file).positionAt(group.nameSpan.start).line + 1;
+/** Where the user sees a span: its file and 1-based line (a rendered object's in its base or overlay file). */
+type Locate = (span: SourceSpan) => { readonly file: string; readonly line: number };
+
+function linkTo(group: PodGroup, locate: Locate): string {
+  const { file, line } = locate(group.nameSpan);
   // An angle-bracket destination: a URI with ( or ) cannot end the link early (pathToFileURL encodes < and >).
-  return `[${md(group.id)}](<${group.nameSpan.file}#L${line}>)`;
+  return `[${md(group.id)}](<${file}#L${line}>)`;
 }
 
-function listPods(set: PodSet, lineIndex: (uri: string) => LineIndex): string {
+function listPods(set: PodSet, locate: Locate): string {
   if (set.groups.length === 0) return '_none in the workspace_';
-  const lines = set.groups.slice(0, MAX_LISTED).map((g) => `- ${linkTo(g, lineIndex)}${g.replicas !== 1 ? ` ×${g.replicas}` : ''} (${g.kind})`);
+  const lines = set.groups.slice(0, MAX_LISTED).map((g) => `- ${linkTo(g, locate)}${g.replicas !== 1 ? ` ×${g.replicas}` : ''} (${g.kind})`);
   if (set.groups.length > MAX_LISTED) lines.push(`- … and ${set.groups.length - MAX_LISTED} more`);
   return lines.join('\n');
 }
@@ -115,11 +119,31 @@ export function cidrFacts(text: string, cluster: ClusterSummary, range?: Network
   return rows.join('\n');
 }
 
-export function hover(analysis: Analysis, summary: ReachSummary, uri: string, text: string, offset: number, lineIndex: (uri: string) => LineIndex): Hover | null {
+/**
+ * `place` moves a span of rendered text (kustomize, Helm) to where the user
+ * sees it: the hover's range and the links to pods land in the files they edit.
+ */
+export function hover(
+  analysis: Analysis,
+  summary: ReachSummary,
+  uri: string,
+  text: string,
+  offset: number,
+  lineIndex: (uri: string) => LineIndex,
+  place: (span: SourceSpan) => SourceSpan = (span) => span,
+): Hover | null {
+  const rangeOf = (span: SourceSpan) => {
+    const shown = place(span);
+    return toRange(lineIndex(shown.file), shown);
+  };
+  const locate: Locate = (span) => {
+    const shown = place(span);
+    return { file: shown.file, line: lineIndex(shown.file).positionAt(shown.start).line + 1 };
+  };
   const target = targetAt(analysis, uri, text, offset);
   if (target === undefined) {
     const field = fieldHoverAt(analysis, summary, uri, text, offset);
-    return field === undefined ? null : { contents: { kind: 'markdown', value: field.lines.map(md).join('\n\n') }, range: toRange(lineIndex(uri), field.span) };
+    return field === undefined ? null : { contents: { kind: 'markdown', value: field.lines.map(md).join('\n\n') }, range: rangeOf(field.span) };
   }
   let value: string;
   switch (target.kind) {
@@ -136,13 +160,13 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
         md(describePolicy(target.policy)),
         '',
         `Selects ${plural(selected.pods, 'pod')}:`,
-        listPods(selected, lineIndex),
+        listPods(selected, locate),
       ].join('\n');
       break;
     }
     case 'policySelector': {
       const selected = summary.selectedBy(target.policy);
-      value = [`**podSelector** ${code(describeSelector(target.policy.podSelector))} selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, lineIndex)].join('\n');
+      value = [`**podSelector** ${code(describeSelector(target.policy.podSelector))} selects ${plural(selected.pods, 'pod')} in ${md(target.policy.namespace)}:`, '', listPods(selected, locate)].join('\n');
       break;
     }
     case 'peer': {
@@ -150,8 +174,16 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
       const what = md(describePeer(target.policy, target.peer));
       value =
         target.peer.kind === 'ipBlock'
-          ? [`**Peer:** ${what}`, '', admitted.groups.length > 0 ? `Also matches pods with known IPs:\n${listPods(admitted, lineIndex)}` : 'Matches no pod with a known IP.'].join('\n')
-          : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, lineIndex)].join('\n');
+          ? [
+              `**Peer:** ${what}`,
+              '',
+              target.peer.outsideCluster
+                ? 'Admits only addresses outside the cluster: a pod is never matched by its IP here, only by its labels.'
+                : admitted.groups.length > 0
+                  ? `Also matches pods with known IPs:\n${listPods(admitted, locate)}`
+                  : 'Matches no pod with a known IP.',
+            ].join('\n')
+          : [`**Peer:** ${what} — ${plural(admitted.pods, 'pod')}:`, '', listPods(admitted, locate)].join('\n');
       break;
     }
     case 'service':
@@ -171,7 +203,7 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
         s.type === 'ExternalName' ? `Alias for ${code(s.externalName ?? '')}` : '',
         '',
         s.selector === undefined ? 'No selector: endpoints are managed outside the workspace.' : `${plural(endpoints.reduce((n, e) => n + e.group.replicas, 0), 'endpoint')}:`,
-        s.selector === undefined ? '' : listPods({ pods: 0, groups: endpoints.map((e) => e.group) }, lineIndex),
+        s.selector === undefined ? '' : listPods({ pods: 0, groups: endpoints.map((e) => e.group) }, locate),
         ...(ports.length > 0 ? ['', 'Ports:', ...ports] : []),
         '',
         `Reachable from ${plural(reach.pods, 'pod')}${andAddresses(endpoints.length === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s)))} (policies apply to the endpoint pods after Service translation).`,
@@ -197,5 +229,5 @@ export function hover(analysis: Analysis, summary: ReachSummary, uri: string, te
     }
   }
   const contents: MarkupContent = { kind: 'markdown', value };
-  return { contents, range: toRange(lineIndex(uri), target.span) };
+  return { contents, range: rangeOf(target.span) };
 }

@@ -7,14 +7,15 @@
  * one fails.
  */
 import * as path from 'node:path';
-import type { Finding } from './engine/index.js';
+import type { Finding, SourceSpan } from './engine/index.js';
 import {
   KUSTOMIZATION_FILES,
   kustomizeTrees,
-  mapRenderedSpans,
   notRenderedFinding,
+  remoteResources,
   renderedAway,
   renderedRoot,
+  RenderedSpans,
   renderTree,
   treeSources,
   tryReadFile,
@@ -24,6 +25,7 @@ import {
   type RenderResult,
   type SourceDocuments,
 } from './sources/kustomize.js';
+import { remapFindings } from './sources/remap.js';
 import { pathOf, uriOf } from './uris.js';
 
 /** What the renders put in place of raw files, for the workspace index. */
@@ -38,9 +40,21 @@ export interface RenderedSources {
   readonly findings: readonly Finding[];
   /** Moves findings on rendered text to the base or overlay file the user edits. */
   mapFindings(findings: readonly Finding[]): Finding[];
+  /** Where a span of rendered text shows in the files the user edits (for lenses, hover ranges and links); other spans as they are. */
+  placeSpan(span: SourceSpan): SourceSpan;
+  /** The places in rendered text that an offset of a replaced file stands for: one per root rendering it. */
+  renderedAt(uri: string, offset: number): ReadonlyArray<{ readonly uri: string; readonly offset: number }>;
 }
 
-export const NO_RENDERED_SOURCES: RenderedSources = { roots: [], replaced: new Set(), namespaceOf: new Map(), findings: [], mapFindings: (f) => [...f] };
+export const NO_RENDERED_SOURCES: RenderedSources = {
+  roots: [],
+  replaced: new Set(),
+  namespaceOf: new Map(),
+  findings: [],
+  mapFindings: (f) => [...f],
+  placeSpan: (span) => span,
+  renderedAt: () => [],
+};
 
 /** Kustomize and Helm renders side by side: a file a chart renders is not in a kustomize tree, and the other way round. */
 export function bothSources(a: RenderedSources, b: RenderedSources): RenderedSources {
@@ -50,6 +64,8 @@ export function bothSources(a: RenderedSources, b: RenderedSources): RenderedSou
     namespaceOf: new Map([...b.namespaceOf, ...a.namespaceOf]),
     findings: [...a.findings, ...b.findings],
     mapFindings: (findings) => b.mapFindings(a.mapFindings(findings)),
+    placeSpan: (span) => b.placeSpan(a.placeSpan(span)),
+    renderedAt: (uri, offset) => [...a.renderedAt(uri, offset), ...b.renderedAt(uri, offset)],
   };
 }
 
@@ -174,7 +190,7 @@ export class KustomizeRenders {
     for (const tree of this.trees) {
       const state = this.states.get(tree.root.file);
       const rootUri = uriOf(tree.root.file);
-      if (state?.failure !== undefined && !state.failure.missingBinary) findings.push(notRenderedFinding(rootUri, binary, state.failure.error, state.last !== undefined));
+      if (state?.failure !== undefined && !state.failure.missingBinary) findings.push(notRenderedFinding(rootUri, binary, state.failure.error, state.last !== undefined, remoteResources(tree)));
       if (state?.last !== undefined) {
         rendered.push(state.last);
         for (const f of renderedAway(tree)) replaced.add(uriOf(f));
@@ -184,12 +200,19 @@ export class KustomizeRenders {
     }
     const texts = this.host.texts();
     const readSource = (file: string) => texts.get(uriOf(file)) ?? tryReadFile(file);
+    const spans = rendered.map((root) => new RenderedSpans(root, readSource, uriOf, this.parsed));
+    const placeSpan = (span: SourceSpan) => spans.find((s) => s.root.virtualFile === span.file)?.toSource(span) ?? span;
     return {
       roots: rendered.map((r) => ({ uri: r.virtualFile, text: r.text })),
       replaced,
       namespaceOf,
       findings,
-      mapFindings: (all) => uniqueFindings(rendered.reduce((acc, root) => mapRenderedSpans(root, acc, readSource, uriOf, this.parsed), all)),
+      mapFindings: (all) => uniqueFindings(spans.reduce((acc, s) => remapFindings(s.root.virtualFile, acc, s.toSource), all)),
+      placeSpan,
+      renderedAt: (uri, offset) => {
+        const file = pathOf(uri);
+        return file === undefined ? [] : spans.flatMap((s) => s.toRendered(file, offset).map((at) => ({ uri: s.root.virtualFile, offset: at })));
+      },
     };
   }
 }

@@ -79,6 +79,7 @@ const helm = new HelmRenders({
   binary: () => settings.helmBinary,
   valueFiles: () => settings.helmValueFiles,
   texts: indexedTexts,
+  isOpen: (uri) => index.isOpen(uri),
   changed: (sources) => useRendered({ helm: sources }),
 });
 let folders: WorkspaceFolder[] = [];
@@ -94,7 +95,7 @@ function reachSummary(): ReachSummary {
 }
 
 function currentGraph(): GraphData {
-  if (graph === undefined || graph.version !== index.version) graph = graphData(index.analysis(), index.version, index.lineIndex);
+  if (graph === undefined || graph.version !== index.version) graph = graphData(index.analysis(), index.version, index.lineIndex, index.placeSpan);
   return graph;
 }
 
@@ -408,6 +409,7 @@ documents.onDidChangeContent(
     if (before !== undefined && before !== after) settle.noteEdit(e.document.uri, before, after);
     if (index.setText(e.document.uri, after, true)) {
       kustomize.noteChange(normalUri(e.document.uri));
+      helm.noteChange(normalUri(e.document.uri));
       scheduleValidation();
     }
   }),
@@ -425,6 +427,7 @@ documents.onDidClose(
     settle.forget(e.document.uri);
     index.close(e.document.uri, isExcluded(e.document.uri) ? undefined : readDisk(normalUri(e.document.uri)));
     kustomize.noteChange(normalUri(e.document.uri));
+    helm.noteChange(normalUri(e.document.uri));
     scheduleValidation();
   }),
 );
@@ -448,7 +451,13 @@ connection.onHover(
     const text = index.text(params.textDocument.uri);
     if (text === undefined) return null;
     const offset = toOffset(index.lineIndex(params.textDocument.uri), params.position);
-    return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex);
+    // A base or overlay file a kustomize render stands for: hover what it rendered (the first root rendering it).
+    const rendered = index.renderedAt(params.textDocument.uri, offset)[0];
+    const renderedText = rendered === undefined ? undefined : index.renderedText(rendered.uri);
+    if (rendered !== undefined && renderedText !== undefined) {
+      return hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
+    }
+    return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex, index.placeSpan);
   }),
 );
 
@@ -480,7 +489,7 @@ connection.onCodeLens(
     const cached = lensCache.get(uri);
     if (cached !== undefined && cached.version === index.version) return cached.lenses;
     const analysis = index.analysis();
-    const lenses = [...codeLenses(analysis, reachSummary(), uri, index.lineIndex(uri)), ...changedPolicyLenses(analysis, uri)];
+    const lenses = [...codeLenses(analysis, reachSummary(), uri, index.lineIndex(uri), index.placeSpan), ...changedPolicyLenses(analysis, uri)];
     lensCache.set(uri, { version: index.version, lenses });
     return lenses;
   }),

@@ -17,6 +17,7 @@ import {
   type Analysis,
   type Finding,
   type ManifestFile,
+  type SourceSpan,
 } from './engine/index.js';
 import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
 import { NO_RENDERED_SOURCES, type RenderedSources } from './kustomizeRenders.js';
@@ -112,6 +113,20 @@ export class WorkspaceIndex {
   text(uri: string): string | undefined {
     uri = normalUri(uri);
     return this.files.get(uri)?.text;
+  }
+
+  /** A rendered root's text (a kustomize or Helm render, under its own uri). */
+  renderedText(uri: string): string | undefined {
+    return this.renderedFiles.get(uri)?.text;
+  }
+
+  /** Where a span of the analysis shows in the files the user edits: a rendered object in its base or overlay file. */
+  placeSpan = (span: SourceSpan): SourceSpan => this.rendered.placeSpan(span);
+
+  /** For a file a render stands for: the places in the rendered text an offset of it became (one per root rendering it). */
+  renderedAt(uri: string, offset: number): ReadonlyArray<{ readonly uri: string; readonly offset: number }> {
+    uri = normalUri(uri);
+    return this.rendered.replaced.has(uri) ? this.rendered.renderedAt(uri, offset) : [];
   }
 
   /** Sets a file's text (from disk, or from the editor when `open`). Returns false when nothing changed. */

@@ -32,7 +32,7 @@ import {
   type Severity,
 } from '../engine/index.js';
 import { chartNotRenderedFinding, helmCharts, mapChartSpans, renderChartSync, renderedChart, type RenderedChart } from '../sources/helm.js';
-import { kustomizeTrees, mapRenderedSpans, notRenderedFinding, renderedAway, renderedRoot, renderKustomization, uniqueFindings, type RenderedRoot } from '../sources/kustomize.js';
+import { kustomizeTrees, mapRenderedSpans, notRenderedFinding, remoteResources, renderedAway, renderedRoot, renderKustomization, uniqueFindings, type RenderedRoot } from '../sources/kustomize.js';
 import * as fs from 'node:fs';
 import { applySuppressions, readSuppressionComments, type SuppressionSources } from '../engine/suppressions.js';
 import { codesForPath, severitiesForPath } from '../pathSuppressions.js';
@@ -277,7 +277,7 @@ function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, er
       continue;
     }
     if (result !== undefined && !result.missingBinary) {
-      findings.push(notRenderedFinding(rootFile, binary, result.error));
+      findings.push(notRenderedFinding(rootFile, binary, result.error, false, remoteResources(tree)));
     } else missing = true;
     if (tree.root.namespace !== undefined) for (const f of tree.files) if (!namespaceOf.has(f)) namespaceOf.set(f, tree.root.namespace);
   }

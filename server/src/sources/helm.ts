@@ -8,6 +8,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
@@ -44,9 +45,32 @@ function isDirectory(dir: string): boolean {
 
 export type HelmRender = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly missingBinary: boolean; readonly error: string };
 
-/** `helm template RELEASE CHART --values VALUES…`, the release named after the chart; `valueFiles` are relative to the chart. */
-function helmArgs(chart: HelmChart, valueFiles: readonly string[]): string[] {
-  return ['template', chart.name, chart.dir, ...valueFiles.flatMap((v) => ['--values', path.resolve(chart.dir, v)])];
+/**
+ * The values files that apply to a chart: each entry relative to the chart's
+ * folder (or absolute), kept only where the chart has it, so one list serves
+ * several charts (values-prod.yaml where a chart has one; helm would fail on
+ * the others).
+ */
+export function chartValueFiles(chart: HelmChart, valueFiles: readonly string[], exists: (file: string) => boolean = fileExists): string[] {
+  return valueFiles.map((v) => path.resolve(chart.dir, v)).filter(exists);
+}
+
+function fileExists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `helm template RELEASE CHART --values VALUES…`, the release named after the
+ * chart; `dir` is where the chart is read (the chart itself, or a copy holding
+ * unsaved buffers), and values files under the chart are read there too.
+ */
+function helmArgs(chart: HelmChart, valueFiles: readonly string[], dir = chart.dir): string[] {
+  const inDir = (file: string) => (file.startsWith(chart.dir + path.sep) ? path.join(dir, path.relative(chart.dir, file)) : file);
+  return ['template', chart.name, dir, ...chartValueFiles(chart, valueFiles).flatMap((v) => ['--values', inDir(v)])];
 }
 
 const HELM_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 } as const;
@@ -58,8 +82,31 @@ function helmOutcome(binary: string, error: (Error & { code?: unknown }) | null 
   return { ok: false, missingBinary: false, error: reason !== '' ? reason : (error?.message ?? `exit status ${status}`) };
 }
 
-export function renderChart(chart: HelmChart, binary: string, valueFiles: readonly string[]): Promise<HelmRender> {
-  return new Promise((resolve) => execFile(binary, helmArgs(chart, valueFiles), HELM_OPTIONS, (error, stdout, stderr) => resolve(helmOutcome(binary, error, error === null ? 0 : 1, stdout, stderr))));
+/**
+ * Renders a chart without blocking; with `buffers` (unsaved editor texts by
+ * absolute path) under the chart, from a scratch copy of the chart folder
+ * holding them: helm reads only the disk. The `# Source:` lines name paths
+ * inside the chart, so they map back to the real templates either way.
+ */
+export async function renderChart(chart: HelmChart, binary: string, valueFiles: readonly string[], buffers: ReadonlyMap<string, string> = new Map()): Promise<HelmRender> {
+  const touched = [...buffers.keys()].filter((f) => f.startsWith(chart.dir + path.sep));
+  const scratch = touched.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-helm-')) : undefined;
+  try {
+    let dir = chart.dir;
+    if (scratch !== undefined) {
+      dir = path.join(scratch, path.basename(chart.dir));
+      fs.cpSync(chart.dir, dir, { recursive: true, dereference: false });
+      for (const file of touched) {
+        fs.mkdirSync(path.dirname(path.join(dir, path.relative(chart.dir, file))), { recursive: true });
+        fs.writeFileSync(path.join(dir, path.relative(chart.dir, file)), buffers.get(file)!);
+      }
+    }
+    return await new Promise((resolve) =>
+      execFile(binary, helmArgs(chart, valueFiles, dir), HELM_OPTIONS, (error, stdout, stderr) => resolve(helmOutcome(binary, error, error === null ? 0 : 1, stdout, stderr))),
+    );
+  } finally {
+    if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** For the CLI, which runs one step after another. */
@@ -98,9 +145,9 @@ export function renderedChart(chart: HelmChart, chartFile: string, text: string)
   return { virtualFile: `${chartFile}#rendered`, text, objects };
 }
 
-/** Moves spans in the rendered text to the template line naming the object's kind. */
-export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[], readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): Finding[] {
-  const mapSpan = (span: SourceSpan): SourceSpan => {
+/** Moves spans in the rendered text to the template line naming the object's kind; other spans stay. */
+export function chartSpanMapper(chart: RenderedChart, readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): (span: SourceSpan) => SourceSpan {
+  return (span: SourceSpan): SourceSpan => {
     if (span.file !== chart.virtualFile) return span;
     const object = chart.objects.find((o) => o.start <= span.start && span.start < o.end);
     if (object?.template === undefined) return { file: chart.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
@@ -108,16 +155,20 @@ export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[]
     const kindLine = object.kind === undefined ? null : new RegExp(`^kind:\\s*${object.kind.replace(/[^A-Za-z0-9]/g, '')}\\s*$`, 'm').exec(text);
     return kindLine === null ? { file: fileName(object.template), start: 0, end: 0 } : { file: fileName(object.template), start: kindLine.index, end: kindLine.index + kindLine[0].length };
   };
-  return remapFindings(chart.virtualFile, findings, mapSpan);
+}
+
+/** Moves findings on the rendered text to the templates (chartSpanMapper). */
+export function mapChartSpans(chart: RenderedChart, findings: readonly Finding[], readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): Finding[] {
+  return remapFindings(chart.virtualFile, findings, chartSpanMapper(chart, readSource, fileName));
 }
 
 /** The one finding on a chart that is not analysed, saying why. */
-export function chartNotRenderedFinding(chartFile: string, binary: string, render: Extract<HelmRender, { ok: false }>): Finding {
+export function chartNotRenderedFinding(chartFile: string, binary: string, render: Extract<HelmRender, { ok: false }>, keptLastRender = false): Finding {
   const why = render.missingBinary ? `${binary} is not installed or not on PATH (the netlens.helmBinary setting or the CLI's --helm names it)` : `${binary} template failed: ${render.error}`;
   return {
     code: 'helm-chart-not-rendered',
     severity: RULES['helm-chart-not-rendered'].severity,
-    message: `This chart's templates are not analysed: ${why}.`,
+    message: keptLastRender ? `This chart could not be rendered, so the last render that worked is analysed: ${why}.` : `This chart's templates are not analysed: ${why}.`,
     span: { file: chartFile, start: 0, end: 0 },
     related: [],
   };

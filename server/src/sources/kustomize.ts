@@ -26,6 +26,13 @@ interface Kustomization {
   readonly bases: readonly string[];
   /** Files it names directly (resources, patches): raw, they would be read twice or half. */
   readonly files: readonly string[];
+  /** Resources it fetches over the network (URLs, git repositories), as written. */
+  readonly remote: readonly string[];
+}
+
+/** A resource kustomize fetches: a URL, a git address, or a repository path on a well-known forge. */
+function isRemote(entry: string): boolean {
+  return /^[a-z]+:\/\//i.test(entry) || entry.startsWith('git@') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry);
 }
 
 function readKustomization(file: string, text: string): Kustomization | undefined {
@@ -37,8 +44,12 @@ function readKustomization(file: string, text: string): Kustomization | undefine
   const entries = (key: string): string[] => (Array.isArray(value[key]) ? (value[key] as unknown[]) : []).flatMap((e) => (typeof e === 'string' ? [e] : typeof e === 'object' && e !== null && typeof (e as { path?: unknown }).path === 'string' ? [(e as { path: string }).path] : []));
   const bases: string[] = [];
   const files: string[] = [];
+  const remote: string[] = [];
   for (const entry of [...entries('resources'), ...entries('bases'), ...entries('components'), ...entries('patches'), ...entries('patchesStrategicMerge')]) {
-    if (/^[a-z]+:\/\//i.test(entry) || entry.startsWith('git@')) continue;
+    if (isRemote(entry)) {
+      remote.push(entry);
+      continue;
+    }
     const target = path.resolve(dir, entry);
     let stat: fs.Stats | undefined;
     try {
@@ -48,7 +59,7 @@ function readKustomization(file: string, text: string): Kustomization | undefine
     }
     (stat.isDirectory() ? bases : files).push(target);
   }
-  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files };
+  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files, remote };
 }
 
 export interface KustomizeTree {
@@ -124,8 +135,12 @@ function writeWrapper(parent: string, rootDir: string, binary: string): { wrappe
   return { wrapperDir, args };
 }
 
-function renderOutcome(binary: string, error: Error | undefined | null, status: number | null, stdout: string, stderr: string): { ok: true; text: string } | Extract<RenderResult, { ok: false }> {
-  // A string code is a failure to run at all (ENOENT, a timeout, too much output); a number is the exit status.
+function renderOutcome(binary: string, error: Error | undefined | null, status: number | null, stdout: string, stderr: string, timeout: number): { ok: true; text: string } | Extract<RenderResult, { ok: false }> {
+  // Killed at the timeout (execFile), or ETIMEDOUT (spawnSync).
+  if ((error as { killed?: boolean } | null | undefined)?.killed === true || (error as NodeJS.ErrnoException | null | undefined)?.code === 'ETIMEDOUT') {
+    return { ok: false, missingBinary: false, error: `it did not finish within ${timeout / 1000} s` };
+  }
+  // A string code is a failure to run at all (ENOENT, too much output); a number is the exit status.
   if (typeof (error as NodeJS.ErrnoException | null | undefined)?.code === 'string') {
     error = error!;
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -135,17 +150,27 @@ function renderOutcome(binary: string, error: Error | undefined | null, status: 
   return { ok: true, text: stdout };
 }
 
-const RENDER_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 } as const;
+/**
+ * How long a render may take. kubectl takes well under 5 s for large trees;
+ * what runs longer is usually waiting on the network for remote resources,
+ * and renders run one root after another, so one stuck root must not hold
+ * the others for long.
+ */
+export const RENDER_TIMEOUT_MS = 20_000;
+
+function renderOptions(timeout: number) {
+  return { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout } as const;
+}
 
 /**
  * Renders a root through a wrapper kustomization.
  * `binary` is `kubectl` (run as `kubectl kustomize`) or `kustomize` (`kustomize build`).
  */
-export function renderKustomization(rootDir: string, binary: string): RenderResult {
+export function renderKustomization(rootDir: string, binary: string, timeout = RENDER_TIMEOUT_MS): RenderResult {
   const { wrapperDir, args } = writeWrapper(os.tmpdir(), rootDir, binary);
   try {
-    const run = spawnSync(binary, args, RENDER_OPTIONS);
-    const outcome = renderOutcome(binary, run.error, run.status, run.stdout, run.stderr);
+    const run = spawnSync(binary, args, renderOptions(timeout));
+    const outcome = renderOutcome(binary, run.error, run.status, run.stdout, run.stderr, timeout);
     return outcome.ok ? { ...outcome, wrapperDir } : outcome;
   } finally {
     fs.rmSync(wrapperDir, { recursive: true, force: true });
@@ -160,7 +185,7 @@ export function renderKustomization(rootDir: string, binary: string): RenderResu
  * (a generator's file in a subfolder) makes the render fail, and the caller
  * keeps its last good one.
  */
-export async function renderTree(tree: KustomizeTree, binary: string, buffers: ReadonlyMap<string, string>): Promise<RenderResult> {
+export async function renderTree(tree: KustomizeTree, binary: string, buffers: ReadonlyMap<string, string>, timeout = RENDER_TIMEOUT_MS): Promise<RenderResult> {
   const touched = treeSources(tree).some((f) => buffers.has(f));
   const mirrorDir = touched ? fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-kustomize-mirror-')) : undefined;
   try {
@@ -176,7 +201,9 @@ export async function renderTree(tree: KustomizeTree, binary: string, buffers: R
     const { wrapperDir, args } = writeWrapper(mirrorDir ?? os.tmpdir(), rootDir, binary);
     try {
       const outcome = await new Promise<ReturnType<typeof renderOutcome>>((resolve) =>
-        execFile(binary, args, RENDER_OPTIONS, (error, stdout, stderr) => resolve(renderOutcome(binary, error, error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr))),
+        execFile(binary, args, renderOptions(timeout), (error, stdout, stderr) =>
+          resolve(renderOutcome(binary, error, error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr, timeout)),
+        ),
       );
       return outcome.ok ? { ...outcome, wrapperDir, ...(mirrorDir === undefined ? {} : { mirrorDir }) } : outcome;
     } finally {
@@ -217,13 +244,23 @@ export function renderedAway(tree: KustomizeTree): string[] {
   return [...tree.files].filter((f) => !KUSTOMIZATION_FILES.has(path.basename(f)));
 }
 
-/** The finding on a root the binary could not render. */
-export function notRenderedFinding(rootFile: string, binary: string, error: string, keptLastRender = false): Finding {
+/** Resources the tree's kustomizations fetch over the network. */
+export function remoteResources(tree: KustomizeTree): string[] {
+  return tree.members.flatMap((m) => m.remote);
+}
+
+/**
+ * The finding on a root the binary could not render. Where the tree names
+ * remote resources the finding says so first: offline, or behind a proxy,
+ * that is the usual cause, and kubectl's own error is long.
+ */
+export function notRenderedFinding(rootFile: string, binary: string, error: string, keptLastRender = false, remote: readonly string[] = []): Finding {
   const fallback = keptLastRender ? 'the last render that worked is analysed' : 'its files are analysed with only its namespace applied';
+  const fetched = remote.length === 0 ? '' : ` It names remote resources (${remote[0]}${remote.length > 1 ? ` and ${remote.length - 1} more` : ''}), which ${binary} fetches over the network.`;
   return {
     code: 'kustomize-not-rendered',
     severity: RULES['kustomize-not-rendered'].severity,
-    message: `${binary} could not render this kustomization, so ${fallback}: ${error}`,
+    message: `${binary} could not render this kustomization, so ${fallback}.${fetched} ${binary} said: ${error}`,
     span: { file: rootFile, start: 0, end: 0 },
     related: [],
   };
@@ -331,11 +368,82 @@ function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [numb
 /** Source files parsed for mapping, by absolute path, kept while their text stays the same. */
 export type SourceDocuments = Map<string, { text: string; docs: ReturnType<typeof parseAllDocuments> }>;
 
+/** The source object a rendered object came from: found by kind and by name (which kustomize may prefix or suffix), or the file's only object. */
+type SourceDoc = { toJS(): unknown; contents: Node | null };
+
+function sourceObject(object: RenderedObject, docs: readonly SourceDoc[]): SourceDoc | undefined {
+  return (
+    docs.find((d) => {
+      const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      return v?.kind === object.kind && typeof v?.metadata?.name === 'string' && object.name !== undefined && object.name.includes(v.metadata.name);
+    }) ?? (docs.length === 1 ? docs[0] : undefined)
+  );
+}
+
 /**
- * Maps rendered spans back to the file the user edits: the same YAML path in
- * the origin object (found by kind and by name, which kustomize may prefix or
- * suffix), else the root's kustomization file.
+ * Both ways between a root's rendered text and the files the user edits,
+ * matching the same YAML path in the rendered object and its origin object.
  */
+export class RenderedSpans {
+  private readonly renderedDocs = new Map<RenderedObject, ReturnType<typeof parseDocument>>();
+
+  constructor(
+    readonly root: RenderedRoot,
+    private readonly readSource: (file: string) => string | undefined,
+    private readonly fileName: (absolute: string) => string = (f) => f,
+    private readonly parsed: SourceDocuments = new Map(),
+  ) {}
+
+  private sourceDocs(file: string): readonly SourceDoc[] {
+    const text = this.readSource(file) ?? '';
+    let entry = this.parsed.get(file);
+    if (entry === undefined || entry.text !== text) this.parsed.set(file, (entry = { text, docs: parseAllDocuments(text) }));
+    return Array.isArray(entry.docs) ? entry.docs : [];
+  }
+
+  private renderedDoc(object: RenderedObject) {
+    let doc = this.renderedDocs.get(object);
+    if (doc === undefined) this.renderedDocs.set(object, (doc = parseDocument(this.root.text.slice(object.start, object.end))));
+    return doc;
+  }
+
+  /** A span of the rendered text, moved to the origin file (else to the root's kustomization file); other spans as they are. */
+  readonly toSource = (span: SourceSpan): SourceSpan => {
+    const root = this.root;
+    if (span.file !== root.virtualFile) return span;
+    const object = root.objects.find((o) => o.start <= span.start && span.start < o.end);
+    if (object?.origin === undefined) return { file: root.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
+    const match = sourceObject(object, this.sourceDocs(object.origin));
+    const file = this.fileName(object.origin);
+    if (match === undefined) return { file, start: 0, end: 0 };
+    const steps = pathAt(this.renderedDoc(object).contents, span.start - object.start, span.end - object.start);
+    const range = rangeAlong(match.contents, steps);
+    return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
+  };
+
+  /**
+   * Where an offset of an origin file (an absolute path) lands in the rendered
+   * text: the same YAML path in each object rendered from the object there,
+   * the same distance into a scalar. Empty when nothing rendered comes from it.
+   */
+  toRendered(file: string, offset: number): number[] {
+    const out: number[] = [];
+    for (const object of this.root.objects) {
+      if (object.origin !== file) continue;
+      const match = sourceObject(object, this.sourceDocs(file));
+      const r = match?.contents?.range;
+      if (match === undefined || r === undefined || r === null || offset < r[0] || offset > r[2]) continue;
+      const steps = pathAt(match.contents, offset, offset);
+      const source = rangeAlong(match.contents, steps);
+      const rendered = rangeAlong(this.renderedDoc(object).contents, steps);
+      if (source === undefined || rendered === undefined) continue;
+      out.push(object.start + Math.min(rendered[0] + Math.max(0, offset - source[0]), rendered[1]));
+    }
+    return out;
+  }
+}
+
+/** Maps the findings on a root's rendered text back to the files the user edits (RenderedSpans.toSource). */
 export function mapRenderedSpans(
   root: RenderedRoot,
   findings: readonly Finding[],
@@ -343,33 +451,5 @@ export function mapRenderedSpans(
   fileName: (absolute: string) => string = (f) => f,
   parsed: SourceDocuments = new Map(),
 ): Finding[] {
-  const sourceDocs = (file: string) => {
-    const text = readSource(file) ?? '';
-    let entry = parsed.get(file);
-    if (entry === undefined || entry.text !== text) parsed.set(file, (entry = { text, docs: parseAllDocuments(text) }));
-    return Array.isArray(entry.docs) ? entry.docs : [];
-  };
-  const renderedDocs = new Map<RenderedObject, ReturnType<typeof parseDocument>>();
-  const renderedDoc = (object: RenderedObject) => {
-    let doc = renderedDocs.get(object);
-    if (doc === undefined) renderedDocs.set(object, (doc = parseDocument(root.text.slice(object.start, object.end))));
-    return doc;
-  };
-  const mapSpan = (span: SourceSpan): SourceSpan => {
-    if (span.file !== root.virtualFile) return span;
-    const object = root.objects.find((o) => o.start <= span.start && span.start < o.end);
-    if (object?.origin === undefined) return { file: root.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
-    const docs = sourceDocs(object.origin);
-    const match =
-      docs.find((d) => {
-        const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-        return v?.kind === object.kind && typeof v?.metadata?.name === 'string' && object.name !== undefined && object.name.includes(v.metadata.name);
-      }) ?? (docs.length === 1 ? docs[0] : undefined);
-    const file = fileName(object.origin);
-    if (match === undefined) return { file, start: 0, end: 0 };
-    const steps = pathAt(renderedDoc(object).contents, span.start - object.start, span.end - object.start);
-    const range = rangeAlong(match.contents, steps);
-    return range === undefined ? { file, start: 0, end: 0 } : { file, start: range[0], end: range[1] };
-  };
-  return remapFindings(root.virtualFile, findings, mapSpan);
+  return remapFindings(root.virtualFile, findings, new RenderedSpans(root, readSource, fileName, parsed).toSource);
 }
