@@ -68,13 +68,28 @@ function sameTierTable(a: TierTable, b: TierTable): boolean {
   return true;
 }
 
+function keyOf(policies: readonly PolicyModel[]): string {
+  let key = '';
+  for (const p of policies) key += `${numberOf(p)},`;
+  return key;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The ClassRules of one analysis, handing on those of the last one that still hold. */
 export class ClassRulesTable {
-  /** By the numbers of a group's policies: only the groups of this analysis, so removed policies' rules go with the old table. */
-  private readonly byPolicies = new Map<string, ClassRules>();
+  /** Every ClassRules this analysis uses. */
+  private readonly used: ClassRules[] = [];
+  /** The same by the numbers of their policies: made only when a later analysis looks one up that way. */
+  private keyed: Map<string, ClassRules> | undefined;
   /** One RuleOfPolicy per rule, shared by every group the policy is part of, and by the tables after this one. */
   private readonly ofPolicy: WeakMap<PolicyModel, PolicyRules>;
-  private readonly earlier: ReadonlyMap<string, ClassRules> | undefined;
+  /** The last analysis's table while this one is being filled (see done), when the Tier objects say the same. */
+  private earlier: ClassRulesTable | undefined;
 
   constructor(
     private readonly tiers: TierTable,
@@ -82,17 +97,33 @@ export class ClassRulesTable {
   ) {
     this.ofPolicy = previous?.ofPolicy ?? new WeakMap();
     // The ordered tiers follow the Tier objects' order and default action: with other ones, nothing is handed on.
-    this.earlier = previous !== undefined && sameTierTable(previous.tiers, tiers) ? previous.byPolicies : undefined;
+    this.earlier = previous !== undefined && sameTierTable(previous.tiers, tiers) ? previous : undefined;
   }
 
-  /** The rules of classes selected by exactly these policies (in workspace order, each with a say). */
-  rulesOf(policies: readonly PolicyModel[]): ClassRules {
-    let key = '';
-    for (const p of policies) key += `${numberOf(p)},`;
-    let rules = this.byPolicies.get(key) ?? this.earlier?.get(key);
-    if (rules === undefined) rules = this.build(policies);
-    this.byPolicies.set(key, rules);
+  /**
+   * The rules of classes selected by exactly these policies (in workspace
+   * order, each with a say). `last`: what the same classes had in the last
+   * analysis, handed on when its policies are these. When they are not, an
+   * edit changed one of them, and another group of the last analysis will
+   * hardly have had these policies: not worth making the lookup by key
+   * (a new object only costs a patch that does more than it needs).
+   */
+  rulesOf(policies: readonly PolicyModel[], last?: ClassRules): ClassRules {
+    let rules: ClassRules | undefined;
+    if (last !== undefined) rules = this.earlier !== undefined && sameItems(last.policies, policies) ? last : undefined;
+    else rules = this.earlier?.byKey().get(keyOf(policies));
+    rules ??= this.build(policies);
+    this.used.push(rules);
     return rules;
+  }
+
+  /** Called once every group has its rules: the last table is no longer needed (and is not kept alive). */
+  done(): void {
+    this.earlier = undefined;
+  }
+
+  private byKey(): ReadonlyMap<string, ClassRules> {
+    return (this.keyed ??= new Map(this.used.map((r) => [keyOf(r.policies), r])));
   }
 
   private build(policies: readonly PolicyModel[]): ClassRules {

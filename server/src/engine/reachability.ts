@@ -39,6 +39,10 @@ export type { RuleOfPolicy } from './classRules.js';
 const EMPTY_LABELS: Labels = new Map();
 const NO_RULES: RuleOfPolicy[] = [];
 
+function sameIndices(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 interface PortlessSides {
   readonly whole: PortLine;
   readonly egressIsolated: readonly PolicyGroup[];
@@ -105,8 +109,8 @@ export class Reachability {
   /** Classes selected by the same policies share their rule lists; per-side work is done once per group. */
   private readonly groupOf: Int32Array;
   private readonly groups: PolicyGroup[];
-  /** The distinct sets of classes the policies select, in the order the groups were made from. */
-  private readonly targets: readonly Bitset[];
+  /** The distinct sets of classes the policies select, with their policies, in the order the groups were made from. */
+  private readonly targets: readonly PolicyTarget[];
   /** Classes by namespaces and selector: policies with equal targets get the same set object, which is what groups them. */
   private readonly targetCache: Map<string, Bitset>;
   /** Per namespace, built on first use; valid as long as the classes are. */
@@ -166,7 +170,10 @@ export class Reachability {
     this.groupOf = groupOf;
     this.groups = groups;
     this.targets = targets;
-    this.rulesOfGroup = this.groups.map((group) => this.groupRules(group));
+    // Groups handed on are the same classes as before: each one's last rules are handed on with it when its policies are the same.
+    const lastRules = previous !== undefined && previous.groupOf === groupOf ? previous.rulesOfGroup : undefined;
+    this.rulesOfGroup = this.groups.map((group) => this.groupRules(group, lastRules?.[group.index]));
+    this.classRules.done();
     const perClass = <T>(pick: (rules: ClassRules) => T): T[] => {
       const byGroup = this.rulesOfGroup.map(pick);
       const out = new Array<T>(n);
@@ -203,7 +210,7 @@ export class Reachability {
    * same classes are one target. When the targets are the same sets in the
    * same order as the previous reachability's, so are the groups.
    */
-  private groupClasses(previous: Reachability | undefined): { groupOf: Int32Array; groups: PolicyGroup[]; targets: readonly Bitset[] } {
+  private groupClasses(previous: Reachability | undefined): { groupOf: Int32Array; groups: PolicyGroup[]; targets: readonly PolicyTarget[] } {
     const targets = new Map<Bitset, number[]>();
     this.workspace.policies.forEach((policy, p) => {
       // Tiered policies are composed on their own (below), never as NetworkPolicy isolation.
@@ -215,17 +222,21 @@ export class Reachability {
       else list.push(p);
     });
     const list: PolicyTarget[] = [...targets].map(([classes, policies]) => ({ classes, policies }));
-    const sets = [...targets.keys()];
     const old = previous?.targets;
-    if (old !== undefined && old.length === sets.length && sets.every((set, i) => set === old[i])) {
-      return { groupOf: previous!.groupOf, groups: regroup(previous!.groups, list), targets: sets };
+    if (old !== undefined && old.length === list.length && list.every((t, i) => t.classes === old[i]!.classes)) {
+      // The same policy indices too (no policy added or removed before them): the very same groups.
+      const samePolicies = list.every((t, i) => sameIndices(t.policies, old[i]!.policies));
+      return { groupOf: previous!.groupOf, groups: samePolicies ? previous!.groups : regroup(previous!.groups, list), targets: list };
     }
-    return { ...groupBySelectingPolicies(this.classes.length, list), targets: sets };
+    return { ...groupBySelectingPolicies(this.classes.length, list), targets: list };
   }
 
   /** A group's rules in workspace order, and its isolation (a direction isolates whatever rules it has). */
-  private groupRules(group: PolicyGroup): ClassRules {
-    const rules = this.classRules.rulesOf(group.policies.map((p) => this.workspace.policies[p]!));
+  private groupRules(group: PolicyGroup, last: ClassRules | undefined): ClassRules {
+    const rules = this.classRules.rulesOf(
+      group.policies.map((p) => this.workspace.policies[p]!),
+      last,
+    );
     for (const c of group.members) {
       if (rules.isolatedIngress) this.isolatedIngress.add(c);
       if (rules.isolatedEgress) this.isolatedEgress.add(c);
