@@ -113,3 +113,56 @@ test('check reports rejected selectors and ports, a misspelt field (schemas/cali
   assert.deepEqual(findings(['cluster.yaml', 'cilium.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), ['allow-6379.yaml:6 calico-policy-without-calico']);
   assert.deepEqual(findings(['cluster.yaml', 'calico.conflist', 'allow-6379.yaml', 'deny-blue.yaml']), []);
 });
+
+test('ipVersion narrows the addresses a rule matches, not pod traffic; an ICMP rule decides no TCP traffic', () => {
+  // The ICMP Deny comes first and would drop everything on TCP; the IPv6-only selector rule still admits production's frontends.
+  assert.deepEqual(matrix(6379, 'ip-version.yaml'), toDatabase([T, T, T, F]));
+  const from = (address: string, status: number) => netlens(['explain', address, 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', 'ip-version.yaml'], status);
+  assert.match(from('10.2.0.1', 0), /ingress of production\/database: allowed: by production\/by-family ingress rule 2 \(Allow\)/);
+  // Inside notNets, or IPv6 where the notNets rule is IPv4 only: no rule matches.
+  assert.match(from('10.1.0.5', 1), /ingress of production\/database: denied: no rule of tier default decides it/);
+  assert.match(from('2001:db8::1', 1), /ingress of production\/database: denied: no rule of tier default decides it/);
+});
+
+test('staged policies enforce nothing: one information finding each, and no verdict changes', () => {
+  assert.deepEqual(matrix(6379, 'staged.yaml'), toDatabase([T, T, T, T]));
+  assert.deepEqual(matrix(6379, 'allow-6379.yaml', 'staged.yaml'), matrix(6379, 'allow-6379.yaml'));
+  const report = JSON.parse(netlens(['check', '--format', 'json', 'cluster.yaml', 'calico.conflist', 'staged.yaml', 'ip-version.yaml', 'icmp-without-protocol.yaml'], 1)) as { findings: Array<{ code: string; file: string; line: number; message: string }> };
+  assert.deepEqual(
+    report.findings.filter((f) => f.code !== 'namespace-without-default-deny').map((f) => `${f.file}:${f.line} ${f.code}`),
+    ['icmp-without-protocol.yaml:10 object-invalid', 'ip-version.yaml:15 calico-field-not-modelled', 'ip-version.yaml:33 object-invalid', 'staged.yaml:4 calico-staged-policy', 'staged.yaml:14 calico-staged-policy'],
+  );
+  assert.match(report.findings.find((f) => f.line === 14 && f.file === 'staged.yaml')!.message, /A StagedKubernetesNetworkPolicy previews its rules and enforces nothing.*as a Kubernetes NetworkPolicy it would take part/);
+});
+
+test("explain's closest misses on a side Calico decides: Allow rules reached before the traffic is dropped, none after a deciding Deny", () => {
+  const explain = (...files: string[]) => netlens(['explain', 'staging/frontend', 'production/database', '--port', '6379', 'cluster.yaml', 'calico.conflist', ...files], 1);
+  // Dropped at the end of the default tier: allow-tcp-6379 was reached, and misses only by namespace.
+  assert.match(explain('allow-6379.yaml'), /closest misses:\n {6}production\/allow-tcp-6379 ingress rule 1 \(allow-6379\.yaml:12:7\), Allow: TCP 6379 from pods role == "frontend" in production, would admit it if:\n {8}- without a namespaceSelector the peer is namespace production only; staging\/frontend is in staging/);
+  // deny-staging (order 500) decides first: an Allow after it would change nothing, so nothing is offered.
+  assert.doesNotMatch(explain('allow-6379.yaml', 'deny-staging-early.yaml', 'staging-np.yaml'), /closest misses/);
+  // A typo inside a Calico selector string: the miss names the character and carries the quick fix.
+  const typos = fixtureCli('calico/typos', ['production/database', 'production/frontend']);
+  const why = typos.netlens(['explain', 'production/frontend', 'production/database', '--port', '6379', 'typos.yaml', 'calico.conflist'], 1);
+  assert.match(why, /- selector rol == "frontend": the pods of production\/frontend have role, not rol \(1 character\) \(typos\.yaml:48:19\) \[quick fix: Change "rol" to "role"\]/);
+  assert.match(why, /- selector role in \{"frontend", "reports"\} && pcns\.env == "prd": the pods of production\/frontend have env=prod \(1 character\) \(typos\.yaml:60:37\) \[quick fix: Change "prd" to "prod"\]/);
+});
+
+test('a named port less numeric notPorts (seed 1527260373): nothing where the name resolves into notPorts', () => {
+  const ports = fixtureCli('calico', ['ports/web-8080', 'ports/web-9090', 'ports/client'], ['calico.conflist']);
+  // Rows and columns: web-8080, web-9090, client; a pod reaches itself; the client is selected by no policy.
+  // On 8080 "web" is web-8080's port, which notPorts take away; web-9090's "web" is not 8080.
+  assert.deepEqual(ports.matrix(8080, 'named-port-not-ports.yaml'), [
+    [T, F, T],
+    [F, T, T],
+    [F, F, T],
+  ]);
+  // On 9090 "web" is web-9090's port, outside notPorts.
+  assert.deepEqual(ports.matrix(9090, 'named-port-not-ports.yaml'), [
+    [T, T, T],
+    [F, T, T],
+    [F, T, T],
+  ]);
+  const why = ports.netlens(['explain', 'ports/client', 'ports/web-8080', '--port', '8080', 'calico.conflist', 'named-port-not-ports.yaml'], 1);
+  assert.match(why, /"web" is port 8080 on ports\/web-8080, which the rule's notPorts take away/);
+});

@@ -165,7 +165,7 @@ test('check examples/ reports exactly the planted mistakes', () => {
   // Calico's own policy kinds are planted in test/fixtures/calico (test/calico-policy.test.ts), so
   // that the examples' matrix stays what the other tests expect; on their Calico cluster the
   // wrong-CNI code cannot occur at all.
-  const CALICO = ['calico-field-not-modelled', 'calico-policy-without-calico'];
+  const CALICO = ['calico-field-not-modelled', 'calico-policy-without-calico', 'calico-staged-policy'];
   // examples/ holds no cluster-wide policies: their codes are checked on test/fixtures/cluster-policy.
   const TIERS = ['cluster-policy-not-implemented', 'pass-without-network-policy', 'tier-priority-overlap', 'tier-rule-shadowed'];
   const NOT_IN_EXAMPLES = ['cni-ignores-network-policy', 'cni-conflist-without-plugins', 'kube-proxy-iptables-at-scale', 'kustomize-not-rendered', 'helm-chart-not-rendered', ...CILIUM, ...CALICO, ...TIERS];

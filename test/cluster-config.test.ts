@@ -222,3 +222,31 @@ test('one cluster at a time: the lexically first CNI file decides, a .conflist w
     ['b/apps/p.yaml: The cluster\'s CNI (flannel, from CNI plugin "flannel" in 10-flannel.conflist) does not implement NetworkPolicy: this policy will silently do nothing. Run a CNI that enforces NetworkPolicy (Calico, Cilium, or flannel with Canal), or do not rely on this policy. [b/cni/10-flannel.conflist the CNI: CNI plugin "flannel" in 10-flannel.conflist]'],
   );
 });
+
+test('one cluster at a time for address ranges: a policy and a Service are judged against their own cluster, and two clusters ranges never collide', () => {
+  const conflist = (subnet: string) => `{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge", "ipam": {"type": "host-local", "subnet": "${subnet}"}}]}`;
+  const ipBlockPolicy = (name: string, cidr: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: default}\nspec:\n  podSelector: {}\n  egress: [{to: [{ipBlock: {cidr: ${cidr}}}]}]\n`;
+  const kubeadm = (pods: string, services: string) =>
+    `apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking: {podSubnet: ${pods}, serviceSubnet: ${services}}\n`;
+  const files = [
+    // Cluster a: pods 10.1.0.0/16. Cluster b: pods 10.2.0.0/16, Services 10.1.0.0/16 (a's pod range: no collision, other cluster).
+    { file: 'clusters/a/cni/10-bridge.conflist', text: conflist('10.1.0.0/16') },
+    { file: 'clusters/b/kubeadm.yaml', text: kubeadm('10.2.0.0/16', '10.1.0.0/16') },
+    // Each policy names the other cluster's pod range, and its own.
+    { file: 'clusters/a/apps/p.yaml', text: ipBlockPolicy('a-to-b', '10.2.0.0/24') + '---\n' + ipBlockPolicy('a-to-a', '10.1.0.0/24') },
+    { file: 'clusters/b/apps/p.yaml', text: ipBlockPolicy('b-to-a', '10.1.5.0/24') },
+  ];
+  const found = analyzeTexts(files).findings.filter((f) => f.code.startsWith('ipblock-') || f.code === 'cluster-cidrs-overlap').map((f) => `${f.span.file} ${f.code}: ${f.message.split(':')[0]}`);
+  assert.deepEqual(found, [
+    'clusters/a/apps/p.yaml ipblock-covers-pod-cidr: 10.1.0.0/24 overlaps the pod CIDR 10.1.0.0/16',
+    // In cluster b, 10.1.5.0/24 is inside the Service range: ClusterIPs never match an ipBlock.
+    'clusters/b/apps/p.yaml ipblock-covers-service-cidr: 10.1.5.0/24 overlaps the Service CIDR 10.1.0.0/16',
+  ]);
+  // One cluster (every range file under one folder): the ranges are the workspace's, and they do collide.
+  const one = analyzeTexts([
+    { file: 'cluster/cni/10-bridge.conflist', text: conflist('10.1.0.0/16') },
+    { file: 'cluster/kubeadm.yaml', text: kubeadm('10.2.0.0/16', '10.1.0.0/16') },
+  ]);
+  assert.deepEqual(one.findings.map((f) => f.code), ['cluster-cidrs-overlap']);
+});

@@ -159,6 +159,20 @@ test('check: shadowed rules, equal priorities, a Pass with no NetworkPolicy, sub
   assert.match(shadowed, /^This admin Allow at priority 10 is shadowed by the admin Deny at priority 10 \(first-at-10 ingress rule 1\) for the same traffic: it never decides anything\./);
   const acrossTiers = findings(['priority.yaml']).map((f) => f.message);
   assert.match(acrossTiers[0]!, /^This baseline Accept at priority 10 is shadowed by the admin Deny at priority 50 \(deny-at-50 ingress rule 1\) for the same traffic/);
+  // One policy hiding two rules of another: one finding for the pair, the second rule a related location.
+  const report = JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', 'shadowed-pair.yaml'])) as {
+    findings: Array<{ code: string; file: string; line: number; message: string; related?: Array<{ line: number; message: string }> }>;
+  };
+  const pair = report.findings.filter((f) => f.code === 'tier-rule-shadowed');
+  assert.deepEqual(
+    pair.map((f) => f.line),
+    [26],
+  );
+  assert.match(pair[0]!.message, /^This admin Allow at priority 20 is shadowed by the admin Deny at priority 5 \(deny-all-at-5 ingress rule 1\) for the same traffic: it never decides anything\. So is ingress rule 2 of allow-friends-at-20, by rules of deny-all-at-5\./);
+  assert.deepEqual(
+    pair[0]!.related?.map((r) => `${r.line} ${r.message}`),
+    ['13 the rule evaluated first', '29 also shadowed: allow-friends-at-20 ingress rule 2'],
+  );
   // The conformance fixtures themselves are valid: no error, no schema finding.
   for (const file of ['admin-deny-slytherin.yaml', 'ingress-tcp-v1alpha1.yaml', 'egress-protocols.yaml', 'egress-networks.yaml', 'baseline-v1alpha1.yaml', 'egress-nodes-domains.yaml']) {
     assert.deepEqual(findings([file]).filter((f) => f.code === 'schema-invalid' || f.code === 'object-invalid'), [], file);
@@ -172,6 +186,21 @@ test('check: a CNI that does not implement the API is said once, on the first cl
   assert.deepEqual(codes, ['priority.yaml:5 cluster-policy-not-implemented']);
   const text = netlens(['check', 'houses.yaml', 'admin-deny-slytherin.yaml', 'calico.conflist']);
   assert.doesNotMatch(text, /cluster-policy-not-implemented/);
+});
+
+test('which CNIs implement which generation (CLUSTER_POLICY_SUPPORT): kindnet only with an add-on, Antrea v1alpha1 and not known for ClusterNetworkPolicy', () => {
+  const notImplemented = (files: string[]) =>
+    (JSON.parse(netlens(['check', '--format', 'json', 'houses.yaml', ...files])) as { findings: Array<{ code: string; file: string; line: number; message: string }> }).findings.filter(
+      (f) => f.code === 'cluster-policy-not-implemented',
+    );
+  const v1alpha1 = ['baseline-v1alpha1.yaml', 'ingress-tcp-v1alpha1.yaml'];
+  const onKind = notImplemented([...v1alpha1, 'kind-cluster.yaml']);
+  assert.deepEqual(onKind.map((f) => `${f.file}:${f.line}`), ['baseline-v1alpha1.yaml:5']);
+  assert.match(onKind[0]!.message, /the cluster's CNI is kindnet \(from kind's default CNI \(kindnet\)\), which does not unless kube-network-policies' AdminNetworkPolicy controller \(install-anp\.yaml\) is deployed beside it/);
+  // kindnet and ClusterNetworkPolicy: not known either way, so nothing is said.
+  assert.deepEqual(notImplemented(['admin-deny-slytherin.yaml', 'kind-cluster.yaml']), []);
+  assert.deepEqual(notImplemented([...v1alpha1, 'antrea.conflist']), []);
+  assert.deepEqual(notImplemented(['admin-deny-slytherin.yaml', 'antrea.conflist']), []);
 });
 
 test('a Service isolated by NetworkPolicy is not called unreachable when an admin Allow lets pods in', () => {

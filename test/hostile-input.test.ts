@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { CodeLensRequest, CodeLensResolveRequest } from 'vscode-languageserver-protocol';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 
 const POLICY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\nspec:\n  podSelector: {}\n';
@@ -33,7 +34,7 @@ describe('hostile input', { timeout: 120_000 }, () => {
    * caught up: a sentinel edit made after it must come back first, and the
    * server analyses all changes together, in order.
    */
-  async function feed(name: string, text: string, languageId = 'yaml'): Promise<Diagnostic[]> {
+  async function feed(name: string, text: string, languageId = 'yaml', whileOpen?: (uri: string) => Promise<void>): Promise<Diagnostic[]> {
     const uri = uriOf(path.join(dir, name));
     await client.open(uri, text, languageId);
     round++;
@@ -45,6 +46,7 @@ describe('hostile input', { timeout: 120_000 }, () => {
     await within(1000, `hover after ${name}`, client.hover(uri, { line: 0, character: 1 }));
     await within(1000, `code lens after ${name}`, client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }));
     const ds = client.diagnostics.get(uri) ?? [];
+    await whileOpen?.(uri);
     await client.close(uri);
     return ds;
   }
@@ -105,7 +107,18 @@ describe('hostile input', { timeout: 120_000 }, () => {
   test('a 100,000-line file is analysed and the server stays responsive', async () => {
     const pods = Array.from({ length: 25_000 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: big, labels: {app: a${i % 50}}}\nspec: {containers: [{name: c, image: i}]}`).join('\n---\n');
     assert.ok(pods.split('\n').length >= 100_000);
-    const ds = await feed('huge.yaml', pods);
+    const ds = await feed('huge.yaml', pods, 'yaml', async (uri) => {
+      // 50,000 lenses: the answer holds their places only, and a lens the editor shows is resolved on its own.
+      const places = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+      assert.equal(places.length, 50_000);
+      assert.ok(places.every((l) => l.command === undefined));
+      assert.deepEqual(places[2]!.range.start, { line: 5, character: 0 });
+      const third = await within(1000, 'a lens resolved', client.connection.sendRequest(CodeLensResolveRequest.type, places[2]!));
+      // No policy: each of the 25,000 pods reaches and is reached by every other, and by any address.
+      assert.equal(third.command?.title, 'reachable from 24999 other pods · any address · can reach 24999 other pods');
+      assert.equal(third.command?.command, 'netlens.showGraph');
+      assert.deepEqual(third.command?.arguments, [{ focus: 'big/p1' }]);
+    });
     assert.deepEqual(codes(ds), ['namespace-without-default-deny: Namespace big runs workloads but has no default-deny policy: pods that no policy selects accept traffic from everywhere. Add a NetworkPolicy with podSelector: {} and no rules, then allow what the pods need.']);
   });
 });

@@ -7,11 +7,11 @@
  * addresses outside the pods that rules admit are named after the pod count.
  * Clicking opens the graph focused on the object (a client command).
  */
-import type { CodeLens } from 'vscode-languageserver';
+import type { CodeLens, Command, Range } from 'vscode-languageserver';
 import {
   describeExternal,
   externalReachOf,
-  policyExternal,
+  policyExternalIn,
   serviceExternalReach,
   serviceEndpoints,
   type Analysis,
@@ -73,11 +73,25 @@ function renderedBy(span: SourceSpan): string | undefined {
 }
 
 /**
- * `place` moves a span of rendered text (kustomize, Helm) to where the user
- * sees it, so a base or overlay file gets the lenses of the objects rendered
- * from it; a base that several roots render gets one set per root, each
- * named by the root's folder.
+ * A lens whose place is known and whose title is worked out when asked: in a
+ * file of thousands of objects the editor asks only for the lenses it shows
+ * (codeLens/resolve).
  */
+export interface LensPlan {
+  readonly range: Range;
+  command(): Command;
+}
+
+export function resolvedLens(plan: LensPlan): CodeLens {
+  return { range: plan.range, command: plan.command() };
+}
+
+/** A lens already worked out, as a plan. */
+export function fixedLens(lens: CodeLens): LensPlan {
+  return { range: lens.range, command: () => lens.command! };
+}
+
+/** Every lens of a file, worked out (see lensPlans). */
 export function codeLenses(
   analysis: Analysis,
   summary: ReachSummary,
@@ -85,7 +99,24 @@ export function codeLenses(
   lineIndex: LineIndex,
   place: (span: SourceSpan) => SourceSpan = (span) => span,
 ): CodeLens[] {
-  const lenses: CodeLens[] = [];
+  return lensPlans(analysis, summary, uri, lineIndex, place).map(resolvedLens);
+}
+
+/**
+ * The lenses of a file, placed, with their titles left for later.
+ * `place` moves a span of rendered text (kustomize, Helm) to where the user
+ * sees it, so a base or overlay file gets the lenses of the objects rendered
+ * from it; a base that several roots render gets one set per root, each
+ * named by the root's folder.
+ */
+export function lensPlans(
+  analysis: Analysis,
+  summary: ReachSummary,
+  uri: string,
+  lineIndex: LineIndex,
+  place: (span: SourceSpan) => SourceSpan = (span) => span,
+): LensPlan[] {
+  const lenses: LensPlan[] = [];
   const ws = analysis.workspace;
   const shown = new Map<SourceSpan, SourceSpan>();
   const here = (span: SourceSpan): boolean => {
@@ -110,30 +141,45 @@ export function codeLenses(
   const mine = new Set(objects);
   for (const g of ws.podGroups) {
     if (!mine.has(g)) continue;
-    const title = g.hostNetwork
-      ? 'host network: not subject to NetworkPolicy'
-      : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)), 'other ')} · can reach ${pods(summary.canReachCount(g), 'other ')}`;
-    lenses.push({ range: at(g.span), command: { title: titled(g.span, title), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] } });
-    if (!g.hostNetwork) lenses.push({ range: at(g.span), command: { title: titled(g.span, 'explain…'), command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] } });
+    lenses.push({
+      range: at(g.span),
+      command: () => {
+        const title = g.hostNetwork
+          ? 'host network: not subject to NetworkPolicy'
+          : `reachable from ${podsAndAddresses(summary.reachableFromCount(g), describeExternal(externalReachOf(analysis.reachability, g)), 'other ')} · can reach ${pods(summary.canReachCount(g), 'other ')}`;
+        return { title: titled(g.span, title), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: g.id }] };
+      },
+    });
+    if (!g.hostNetwork) lenses.push({ range: at(g.span), command: () => ({ title: titled(g.span, 'explain…'), command: WHAT_CAN_REACH_COMMAND, arguments: [g.id] }) });
   }
   for (const p of ws.policies) {
     if (!mine.has(p)) continue;
-    const parts = [`selects ${pods(summary.selectedBy(p).pods)}`];
-    if (p.affectsIngress) {
-      parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${podsAndAddresses(summary.ingressAllowedFrom(p).pods, describeExternal(policyExternal(p, 'ingress')))}`);
-    }
-    if (p.affectsEgress) {
-      parts.push(p.egress.length === 0 ? 'denies all egress' : `allows egress to ${podsAndAddresses(summary.egressAllowedTo(p).pods, describeExternal(policyExternal(p, 'egress')))}`);
-    }
-    lenses.push({ range: at(p.span), command: { title: titled(p.span, parts.join(' · ')), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: p.id, kind: 'policy' }] } });
+    lenses.push({
+      range: at(p.span),
+      command: () => {
+        const parts = [`selects ${pods(summary.selectedBy(p).pods)}`];
+        if (p.affectsIngress) {
+          parts.push(p.ingress.length === 0 ? 'denies all ingress' : `allows ingress from ${podsAndAddresses(summary.ingressAllowedFrom(p).pods, describeExternal(policyExternalIn(analysis.reachability, p, 'ingress')))}`);
+        }
+        if (p.affectsEgress) {
+          parts.push(p.egress.length === 0 ? 'denies all egress' : `allows egress to ${podsAndAddresses(summary.egressAllowedTo(p).pods, describeExternal(policyExternalIn(analysis.reachability, p, 'egress')))}`);
+        }
+        return { title: titled(p.span, parts.join(' · ')), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: p.id, kind: 'policy' }] };
+      },
+    });
   }
   for (const s of ws.services) {
     if (!mine.has(s)) continue;
-    const endpoints = serviceEndpoints(s, ws.podGroups).reduce((n, e) => n + e.group.replicas, 0);
-    const external = endpoints === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s));
-    const reachers = podsAndAddresses(summary.serviceReachableFrom(s).pods, external);
-    const title = s.type === 'ExternalName' ? `alias for ${s.externalName ?? '?'}` : `${endpoints} endpoint${endpoints === 1 ? '' : 's'} · reachable from ${reachers}`;
-    lenses.push({ range: at(s.span), command: { title: titled(s.span, title), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: s.id, kind: 'service' }] } });
+    lenses.push({
+      range: at(s.span),
+      command: () => {
+        const endpoints = serviceEndpoints(s, ws.podGroups).reduce((n, e) => n + e.group.replicas, 0);
+        const external = endpoints === 0 ? undefined : describeExternal(serviceExternalReach(analysis.reachability, s));
+        const reachers = podsAndAddresses(summary.serviceReachableFrom(s).pods, external);
+        const title = s.type === 'ExternalName' ? `alias for ${s.externalName ?? '?'}` : `${endpoints} endpoint${endpoints === 1 ? '' : 's'} · reachable from ${reachers}`;
+        return { title: titled(s.span, title), command: SHOW_GRAPH_COMMAND, arguments: [{ focus: s.id, kind: 'service' }] };
+      },
+    });
   }
   return lenses;
 }

@@ -3,7 +3,7 @@
  * positions turned into editor links (a rendered object's in the base or
  * overlay file it came from). Computed once per model version.
  */
-import { buildGraph, describeRule, type Analysis, type LineIndex, type PolicyRule, type SourceSpan } from './engine/index.js';
+import { buildGraph, describeDecidingPlace, describeRule, type Analysis, type LineIndex, type PolicyRule, type SourceSpan } from './engine/index.js';
 import type { GraphData, GraphEdgeData, GraphNodeData, GraphRuleData, SourceLink } from './requests.js';
 
 export function graphData(
@@ -50,10 +50,12 @@ export function graphData(
     explicit: f.explicit,
     ...(f.aggregated ? { aggregated: true } : {}),
     ...(f.allowAll ? { allowAll: true } : {}),
+    ...(f.byDefault !== undefined ? { byDefault: f.byDefault } : {}),
+    ...(f.l7 !== undefined ? { l7: f.l7 } : {}),
     rules: f.rules.map(({ policy, rule }) => {
       let index = ruleIndex.get(rule);
       if (index === undefined) {
-        index = rules.push({ policy: policy.id, direction: rule.direction, rule: rule.index, text: describeRule(policy, rule), source: link(rule.span) }) - 1;
+        index = rules.push({ policy: policy.id, direction: rule.direction, rule: rule.index, text: describeRule(policy, rule), decidesIn: describeDecidingPlace(policy), source: link(rule.span) }) - 1;
         ruleIndex.set(rule, index);
       }
       return index;

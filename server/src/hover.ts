@@ -6,6 +6,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import {
   describePeer,
   describePolicy,
+  describeRule,
   describeExternal,
   describeSelector,
   externalReachOf,
@@ -70,6 +71,16 @@ function andAddresses(external: string | undefined): string {
   return external === undefined ? '' : ` and ${md(external)}`;
 }
 
+/** The flows of a workload that rules with L7 filters (Cilium HTTP, Kafka, DNS) let through: decided at L4, filtered further by the CNI. */
+function l7Lines(analysis: Analysis, group: PodGroup): string[] {
+  if (group.hostNetwork) return [];
+  const reach = analysis.reachability;
+  const c = reach.classOf(group);
+  const filtered = (['ingress', 'egress'] as const).flatMap((direction) => reach.rulesFor(c, direction).filter(({ rule }) => rule.l7 !== undefined));
+  if (filtered.length === 0) return [];
+  return ['', 'L7-filtered flows (decided here at L4; the CNI also filters their requests):', ...filtered.map(({ policy, rule }) => `- ${md(`${policy.id} ${rule.direction} rule ${rule.index + 1}: ${describeRule(policy, rule)}`)}`)];
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -88,7 +99,7 @@ function perNodeRows(range: NetworkRange): string[] {
   ];
 }
 
-export function cidrFacts(text: string, cluster: ClusterSummary, range?: NetworkRange): string {
+export function cidrFacts(text: string, cluster: Pick<ClusterSummary, 'podCIDRs' | 'serviceCIDRs'>, range?: NetworkRange): string {
   const asPrefix = text.includes('/') ? parsePrefix(text) : undefined;
   const ip = asPrefix === undefined ? parseIP(text) : undefined;
   const prefix = asPrefix?.ok ? asPrefix.value : ip?.ok ? new Prefix(ip.value, ip.value.family === 4 ? 32 : 128) : undefined;
@@ -149,7 +160,8 @@ export function hover(
   switch (target.kind) {
     case 'cidr': {
       const range = analysis.workspace.cluster.ranges.find((r) => r.span.file === uri && r.span.start <= offset && offset <= r.span.end);
-      value = cidrFacts(target.text, analysis.cluster, range);
+      // The ranges of this file's own cluster, where the workspace holds several.
+      value = cidrFacts(target.text, analysis.cluster.forFile(uri), range);
       break;
     }
     case 'policy': {
@@ -224,6 +236,7 @@ export function hover(
         `Egress policies: ${names(egress)}`,
         '',
         `Reachable from ${plural(summary.reachableFromCount(g), 'other pod')}${andAddresses(describeExternal(externalReachOf(analysis.reachability, g)))} · can reach ${plural(summary.canReachCount(g), 'other pod')}`,
+        ...l7Lines(analysis, g),
       ].join('\n');
       break;
     }

@@ -146,6 +146,8 @@ export interface GraphRuleData {
   readonly rule: number;
   /** The rule in plain English. */
   readonly text: string;
+  /** Where the rule decides: "the NetworkPolicy tier", "the admin tier at priority 10", "Calico tier security at order 100". */
+  readonly decidesIn: string;
   readonly source: SourceLink;
 }
 
@@ -154,14 +156,18 @@ export interface GraphEdgeData {
   readonly source: string;
   readonly target: string;
   readonly ports: readonly string[];
-  /** Decided by a policy rule (true) or allowed because no policy isolates either side (false). */
+  /** Decided by a policy rule at one end (true) or let through by the default allow at both (false). */
   readonly explicit: boolean;
   /** One end is a namespace standing for each of its workloads. */
   readonly aggregated?: boolean;
   /** Allowed only by rules admitting every peer (or no isolation) at both ends: drawn as node badges unless asked. */
   readonly allowAll?: boolean;
-  /** Indices into GraphData.rules. */
+  /** Indices into GraphData.rules: the rules that decided to let the flow through. */
   readonly rules: readonly number[];
+  /** The ends where the default allow decided on some of the ports: no policy has a say there, or every tier passed it on. */
+  readonly byDefault?: readonly ('ingress' | 'egress')[];
+  /** Application-layer filters of those rules (HTTP, Kafka, DNS): the flow is decided at L4 and L7-filtered by the CNI. */
+  readonly l7?: readonly string[];
 }
 
 export interface GraphData {

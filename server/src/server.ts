@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions.js';
-import { codeLenses, whatIfLenses } from './codeLens.js';
+import { fixedLens, lensPlans, resolvedLens, whatIfLenses, type LensPlan } from './codeLens.js';
 import { suppressionActions } from './suppressionActions.js';
 import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
@@ -371,7 +371,7 @@ connection.onInitialize((params): InitializeResult => {
       // Saves re-render kustomize roots at once, whether or not the client watches files.
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
-      codeLensProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: true },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       completionProvider: { triggerCharacters: [':', ' ', '-', '{', ','] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -462,7 +462,7 @@ connection.onHover(
 );
 
 /** Editors ask for lenses again on every scroll and focus; they only change with the model. */
-const lensCache = new Map<string, { version: number; lenses: CodeLens[] }>();
+const lensCache = new Map<string, { version: number; plans: LensPlan[]; resolved: Map<number, CodeLens> }>();
 
 /** What the edits since HEAD do, for the status bar and the lenses on changed policies (one answer per analysis). */
 const whatIf = new WhatIf();
@@ -482,17 +482,73 @@ function workspaceRoot(): string | undefined {
   return folders[0]?.uri.startsWith('file:') ? fileURLToPath(folders[0].uri) : undefined;
 }
 
+/** The plans of a file's lenses for the current model version, worked out once. */
+function lensPlansFor(uri: string): LensPlan[] {
+  const cached = lensCache.get(uri);
+  if (cached !== undefined && cached.version === index.version) return cached.plans;
+  const analysis = index.analysis();
+  const plans = [...lensPlans(analysis, reachSummary(), uri, index.lineIndex(uri), index.placeSpan), ...changedPolicyLenses(analysis, uri).map(fixedLens)];
+  lensCache.set(uri, { version: index.version, plans, resolved: new Map() });
+  return plans;
+}
+
+/** A plan's lens, worked out once per model version. */
+function resolvedAt(uri: string, i: number): CodeLens | undefined {
+  const plan = lensPlansFor(uri)[i];
+  if (plan === undefined) return undefined;
+  const resolved = lensCache.get(uri)!.resolved;
+  let lens = resolved.get(i);
+  if (lens === undefined) resolved.set(i, (lens = resolvedLens(plan)));
+  return lens;
+}
+
+/**
+ * Above this many lenses in a file (a generated file of thousands of pods),
+ * the answer carries only their places and the editor asks for the titles of
+ * the lenses it shows (codeLens/resolve); below it, one answer holds all.
+ */
+const RESOLVE_LENSES_ABOVE = 500;
+
+/** A lens's file (by number: a long uri repeated on thousands of lenses would dominate the answer) and its place among the file's lenses. */
+interface LensData {
+  readonly file: number;
+  readonly index: number;
+}
+const lensFiles: string[] = [];
+const lensFileNumbers = new Map<string, number>();
+function lensFileNumber(uri: string): number {
+  let n = lensFileNumbers.get(uri);
+  if (n === undefined) lensFileNumbers.set(uri, (n = lensFiles.push(uri) - 1));
+  return n;
+}
+
 connection.onCodeLens(
   guarded('code lens', [], (params) => {
     const uri = normalUri(params.textDocument.uri);
     if (!index.has(uri)) return [];
-    const cached = lensCache.get(uri);
-    if (cached !== undefined && cached.version === index.version) return cached.lenses;
-    const analysis = index.analysis();
-    const lenses = [...codeLenses(analysis, reachSummary(), uri, index.lineIndex(uri), index.placeSpan), ...changedPolicyLenses(analysis, uri)];
-    lensCache.set(uri, { version: index.version, lenses });
-    return lenses;
+    const plans = lensPlansFor(uri);
+    if (plans.length > RESOLVE_LENSES_ABOVE) {
+      const file = lensFileNumber(uri);
+      return plans.map((p, i): CodeLens => ({ range: p.range, data: { file, index: i } satisfies LensData }));
+    }
+    return plans.map((_, i) => resolvedAt(uri, i)!);
   }),
+);
+
+/** What a lens asked about after the model moved on shows: nothing to run. */
+function staleLens(lens: CodeLens): CodeLens {
+  return { ...lens, command: { title: '…', command: '' } };
+}
+
+connection.onCodeLensResolve((lens) =>
+  guarded('code lens resolve', staleLens(lens), () => {
+    const data = lens.data as LensData | undefined;
+    const uri = typeof data?.file === 'number' ? lensFiles[data.file] : undefined;
+    if (uri === undefined || typeof data?.index !== 'number') return lens;
+    // Asked after the model moved on: the plan at the same place in the file's new lenses, if it still sits on that line.
+    const now = resolvedAt(uri, data.index);
+    return now !== undefined && now.range.start.line === lens.range.start.line ? { ...now, data } : staleLens(lens);
+  })(),
 );
 
 connection.onCodeAction(

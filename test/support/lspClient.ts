@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   CodeLensRequest,
+  CodeLensResolveRequest,
   CompletionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -165,8 +166,11 @@ export class LspTestClient {
     return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
   }
 
-  codeLenses(uri: string): Promise<CodeLens[] | null> {
-    return this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+  /** The lenses of a file, each resolved as an editor resolves the lenses it shows (codeLens/resolve) when it came without its command. */
+  async codeLenses(uri: string): Promise<CodeLens[] | null> {
+    const lenses = await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    if (lenses === null) return null;
+    return Promise.all(lenses.map((l) => (l.command !== undefined ? l : this.connection.sendRequest(CodeLensResolveRequest.type, l))));
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<Array<CodeAction> | null> {

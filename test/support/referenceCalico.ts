@@ -26,7 +26,7 @@ import {
 
 type Labels = Readonly<Record<string, string>>;
 
-interface Pod {
+export interface Pod {
   readonly index: number;
   readonly namespace: string;
   readonly labels: Labels;
@@ -35,7 +35,7 @@ interface Pod {
   readonly ip: number | undefined;
 }
 
-type Direction = 'ingress' | 'egress';
+export type Direction = 'ingress' | 'egress';
 type Verdict = 'allow' | 'deny' | 'pass' | 'none';
 
 interface Policy {
@@ -196,7 +196,12 @@ export class CalicoReference {
     return [Number.POSITIVE_INFINITY, name === 'default' ? 1 : 0];
   }
 
-  private sideAllows(direction: Direction, subject: Pod, peer: Pod, destination: Pod, port: number, protocol: string): boolean {
+  /**
+   * One side through Calico's tiers: decided ('allow', 'deny'), or 'passed'
+   * when no policy applies or the traffic is passed out of the last tier
+   * (the namespace profile allows it; a baseline tier would meet it first).
+   */
+  sideVerdict(direction: Direction, subject: Pod, peer: Pod, destination: Pod, port: number, protocol: string): 'allow' | 'deny' | 'passed' {
     const applying = this.policies.filter((p) => p.applies(direction) && p.selects(subject));
     const tiers = [...new Set(applying.map((p) => p.tier))].sort((a, b) => {
       const [ra, rb] = [this.tierRank(a), this.tierRank(b)];
@@ -208,8 +213,7 @@ export class CalicoReference {
       let passed = false;
       search: for (const p of inTier) {
         for (const v of p.verdicts(direction, peer, destination, port, protocol)) {
-          if (v === 'allow') return true;
-          if (v === 'deny') return false;
+          if (v === 'allow' || v === 'deny') return v;
           if (v === 'pass') {
             passed = true;
             break search;
@@ -217,14 +221,14 @@ export class CalicoReference {
         }
       }
       const passes = tier === 'security' && this.c.securityDefault === 'Pass';
-      if (!passed && !passes) return false;
+      if (!passed && !passes) return 'deny';
     }
-    return true;
+    return 'passed';
   }
 
   allows(source: Pod, destination: Pod, port: number, protocol: string): boolean {
     if (source === destination) return true;
-    return this.sideAllows('egress', source, destination, destination, port, protocol) && this.sideAllows('ingress', destination, source, destination, port, protocol);
+    return this.sideVerdict('egress', source, destination, destination, port, protocol) !== 'deny' && this.sideVerdict('ingress', destination, source, destination, port, protocol) !== 'deny';
   }
 
   matrix(port: number, protocol: string): boolean[][] {

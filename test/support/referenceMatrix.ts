@@ -54,8 +54,9 @@ export async function checkAgainstReference<C>(
   pods: (c: C) => string[],
   queries: ReadonlyArray<readonly [number, string]>,
   reference: (c: C) => (port: number, protocol: string) => boolean[][],
+  regressionSeeds: readonly number[] = [],
 ): Promise<void> {
-  await forEachFuzzSeed([], (seed) =>
+  await forEachFuzzSeed(regressionSeeds, (seed) =>
     fc.assert(
       fc.property(clusters, (c) => assertMatchesReference(name, render(c), pods(c), queries, reference(c))),
       { seed, numRuns: RUNS },

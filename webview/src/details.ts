@@ -75,7 +75,7 @@ export class Details {
     const workloads = graph?.nodes.filter((n) => n.kind === 'workload') ?? [];
     this.root.replaceChildren(
       el('h2', {}, 'Reachability'),
-      el('p', { class: 'muted' }, 'Click a workload or a flow, or pick one below. Solid arrows are allowed by a NetworkPolicy rule; dashed arrows are allowed because no policy isolates either side. A dashed border marks pods no policy isolates for ingress; "open to all ingress" and "egress anywhere" under a name stand for the flows of rules that admit every peer (draw them as edges with the flows menu). Keyboard: Tab to the canvas, arrows move between neighbours, Enter shows details, Escape clears.'),
+      el('p', { class: 'muted' }, 'Click a workload or a flow, or pick one below. Solid arrows are decided by a policy rule at one end; dashed arrows are let through by the default allow at both ends (no policy has a say there, or every tier passes them on). A dashed border marks pods no policy isolates for ingress; "open to all ingress" and "egress anywhere" under a name stand for the flows of rules that admit every peer (draw them as edges with the flows menu). Keyboard: Tab to the canvas, arrows move between neighbours, Enter shows details, Escape clears.'),
     );
     const list = el('ul', { class: 'peers' });
     for (const n of workloads.slice(0, MAX_LIST)) list.append(el('li', {}, button(n.ref ?? n.label, () => this.actions.select(n.id), { class: 'link' })));
@@ -141,18 +141,24 @@ export class Details {
       const [source, destination] = [from.ref, to.ref];
       parts.push(el('p', {}, button('Explain…', () => this.actions.explain(source, destination), { class: 'explain', title: 'Why this flow is allowed, rule by rule' })));
     }
+    if (e.l7 !== undefined) parts.push(el('p', { class: 'l7' }, `L7-filtered (${e.l7.join(', ')}): decided here at L4; the CNI also filters the requests.`));
     if (!e.explicit) {
-      parts.push(el('p', {}, 'Allowed by default: no NetworkPolicy isolates the source for egress or the destination for ingress.'));
+      parts.push(el('p', {}, 'Allowed by default: no policy decides it at either end (none has a say there, or every tier that has one passes it on).'));
     } else {
+      const ends = e.byDefault ?? [];
+      if (ends.length > 0) parts.push(el('p', { class: 'muted' }, `${ends.map((d) => (d === 'egress' ? 'Egress' : 'Ingress')).join(' and ')}: let through by the default allow (no policy has a say there, or every tier passed it on).`));
       const list = el('ul', { class: 'rules' });
       const table = this.view.graph?.rules ?? [];
       for (const r of e.rules.map((i) => table[i]!)) {
+        // NetworkPolicy is the usual case and goes unsaid; a tier or a Calico place is named, since it is what decided.
+        const place = r.decidesIn === 'the NetworkPolicy tier' ? undefined : el('div', { class: 'muted' }, `decided in ${r.decidesIn}`);
         list.append(
           el(
             'li',
             {},
             button(`${r.policy}, ${r.direction} rule ${r.rule + 1}`, () => this.actions.open(r.source), { class: 'link' }),
             el('div', { class: 'muted' }, r.text),
+            place,
           ),
         );
       }

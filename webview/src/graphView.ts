@@ -40,31 +40,37 @@ export interface Selection {
 }
 
 function edgeElement(e: GraphEdgeData): ElementDefinition {
-  return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: e.ports.join(', ') } };
+  return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, explicit: e.explicit, display: `${e.ports.join(', ')}${e.l7 === undefined ? '' : ' · L7-filtered'}` } };
 }
 
 /** What rules admitting every peer open on a workload, read off its flows from and to "anywhere". */
 export interface OpenEnds {
   readonly ingress?: readonly string[];
   readonly egress?: readonly string[];
+  /** Those flows are L7-filtered (the rules have HTTP, Kafka or DNS rules): decided at L4. */
+  readonly ingressL7?: boolean;
+  readonly egressL7?: boolean;
 }
 
 function openEnds(edges: readonly GraphEdgeData[]): Map<string, OpenEnds> {
-  const ends = new Map<string, { ingress?: readonly string[]; egress?: readonly string[] }>();
+  const ends = new Map<string, OpenEnds>();
   for (const e of edges) {
-    if (e.source === ANY_NODE) ends.set(e.target, { ...ends.get(e.target), ingress: e.ports });
-    else if (e.target === ANY_NODE) ends.set(e.source, { ...ends.get(e.source), egress: e.ports });
+    if (e.source === ANY_NODE) ends.set(e.target, { ...ends.get(e.target), ingress: e.ports, ...(e.l7 === undefined ? {} : { ingressL7: true }) });
+    else if (e.target === ANY_NODE) ends.set(e.source, { ...ends.get(e.source), egress: e.ports, ...(e.l7 === undefined ? {} : { egressL7: true }) });
   }
   return ends;
 }
 
-const portsNote = (ports: readonly string[]) => (ports.length === 1 && ports[0] === 'any port' ? '' : ` (${ports.join(', ')})`);
+const portsNote = (ports: readonly string[], l7: boolean | undefined) => {
+  const notes = [...(ports.length === 1 && ports[0] === 'any port' ? [] : ports), ...(l7 ? ['L7-filtered'] : [])];
+  return notes.length === 0 ? '' : ` (${notes.join(', ')})`;
+};
 
 /** The badge lines under a workload's name: what its allow-all rules open. */
 export function badgeLines(open: OpenEnds | undefined): string[] {
   const lines: string[] = [];
-  if (open?.ingress) lines.push(`◀ open to all ingress${portsNote(open.ingress)}`);
-  if (open?.egress) lines.push(`▶ egress anywhere${portsNote(open.egress)}`);
+  if (open?.ingress) lines.push(`◀ open to all ingress${portsNote(open.ingress, open.ingressL7)}`);
+  if (open?.egress) lines.push(`▶ egress anywhere${portsNote(open.egress, open.egressL7)}`);
   return lines;
 }
 

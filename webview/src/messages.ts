@@ -39,7 +39,7 @@ function isNode(v: unknown): v is GraphNodeData {
 }
 
 function isRule(v: unknown): v is GraphRuleData {
-  return isObject(v) && isString(v['policy']) && (v['direction'] === 'ingress' || v['direction'] === 'egress') && Number.isInteger(v['rule']) && isString(v['text']) && isSourceLink(v['source']);
+  return isObject(v) && isString(v['policy']) && (v['direction'] === 'ingress' || v['direction'] === 'egress') && Number.isInteger(v['rule']) && isString(v['text']) && isString(v['decidesIn']) && isSourceLink(v['source']);
 }
 
 function isEdge(v: unknown): v is GraphEdgeData {
@@ -52,6 +52,8 @@ function isEdge(v: unknown): v is GraphEdgeData {
     typeof v['explicit'] === 'boolean' &&
     optional(v['aggregated'], (b) => typeof b === 'boolean') &&
     optional(v['allowAll'], (b) => typeof b === 'boolean') &&
+    optional(v['byDefault'], (l) => Array.isArray(l) && l.every((d) => d === 'ingress' || d === 'egress')) &&
+    optional(v['l7'], isStringArray) &&
     Array.isArray(v['rules']) &&
     v['rules'].every((i) => Number.isInteger(i) && i >= 0)
   );

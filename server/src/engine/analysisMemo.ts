@@ -111,8 +111,8 @@ export class AnalysisMemo {
   /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
   reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
     const worlds = {
-      policy: JSON.stringify([ranges.podCIDRs.map(String), ranges.serviceCIDRs.map(String), externalsKey(externals)]),
-      service: JSON.stringify(ranges.serviceCIDRs.map(String)),
+      policy: JSON.stringify([ranges.podCIDRs.map(String), ranges.serviceCIDRs.map(String), ranges.clustersKey ?? '', externalsKey(externals)]),
+      service: JSON.stringify([ranges.serviceCIDRs.map(String), ranges.clustersKey ?? '']),
     };
     const last = this.last;
     const samePods = last !== undefined && sameItems(last.workspace.podGroups, workspace.podGroups);

@@ -18,10 +18,10 @@
  *   nets/notNets, selector/notSelector, namespaceSelector, serviceAccounts,
  *   and the destination's ports/notPorts.
  */
-import type { Node } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import { buildIPBlock, type PolicyHeader } from './buildPolicy.js';
 import { CALICO_NAMESPACE_LABEL, CALICO_NAMESPACE_PREFIX, CALICO_SERVICE_ACCOUNT_PREFIX, isCalicoAddedKey } from './calicoLabels.js';
-import { calicoKeys, calicoText, evaluateCalico, parseCalicoSelector, prefixKeys, type CalicoNode } from './calicoSelector.js';
+import { calicoKeys, calicoText, calicoWords, evaluateCalico, parseCalicoSelector, prefixKeys, type CalicoNode, type SpanOfText } from './calicoSelector.js';
 import { parsePrefix, RangeSet, type Prefix } from './cidr.js';
 import { makeSelector, type Selector } from './labels.js';
 import { PROTOCOLS, type Direction, type IPBlockPeer, type PeerMatcher, type PolicyModel, type PolicyRule, type PortMatcher, type Protocol, type RuleAction } from './model.js';
@@ -44,6 +44,13 @@ interface CalicoContext {
   readonly scope: Scope;
   readonly namespace: string;
   readonly findings: Finding[];
+}
+
+/** Calico's staged kinds: the same rules, previewed and never enforced (Calico resource reference, "Staged network policy"). */
+export const CALICO_STAGED_KINDS = ['StagedNetworkPolicy', 'StagedGlobalNetworkPolicy', 'StagedKubernetesNetworkPolicy'] as const;
+
+export function isCalicoStagedPolicy(kind: string, apiVersion: string): boolean {
+  return (CALICO_STAGED_KINDS as readonly string[]).includes(kind) && (CALICO_API_VERSIONS as readonly string[]).includes(apiVersion);
 }
 
 export function isCalicoPolicy(kind: string, apiVersion: string): boolean {
@@ -133,12 +140,28 @@ function expressionAt(c: CalicoContext, node: Node | undefined): CalicoNode {
     c.findings.push(finding('selector-invalid', spanOf(c.ctx, node), { says: 'A Calico selector is a string, such as app == "web".', next: 'Write the selector as one quoted string.' }));
     return INVALID;
   }
-  const parsed = parseCalicoSelector(source);
+  const parsed = parseCalicoSelector(source, textPlacer(c.ctx, node, source));
   if (!parsed.ok) {
     c.findings.push(finding('selector-invalid', spanOf(c.ctx, node), { says: `Calico rejects this selector: ${parsed.error} (at character ${parsed.offset + 1}).`, next: 'Use ==, !=, in {...}, not in {...}, has(k), all(), && , || and ! as Calico documents.' }));
     return INVALID;
   }
   return parsed.node;
+}
+
+/**
+ * Where the characters of a selector string are in the file: for a plain or
+ * quoted scalar written on one line without escapes, whose text is the
+ * string itself; undefined otherwise (block scalars, escapes, JSON inside a
+ * string), and then no fix edits it.
+ */
+function textPlacer(ctx: NodeContext, node: Node, source: string): SpanOfText | undefined {
+  const range = node.range;
+  if (range === undefined || range === null || ctx.mapOffset !== undefined) return undefined;
+  const raw = ctx.source.slice(range[0], range[1]);
+  const base = raw === source ? 0 : raw === `"${source}"` || raw === `'${source}'` ? 1 : undefined;
+  if (base === undefined) return undefined;
+  const start = ctx.offset + range[0] + base;
+  return (offset, length) => ({ file: ctx.file, start: start + offset, end: start + offset + length });
 }
 
 /** Stands for a selector Calico rejects; compared by identity. */
@@ -182,6 +205,7 @@ function selectorOf(parts: readonly CalicoNode[], span: SourceSpan): Selector {
     text: calicoText(node),
     matches: (labels) => evaluateCalico(node, labels),
     readsEndpointLabels: calicoKeys(node).some(isCalicoAddedKey),
+    words: calicoWords(node, (key) => key.startsWith(CALICO_NAMESPACE_PREFIX) || key.startsWith(CALICO_SERVICE_ACCOUNT_PREFIX)),
   });
 }
 
@@ -209,20 +233,52 @@ function buildCalicoRule(c: CalicoContext, node: Node, direction: Direction, ind
     if (e !== undefined) findings.push(finding('calico-field-not-modelled', spanOf(ctx, e.keyNode), `source.${key} filters on the source port, which Netlens does not model: the rule is evaluated without it.`));
   }
   const l7 = entry(ctx, node, 'http') === undefined ? undefined : ['HTTP'];
+  const family = readIpVersion(c, node);
   return {
     direction,
     index,
-    peers: buildPeers(c, peerNode),
-    ports: buildPorts(c, node, get(ctx, node, 'destination')),
+    peers: buildPeers(c, peerNode, family),
+    ports: icmpOnly(c, node) ? [] : buildPorts(c, node, get(ctx, node, 'destination')),
     span,
     action,
     ...(l7 === undefined || action !== 'allow' ? {} : { l7 }),
   };
 }
 
-function buildPeers(c: CalicoContext, peer: Node | undefined): PeerMatcher[] | undefined {
+/** ipVersion: 4 or 6, the one address family the rule matches; undefined when left out (or rejected). */
+function readIpVersion(c: CalicoContext, rule: Node): 4 | 6 | undefined {
+  const node = get(c.ctx, rule, 'ipVersion');
+  if (node === undefined || isNullNode(c.ctx, node)) return undefined;
+  const value = scalar(c.ctx, node);
+  if (value === 4 || value === 6) return value;
+  c.findings.push(finding('object-invalid', spanOf(c.ctx, node), { says: `ipVersion is 4 or 6, not ${JSON.stringify(value)}.`, next: 'Write ipVersion: 4 or ipVersion: 6, or leave it out to match both.' }));
+  return undefined;
+}
+
+const ICMP_PROTOCOLS = new Set(['ICMP', 'ICMPV6', '1', '58']);
+
+/**
+ * Whether the rule matches ICMP traffic only (protocol ICMP or ICMPv6). Netlens
+ * decides TCP, UDP and SCTP, none of which such a rule matches: it keeps its
+ * place in the order and decides nothing. icmp and notICMP narrow ICMP
+ * traffic, so Calico accepts them only beside an ICMP protocol.
+ */
+function icmpOnly(c: CalicoContext, rule: Node): boolean {
   const { ctx, findings } = c;
-  if (peer === undefined || isNullNode(ctx, peer)) return undefined;
+  const protocolNode = get(ctx, rule, 'protocol');
+  const isIcmp = protocolNode !== undefined && ICMP_PROTOCOLS.has(String(scalar(ctx, protocolNode) ?? '').toUpperCase());
+  const icmpFields = ['icmp', 'notICMP'].flatMap((key) => entry(ctx, rule, key) ?? []);
+  if (!isIcmp) {
+    for (const e of icmpFields) findings.push(finding('object-invalid', spanOf(ctx, e.keyNode), { says: `${String(scalar(ctx, e.keyNode))} narrows ICMP traffic: Calico accepts it only in a rule whose protocol is ICMP or ICMPv6.`, next: 'Add protocol: ICMP (or ICMPv6) to the rule, or remove the field.' }));
+    return icmpFields.length > 0;
+  }
+  findings.push(finding('calico-field-not-modelled', spanOf(ctx, protocolNode), 'This rule matches ICMP only; Netlens decides TCP, UDP and SCTP traffic, so the rule decides nothing in its answers.'));
+  return true;
+}
+
+function buildPeers(c: CalicoContext, peer: Node | undefined, family: 4 | 6 | undefined): PeerMatcher[] | undefined {
+  const { ctx, findings } = c;
+  if (peer === undefined || isNullNode(ctx, peer) || !isMap(peer)) return family === undefined ? undefined : everyPeerOf(family, spanOf(ctx, peer));
   const span = spanOf(ctx, peer);
   const services = entry(ctx, peer, 'services');
   if (services !== undefined) {
@@ -243,12 +299,14 @@ function buildPeers(c: CalicoContext, peer: Node | undefined): PeerMatcher[] | u
     const accountSelector = get(ctx, accounts, 'selector');
     if (accountSelector !== undefined) podParts.push(ifValid(expressionAt(c, accountSelector), (n) => prefixKeys(n, CALICO_SERVICE_ACCOUNT_PREFIX)));
   }
-  const nets = items(ctx, get(ctx, peer, 'nets')).map((n) => buildIPBlock(ctx, n, spanOf(ctx, n), findings, { cidrNode: n, exceptNode: undefined, bareAddress: true }));
+  const netNodes = items(ctx, get(ctx, peer, 'nets'));
+  const nets = netNodes.flatMap((n) => ofFamily(c, n, family, buildIPBlock(ctx, n, spanOf(ctx, n), findings, { cidrNode: n, exceptNode: undefined, bareAddress: true })));
   const notNetsNode = get(ctx, peer, 'notNets');
   const notNets = items(ctx, notNetsNode).flatMap((n) => {
     const block = buildIPBlock(ctx, n, spanOf(ctx, n), findings, { cidrNode: n, exceptNode: undefined, bareAddress: true });
     return block.kind === 'ipBlock' ? [block.cidr] : [];
   });
+  const families: ReadonlyArray<4 | 6> = family === undefined ? [4, 6] : [family];
   if (podParts.length > 0) {
     // A selector and nets together ask both of one endpoint; pods' addresses are rarely known, so the selector decides.
     const netsEntry = entry(ctx, peer, 'nets') ?? entry(ctx, peer, 'notNets');
@@ -256,10 +314,25 @@ function buildPeers(c: CalicoContext, peer: Node | undefined): PeerMatcher[] | u
     const inAnyNamespace = c.scope === 'global' || namespaceSelector !== undefined;
     return [{ kind: 'pods', namespaceSelector: inAnyNamespace ? makeSelector([], true, span) : undefined, podSelector: selectorOf(podParts, span), span }];
   }
-  if (nets.length > 0) return nets.map((b) => (b.kind === 'ipBlock' && notNets.length > 0 ? withoutNets(b, notNets) : b));
+  if (netNodes.length > 0) return nets.map((b) => (b.kind === 'ipBlock' && notNets.length > 0 ? withoutNets(b, notNets) : b));
   // Every address outside notNets; as with an ipBlock, a pod matches by an address the workspace gives it.
-  if (notNets.length > 0) return [everywhereBut(4, notNets, span), everywhereBut(6, notNets, span)];
-  return undefined;
+  if (notNets.length > 0) return families.map((f) => everywhereBut(f, notNets, span));
+  return family === undefined ? undefined : everyPeerOf(family, span);
+}
+
+/**
+ * Every peer of one address family: every pod (pod traffic carries no family
+ * in the model, so ipVersion narrows addresses only) and every address of the family.
+ */
+function everyPeerOf(family: 4 | 6, span: SourceSpan): PeerMatcher[] {
+  return [{ kind: 'pods', namespaceSelector: makeSelector([], true, span), podSelector: undefined, span }, everywhereBut(family, [], span)];
+}
+
+/** A net of the rule's ipVersion; one of the other family is rejected by Calico's validator and matches nothing. */
+function ofFamily(c: CalicoContext, node: Node, family: 4 | 6 | undefined, peer: PeerMatcher): PeerMatcher[] {
+  if (family === undefined || peer.kind !== 'ipBlock' || peer.cidr.family === family) return [peer];
+  c.findings.push(finding('object-invalid', spanOf(c.ctx, node), { says: `An IPv${peer.cidr.family} net in a rule with ipVersion ${family}: Calico rejects the rule, and it matches no address here.`, next: `Write an IPv${family} net, or change ipVersion.` }));
+  return [];
 }
 
 function withoutNets(block: IPBlockPeer, notNets: readonly Prefix[]): IPBlockPeer {

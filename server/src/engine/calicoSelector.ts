@@ -16,20 +16,35 @@
  * a namespaceSelector does it mean something else (non-namespaced
  * resources), and the policy normaliser handles that case.
  */
-import type { Labels } from './labels.js';
+import type { ExpressionWord, Labels } from './labels.js';
+import type { SourceSpan } from './source.js';
+
+/**
+ * Where a comparison's key and values are written in the document, when the
+ * caller could place the selector text (see parseCalicoSelector): what
+ * did-you-mean fixes edit. valueSpans go index for index with values.
+ */
+export interface WrittenAt {
+  readonly keySpan?: SourceSpan;
+  readonly valueSpans?: readonly SourceSpan[];
+}
 
 export type CalicoNode =
   | { readonly op: 'all' | 'global' }
-  | { readonly op: 'has'; readonly key: string }
-  | { readonly op: '==' | '!=' | 'contains' | 'starts with' | 'ends with'; readonly key: string; readonly value: string }
-  | { readonly op: 'in' | 'not in'; readonly key: string; readonly values: readonly string[] }
+  | ({ readonly op: 'has'; readonly key: string } & WrittenAt)
+  | ({ readonly op: '==' | '!=' | 'contains' | 'starts with' | 'ends with'; readonly key: string; readonly value: string } & WrittenAt)
+  | ({ readonly op: 'in' | 'not in'; readonly key: string; readonly values: readonly string[] } & WrittenAt)
   | { readonly op: 'not'; readonly operand: CalicoNode }
   | { readonly op: 'and' | 'or'; readonly operands: readonly CalicoNode[] };
 
 export type CalicoParse = { readonly ok: true; readonly node: CalicoNode } | { readonly ok: false; readonly error: string; readonly offset: number };
 
+/** Where a piece of the selector text (offset, length) is in the document; undefined when it cannot be placed. */
+export type SpanOfText = (offset: number, length: number) => SourceSpan | undefined;
+
 type Token =
-  | { readonly kind: 'label' | 'string' | 'has'; readonly value: string; readonly at: number }
+  | { readonly kind: 'label' | 'string'; readonly value: string; readonly at: number }
+  | { readonly kind: 'has'; readonly value: string; readonly at: number; readonly keyAt: number }
   | { readonly kind: '(' | ')' | '{' | '}' | ',' | '==' | '!=' | '!' | '&&' | '||' | 'in' | 'not in' | 'contains' | 'starts with' | 'ends with' | 'all' | 'global' | 'eof'; readonly at: number };
 
 class SelectorSyntaxError extends Error {
@@ -102,7 +117,7 @@ function tokenize(input: string): Token[] {
       if (key === '') throw new SelectorSyntaxError('no label name in has(', keyAt);
       const close = skipBlanks(input, keyAt + key.length);
       if (input[close] !== ')') throw new SelectorSyntaxError("no closing ')' after has(", close);
-      tokens.push({ kind: 'has', value: key, at: i });
+      tokens.push({ kind: 'has', value: key, at: i, keyAt });
       i = close + 1;
     } else if (input.startsWith('all(', i) || input.startsWith('global(', i)) {
       const kind = input.startsWith('all(', i) ? 'all' : 'global';
@@ -121,7 +136,23 @@ function tokenize(input: string): Token[] {
 
 class Parser {
   private at = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly spanOfText: SpanOfText | undefined,
+  ) {}
+
+  /** The key's and values' places, when the caller can place the text. */
+  private written(keyAt: number, key: string, values: ReadonlyArray<{ value: string; at: number }> = []): WrittenAt {
+    const spanOf = this.spanOfText;
+    if (spanOf === undefined) return {};
+    const keySpan = spanOf(keyAt, key.length);
+    // A string token starts at its opening quote.
+    const valueSpans = values.map((v) => spanOf(v.at + 1, v.value.length));
+    return {
+      ...(keySpan === undefined ? {} : { keySpan }),
+      ...(values.length === 0 || valueSpans.some((v) => v === undefined) ? {} : { valueSpans: valueSpans as SourceSpan[] }),
+    };
+  }
 
   private peek(): Token {
     return this.tokens[this.at]!;
@@ -173,7 +204,7 @@ class Parser {
     const t = this.next();
     switch (t.kind) {
       case 'has':
-        return { op: 'has', key: t.value };
+        return { op: 'has', key: t.value, ...this.written(t.keyAt, t.value) };
       case 'all':
       case 'global':
         return { op: t.kind };
@@ -184,55 +215,62 @@ class Parser {
         return inner;
       }
       case 'label':
-        return this.parseComparison(t.value);
+        return this.parseComparison(t.value, t.at);
       default:
         throw new SelectorSyntaxError(t.kind === 'eof' ? 'unexpected end of the selector' : `unexpected ${t.kind === 'string' ? 'string' : t.kind}`, t.at);
     }
   }
 
-  private parseComparison(key: string): CalicoNode {
+  private parseComparison(key: string, keyAt: number): CalicoNode {
     const operator = this.next();
     switch (operator.kind) {
       case '==':
       case '!=':
       case 'contains':
       case 'starts with':
-      case 'ends with':
-        return { op: operator.kind, key, value: this.expectString() };
+      case 'ends with': {
+        const value = this.expectString();
+        return { op: operator.kind, key, value: value.value, ...this.written(keyAt, key, [value]) };
+      }
       case 'in':
-      case 'not in':
-        return { op: operator.kind, key, values: this.parseSet() };
+      case 'not in': {
+        // Sorted and without repeats, so that equal sets read alike; the first place a value is written is kept.
+        const written = this.parseSet();
+        const unique = [...new Map(written.reverse().map((v) => [v.value, v])).values()].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+        return { op: operator.kind, key, values: unique.map((v) => v.value), ...this.written(keyAt, key, unique) };
+      }
       default:
         throw new SelectorSyntaxError(`expected an operator after ${key}`, operator.at);
     }
   }
 
-  private expectString(): string {
+  private expectString(): { value: string; at: number } {
     const t = this.next();
     if (t.kind !== 'string') throw new SelectorSyntaxError('expected a quoted string', t.at);
-    return t.value;
+    return { value: t.value, at: t.at };
   }
 
   /** `{ "a", "b" }`: possibly empty, a trailing comma allowed, as Calico's parser allows. */
-  private parseSet(): string[] {
+  private parseSet(): Array<{ value: string; at: number }> {
     const open = this.next();
     if (open.kind !== '{') throw new SelectorSyntaxError('expected a set literal { ... }', open.at);
-    const values: string[] = [];
+    const values: Array<{ value: string; at: number }> = [];
     for (let t = this.peek(); t.kind === 'string'; t = this.peek()) {
-      values.push(t.value);
+      values.push({ value: t.value, at: t.at });
       this.next();
       if (this.peek().kind !== ',') break;
       this.next();
     }
     const close = this.next();
     if (close.kind !== '}') throw new SelectorSyntaxError('expected }', close.at);
-    return [...new Set(values)].sort();
+    return values;
   }
 }
 
-export function parseCalicoSelector(input: string): CalicoParse {
+/** spanOfText, when given, places the selector's text in the document, so that comparisons know where their keys and values are written. */
+export function parseCalicoSelector(input: string, spanOfText?: SpanOfText): CalicoParse {
   try {
-    return { ok: true, node: new Parser(tokenize(input)).parseRoot() };
+    return { ok: true, node: new Parser(tokenize(input), spanOfText).parseRoot() };
   } catch (e) {
     if (e instanceof SelectorSyntaxError) return { ok: false, error: e.message, offset: e.offset };
     throw e;
@@ -328,4 +366,69 @@ export function prefixKeys(node: CalicoNode, prefix: string): CalicoNode {
     default:
       return { ...node, key: prefix + node.key };
   }
+}
+
+type Comparison = Extract<CalicoNode, { key: string }>;
+
+/** The same tree with one comparison (by identity) replaced. */
+function replacing(node: CalicoNode, target: Comparison, by: CalicoNode): CalicoNode {
+  if (node === target) return by;
+  switch (node.op) {
+    case 'not':
+      return { op: 'not', operand: replacing(node.operand, target, by) };
+    case 'and':
+    case 'or':
+      return { op: node.op, operands: node.operands.map((n) => replacing(n, target, by)) };
+    default:
+      return node;
+  }
+}
+
+/** The comparisons a match needs, outside any negation: the only ones whose typo can make a selector match nothing. */
+function positiveComparisons(node: CalicoNode): Comparison[] {
+  switch (node.op) {
+    case 'all':
+    case 'global':
+    case 'not':
+    case '!=':
+    case 'not in':
+      return [];
+    case 'and':
+    case 'or':
+      return node.operands.flatMap(positiveComparisons);
+    default:
+      return [node];
+  }
+}
+
+/**
+ * The keys and values of the positive comparisons whose place is known (see
+ * ExpressionWord). isPrefixed tells a key of the endpoint's labels that
+ * stands for another object's label (pcns., pcsa.): it is not written as such.
+ */
+export function calicoWords(root: CalicoNode, isPrefixed: (key: string) => boolean): ExpressionWord[] {
+  const words: ExpressionWord[] = [];
+  for (const leaf of positiveComparisons(root)) {
+    const evaluateWith = (by: CalicoNode) => {
+      const changed = replacing(root, leaf, by);
+      return (labels: Labels) => evaluateCalico(changed, labels);
+    };
+    // The key as matched ends with the key as written: what comes before is the endpoint prefix.
+    const keyPrefix = leaf.keySpan === undefined ? '' : leaf.key.slice(0, Math.max(0, leaf.key.length - (leaf.keySpan.end - leaf.keySpan.start)));
+    const writtenKey = (key: string) => (keyPrefix === '' ? (isPrefixed(key) ? undefined : key) : key.startsWith(keyPrefix) ? key.slice(keyPrefix.length) : undefined);
+    if (leaf.keySpan !== undefined) {
+      words.push({ role: 'key', key: leaf.key, written: leaf.key.slice(keyPrefix.length), span: leaf.keySpan, replaced: (text) => evaluateWith({ ...leaf, key: keyPrefix + text }), writtenKey });
+    }
+    const values = leaf.op === '==' ? [leaf.value] : leaf.op === 'in' ? leaf.values : [];
+    values.forEach((value, i) => {
+      const span = leaf.valueSpans?.[i];
+      if (span === undefined) return;
+      const withValue = (text: string): CalicoNode => {
+        if (leaf.op === 'in') return { ...leaf, values: leaf.values.map((v, j) => (j === i ? text : v)) };
+        return leaf.op === '==' ? { ...leaf, value: text } : leaf;
+      };
+      words.push({ role: 'value', key: leaf.key, written: value, span, replaced: (text) => evaluateWith(withValue(text)), writtenKey });
+    });
+  }
+  return words;
 }

@@ -38,6 +38,14 @@ export interface ClusterSummary {
   /** The config ranges behind podCIDRs/serviceCIDRs; empty when they come from settings. */
   readonly podRanges: readonly NetworkRange[];
   readonly serviceRanges: readonly NetworkRange[];
+  /**
+   * The pod and Service ranges of the cluster a file belongs to (see
+   * rangeClusters): with several clusters in the workspace, a policy is judged
+   * against its own cluster's ranges, not all of them.
+   */
+  forFile(file: string): { readonly podCIDRs: readonly Prefix[]; readonly serviceCIDRs: readonly Prefix[] };
+  /** Which cluster each range belongs to, in words, for memo keys: the same text means the same answers from forFile. */
+  readonly clustersKey: string;
 }
 
 /** Above this many Services, iptables mode's linear rule chains start to show. */
@@ -127,22 +135,66 @@ function uniquePrefixes(ranges: readonly NetworkRange[]): Prefix[] {
   return [...seen.values()];
 }
 
+/**
+ * One cluster at a time, for address ranges: the folders holding range
+ * configuration (CNI files, kubeadm, IPPools, ...) fall into clusters by the
+ * subtree they sit in just below the deepest folder all of them share, so
+ * `clusters/a/cni/…` and `clusters/b/kubeadm/…` are two clusters while
+ * `cluster/kubeadm.yaml` and `cluster/cni/…` are one. A file
+ * belongs to the cluster whose subtree holds it; undefined when there is one
+ * cluster, or the file sits in none.
+ */
+export function rangeClusters(ranges: readonly NetworkRange[]): { readonly clusterOf: (file: string) => string | undefined; readonly count: number } {
+  const folders = [...new Set(ranges.map((r) => folderOf(r.span.file)))].map((f) => (f === '' ? [] : f.split('/')));
+  if (folders.length <= 1) return { clusterOf: () => undefined, count: folders.length };
+  const shared = folders.slice(1).reduce((n, f) => Math.min(n, commonSteps(folders[0]!, f)), folders[0]!.length);
+  // Configuration in the shared folder itself speaks for everything below it: one cluster.
+  if (folders.some((f) => f.length === shared)) return { clusterOf: () => undefined, count: 1 };
+  const keys = new Set(folders.map((f) => f.slice(0, shared + 1).join('/')));
+  if (keys.size <= 1) return { clusterOf: () => undefined, count: 1 };
+  return {
+    count: keys.size,
+    clusterOf: (file) => {
+      const steps = folderOf(file).split('/');
+      if (steps.length <= shared) return undefined;
+      const key = steps.slice(0, shared + 1).join('/');
+      return keys.has(key) ? key : undefined;
+    },
+  };
+}
+
 export function clusterSummary(facts: ClusterFacts, options: ClusterOptions): ClusterSummary {
   const podRanges = facts.ranges.filter((r) => r.role === 'pod');
   const serviceRanges = facts.ranges.filter((r) => r.role === 'service');
+  const clusters = rangeClusters(facts.ranges);
+  const perCluster = new Map<string | undefined, { podCIDRs: readonly Prefix[]; serviceCIDRs: readonly Prefix[] }>();
+  const rangesOf = (key: string | undefined) => {
+    let r = perCluster.get(key);
+    if (r === undefined) {
+      // A file of no cluster, among several, has no ranges of its own: the settings'.
+      const pods = key === undefined ? [] : podRanges.filter((x) => clusters.clusterOf(x.span.file) === key);
+      const services = key === undefined ? [] : serviceRanges.filter((x) => clusters.clusterOf(x.span.file) === key);
+      perCluster.set(key, (r = { podCIDRs: pods.length > 0 ? uniquePrefixes(pods) : options.podCIDRs, serviceCIDRs: services.length > 0 ? uniquePrefixes(services) : options.serviceCIDRs }));
+    }
+    return r;
+  };
   const setting = options.cni !== undefined && options.cni !== 'auto' && KNOWN_CNIS.includes(options.cni) ? (options.cni as CniName) : undefined;
   const detected = setting === undefined ? detectCni(facts.cnis) : undefined;
   const cni = setting ?? detected?.value;
+  const summaryPods = podRanges.length > 0 ? uniquePrefixes(podRanges) : options.podCIDRs;
+  const summaryServices = serviceRanges.length > 0 ? uniquePrefixes(serviceRanges) : options.serviceCIDRs;
   return {
     cni,
     cniOrigin: setting !== undefined ? 'the netlens.cni setting' : detected?.origin,
     cniSpan: detected?.span,
     // "other" is a CNI we know nothing about: assume it enforces rather than cry wolf.
     enforcesPolicy: cni === undefined ? undefined : cni === 'other' || ENFORCING_CNIS.has(cni),
-    podCIDRs: podRanges.length > 0 ? uniquePrefixes(podRanges) : options.podCIDRs,
-    serviceCIDRs: serviceRanges.length > 0 ? uniquePrefixes(serviceRanges) : options.serviceCIDRs,
+    podCIDRs: summaryPods,
+    serviceCIDRs: summaryServices,
     podRanges,
     serviceRanges,
+    forFile: (file) => (clusters.count <= 1 ? { podCIDRs: summaryPods, serviceCIDRs: summaryServices } : rangesOf(clusters.clusterOf(file))),
+    clustersKey: clusters.count <= 1 ? '' : JSON.stringify(facts.ranges.map((r) => [String(r.prefix), r.role, clusters.clusterOf(r.span.file) ?? null])),
   };
 }
 
@@ -182,7 +234,7 @@ function describePartners(partners: readonly OverlapPartner[]): string {
     .join(' and ');
 }
 
-function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[] {
+function overlapFindings(facts: ClusterFacts, options: ClusterOptions): Finding[] {
   const overlaps = new Map<string, Overlap>();
   const add = (range: NetworkRange, partner: OverlapPartner) => {
     const key = `${range.span.file}\u0000${range.span.start}`;
@@ -191,21 +243,28 @@ function overlapFindings(facts: ClusterFacts, summary: ClusterSummary): Finding[
     o.partners.push(partner);
   };
   const ranges = facts.ranges;
-  const intervals = ranges.map((r) => ({ first: r.prefix.first, last: r.prefix.last, key: r.prefix.family, group: r.role }));
+  // Ranges of two clusters never collide: only pairs of one cluster count.
+  const { clusterOf } = rangeClusters(ranges);
+  const clusterKeys = ranges.map((r) => clusterOf(r.span.file) ?? '');
+  const sweepKeys = new Map<string, number>();
+  const sweepKey = (text: string) => sweepKeys.get(text) ?? sweepKeys.set(text, sweepKeys.size).get(text)!;
+  const intervals = ranges.map((r, i) => ({ first: r.prefix.first, last: r.prefix.last, key: sweepKey(`${r.prefix.family} ${clusterKeys[i]}`), group: r.role }));
   for (const [i, j] of overlappingPairs(intervals, true).sort(byFirstThenSecond)) {
     const [site, partner] = overlapSite(ranges[i]!, ranges[j]!);
     add(site, partner);
   }
-  // A role no file names still has its range: the setting's. Config ranges must not overlap it either.
-  const fromSettings: Array<[NetworkRole, readonly Prefix[], string]> = [];
-  if (summary.podRanges.length === 0) fromSettings.push(['pod', summary.podCIDRs, 'the netlens.podCIDR setting']);
-  if (summary.serviceRanges.length === 0) fromSettings.push(['service', summary.serviceCIDRs, 'the netlens.serviceCIDR setting']);
+  // A role a cluster's files do not name still has its range: the setting's. Its config ranges must not overlap that either.
+  const named = new Set(ranges.map((r, i) => `${r.role} ${clusterKeys[i]}`));
+  const fromSettings: Array<[NetworkRole, readonly Prefix[], string]> = [
+    ['pod', options.podCIDRs, 'the netlens.podCIDR setting'],
+    ['service', options.serviceCIDRs, 'the netlens.serviceCIDR setting'],
+  ];
   for (const [role, prefixes, origin] of fromSettings) {
-    for (const r of ranges) {
-      if (r.role === role) continue;
+    ranges.forEach((r, i) => {
+      if (r.role === role || named.has(`${role} ${clusterKeys[i]}`)) return;
       const hit = prefixes.find((p) => p.family === r.prefix.family && p.overlaps(r.prefix));
       if (hit) add(r, { role, prefix: hit, origin });
-    }
+    });
   }
   return [...overlaps.values()].map(({ range, partners }) =>
     finding(
@@ -234,12 +293,35 @@ function mtuFindings(facts: ClusterFacts, underlayMTU: number, origin: string): 
 }
 
 /**
- * CNIs that implement the cluster-wide policy API (AdminNetworkPolicy and its
- * successors): Calico (mapping them to its kube-admin/kube-baseline tiers),
- * Canal (Calico's policy engine) and Antrea. Others detected here do not;
- * kindnet is given the benefit of the doubt.
+ * Whether a CNI implements a generation of policy.networking.k8s.io: yes; no;
+ * only with an add-on deployed beside it (the finding says which); unknown
+ * (no finding, rather than a guess). The README's table "Which CNIs implement
+ * the cluster-wide policies" states each entry with its source.
  */
-const CLUSTER_POLICY_CNIS: ReadonlySet<CniName> = new Set(['calico', 'canal', 'antrea', 'kindnet']);
+export type ClusterPolicySupport = 'yes' | 'no' | { readonly addOn: string } | 'unknown';
+
+export type ClusterPolicyGeneration = 'v1alpha1' | 'v1alpha2';
+
+export const CLUSTER_POLICY_SUPPORT: Readonly<Record<Exclude<CniName, 'other'>, Readonly<Record<ClusterPolicyGeneration, ClusterPolicySupport>>>> = {
+  // Calico's tiers "adminnetworkpolicy" (v1alpha1), "kube-admin"/"kube-baseline" (ClusterNetworkPolicy); canal runs Calico's policy engine.
+  calico: { v1alpha1: 'yes', v1alpha2: 'yes' },
+  canal: { v1alpha1: 'yes', v1alpha2: 'yes' },
+  // Antrea documents AdminNetworkPolicy and BaselineAdminNetworkPolicy from v1.13; ClusterNetworkPolicy is not documented.
+  antrea: { v1alpha1: 'yes', v1alpha2: 'unknown' },
+  // kindnet enforces NetworkPolicy with kube-network-policies, whose AdminNetworkPolicy controller is a separate install.
+  kindnet: { v1alpha1: { addOn: "kube-network-policies' AdminNetworkPolicy controller (install-anp.yaml)" }, v1alpha2: 'unknown' },
+  cilium: { v1alpha1: 'no', v1alpha2: 'no' },
+  flannel: { v1alpha1: 'no', v1alpha2: 'no' },
+  weave: { v1alpha1: 'no', v1alpha2: 'no' },
+  'kube-router': { v1alpha1: 'no', v1alpha2: 'no' },
+  bridge: { v1alpha1: 'no', v1alpha2: 'no' },
+  ptp: { v1alpha1: 'no', v1alpha2: 'no' },
+};
+
+function clusterPolicySupport(p: PolicyModel, cni: CniName): ClusterPolicySupport {
+  if (cni === 'other') return 'unknown';
+  return CLUSTER_POLICY_SUPPORT[cni][p.kind === 'ClusterNetworkPolicy' ? 'v1alpha2' : 'v1alpha1'];
+}
 
 /** A finding about policies the cluster's CNI does not enforce. */
 interface OnePerCluster {
@@ -286,11 +368,8 @@ export type OverlapReuse = (ranges: readonly NetworkRange[], settingsKey: string
 
 export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions, reuseOverlaps?: OverlapReuse): Finding[] {
   const facts = ws.cluster;
-  const settingsKey = JSON.stringify([
-    summary.podRanges.length === 0 ? summary.podCIDRs.map(String) : null,
-    summary.serviceRanges.length === 0 ? summary.serviceCIDRs.map(String) : null,
-  ]);
-  const overlaps = reuseOverlaps === undefined ? overlapFindings(facts, summary) : reuseOverlaps(facts.ranges, settingsKey, () => overlapFindings(facts, summary));
+  const settingsKey = JSON.stringify([options.podCIDRs.map(String), options.serviceCIDRs.map(String)]);
+  const overlaps = reuseOverlaps === undefined ? overlapFindings(facts, options) : reuseOverlaps(facts.ranges, settingsKey, () => overlapFindings(facts, options));
   const out = [...overlaps, ...mtuFindings(facts, options.underlayMTU ?? 1500, options.underlayMTUOrigin ?? 'netlens.underlayMTU')];
   // The netlens.cni setting speaks for every cluster; otherwise each policy's cluster decides.
   const fromSetting = summary.cniOrigin === 'the netlens.cni setting';
@@ -310,10 +389,16 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   }
   onePerCluster({
     code: 'cluster-policy-not-implemented',
-    voids: (p, cni) => p.tier !== undefined && !CLUSTER_POLICY_CNIS.has(cni),
+    voids: (p, cni) => {
+      const support = p.tier === undefined ? 'yes' : clusterPolicySupport(p, cni);
+      return support !== 'yes' && support !== 'unknown';
+    },
     also: (p) => `also needs policy.networking.k8s.io: ${p.kind} ${p.id}`,
-    says: (first, also, cni) =>
-      `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${cni.value} (from ${cni.origin}), which does not: it does nothing there, and Netlens's verdicts with it do not hold.`,
+    says: (first, also, cni) => {
+      const support = clusterPolicySupport(first, cni.value);
+      const unless = typeof support === 'object' ? ` unless ${support.addOn} is deployed beside it` : '';
+      return `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${cni.value} (from ${cni.origin}), which does not${unless}: it does nothing there, and Netlens's verdicts with it do not hold.`;
+    },
   });
   for (const p of ws.policies) {
     // Cluster-wide kinds are cluster-policy-not-implemented's to report.

@@ -25,6 +25,7 @@ export function describePeer(policy: PolicyModel, peer: PeerMatcher): string {
     case 'external':
       return `${peer.what} (not modelled)`;
     case 'ipBlock':
+      if (peer.outsideCluster && peer.cidr.bits === 0 && peer.except.length === 0) return `any IPv${peer.cidr.family} address outside the cluster`;
       return `addresses ${peer.cidr.toString()}${peer.except.length > 0 ? ` except ${peer.except.map((e) => e.toString()).join(', ')}` : ''}${peer.outsideCluster ? ' outside the cluster' : ''}`;
     case 'pods': {
       const pods = peer.podSelector === undefined || isEmptySelector(peer.podSelector) ? 'all pods' : `pods ${describeSelector(peer.podSelector)}`;
@@ -83,6 +84,14 @@ export function tieredRuleName(policy: PolicyModel, rule: PolicyRule): string {
 /** "the admin tier at priority 10". */
 export function describeTierPlace(policy: PolicyModel): string {
   return policy.tier === undefined ? 'the NetworkPolicy tier' : policy.tier.tier === 'admin' ? `the admin tier at priority ${policy.tier.priority}` : `the baseline tier${policy.kind === 'BaselineAdminNetworkPolicy' ? '' : ` at priority ${policy.tier.priority}`}`;
+}
+
+/** Where a policy's rules decide: "the admin tier at priority 10", "Calico tier security at order 100", "the NetworkPolicy tier". */
+export function describeDecidingPlace(policy: PolicyModel): string {
+  if (policy.place !== undefined) return `Calico tier ${policy.place.tier} ${policy.place.order === undefined ? 'with no order' : `at order ${policy.place.order}`}`;
+  if (policy.tier !== undefined) return describeTierPlace(policy);
+  // Cilium's policies decide where NetworkPolicy does: beside it, between the admin and the baseline tier.
+  return policy.kind === undefined ? 'the NetworkPolicy tier' : `the NetworkPolicy tier (${policy.kind})`;
 }
 
 function describeTiered(policy: PolicyModel): string {

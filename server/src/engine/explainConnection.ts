@@ -7,14 +7,15 @@
  * agrees with the matrix; the near misses only add what-would-it-take.
  */
 import { standsForOnePod } from './reachability.js';
+import { calicoEndpointLabels } from './calicoLabels.js';
 import type { IPAddress } from './cidr.js';
 import { describePeer, describePort } from './describe.js';
-import { describeSelector, type Labels, type Selector, type SelectorRequirement } from './labels.js';
-import { asTieredRule, peerMatches, policySelects, portMatches, tieredRulesFor, type Endpoint, type NamespaceLabels } from './matching.js';
+import { describeSelector, type LabelExpression, type Labels, type Selector, type SelectorRequirement } from './labels.js';
+import { asTieredRule, endpointContext, peerMatches, policySelects, portMatches, tieredRulesFor, type Endpoint, type NamespaceLabels } from './matching.js';
 import { decideDirection } from './tiers.js';
 import type { Direction, PeerMatcher, PodGroup, PolicyModel, PolicyRule, PortMatcher, Protocol } from './model.js';
 import { didYouMean, editDistance } from './nearest.js';
-import { BOOLEAN_ALGEBRA, decideOrdered, orderTiers, rulesInOrder } from './orderedPolicies.js';
+import { BOOLEAN_ALGEBRA, decideOrdered, orderTiers, rulesInOrder, type OrderedTier } from './orderedPolicies.js';
 import { resolveNamedPort } from './ports.js';
 import type { Fix } from './rules.js';
 import type { SourceSpan } from './source.js';
@@ -244,8 +245,45 @@ function explainOrdered(
     last !== undefined && last.action !== 'pass' ? { by: 'rule', policy: last.policy, rule: last.rule, action: last.action } : dropped !== undefined ? { by: 'end-of-tier', tier: dropped.tier } : { by: 'profile' };
   const denied = denials.some((r) => r.matches);
   const allowed = !denied && decision.allowed;
-  const explanation: DirectionExplanation = { direction, subject, isolated: true, allowed, policies, ignored, nearMisses: [], ordered, ...(denials.length > 0 ? { denials } : {}) };
+  const nearMisses = allowed || denied ? [] : orderedNearMisses(c, tiers, policies, peer);
+  const explanation: DirectionExplanation = { direction, subject, isolated: true, allowed, policies, ignored, nearMisses, ordered, ...(denials.length > 0 ? { denials } : {}) };
   return { explanation, passedOn: !denied && decision.passedOut };
+}
+
+/**
+ * The Allow rules that would have decided a denied connection had they
+ * matched: those the ordered evaluation reaches before it drops the traffic
+ * (before the deciding Deny, or up to the end of the tier that drops it; not
+ * past a Pass that skips the rest of its tier). An Allow after the Deny would
+ * change nothing even if it matched, so it is no near miss.
+ */
+function orderedNearMisses(c: Connection, tiers: readonly OrderedTier[], traced: ReadonlyArray<{ policy: PolicyModel; rules: readonly RuleTrace[] }>, peer: Endpoint): NearMiss[] {
+  const reached: RuleTrace[] = [];
+  walk: for (const tier of tiers) {
+    let passed = false;
+    visit: for (const policy of tier.policies) {
+      for (const trace of traced.find((p) => p.policy === policy)?.rules ?? []) {
+        const action = trace.rule.action ?? 'allow';
+        if (!trace.matches) {
+          if (action === 'allow') reached.push(trace);
+          continue;
+        }
+        if (action === 'deny') break walk;
+        if (action === 'pass') {
+          passed = true;
+          break visit;
+        }
+      }
+    }
+    if (!passed && tier.defaultAction === 'deny') break;
+  }
+  const misses: NearMiss[] = [];
+  for (const { policy, rule } of reached) {
+    const changes = [...cheapest(rule.peers?.map((p) => peerGaps(c, policy, p, peer))), ...cheapest(rule.ports?.map((m) => portGaps(c, m)))];
+    const cost = changes.reduce((n, ch) => n + ch.cost, 0);
+    if (cost > 0 && changes.every((ch) => ch.cost < FAR)) misses.push({ policy, rule, changes, cost });
+  }
+  return misses.sort((a, b) => a.cost - b.cost).slice(0, MAX_NEAR_MISSES);
 }
 
 function traceRule(c: Connection, policy: PolicyModel, rule: PolicyRule, peer: Endpoint, ignored: boolean): RuleTrace {
@@ -318,7 +356,30 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** What keeps a selector from matching labels; empty when it matches. */
 function selectorGaps(selector: Selector, labels: Labels, field: string, whose: string, labelled: 'pod' | 'namespace'): NeededChange[] {
   if (!selector.valid) return [{ text: `${field} is invalid and selects nothing`, span: selector.span, cost: FAR }];
-  return selector.requirements.flatMap((r) => requirementGap(r, labels, field, whose, labelled, selector.span) ?? []);
+  const gaps = selector.requirements.flatMap((r) => requirementGap(r, labels, field, whose, labelled, selector.span) ?? []);
+  return selector.expression === undefined ? gaps : [...gaps, ...expressionGaps(selector.expression, labels, field, whose, selector.span)];
+}
+
+/**
+ * What keeps an expression (a Calico selector) from matching labels: the one
+ * key or value that, changed to what the labels hold, makes it match, when
+ * that reads as a typo; otherwise a far change.
+ */
+function expressionGaps(expression: LabelExpression, labels: Labels, field: string, whose: string, span: SourceSpan): NeededChange[] {
+  if (expression.matches(labels)) return [];
+  let best: NeededChange | undefined;
+  for (const word of expression.words ?? []) {
+    const options = word.role === 'key' ? [...labels.keys()].flatMap((k) => word.writtenKey(k) ?? []) : labels.has(word.key) ? [labels.get(word.key)!] : [];
+    for (const option of options) {
+      const distance = editDistance(word.written, option);
+      if (distance === 0 || distance > typoLimit(word.written) || /['"]/.test(option) || !word.replaced(option)(labels)) continue;
+      if (best !== undefined && best.cost <= distance) continue;
+      const have = word.role === 'key' ? `${option}, not ${word.written}` : `${word.writtenKey(word.key) ?? word.key}=${option}`;
+      const fix: Fix = { title: `Change "${word.written}" to "${option}"`, edits: [{ span: word.span, newText: option }] };
+      best = { text: `${field} ${expression.text}: ${whose} have ${have} (${plural(distance, 'character')})`, span: word.span, cost: distance, fix };
+    }
+  }
+  return [best ?? { text: `${field} ${expression.text} does not match ${whose}`, span, cost: FAR }];
 }
 
 function requirementGap(r: SelectorRequirement, labels: Labels, field: string, whose: string, labelled: string, fallback: SourceSpan): NeededChange | undefined {
@@ -393,7 +454,10 @@ function peerGaps(c: Connection, policy: PolicyModel, peer: PeerMatcher, endpoin
           gaps.push({ text: `without a namespaceSelector the peer is namespace ${policy.namespace} only; ${g.id} is in ${g.namespace}`, span: peer.span, cost: 4 });
         }
       } else gaps.push(...selectorGaps(peer.namespaceSelector, c.namespaceLabels(g.namespace), 'namespaceSelector', `namespace ${g.namespace} labels`, 'namespace'));
-      if (peer.podSelector !== undefined) gaps.push(...selectorGaps(peer.podSelector, g.labels, 'podSelector', `the pods of ${g.id}`, 'pod'));
+      if (peer.podSelector !== undefined) {
+        const labels = peer.podSelector.expression?.readsEndpointLabels === true ? calicoEndpointLabels(g, endpointContext(c.namespaceLabels, c.workspace.serviceAccounts)) : g.labels;
+        gaps.push(...selectorGaps(peer.podSelector, labels, policy.selectorField === 'selector' ? 'selector' : 'podSelector', `the pods of ${g.id}`, 'pod'));
+      }
       return gaps;
     }
   }

@@ -7,7 +7,9 @@
  */
 import { Bitset } from './bitset.js';
 import { describePort } from './describe.js';
-import { PROTOCOLS, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
+import { decidedInOrder, describeAddresses, ExternalDecider } from './externalDecision.js';
+import { DEFAULT_FLOW, FlowDecider, type FlowDecision } from './flowDecision.js';
+import { PROTOCOLS, type Direction, type IPBlockPeer, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
 import { resolveNamedMatcher } from './ports.js';
 import type { Reachability, RuleOfPolicy } from './reachability.js';
 import { serviceEndpoints } from './services.js';
@@ -45,12 +47,17 @@ export interface GraphFlow {
   /** "TCP 8080", "UDP 53", "TCP 1-65535", "any port". */
   readonly ports: readonly string[];
   /**
-   * True when a policy rule decides it (the source is isolated for egress or
-   * the destination for ingress); false for traffic allowed only because no
-   * policy isolates either side.
+   * True when a policy rule decides it at one end on some port; false for
+   * traffic the default allow lets through at both ends: no policy has a say,
+   * or every tier that has one passes it on.
    */
   readonly explicit: boolean;
+  /** The rules that decided to let it through (flowDecision.ts): a tier's rule, a Calico policy's first match, or NetworkPolicy's allows. */
   readonly rules: readonly RuleOfPolicy[];
+  /** The ends where the default allow decided, on some of the ports (absent: neither). */
+  readonly byDefault?: readonly Direction[];
+  /** Application-layer filters of the rules that let it through: decided at L4, filtered further by the CNI. */
+  readonly l7?: readonly string[];
   /** Set on flows that stand for every workload pair between two namespaces. */
   readonly aggregated?: boolean;
   /**
@@ -163,22 +170,32 @@ interface FlowBeingBuilt {
   explicit: boolean;
   allowAll: boolean;
   rules: Map<PolicyRule, RuleOfPolicy>;
+  byDefault: Set<Direction>;
+  l7: Set<string>;
   aggregated?: boolean;
+}
+
+/** What a flow says besides ports and rules: where the default decided, which L7 filters apply. */
+interface FlowNotes {
+  readonly byDefault?: Iterable<Direction>;
+  readonly l7?: Iterable<string>;
 }
 
 class FlowSet {
   /** Source id, then target id: no separator that a name could contain. */
   private readonly bySource = new Map<string, Map<string, FlowBeingBuilt>>();
 
-  add(source: string, target: string, ports: Iterable<string>, explicit: boolean, rules: Iterable<RuleOfPolicy>, aggregated = false, allowAll = false): void {
+  add(source: string, target: string, ports: Iterable<string>, explicit: boolean, rules: Iterable<RuleOfPolicy>, aggregated = false, allowAll = false, notes: FlowNotes = {}): void {
     let row = this.bySource.get(source);
     if (row === undefined) this.bySource.set(source, (row = new Map()));
     let flow = row.get(target);
-    if (flow === undefined) row.set(target, (flow = { source, target, ports: new Set(), explicit, allowAll, rules: new Map(), ...(aggregated ? { aggregated } : {}) }));
+    if (flow === undefined) row.set(target, (flow = { source, target, ports: new Set(), explicit, allowAll, rules: new Map(), byDefault: new Set(), l7: new Set(), ...(aggregated ? { aggregated } : {}) }));
     for (const p of ports) flow.ports.add(p);
     flow.explicit ||= explicit;
     flow.allowAll &&= allowAll;
     for (const r of rules) flow.rules.set(r.rule, r);
+    for (const d of notes.byDefault ?? []) flow.byDefault.add(d);
+    for (const f of notes.l7 ?? []) flow.l7.add(f);
   }
 
   /** Edge ids come from the same UniqueIds as the node ids: cytoscape wants them distinct from those too. */
@@ -190,6 +207,8 @@ class FlowSet {
       ports: [...f.ports],
       explicit: f.explicit,
       rules: [...f.rules.values()],
+      ...(f.byDefault.size > 0 ? { byDefault: (['egress', 'ingress'] as const).filter((d) => f.byDefault.has(d)) } : {}),
+      ...(f.l7.size > 0 ? { l7: [...f.l7].sort() } : {}),
       ...(f.aggregated ? { aggregated: true } : {}),
       ...(f.explicit && f.allowAll ? { allowAll: true } : {}),
     }));
@@ -201,6 +220,7 @@ interface PairFlow {
   readonly explicit: boolean;
   readonly rules: RuleOfPolicy[];
   readonly allowAll: boolean;
+  readonly notes: FlowNotes;
   /** Flows with equal keys can be drawn as one. */
   readonly key: string;
 }
@@ -249,10 +269,10 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
     for (const [b, targets] of members) {
       const shared = a !== b && targets.length >= 2 && targets.every((j) => row.has(j)) ? common(targets.map((j) => row.get(j)![0])) : undefined;
       if (shared === undefined) continue;
-      flows.add(namespaceId(a), namespaceId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true, shared.allowAll);
+      flows.add(namespaceId(a), namespaceId(b), shared.labels, shared.explicit, targets.flatMap((j) => union(row.get(j)!)), true, shared.allowAll, shared.notes);
       for (const j of targets) row.delete(j);
     }
-    for (const [j, list] of row) flows.add(namespaceId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true, list[0]!.allowAll);
+    for (const [j, list] of row) flows.add(namespaceId(a), workloads[j]!.id, list[0]!.labels, list[0]!.explicit, union(list), true, list[0]!.allowAll, list[0]!.notes);
   }
   // One workload into a whole destination namespace.
   const namespaceOrder = new Map([...members.keys()].map((ns, k) => [ns, k]));
@@ -265,10 +285,10 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
       const flowsOut = targets.map((j) => row.get(j));
       const shared = common(flowsOut);
       if (shared === undefined) continue;
-      flows.add(workloads[i]!.id, namespaceId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll);
+      flows.add(workloads[i]!.id, namespaceId(ns), shared.labels, shared.explicit, union(flowsOut as PairFlow[]), true, shared.allowAll, shared.notes);
       for (const j of targets) row.delete(j);
     }
-    for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules, false, flow.allowAll);
+    for (const [j, flow] of row) flows.add(workloads[i]!.id, workloads[j]!.id, flow.labels, flow.explicit, flow.rules, false, flow.allowAll, flow.notes);
   }
 }
 
@@ -326,7 +346,7 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     if (reach.isGoverned(classOf[i]!, 'egress')) closed.egress.add(w.group.namespace);
   });
   const aggregatedPair = (from: string, to: string) => !closed.egress.has(from) && !closed.ingress.has(to) && (from !== to || (members.get(from)?.length ?? 0) > 1);
-  for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceId(a), namespaceId(b), ['any port'], false, [], true);
+  for (const a of namespaceNames) for (const b of namespaceNames) if (aggregatedPair(a, b)) flows.add(namespaceId(a), namespaceId(b), ['any port'], false, [], true, false, DEFAULT_FLOW);
 
   // Sources whose default-allowed traffic into a namespace is drawn by those
   // namespace edges: left out of the pair computation, not computed and dropped.
@@ -342,34 +362,20 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     return set;
   };
 
-  // An end is open when no policy isolates it or a rule there admits every peer
-  // (on the port: the first of each range stands for it). Most classes have no
-  // such rule at all, and are answered without looking at ports.
-  const admitsEveryPeer = new Map<string, boolean>();
-  const mayBeOpen = (c: number, direction: 'ingress' | 'egress'): boolean => {
-    const key = `${direction}${c}`;
-    let open = admitsEveryPeer.get(key);
-    if (open === undefined) admitsEveryPeer.set(key, (open = !reach.isIsolated(c, direction) || reach.rulesFor(c, direction).some((r) => r.rule.peers === undefined)));
-    return open;
-  };
-  const openEnd = (side: readonly RuleOfPolicy[]) => side.length === 0 || side.some((r) => r.rule.peers === undefined);
-  const allowedToAll = (s: number, d: number, ports: ReadonlyArray<readonly [Protocol, number, number]>): boolean =>
-    mayBeOpen(s, 'egress') &&
-    mayBeOpen(d, 'ingress') &&
-    ports.every(([protocol, port]) => {
-      const r = reach.allowingRules(s, d, port, protocol);
-      return openEnd(r.ingress) && openEnd(r.egress);
-    });
-
   // Every other allowed workload pair, computed once per class pair.
   const pairs = new Map<number, Map<number, PairFlow>>();
+  const decider = new FlowDecider(reach);
   for (const [s, row] of reach.classConnections(drawnByNamespace)) {
     for (const [d, ports] of row) {
-      const explicit = reach.isGoverned(s, 'egress') || reach.isGoverned(d, 'ingress');
+      // The tiers and ordered policies decide per port: what decided is asked of the one side decision, for pairs a policy has a say over.
+      const decision: FlowDecision = reach.isGoverned(s, 'egress') || reach.isGoverned(d, 'ingress') ? decider.flow(s, d, ports) : DEFAULT_FLOW;
+      const explicit = decision.ruleDecided;
       const labels = portLabels(ports);
-      const rules = explicit ? reach.rulesAllowingOn(s, d, ports) : [];
-      const allowAll = explicit && allowedToAll(s, d, ports);
-      const flow: PairFlow = { labels, explicit, rules, allowAll, key: `${explicit}\u0000${allowAll}\u0000${labels.join('\u0000')}` };
+      // An end is open where the default decided or a rule admitting every peer did, on every port.
+      const allowAll = explicit && decision.openAtBothEnds;
+      const notes = { byDefault: decision.byDefault, l7: decision.l7 };
+      const key = [explicit, allowAll, decision.byDefault.join(','), decision.l7.join(','), ...labels].join('\u0000');
+      const flow: PairFlow = { labels, explicit, rules: [...decision.rules], allowAll, notes, key };
       for (const i of groupsOfClass.get(s) ?? []) {
         for (const j of groupsOfClass.get(d) ?? []) {
           if (i === j || (!explicit && aggregatedPair(groups[i]!.namespace, groups[j]!.namespace))) continue;
@@ -389,27 +395,35 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     if (node === undefined) externals.set(key, (node = { id: ids.take(kind === 'any' ? ANY_NODE_ID : `cidr:${label}`), kind, label }));
     return node;
   };
-  const externalsOf = (rule: PolicyRule): GraphExternal[] => {
-    if (rule.peers === undefined) return [external('', 'any', 'anywhere')];
-    return rule.peers.flatMap((peer) => {
-      if (peer.kind !== 'ipBlock') return [];
-      // Drawn as applied: host bits cleared (a finding reports them elsewhere).
-      const cidr = peer.cidr.canonical().toString();
-      const label = peer.except.length === 0 ? cidr : `${cidr} except ${peer.except.map((e) => e.canonical().toString()).join(', ')}`;
-      return [external(label, 'cidr', label)];
-    });
+  const blockNode = (peer: IPBlockPeer): GraphExternal => {
+    // Drawn as applied: host bits cleared (a finding reports them elsewhere).
+    const cidr = peer.cidr.canonical().toString();
+    const label = peer.except.length === 0 ? cidr : `${cidr} except ${peer.except.map((e) => e.canonical().toString()).join(', ')}`;
+    return external(label, 'cidr', label);
   };
+  const externalsOf = (rule: PolicyRule): GraphExternal[] =>
+    rule.peers === undefined ? [external('', 'any', 'anywhere')] : rule.peers.flatMap((peer) => (peer.kind === 'ipBlock' ? [blockNode(peer)] : []));
+  const outside = new ExternalDecider(reach);
+  // Where tiers, ordered policies or deny rules decide, a rule's block is drawn as what of it they let through.
+  const decidedExternalsOf = (c: number, direction: 'ingress' | 'egress', rule: PolicyRule): GraphExternal[] =>
+    outside.peersAllowed(c, direction, rule).map((allowed) => {
+      if (allowed.whole) return allowed.peer === undefined ? external('', 'any', 'anywhere') : blockNode(allowed.peer);
+      const label = describeAddresses(allowed.addresses).join(', ');
+      return external(label, 'cidr', label);
+    });
   for (const w of workloads) {
     if (w.group.hostNetwork) continue;
     const c = reach.classOf(w.group);
     for (const direction of ['ingress', 'egress'] as const) {
-      for (const r of reach.rulesFor(c, direction)) {
-        for (const peer of externalsOf(r.rule)) {
+      const decided = decidedInOrder(reach, c, direction);
+      for (const r of decided ? outside.candidateRules(c, direction) : reach.rulesFor(c, direction)) {
+        for (const peer of decided ? decidedExternalsOf(c, direction, r.rule) : externalsOf(r.rule)) {
           // Egress rules' named ports resolve on the unknown destination: only numbers are known there.
           const labels = rulePortLabels(r.rule, direction === 'ingress' ? w.group : undefined);
           const allowAll = peer.kind === 'any';
-          if (direction === 'ingress') flows.add(peer.id, w.id, labels, true, [r], false, allowAll);
-          else flows.add(w.id, peer.id, labels, true, [r], false, allowAll);
+          const notes = { l7: r.rule.l7 ?? [] };
+          if (direction === 'ingress') flows.add(peer.id, w.id, labels, true, [r], false, allowAll, notes);
+          else flows.add(w.id, peer.id, labels, true, [r], false, allowAll, notes);
         }
       }
     }

@@ -61,7 +61,7 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     ...(options.underlayMTUOrigin !== undefined ? { underlayMTUOrigin: options.underlayMTUOrigin } : {}),
   };
   const cluster = clusterSummary(built.cluster, clusterOptions);
-  const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs };
+  const ranges = { podCIDRs: cluster.podCIDRs, serviceCIDRs: cluster.serviceCIDRs, forFile: cluster.forFile, clustersKey: cluster.clustersKey };
   const externals = [...BUILTIN_COMPONENTS, ...(options.externalComponents ?? [])];
   const reconciled = memo?.reconcile(built, ranges, externals);
   const workspace = reconciled?.workspace ?? built;
@@ -101,7 +101,7 @@ export { serviceEndpoints, resolveTargetPort, serviceDnsName } from './services.
 export { describeSelector, selectorMatches } from './labels.js';
 export type * from './model.js';
 export type { WorkspaceModel } from './workspace.js';
-export { describePolicy, describePeer, describePort, describeRule } from './describe.js';
+export { describeDecidingPlace, describePolicy, describePeer, describePort, describeRule } from './describe.js';
 export { isEmptySelector } from './labels.js';
 export { ReachSummary, type PodSet } from './summary.js';
 export { buildGraph, ANY_NODE_ID, type ReachabilityGraph, type GraphFlow, type GraphWorkload, type GraphExternal, type GraphNamespace } from './graph.js';
@@ -122,5 +122,5 @@ export {
 } from './explainConnection.js';
 export { explanationReport, formatExplainReport, type ExplainReport } from './explainReport.js';
 export { didYouMean, editDistance, typoDistance } from './nearest.js';
-export { externalReachOf, serviceExternalReach, policyExternal, describeExternal, type ExternalReach } from './externalReach.js';
+export { externalReachOf, serviceExternalReach, policyExternal, policyExternalIn, describeExternal, type ExternalReach } from './externalReach.js';
 export { flowChangesByPolicy, flowDiff, type FlowChange, type AnalysedVersion, type PolicyFlowChanges } from './flowDiff.js';

@@ -41,6 +41,26 @@ export interface LabelExpression {
   readonly matches: (labels: Labels) => boolean;
   /** Whether it reads labels the CNI adds to endpoints (namespace, service account): matched against those, see calicoLabels.ts. */
   readonly readsEndpointLabels: boolean;
+  /** The keys and values it requires, where they are written: what did-you-mean fixes may change (selectorFixes.ts). */
+  readonly words?: readonly ExpressionWord[];
+}
+
+/**
+ * A label key or value a match needs (a positive comparison: `k == 'v'`,
+ * `k in {...}`, `has(k)`), where it is written, and the expression with it
+ * changed, to check a candidate before offering it.
+ */
+export interface ExpressionWord {
+  readonly role: 'key' | 'value';
+  /** The label key as matched (with the endpoint prefix, pcns. or pcsa., a namespace or account selector reads through). */
+  readonly key: string;
+  /** The key or value as written. */
+  readonly written: string;
+  readonly span: SourceSpan;
+  /** The expression's match with this word replaced by `text`, as it would be written. */
+  readonly replaced: (text: string) => (labels: Labels) => boolean;
+  /** A key of the labels matched as this key would be written here; undefined when it cannot be (another prefix). */
+  readonly writtenKey: (labelKey: string) => string | undefined;
 }
 
 export const EVERYTHING_KEY = '{}';

@@ -10,7 +10,7 @@
  */
 import { isMap, parseAllDocuments, type Document, type Node } from 'yaml';
 import { buildPolicy } from './buildPolicy.js';
-import { buildCalicoPolicy, CALICO_API_VERSIONS, CALICO_POLICY_KINDS, isCalicoPolicy, readTier } from './buildCalicoPolicy.js';
+import { buildCalicoPolicy, CALICO_API_VERSIONS, CALICO_POLICY_KINDS, CALICO_STAGED_KINDS, isCalicoPolicy, isCalicoStagedPolicy, readTier } from './buildCalicoPolicy.js';
 import { buildCiliumPolicies, CILIUM_API_VERSION, CILIUM_POLICY_KINDS } from './buildCiliumPolicy.js';
 import { buildClusterPolicy, CLUSTER_POLICY_API_VERSIONS, CLUSTER_POLICY_KINDS } from './buildClusterPolicy.js';
 import { buildService } from './buildService.js';
@@ -229,7 +229,7 @@ function closesQuote(rest: string, quote: string): boolean {
   return false;
 }
 
-const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...CALICO_POLICY_KINDS, 'Tier', ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS];
+const RELEVANT_KINDS = ['List', ...Object.keys(API_VERSIONS), ...CALICO_POLICY_KINDS, ...CALICO_STAGED_KINDS, 'Tier', ...Object.keys(CLUSTER_CONFIG_KINDS), ...OPERATOR_KINDS];
 /** Any relevant kind but ConfigMap, as a whole word: `ServiceAccount` or `PodDisruptionBudget` is not `Service` or `Pod`. */
 const RELEVANT_KIND_WORD = new RegExp(`\\b(?:${RELEVANT_KINDS.filter((k) => k !== 'ConfigMap').join('|')})\\b`);
 const NETWORK_CONFIG_KEYS = /net-conf\.json|cni-conf\.json|cni_network_config/;
@@ -372,6 +372,11 @@ function addObject(ctx: NodeContext, root: Node, defaultNamespace: string, out: 
   }
   if (isCalicoPolicy(kind, apiVersion) || (kind === 'Tier' && (CALICO_API_VERSIONS as readonly string[]).includes(apiVersion))) {
     addCalicoObject(ctx, root, kind, defaultNamespace, out);
+    return;
+  }
+  if (isCalicoStagedPolicy(kind, apiVersion)) {
+    const enforced = kind === 'StagedKubernetesNetworkPolicy' ? 'Kubernetes NetworkPolicy' : kind.replace('Staged', '');
+    out.findings.push(finding('calico-staged-policy', spanOf(ctx, get(ctx, root, 'kind')), `A ${kind} previews its rules and enforces nothing, so Netlens leaves it out of every verdict; as a ${enforced} it would take part.`));
     return;
   }
   if (!API_VERSIONS[kind]?.includes(apiVersion)) return;

@@ -21,7 +21,7 @@ export type ServiceAccountLabels = ReadonlyMap<string, Labels>;
 const NO_ACCOUNTS: ServiceAccountLabels = new Map();
 
 /** What a selector reading Calico's endpoint labels sees: the namespace's and the service account's labels. */
-function endpointContext(namespaceLabels: NamespaceLabels, accounts: ServiceAccountLabels): EndpointContext {
+export function endpointContext(namespaceLabels: NamespaceLabels, accounts: ServiceAccountLabels): EndpointContext {
   return { namespaceLabels, serviceAccountLabels: (namespace, name) => accounts.get(`${namespace}/${name}`) };
 }
 

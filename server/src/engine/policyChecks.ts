@@ -6,7 +6,9 @@
  */
 import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
-import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Selector } from './labels.js';
+import { calicoEndpointLabels } from './calicoLabels.js';
+import { endpointContext } from './matching.js';
+import { EVERYTHING_KEY, isEmptySelector, selectorMatches, type Labels, type Selector } from './labels.js';
 import type { NamespaceModel, PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, PortMatcher } from './model.js';
 import type { Reachability } from './reachability.js';
 import { appendAll } from './findingCap.js';
@@ -26,6 +28,10 @@ export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube
 export interface ClusterRanges {
   readonly podCIDRs: readonly Prefix[];
   readonly serviceCIDRs: readonly Prefix[];
+  /** The ranges of the cluster a file belongs to, where the workspace holds several (ClusterSummary.forFile). */
+  readonly forFile?: (file: string) => { readonly podCIDRs: readonly Prefix[]; readonly serviceCIDRs: readonly Prefix[] };
+  /** Which cluster each range belongs to, for memo keys. */
+  readonly clustersKey?: string;
 }
 
 
@@ -66,7 +72,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
         );
       } else {
         const what = isEmptySelector(policy.podSelector) ? `There are no pods in ${where}` : `${field} matches no pod in ${where}`;
-        const inNamespace = ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork).map((g) => g.labels);
+        const inNamespace = labelsSeenBy(reach, policy.podSelector, ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork));
         out.push(
           finding('policy-selects-no-pods', policy.podSelector.span, `${what} in the workspace, so policy ${policy.name} applies to nothing.`, [], selectorFixes(policy.podSelector, inNamespace, field)),
         );
@@ -199,13 +205,21 @@ function peerFixes(reach: Reachability, policy: PolicyModel, peer: PodPeer): Fix
   }
   if (peer.podSelector === undefined) return [];
   const names = new Set(selected.map((ns) => ns.name));
-  return selectorFixes(peer.podSelector, ws.podGroups.filter((g) => names.has(g.namespace) && !g.hostNetwork).map((g) => g.labels), 'podSelector');
+  const what = policy.selectorField === 'selector' ? 'selector' : 'podSelector';
+  return selectorFixes(peer.podSelector, labelsSeenBy(reach, peer.podSelector, ws.podGroups.filter((g) => names.has(g.namespace) && !g.hostNetwork)), what);
+}
+
+/** The pods' labels as the selector reads them: the endpoint's labels when it reads ones Calico adds (calicoLabels.ts). */
+function labelsSeenBy(reach: Reachability, selector: Selector, groups: readonly PodGroup[]): Labels[] {
+  if (selector.expression?.readsEndpointLabels !== true) return groups.map((g) => g.labels);
+  const context = endpointContext(reach.namespaceLabels, reach.workspace.serviceAccounts);
+  return groups.map((g) => calicoEndpointLabels(g, context));
 }
 
 function checkPeers(reach: Reachability, policy: PolicyModel, rule: PolicyRule, ranges: ClusterRanges, context: PeerContext, out: Finding[]): void {
   for (const peer of rule.peers ?? []) {
     if (peer.kind === 'ipBlock') {
-      checkIPBlockRanges(peer, ranges, out);
+      checkIPBlockRanges(peer, ranges.forFile?.(policy.span.file) ?? ranges, out);
       continue;
     }
     if (peer.kind !== 'pods') continue;
@@ -261,7 +275,7 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
   return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));
 }
 
-function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: ClusterRanges, out: Finding[]): void {
+function checkIPBlockRanges(peer: Extract<PeerMatcher, { kind: 'ipBlock' }>, ranges: Pick<ClusterRanges, 'podCIDRs' | 'serviceCIDRs'>, out: Finding[]): void {
   // 0.0.0.0/0 and ::/0 are the idiom for "anywhere": covering cluster ranges is then incidental.
   if (peer.cidr.bits === 0) return;
   const overlapping = (cidrs: readonly Prefix[]) => cidrs.filter((c) => c.family === peer.addresses.family && peer.addresses.overlaps(RangeSet.fromPrefix(c)));

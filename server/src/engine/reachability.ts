@@ -14,10 +14,10 @@ import { LabelIndex } from './labelIndex.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
 import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
 import { decideOrdered, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
-import { asTieredRule, inEvaluationOrder, tierActionOf } from './matching.js';
+import { inEvaluationOrder, tierActionOf } from './matching.js';
 import { resolveNamedMatcher } from './ports.js';
-import { composeTiers, decideDirection, type SetAlgebra, type TierStep } from './tiers.js';
-import { EMPTY_LINE, intersectLines, subtractLines, lineOf, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
+import { composeTiers, type SetAlgebra, type TierStep } from './tiers.js';
+import { EMPTY_LINE, intersectLines, subtractLines, lineRanges, ruleLineAtPortless, unionLines, wholeLine, type PortLine } from './portRanges.js';
 import type { WorkspaceModel } from './workspace.js';
 
 export interface PodClass {
@@ -408,6 +408,16 @@ export class Reachability {
   /** The cluster-wide tiered rules whose subject is class c, for a direction, in evaluation order. */
   tieredRulesFor(c: number, direction: 'ingress' | 'egress'): readonly RuleOfPolicy[] {
     return (direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!;
+  }
+
+  /** The deny rules (Cilium) that apply to class c in a direction. */
+  denyRulesFor(c: number, direction: 'ingress' | 'egress'): readonly RuleOfPolicy[] {
+    return (direction === 'ingress' ? this.ingressDenyOf : this.egressDenyOf)[c]!;
+  }
+
+  /** Where an ordered policy (Calico) isolates class c in a direction: the isolating policies in evaluation order. */
+  orderedTiersFor(c: number, direction: 'ingress' | 'egress'): readonly OrderedTier[] | undefined {
+    return (direction === 'ingress' ? this.ingressTiers : this.egressTiers)[c];
   }
 
   isIsolated(c: number, direction: 'ingress' | 'egress'): boolean {
@@ -894,65 +904,6 @@ export class Reachability {
       omitDefault,
     );
     return result;
-  }
-
-  /**
-   * The rules that allow s to reach d on some of the given ports (as
-   * classConnections gives them): ordered by the first port each allows,
-   * egress before ingress, each rule once.
-   */
-  rulesAllowingOn(s: number, d: number, ports: ReadonlyArray<readonly [Protocol, number, number]>): RuleOfPolicy[] {
-    if (this.classes[d]!.sample.ports.length > 0) {
-      const seen = new Set<PolicyRule>();
-      const out: RuleOfPolicy[] = [];
-      for (const [protocol, port] of ports) {
-        const r = this.allowingRules(s, d, port, protocol);
-        for (const x of [...r.egress, ...r.ingress]) {
-          if (seen.has(x.rule)) continue;
-          seen.add(x.rule);
-          out.push(x);
-        }
-      }
-      return out;
-    }
-    const allowed = unionLines(ports.map(([protocol, from, to]) => lineOf(protocol, from, to)));
-    const ranked: Array<{ at: number; side: number; order: number; r: RuleOfPolicy }> = [];
-    const rank = (list: readonly RuleOfPolicy[], peer: number, side: number) =>
-      list.forEach((r, order) => {
-        if (!this.ruleClasses(r.policy, r.rule).has(peer)) return;
-        const common = intersectLines(this.lineAtPortless(r.rule), allowed);
-        if (common.length > 0) ranked.push({ at: common[0]!, side, order, r });
-      });
-    if (this.isolatedEgress.has(s)) rank(this.egressRulesOf[s]!, d, 0);
-    if (this.isolatedIngress.has(d)) rank(this.ingressRulesOf[d]!, s, 1);
-    // Tiered Allow rules that match the pair name it too (which of them decided is per port; allowingRules says).
-    const allows = (list: readonly RuleOfPolicy[]) => list.filter((r) => r.rule.action === 'allow');
-    rank(allows(this.egressTieredOf[s]!), d, 0);
-    rank(allows(this.ingressTieredOf[d]!), s, 1);
-    ranked.sort((a, b) => a.at - b.at || a.side - b.side || a.order - b.order);
-    const first = new Map<PolicyRule, RuleOfPolicy>();
-    for (const { r } of ranked) if (!first.has(r.rule)) first.set(r.rule, r);
-    return [...first.values()];
-  }
-
-  /** The rules that allow class s to reach class d on port/protocol, per side; empty on a side that is not isolated. */
-  allowingRules(s: number, d: number, port: number, protocol: Protocol): { ingress: RuleOfPolicy[]; egress: RuleOfPolicy[] } {
-    const admits = (list: readonly RuleOfPolicy[], peer: number) =>
-      list.filter(({ policy, rule }) => this.ruleClasses(policy, rule).has(peer) && this.rulePortAllows(rule, port, protocol, d));
-    const side = (subject: number, peer: number, direction: 'ingress' | 'egress'): RuleOfPolicy[] => {
-      const ingress = direction === 'ingress';
-      const isolated = this.isIsolated(subject, direction);
-      const allowing = isolated ? admits((ingress ? this.ingressRulesOf : this.egressRulesOf)[subject]!, peer) : [];
-      const tiered = admits((ingress ? this.ingressTieredOf : this.egressTieredOf)[subject]!, peer);
-      if (tiered.length === 0) return allowing;
-      // The tiered rule that decides, if one does; otherwise what namespaced policy allows.
-      const denied = admits((ingress ? this.ingressDenyOf : this.egressDenyOf)[subject]!, peer).length > 0;
-      const byTiered = new Map(tiered.map((r) => [asTieredRule(r.policy, r.rule), r]));
-      const decision = decideDirection([...byTiered.keys()], isolated || denied ? { selected: true, allowed: allowing.length > 0 && !denied } : { selected: false });
-      if (decision.decidedBy !== 'rule') return allowing;
-      return decision.allowed ? [byTiered.get(decision.rule)!] : [];
-    };
-    return { ingress: side(d, s, 'ingress'), egress: side(s, d, 'egress') };
   }
 
   /** The matrix the CLI prints: one row and column per pod group, in workspace order. */

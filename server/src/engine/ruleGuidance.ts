@@ -163,6 +163,11 @@ export const RULE_GUIDANCE: Readonly<Record<RuleCode, RuleGuidance>> = {
     right: '"plugins": [{"type": "calico"}]',
   },
   'calico-field-not-modelled': { next: 'Where the peers are pods of the workspace, select them with source/destination selector so Netlens can check them.', wrong: 'destination: {services: {name: db, namespace: prod}}', right: "destination: {selector: app == 'db', namespaceSelector: projectcalico.org/name == 'prod'}" },
+  'calico-staged-policy': {
+    next: 'To enforce it, apply it as the kind it stages (StagedNetworkPolicy as NetworkPolicy, and so on); to preview it here, change its kind in a scratch copy.',
+    wrong: 'kind: StagedGlobalNetworkPolicy   # meant to deny now',
+    right: 'kind: GlobalNetworkPolicy',
+  },
   'cilium-namespace-labels-ignored': { next: 'Name the namespace with k8s:io.kubernetes.pod.namespace, or move the rule to a CiliumClusterwideNetworkPolicy.', wrong: 'fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: a}}]', right: 'fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: team-a}}]' },
   'cluster-policy-not-implemented': {
     next: 'Run a CNI that implements AdminNetworkPolicy (Calico, Antrea, OVN-Kubernetes), or write the rules as NetworkPolicies.',

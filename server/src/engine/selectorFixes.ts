@@ -4,7 +4,7 @@
  * case, `-` against `_`). Each candidate is re-checked: it is offered only if
  * the changed selector then matches one of them. At most three, nearest first.
  */
-import { selectorMatches, type Labels, type Selector, type SelectorRequirement } from './labels.js';
+import { selectorMatches, type ExpressionWord, type Labels, type Selector, type SelectorRequirement } from './labels.js';
 import { typoDistance, didYouMean } from './nearest.js';
 import type { Fix } from './rules.js';
 
@@ -26,13 +26,36 @@ function withRequirement(selector: Selector, index: number, requirement: Selecto
 }
 
 /**
+ * The same for a selector written as an expression (Calico's `app == 'web'`):
+ * each key or value it requires, changed inside the selector's string. A
+ * value is offered only when it needs no quoting there.
+ */
+function expressionCandidates(words: readonly ExpressionWord[], scope: readonly Labels[], keys: ReadonlySet<string>, what: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const word of words) {
+    const held = word.role === 'key' ? keys : new Set(scope.flatMap((labels) => (labels.has(word.key) ? [labels.get(word.key)!] : [])));
+    // A key or value some object carries is not the typo.
+    if (held.has(word.role === 'key' ? word.key : word.written)) continue;
+    const options =
+      word.role === 'key' ? didYouMean(word.written, new Set([...keys].flatMap((k) => word.writtenKey(k) ?? []))) : didYouMean(word.written, held).filter((v) => !/['"]/.test(v));
+    for (const option of options) {
+      const matches = word.replaced(option);
+      if (!scope.some(matches)) continue;
+      const title = word.role === 'key' ? `Change ${what} key "${word.written}" to "${option}"` : `Change ${what} ${word.writtenKey(word.key) ?? word.key}: "${word.written}" to "${option}"`;
+      out.push({ fix: { title, edits: [{ span: word.span, newText: option }] }, distance: typoDistance(word.written, option) });
+    }
+  }
+  return out;
+}
+
+/**
  * Fixes for a selector that matches none of `scope` (the labels of the pods,
  * or namespaces, it is meant to pick). `what` names the field in titles.
  */
 export function selectorFixes(selector: Selector, scope: readonly Labels[], what: string): Fix[] {
   if (!selector.valid || scope.length === 0 || scope.some((labels) => selectorMatches(selector, labels))) return [];
   const keys = new Set(scope.flatMap((labels) => [...labels.keys()]));
-  const candidates: Candidate[] = [];
+  const candidates: Candidate[] = selector.expression?.words === undefined ? [] : expressionCandidates(selector.expression.words, scope, keys, what);
   const offer = (changed: Selector, title: string, span: NonNullable<SelectorRequirement['keySpan']>, newText: string, distance: number) => {
     if (scope.some((labels) => selectorMatches(changed, labels))) candidates.push({ fix: { title, edits: [{ span, newText: yamlString(newText) }] }, distance });
   };

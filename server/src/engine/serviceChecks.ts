@@ -27,7 +27,7 @@ export function serviceFindings(ws: WorkspaceModel, ranges: ClusterRanges, reuse
     const own = reuse(service, () => {
       const found: Finding[] = [];
       checkEndpoints(service, ws.podGroups, declared, found);
-      checkClusterIPRange(service, ranges.serviceCIDRs, found);
+      checkClusterIPRange(service, (ranges.forFile?.(service.span.file) ?? ranges).serviceCIDRs, found);
       return found;
     });
     appendAll(out, own);

@@ -7,7 +7,9 @@
 import { Bitset } from './bitset.js';
 import type { Analysis } from './index.js';
 import type { Reachability } from './reachability.js';
-import type { PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
+import { decidedInOrder } from './externalDecision.js';
+import { FlowDecider } from './flowDecision.js';
+import type { Direction, PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
 import { serviceEndpoints } from './services.js';
 
 export interface PodSet {
@@ -142,12 +144,32 @@ export class ReachSummary {
 
   /** Pods that some ingress rule of the policy admits (on some port). */
   ingressAllowedFrom(policy: PolicyModel): PodSet {
-    return this.admittedBy(policy, policy.ingress);
+    return this.decidesAlone(policy, 'ingress') ? this.admittedBy(policy, policy.ingress) : this.podsOf(this.decider().admittedBy(policy, 'ingress').members());
   }
 
   /** Pods that some egress rule of the policy lets its pods send to (on some port). */
   egressAllowedTo(policy: PolicyModel): PodSet {
-    return this.admittedBy(policy, policy.egress);
+    return this.decidesAlone(policy, 'egress') ? this.admittedBy(policy, policy.egress) : this.podsOf(this.decider().admittedBy(policy, 'egress').members());
+  }
+
+  private flowDecider: FlowDecider | undefined;
+
+  private decider(): FlowDecider {
+    return (this.flowDecider ??= new FlowDecider(this.reach));
+  }
+
+  /**
+   * Whether the policy's allow rules admit their peers whatever else applies:
+   * NetworkPolicy's union, where no ordered policy (Calico), deny rule
+   * (Cilium) or cluster-wide tier has a say over the pods it selects. Elsewhere
+   * an earlier Deny or Pass, or a tier above, can take peers away, and the
+   * count is of the peers its own rules decide (flowDecision.ts), as the
+   * matrix decides them.
+   */
+  private decidesAlone(policy: PolicyModel, direction: Direction): boolean {
+    if (policy.place !== undefined) return false;
+    for (const c of this.reach.selectedClasses(policy).members()) if (decidedInOrder(this.reach, c, direction)) return false;
+    return true;
   }
 
   /**

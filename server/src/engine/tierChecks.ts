@@ -21,15 +21,20 @@ export function tierFindings(reach: Reachability): Finding[] {
   const tiered = reach.workspace.policies.filter((p) => p.tier !== undefined && (p.tieredRules ?? []).length > 0);
   if (tiered.length === 0) return [];
   const entries = tiered.flatMap((policy) => policy.tieredRules!.map((rule) => ({ policy, rule }))).sort(inEvaluationOrder);
-  const shadowed = shadowFindings(reach, entries);
+  const shadows = shadowsOf(reach, entries);
   // A shadowed Pass passes nothing: one finding for it, not two.
-  const live = entries.filter((e) => !shadowed.some((f) => f.span === e.rule.span));
-  return [...shadowed, ...overlapFindings(reach, tiered), ...passFindings(reach, live)];
+  const live = entries.filter((e) => !shadows.some((s) => s.later.rule === e.rule));
+  return [...shadowFindings(shadows), ...overlapFindings(reach, tiered), ...passFindings(reach, live)];
 }
 
 /** "admin Deny at priority 10" (a BaselineAdminNetworkPolicy has no priority). */
 function actionAt(e: TieredEntry): string {
   return `${e.policy.tier!.tier} ${actionWord(e.policy, e.rule)} ${e.policy.kind === 'BaselineAdminNetworkPolicy' ? 'of the baseline policy' : `at priority ${e.policy.tier!.priority}`}`;
+}
+
+interface Shadow {
+  readonly later: TieredEntry;
+  readonly by: TieredEntry;
 }
 
 /**
@@ -38,8 +43,8 @@ function actionAt(e: TieredEntry): string {
  * lower priority of the same tier, or an admin Allow or Deny over a baseline
  * rule. Equal priorities are left to overlapFindings: their order is undefined.
  */
-function shadowFindings(reach: Reachability, entries: readonly TieredEntry[]): Finding[] {
-  const out: Finding[] = [];
+function shadowsOf(reach: Reachability, entries: readonly TieredEntry[]): Shadow[] {
+  const out: Shadow[] = [];
   entries.forEach((later, i) => {
     const selected = reach.selectedClasses(later.policy);
     if (selected.isEmpty || later.rule.peers?.length === 0) return;
@@ -53,15 +58,45 @@ function shadowFindings(reach: Reachability, entries: readonly TieredEntry[]): F
       const covers = earlier.policy === later.policy || !selected.hasAnyOutside(reach.selectedClasses(earlier.policy));
       return covers && ruleCovers(earlier.rule, later.rule);
     });
-    if (by === undefined) return;
-    const where = `${by.policy.id} ${by.rule.direction} rule ${by.rule.index + 1}`;
-    out.push(
-      finding('tier-rule-shadowed', later.rule.span, `This ${actionAt(later)} is shadowed by the ${actionAt(by)} (${where}) for the same traffic: it never decides anything.`, [
-        { span: by.rule.span, message: 'the rule evaluated first' },
-      ]),
-    );
+    if (by !== undefined) out.push({ later, by });
   });
   return out;
+}
+
+const ruleName = (e: TieredEntry) => `${e.rule.direction} rule ${e.rule.index + 1}`;
+
+/**
+ * Inside one policy, one finding per shadowed rule: each is fixed on its own,
+ * by moving it up. Across policies, one finding per pair, on the first rule
+ * shadowed, with the others as related locations: what a reader acts on is
+ * "policy A hides these rules of policy B" (reprioritise or drop one of the
+ * two), and alternative files meant to be applied one at a time (a
+ * conformance suite's) would otherwise give a finding for every rule they share.
+ */
+function shadowFindings(shadows: readonly Shadow[]): Finding[] {
+  // By object, not by name: alternative files may define the same policy name differently.
+  const byPair = new Map<PolicyModel, Map<PolicyModel | Shadow, Shadow[]>>();
+  for (const s of shadows) {
+    let byShadowing = byPair.get(s.later.policy);
+    if (byShadowing === undefined) byPair.set(s.later.policy, (byShadowing = new Map()));
+    const key = s.by.policy === s.later.policy ? s : s.by.policy;
+    const list = byShadowing.get(key);
+    if (list === undefined) byShadowing.set(key, [s]);
+    else list.push(s);
+  }
+  return [...byPair.values()].flatMap((byShadowing) => [...byShadowing.values()]).map(([first, ...more]) => {
+    const { later, by } = first!;
+    const elsewhere = by.policy.nameSpan.file === later.policy.nameSpan.file ? '' : `, in ${by.policy.nameSpan.file.replace(/^.*[\\/]/, '')}`;
+    const where = `${by.policy.id} ${ruleName(by)}${elsewhere}`;
+    const others = more.length === 0 ? '' : ` So ${more.length === 1 ? 'is' : 'are'} ${more.map((m) => ruleName(m.later)).join(', ')} of ${later.policy.id}, by rules of ${by.policy.id}.`;
+    return finding('tier-rule-shadowed', later.rule.span, `This ${actionAt(later)} is shadowed by the ${actionAt(by)} (${where}) for the same traffic: it never decides anything.${others}`, [
+      { span: by.rule.span, message: 'the rule evaluated first' },
+      ...more.flatMap((m) => [
+        { span: m.later.rule.span, message: `also shadowed: ${later.policy.id} ${ruleName(m.later)}` },
+        ...(m.by.rule === by.rule ? [] : [{ span: m.by.rule.span, message: `evaluated first for ${ruleName(m.later)}` }]),
+      ]),
+    ]);
+  });
 }
 
 /** Whether two port lists can match a common port (undefined: every port). */
