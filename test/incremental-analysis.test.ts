@@ -2,7 +2,8 @@
  * Incremental analysis against a fresh one: the server's workspace index
  * keeps one AnalysisMemo and per-file document caches across edits; after
  * every step of a random edit sequence its findings and its matrix must be
- * exactly those of a new index given the same texts. Edits change what the
+ * exactly those of a new index given the same texts, and so must its code
+ * lenses (read from a summary patched step by step). Edits change what the
  * memo keys on: a workload's labels or ports, a namespace's labels, a
  * policy's selectors or peers, a Service, the pod CIDR, documents added,
  * removed or shifted within their file, whole files added and removed.
@@ -12,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { codeLenses } from '../server/src/codeLens.js';
 import { DEFAULT_SETTINGS } from '../server/src/settings.js';
 import { WorkspaceIndex } from '../server/src/workspaceIndex.js';
 import { generateCluster } from './support/generateCluster.js';
@@ -118,8 +120,8 @@ function indexOf(texts: Texts): WorkspaceIndex {
   return index;
 }
 
-/** What a user sees of an analysis: every finding per file (suppressions applied) and the matrix. */
-function observable(index: WorkspaceIndex): { findings: string; matrix: string } {
+/** What a user sees of an analysis: every finding per file (suppressions applied), the matrix, and every file's code lenses. */
+function observable(index: WorkspaceIndex): { findings: string; matrix: string; lenses: string } {
   const analysis = index.analysis();
   const byFile = index
     .uris()
@@ -130,6 +132,8 @@ function observable(index: WorkspaceIndex): { findings: string; matrix: string }
   return {
     findings: JSON.stringify({ all: analysis.findings, byFile }),
     matrix: JSON.stringify({ pods: groups.map((g) => g.id), allowed, dns: perPort.allowed }),
+    // The index's summary is patched from the last step's; a fresh index computes it whole.
+    lenses: JSON.stringify(byFile.map(([uri]) => codeLenses(analysis, index.reachSummary(), uri as string, index.lineIndex(uri as string)).map((l) => l.command?.title))),
   };
 }
 
@@ -151,6 +155,7 @@ function checkSequence(start: Texts, edits: readonly Edit[]): void {
     const got = observable(incremental);
     assert.equal(got.findings, fresh.findings, `findings differ after ${JSON.stringify(edits.slice(0, step + 1))}`);
     assert.equal(got.matrix, fresh.matrix, `matrix differs after ${JSON.stringify(edits.slice(0, step + 1))}`);
+    assert.equal(got.lenses, fresh.lenses, `code lenses differ after ${JSON.stringify(edits.slice(0, step + 1))}`);
   });
 }
 

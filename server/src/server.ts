@@ -29,7 +29,7 @@ import { suppressionActions } from './suppressionActions.js';
 import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
-import { ReachSummary, type Analysis, type Finding } from './engine/index.js';
+import type { Analysis, Finding, ReachSummary } from './engine/index.js';
 import { isManifestPath, scanFolder } from './fileScan.js';
 import { compileGlob, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
@@ -86,14 +86,12 @@ let folders: WorkspaceFolder[] = [];
 let supportsConfiguration = false;
 /** What was last published per uri, so only changed diagnostics are sent. */
 const published = new Map<string, string>();
-let summary: { version: number; value: ReachSummary } | undefined;
 let graph: GraphData | undefined;
 /** The model version live views were last told about. */
 let notifiedVersion = -1;
 
 function reachSummary(): ReachSummary {
-  if (summary === undefined || summary.version !== index.version) summary = { version: index.version, value: new ReachSummary(index.analysis()) };
-  return summary.value;
+  return index.reachSummary();
 }
 
 function currentGraph(): GraphData {

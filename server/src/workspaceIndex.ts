@@ -13,6 +13,7 @@ import {
   parseManifestFile,
   PROJECT_CONFIG_FILE,
   readProjectConfig,
+  ReachSummary,
   type Analysis,
   type Finding,
   type ManifestFile,
@@ -39,6 +40,8 @@ export class WorkspaceIndex {
   private current: { analysis: Analysis; byFile: Map<string, Finding[]> } | undefined;
   /** Lets each analysis reuse what the last one computed for objects an edit left alone. */
   private readonly memo = new AnalysisMemo();
+  /** The counts lenses and hovers read, for the current analysis; each one patched from the one before. */
+  private summary: ReachSummary | undefined;
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
@@ -178,6 +181,13 @@ export class WorkspaceIndex {
 
   analysis(): Analysis {
     return this.snapshot().analysis;
+  }
+
+  /** Who reaches whom, for lenses and hovers: brought up to date from the last one, not computed afresh, when an edit kept the pod classes. */
+  reachSummary(): ReachSummary {
+    const analysis = this.analysis();
+    if (this.summary?.analysis !== analysis) this.summary = new ReachSummary(analysis, this.summary);
+    return this.summary;
   }
 
   findingsFor(uri: string): readonly Finding[] {

@@ -3,7 +3,9 @@
  * in 200 files and 10,000 in 800, first with only the edited file open, then
  * with every file open (an editor restoring its tabs). Reports indexing time,
  * keystroke → diagnostics median and p95, hover and code lens medians, and
- * peak RSS; never asserts (shared, noisy machines). Quicker than bench:lsp,
+ * peak RSS, and the server's CPU time per keystroke (which, unlike the
+ * wall times, does not grow with the machine's load); never asserts
+ * (shared, noisy machines). Quicker than bench:lsp,
  * which also runs yaml-language-server and the one-file layouts. Settled
  * typing is off (netlens.settleDelay 0), so a keystroke is the analysis and
  * the publish, not the wait for the edited word to settle.
@@ -23,7 +25,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateCluster } from '../support/generateCluster.js';
 import { conflistWithRanges } from './scalingShapes.js';
-import { peakRssMB, quantile } from './serverStats.js';
+import { cpuMs, peakRssMB, quantile } from './serverStats.js';
 import { LspTestClient, NETLENS_SERVER, uriOf, within, type ServerCommand } from '../support/lspClient.js';
 
 const WAIT_MS = 240_000;
@@ -59,7 +61,9 @@ async function measure(dir: string, files: Array<{ file: string; text: string }>
   await client.waitForDiagnostics(u);
   const opened = performance.now() - o0;
   // Toggling a host bit makes cidr-not-canonical come and go, so every edit publishes.
+  const cpu0 = cpuMs(client.pid);
   const keystroke = await timeKeystrokes(client, u, '10.0.0.0/8', '10.0.0.1/8');
+  const cpuPerKeystroke = (cpuMs(client.pid) - cpu0) / keystroke.length;
   const hover: number[] = [];
   const lens: number[] = [];
   const pos = client.positionOf(u, 'podSelector', 2);
@@ -78,6 +82,7 @@ async function measure(dir: string, files: Array<{ file: string; text: string }>
     `indexed ${ms(indexed)}`,
     `opened ${toOpen.length} in ${ms(opened)}`,
     `keystroke median ${ms(quantile(keystroke, 0.5))} p95 ${ms(quantile(keystroke, 0.95))}`,
+    `server CPU ${ms(cpuPerKeystroke)} per keystroke`,
     `hover ${ms(quantile(hover, 0.5))}`,
     `lens ${ms(quantile(lens, 0.5))}`,
     `peak RSS ${rss.toFixed(0)} MB`,

@@ -5,31 +5,37 @@
  * pod groups, namespaces, Services and policies are the same objects as
  * before; that identity is what this memo goes by:
  *
- * - pod groups and namespaces unchanged: the pod classes and selector sets
- *   of the last analysis still hold, and so do the sets of every policy
- *   still there (Reachability's `previous`); the pod list itself is handed
- *   on, so Service endpoints found against it are found once;
+ * - pod groups, namespaces and ServiceAccount labels unchanged: the pod
+ *   classes and selector sets of the last analysis still hold, and so do the
+ *   sets of every policy still there and the rules of every policy group
+ *   whose policies are (Reachability's `previous`); the pod list itself is
+ *   handed on, so Service endpoints found against it are found once;
  * - those, the cluster ranges and the external components unchanged: a
  *   policy's own findings are those of the last analysis for the same object;
  * - pods and the Service range unchanged: a Service's own findings too;
- * - the cluster ranges unchanged (the same objects): their overlap findings.
+ * - the cluster ranges unchanged (the same objects): their overlap findings;
+ * - the same Service list over the same pods: all Service findings;
+ * - the same Services over the same classes: stranded-Service verdicts,
+ *   judged again only where a class's rules changed (StrandedServices);
+ * - each file's contents, once per version of the file (WorkspaceBuilder).
  *
  * Anything else (a workload's labels or ports, a namespace's labels, a new
- * pod CIDR) starts that part afresh. What compares objects with each other
- * (DNS egress over all policies, default deny per namespace, duplicates,
- * clashing nodePorts, stranded Services) is recomputed every time from the
- * kept sets, which is cheap.
+ * pod CIDR) starts that part afresh. What compares policies with each other
+ * (DNS egress, default deny per namespace, deny shadowing) is recomputed
+ * every time from the kept sets, which is cheap.
  */
 import type { CheckReuse } from './checks.js';
 import type { OverlapReuse } from './clusterChecks.js';
 import type { NetworkRange } from './clusterConfig.js';
 import type { ExternalComponent } from './externalComponents.js';
+import type { Labels } from './labels.js';
 import type { NamespaceModel, PolicyModel, ServiceModel } from './model.js';
 import type { ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
 import type { Reuse } from './reuse.js';
+import { StrandedServices } from './strandedServices.js';
 import type { Finding } from './rules.js';
-import type { WorkspaceModel } from './workspace.js';
+import { WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
 
 interface Remembered {
   readonly workspace: WorkspaceModel;
@@ -39,7 +45,7 @@ interface Remembered {
 }
 
 export interface Reconciled {
-  /** The workspace to analyse: the new one, holding the last pod list when its pods are the same. */
+  /** The workspace to analyse: the new one, holding the last pod and Service lists when their items are the same. */
   readonly workspace: WorkspaceModel;
   /** The last reachability, when its classes still hold for this workspace. */
   readonly previous: Reachability | undefined;
@@ -63,6 +69,13 @@ function sameNamespaces(a: ReadonlyMap<string, NamespaceModel>, b: ReadonlyMap<s
   return true;
 }
 
+/** Calico selectors can read a ServiceAccount's labels: the same labels objects under the same names. */
+function sameServiceAccounts(a: ReadonlyMap<string, Labels>, b: ReadonlyMap<string, Labels>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, labels] of a) if (b.get(name) !== labels) return false;
+  return true;
+}
+
 function externalsKey(externals: readonly ExternalComponent[]): string {
   return JSON.stringify(externals, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
 }
@@ -76,6 +89,8 @@ function memoOf<K extends object>(map: WeakMap<K, readonly Finding[]>): Reuse<K>
 }
 
 export class AnalysisMemo {
+  /** Each file's contents and the workspace's definitions, gathered once per version of a file. */
+  readonly workspaceBuilder = new WorkspaceBuilder();
   private last: Remembered | undefined;
   private lastOverlaps: { readonly ranges: readonly NetworkRange[]; readonly settingsKey: string; readonly findings: readonly Finding[] } | undefined;
 
@@ -89,6 +104,9 @@ export class AnalysisMemo {
   };
   private policyFindings = new WeakMap<PolicyModel, readonly Finding[]>();
   private serviceFindings = new WeakMap<ServiceModel, readonly Finding[]>();
+  private serviceListFindings = new WeakMap<readonly ServiceModel[], readonly Finding[]>();
+  /** Carried on while the Services and the pod classes are the same objects. */
+  private stranded: StrandedServices | undefined;
 
   /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
   reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
@@ -98,13 +116,26 @@ export class AnalysisMemo {
     };
     const last = this.last;
     const samePods = last !== undefined && sameItems(last.workspace.podGroups, workspace.podGroups);
-    const sameClasses = samePods && sameNamespaces(last.workspace.namespaces, workspace.namespaces);
+    const sameClasses = samePods && sameNamespaces(last.workspace.namespaces, workspace.namespaces) && sameServiceAccounts(last.workspace.serviceAccounts, workspace.serviceAccounts);
+    const sameServices = last !== undefined && sameItems(last.workspace.services, workspace.services);
     if (!sameClasses || last.policyWorld !== worlds.policy) this.policyFindings = new WeakMap();
-    if (!samePods || last.serviceWorld !== worlds.service) this.serviceFindings = new WeakMap();
+    if (!samePods || last.serviceWorld !== worlds.service) {
+      this.serviceFindings = new WeakMap();
+      this.serviceListFindings = new WeakMap();
+    }
     return {
-      workspace: samePods ? { ...workspace, podGroups: last.workspace.podGroups } : workspace,
+      workspace: {
+        ...workspace,
+        ...(samePods ? { podGroups: last.workspace.podGroups } : {}),
+        ...(sameServices ? { services: last.workspace.services } : {}),
+      },
       previous: sameClasses ? last.reachability : undefined,
-      reuse: { policy: memoOf(this.policyFindings), service: memoOf(this.serviceFindings) },
+      reuse: {
+        policy: memoOf(this.policyFindings),
+        service: memoOf(this.serviceFindings),
+        services: memoOf(this.serviceListFindings),
+        stranded: (reach) => (this.stranded = this.stranded?.fits(reach) ? this.stranded : new StrandedServices(reach)),
+      },
       worlds,
     };
   }

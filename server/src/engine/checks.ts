@@ -6,17 +6,21 @@ import type { Reachability } from './reachability.js';
 import type { Finding } from './rules.js';
 import { serviceFindings } from './serviceChecks.js';
 import type { ExternalComponent } from './externalComponents.js';
-import { strandedServiceFindings } from './strandedServices.js';
+import { StrandedServices } from './strandedServices.js';
 import { tierFindings } from './tierChecks.js';
 import type { PolicyModel, ServiceModel } from './model.js';
-import type { Reuse } from './reuse.js';
+import { computeAlways, type Reuse } from './reuse.js';
 
-/** What a memo may answer for: the findings of one policy, or of one Service, that depend on it alone and on the world around it. */
+/** What a memo may answer for: the findings of one policy, or of one Service, that depend on it alone and on the world around it; and whether a Service is stranded. */
 export interface CheckReuse {
   readonly policy?: Reuse<PolicyModel>;
   readonly service?: Reuse<ServiceModel>;
+  /** All Service findings, for the same list of Services over the same pods. */
+  readonly services?: Reuse<readonly ServiceModel[]>;
+  /** The stranded-Service judge to carry on, when it fits this reachability. */
+  readonly stranded?: (reach: Reachability) => StrandedServices;
 }
 
 export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: CheckReuse = {}): Finding[] {
-  return [...policyFindings(reach, ranges, externals, reuse.policy), ...serviceFindings(reach.workspace, ranges, reuse.service), ...strandedServiceFindings(reach), ...tierFindings(reach)];
+  return [...policyFindings(reach, ranges, externals, reuse.policy), ...(reuse.services ?? computeAlways)(reach.workspace.services, () => serviceFindings(reach.workspace, ranges, reuse.service)), ...(reuse.stranded?.(reach) ?? new StrandedServices(reach)).findings(reach), ...tierFindings(reach)];
 }

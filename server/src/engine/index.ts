@@ -52,7 +52,7 @@ function prefixes(texts: readonly string[]): Prefix[] {
  * the result is the same as without one (see analysisMemo.ts).
  */
 export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions = {}, memo?: AnalysisMemo): Analysis {
-  const built = buildWorkspace(files);
+  const built = memo !== undefined ? memo.workspaceBuilder.build(files) : buildWorkspace(files);
   const clusterOptions = {
     podCIDRs: prefixes(options.podCIDRs ?? DEFAULT_POD_CIDRS),
     serviceCIDRs: prefixes(options.serviceCIDRs ?? DEFAULT_SERVICE_CIDRS),

@@ -20,6 +20,7 @@ import { matchesSomePod } from './controllerLabels.js';
 import { closest, editDistance } from './nearest.js';
 import { computeAlways, type Reuse } from './reuse.js';
 import { describeTargetNamespaces } from './describe.js';
+import { firstWorkloadByNamespace, workloadNamespaces } from './podNamespaces.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -33,10 +34,6 @@ export interface ClusterRanges {
   readonly clustersKey?: string;
 }
 
-/** Namespaces where the workspace declares workloads: only there can "selects no pod" be judged. */
-export function workloadNamespaces(reach: Reachability): ReadonlySet<string> {
-  return new Set(reach.workspace.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
-}
 
 /**
  * `reuse(policy, compute)` may answer with what compute gave for the same
@@ -47,7 +44,7 @@ export function workloadNamespaces(reach: Reachability): ReadonlySet<string> {
 export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: Reuse<PolicyModel> = computeAlways): Finding[] {
   const out: Finding[] = [];
   const ws = reach.workspace;
-  const declared = workloadNamespaces(reach);
+  const declared = workloadNamespaces(ws.podGroups);
   const usedNamespaces = new Set(ws.podGroups.map((g) => g.namespace));
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
@@ -444,9 +441,7 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
   const namespaced = isolating.filter((p) => p.namespace !== '');
   const example = namespaced.find((p) => p.ingress.length === 0) ?? namespaced.find((p) => p.ingress.every((r) => r.peers !== undefined));
   if (example === undefined) return out;
-  const firstWorkload = new Map<string, PodGroup>();
-  for (const g of ws.podGroups) if (!g.hostNetwork && !firstWorkload.has(g.namespace)) firstWorkload.set(g.namespace, g);
-  for (const [name, workload] of firstWorkload) {
+  for (const [name, workload] of firstWorkloadByNamespace(ws.podGroups)) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
     const ns = ws.namespaces.get(name);
     const made = defaultDenyMade.get(workload);

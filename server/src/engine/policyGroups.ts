@@ -21,6 +21,14 @@ export interface PolicyGroup {
   readonly set: Bitset | undefined;
   /** Indices of the policies selecting every member, ascending (workspace order). */
   readonly policies: readonly number[];
+  /** Indices of the targets selecting every member, ascending. */
+  readonly targets: readonly number[];
+}
+
+function policiesOf(targets: readonly PolicyTarget[], of: readonly number[]): number[] {
+  const policies: number[] = [];
+  for (const t of of) for (const p of targets[t]!.policies) policies.push(p);
+  return policies.sort((a, b) => a - b);
 }
 
 /**
@@ -63,13 +71,22 @@ export function groupBySelectingPolicies(classCount: number, targets: readonly P
   }
   const groups: PolicyGroup[] = [];
   for (const [node, g] of groupOfNode) {
-    const policies: number[] = [];
-    for (let at = node; at !== 0; at = parent[at]!) for (const p of targets[viaTarget[at]!]!.policies) policies.push(p);
-    policies.sort((a, b) => a - b);
+    const via: number[] = [];
+    for (let at = node; at !== 0; at = parent[at]!) via.push(viaTarget[at]!);
+    via.reverse();
     const list = members[g]!;
-    groups[g] = { index: g, members: list, set: list.length * 32 > classCount ? Bitset.of(classCount, list) : undefined, policies };
+    groups[g] = { index: g, members: list, set: list.length * 32 > classCount ? Bitset.of(classCount, list) : undefined, policies: policiesOf(targets, via), targets: via };
   }
   return { groupOf, groups };
+}
+
+/**
+ * The same grouping for targets that select the same classes, in the same
+ * order, as those the groups were made from (an edit that left every
+ * policy's selection alone): only the policies' indices are read again.
+ */
+export function regroup(groups: readonly PolicyGroup[], targets: readonly PolicyTarget[]): PolicyGroup[] {
+  return groups.map((g) => ({ ...g, policies: policiesOf(targets, g.targets) }));
 }
 
 /** Adds a group's classes to a set, in time proportional to the smaller of the group and the set's words. */

@@ -7,12 +7,13 @@
  */
 import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
-import { groupBySelectingPolicies, addGroup, removeGroup, type PolicyGroup } from './policyGroups.js';
+import { groupBySelectingPolicies, addGroup, regroup, removeGroup, type PolicyGroup, type PolicyTarget } from './policyGroups.js';
+import { ClassRulesTable, hasSay, type ClassRules, type RuleOfPolicy } from './classRules.js';
 import { EVERYTHING_KEY, selectorMatches, type Labels, type Selector } from './labels.js';
 import { LabelIndex } from './labelIndex.js';
 import type { PeerMatcher, PodGroup, PodPeer, PolicyModel, PolicyRule, Protocol } from './model.js';
 import { podSelectorMatches, type EndpointContext } from './calicoLabels.js';
-import { decideOrdered, orderTiers, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
+import { decideOrdered, type OrderedTier, type SetAlgebra as OrderedAlgebra } from './orderedPolicies.js';
 import { inEvaluationOrder, tierActionOf } from './matching.js';
 import { resolveNamedMatcher } from './ports.js';
 import { composeTiers, type SetAlgebra, type TierStep } from './tiers.js';
@@ -33,12 +34,14 @@ export interface PortQuery {
   readonly protocol?: Protocol;
 }
 
-export interface RuleOfPolicy {
-  readonly policy: PolicyModel;
-  readonly rule: PolicyRule;
-}
+export type { RuleOfPolicy } from './classRules.js';
 
 const EMPTY_LABELS: Labels = new Map();
+const NO_RULES: RuleOfPolicy[] = [];
+
+function sameIndices(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 interface PortlessSides {
   readonly whole: PortLine;
@@ -49,11 +52,10 @@ interface PortlessSides {
   readonly egressReach: (group: PolicyGroup) => Bitset;
 }
 
-interface GroupRules {
-  readonly ingress: RuleOfPolicy[];
-  readonly egress: RuleOfPolicy[];
-  readonly ingressDeny: RuleOfPolicy[];
-  readonly egressDeny: RuleOfPolicy[];
+/** Pairs to visit: those into some destinations, or from some sources. */
+interface PairFilter {
+  readonly destinations?: Bitset;
+  readonly sources?: Bitset;
 }
 
 const BITSETS: SetAlgebra<Bitset> = { union: (a, b) => a.or(b), intersect: (a, b) => a.and(b), minus: (a, b) => a.andNot(b) };
@@ -83,29 +85,32 @@ export class Reachability {
   private readonly classesByNamespace: Map<string, number[]>;
   /** By namespace and selector text: valid as long as the classes and the namespaces' labels are. */
   private readonly selectorCache: Map<string, Bitset>;
-  private readonly peerCache = new Map<PeerMatcher, Bitset>();
-  private readonly ruleCache = new Map<PolicyRule, Bitset>();
-  private readonly policyCache = new Map<PolicyModel, Bitset>();
+  /** Sets per model object, shared with the reachability after an edit that keeps the classes; weak, so removed policies' sets go with them. */
+  private readonly peerCache: WeakMap<PeerMatcher, Bitset>;
+  private readonly ruleCache: WeakMap<PolicyRule, Bitset>;
+  private readonly policyCache: WeakMap<PolicyModel, Bitset>;
+  private readonly portlessLines: WeakMap<PolicyRule, PortLine>;
   private readonly isolatedIngress: Bitset;
   private readonly isolatedEgress: Bitset;
-  private readonly ingressRulesOf: RuleOfPolicy[][];
-  private readonly egressRulesOf: RuleOfPolicy[][];
+  /** Each group's rules, handed on from the last analysis for groups whose policies are the same. */
+  private readonly classRules: ClassRulesTable;
+  private readonly rulesOfGroup: ClassRules[];
+  private readonly ingressRulesOf: Array<readonly RuleOfPolicy[]>;
+  private readonly egressRulesOf: Array<readonly RuleOfPolicy[]>;
   /** Deny rules per class and direction: they apply whether or not the class is isolated, and win over every allow. */
-  private readonly ingressDenyOf: RuleOfPolicy[][];
-  private readonly egressDenyOf: RuleOfPolicy[][];
-  /**
-   * Where an ordered policy (Calico) applies to a class in a direction, every
-   * policy applying there in evaluation order (orderedPolicies.ts); the
-   * verdict then comes from it instead of the union of allow rules.
-   */
-  private readonly ingressTiers: Array<OrderedTier[] | undefined>;
-  private readonly egressTiers: Array<OrderedTier[] | undefined>;
+  private readonly ingressDenyOf: Array<readonly RuleOfPolicy[]>;
+  private readonly egressDenyOf: Array<readonly RuleOfPolicy[]>;
+  /** Per class, the ordered (Calico) evaluation of a direction, where an ordered policy applies (ClassRules). */
+  private readonly ingressTiers: Array<readonly OrderedTier[] | undefined>;
+  private readonly egressTiers: Array<readonly OrderedTier[] | undefined>;
   private readonly endpointContext: EndpointContext;
   /** Classes with an ordered policy on egress. */
   private readonly egressOrdered: Bitset;
   /** Classes selected by the same policies share their rule lists; per-side work is done once per group. */
   private readonly groupOf: Int32Array;
   private readonly groups: PolicyGroup[];
+  /** The distinct sets of classes the policies select, with their policies, in the order the groups were made from. */
+  private readonly targets: readonly PolicyTarget[];
   /** Classes by namespaces and selector: policies with equal targets get the same set object, which is what groups them. */
   private readonly targetCache: Map<string, Bitset>;
   /** Per namespace, built on first use; valid as long as the classes are. */
@@ -115,12 +120,14 @@ export class Reachability {
   private readonly egressTieredOf: RuleOfPolicy[][];
   /** Whether any class has tiered rules: only then does a pair need the tier composition. */
   private readonly tiered: boolean;
+  /** Whether any policy is ordered (Calico): patched matrices are not made then (classMatrixSince). */
+  private readonly ordered: boolean;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
    * every pod group and namespace as it was (the same objects). Its classes
    * and selector sets still hold, and so do the sets of the policies that
-   * are still there; only isolation is worked out again.
+   * are still there, and the rules of every group whose policies are.
    */
   constructor(
     readonly workspace: WorkspaceModel,
@@ -133,6 +140,10 @@ export class Reachability {
       this.selectorCache = new Map();
       this.targetCache = new Map();
       this.labelIndexes = new Map();
+      this.peerCache = new WeakMap();
+      this.ruleCache = new WeakMap();
+      this.policyCache = new WeakMap();
+      this.portlessLines = new WeakMap();
       this.buildClasses();
     } else {
       this.classes = previous.classes;
@@ -142,8 +153,12 @@ export class Reachability {
       this.targetCache = previous.targetCache;
       this.labelIndexes = previous.labelIndexes;
       this.withIPs = previous.withIPs;
-      this.adoptPolicySets(previous);
+      this.peerCache = previous.peerCache;
+      this.ruleCache = previous.ruleCache;
+      this.policyCache = previous.policyCache;
+      this.portlessLines = previous.portlessLines;
     }
+    this.classRules = new ClassRulesTable(workspace.tiers, previous?.classRules);
     const n = this.classes.length;
     this.isolatedIngress = new Bitset(n);
     this.isolatedEgress = new Bitset(n);
@@ -151,88 +166,92 @@ export class Reachability {
       namespaceLabels: this.namespaceLabels,
       serviceAccountLabels: (namespace, name) => workspace.serviceAccounts.get(`${namespace}/${name}`),
     };
-    const { groupOf, groups } = this.groupClasses();
+    const { groupOf, groups, targets } = this.groupClasses(previous);
     this.groupOf = groupOf;
     this.groups = groups;
-    const rulesOf = this.groups.map((group) => this.groupRules(group));
-    const perClass = (pick: (rules: GroupRules) => RuleOfPolicy[]) => Array.from(groupOf, (g) => pick(rulesOf[g]!));
+    this.targets = targets;
+    // Groups handed on are the same classes as before: each one's last rules are handed on with it when its policies are the same.
+    const lastRules = previous !== undefined && previous.groupOf === groupOf ? previous.rulesOfGroup : undefined;
+    this.rulesOfGroup = this.groups.map((group) => this.groupRules(group, lastRules?.[group.index]));
+    this.classRules.done();
+    const perClass = <T>(pick: (rules: ClassRules) => T): T[] => {
+      const byGroup = this.rulesOfGroup.map(pick);
+      const out = new Array<T>(n);
+      for (let c = 0; c < n; c++) out[c] = byGroup[groupOf[c]!]!;
+      return out;
+    };
     this.ingressRulesOf = perClass((r) => r.ingress);
     this.egressRulesOf = perClass((r) => r.egress);
     this.ingressDenyOf = perClass((r) => r.ingressDeny);
     this.egressDenyOf = perClass((r) => r.egressDeny);
+    this.ingressTiers = perClass((r) => r.ingressTiers);
+    this.egressTiers = perClass((r) => r.egressTiers);
     // Cluster-wide tiered rules stay per class: they are composed per pair in evaluation order, and few policies have them.
-    this.ingressTieredOf = this.classes.map(() => []);
-    this.egressTieredOf = this.classes.map(() => []);
-    let tiered = false;
-    for (const policy of workspace.policies) {
+    const tiered = workspace.policies.some((p) => p.tieredRules !== undefined && p.tieredRules.length > 0);
+    // Without any, every class shares one empty list, which is never added to.
+    this.ingressTieredOf = tiered ? this.classes.map(() => []) : new Array<RuleOfPolicy[]>(n).fill(NO_RULES);
+    this.egressTieredOf = tiered ? this.classes.map(() => []) : new Array<RuleOfPolicy[]>(n).fill(NO_RULES);
+    for (const policy of tiered ? workspace.policies : []) {
       if (policy.tieredRules === undefined || policy.tieredRules.length === 0) continue;
-      tiered = true;
       const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
         for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
       }
     }
-    // The policies applying to a class are its group's, so the ordered tiers are worked out once per group.
-    const tiersOf = (direction: 'ingress' | 'egress') => {
-      const ofGroup = this.groups.map((group) => {
-        const applying = group.policies.map((p) => workspace.policies[p]!).filter((p) => (direction === 'ingress' ? p.affectsIngress : p.affectsEgress));
-        return applying.some((p) => p.place !== undefined) ? orderTiers(applying, workspace.tiers) : undefined;
-      });
-      return Array.from(groupOf, (g) => ofGroup[g]);
-    };
-    this.ingressTiers = tiersOf('ingress');
-    this.egressTiers = tiersOf('egress');
-    this.egressOrdered = Bitset.of(n, this.classes.map((c) => c.index).filter((c) => this.egressTiers[c] !== undefined));
+    this.ordered = workspace.policies.some((p) => p.place !== undefined);
+    this.egressOrdered = new Bitset(n);
+    if (this.ordered) for (let c = 0; c < n; c++) if (this.egressTiers[c] !== undefined) this.egressOrdered.add(c);
     this.tiered = tiered;
     if (tiered) for (const list of [...this.ingressTieredOf, ...this.egressTieredOf]) list.sort(inEvaluationOrder);
   }
 
-  /** The policies that can change anything, with one rule object per rule shared by every class they select. */
-  private readonly policyRules = new Map<number, GroupRules>();
-
-  /** Groups the classes by the policies selecting them; policies selecting the same classes are one target. */
-  private groupClasses(): { groupOf: Int32Array; groups: PolicyGroup[] } {
+  /**
+   * Groups the classes by the policies selecting them; policies selecting the
+   * same classes are one target. When the targets are the same sets in the
+   * same order as the previous reachability's, so are the groups.
+   */
+  private groupClasses(previous: Reachability | undefined): { groupOf: Int32Array; groups: PolicyGroup[]; targets: readonly PolicyTarget[] } {
     const targets = new Map<Bitset, number[]>();
     this.workspace.policies.forEach((policy, p) => {
-      const deny = policy.denyRules ?? [];
       // Tiered policies are composed on their own (below), never as NetworkPolicy isolation.
       if (policy.tieredRules !== undefined && policy.tieredRules.length > 0) return;
-      if (!policy.affectsIngress && !policy.affectsEgress && policy.ingress.length === 0 && policy.egress.length === 0 && deny.length === 0) return;
-      this.policyRules.set(p, {
-        ingress: policy.ingress.map((rule) => ({ policy, rule })),
-        egress: policy.egress.map((rule) => ({ policy, rule })),
-        ingressDeny: deny.filter((rule) => rule.direction === 'ingress').map((rule) => ({ policy, rule })),
-        egressDeny: deny.filter((rule) => rule.direction === 'egress').map((rule) => ({ policy, rule })),
-      });
+      if (!hasSay(policy)) return;
       const classes = this.selectedClasses(policy);
       const list = targets.get(classes);
       if (list === undefined) targets.set(classes, [p]);
       else list.push(p);
     });
-    return groupBySelectingPolicies(this.classes.length, [...targets].map(([classes, policies]) => ({ classes, policies })));
+    const list: PolicyTarget[] = [...targets].map(([classes, policies]) => ({ classes, policies }));
+    const old = previous?.targets;
+    if (old !== undefined && old.length === list.length && list.every((t, i) => t.classes === old[i]!.classes)) {
+      // The same policy indices too (no policy added or removed before them): the very same groups.
+      const samePolicies = list.every((t, i) => sameIndices(t.policies, old[i]!.policies));
+      return { groupOf: previous!.groupOf, groups: samePolicies ? previous!.groups : regroup(previous!.groups, list), targets: list };
+    }
+    return { ...groupBySelectingPolicies(this.classes.length, list), targets: list };
   }
 
   /** A group's rules in workspace order, and its isolation (a direction isolates whatever rules it has). */
-  private groupRules(group: PolicyGroup): GroupRules {
-    const rules: GroupRules = { ingress: [], egress: [], ingressDeny: [], egressDeny: [] };
-    let ingressIsolated = false;
-    let egressIsolated = false;
-    for (const p of group.policies) {
-      const policy = this.workspace.policies[p]!;
-      // Rules of a direction the policy does not isolate still count where another policy isolates the class.
-      ingressIsolated ||= policy.affectsIngress;
-      egressIsolated ||= policy.affectsEgress;
-      const own = this.policyRules.get(p)!;
-      appendAll(rules.ingress, own.ingress);
-      appendAll(rules.egress, own.egress);
-      appendAll(rules.ingressDeny, own.ingressDeny);
-      appendAll(rules.egressDeny, own.egressDeny);
-    }
+  private groupRules(group: PolicyGroup, last: ClassRules | undefined): ClassRules {
+    const rules = this.classRules.rulesOf(
+      group.policies.map((p) => this.workspace.policies[p]!),
+      last,
+    );
     for (const c of group.members) {
-      if (ingressIsolated) this.isolatedIngress.add(c);
-      if (egressIsolated) this.isolatedEgress.add(c);
+      if (rules.isolatedIngress) this.isolatedIngress.add(c);
+      if (rules.isolatedEgress) this.isolatedEgress.add(c);
     }
     return rules;
+  }
+
+  /** The policies deciding class c's own side and their rules: the same object as in the last analysis while none of them changed. */
+  rulesOfClass(c: number): ClassRules {
+    return this.rulesOfGroup[this.groupOf[c]!]!;
+  }
+
+  /** Whether cluster-wide tiered rules apply to some class; those are kept per class, outside ClassRules. */
+  get hasTieredRules(): boolean {
+    return this.tiered;
   }
 
   private buildClasses(): void {
@@ -250,23 +269,6 @@ export class Reachability {
       }
       c.groups.push(g);
       this.classOfGroup.set(g, c.index);
-    }
-  }
-
-  /** The sets of policies still in the workspace; those of removed policies are left behind with the old object. */
-  private adoptPolicySets(previous: Reachability): void {
-    const carry = <K>(from: Map<K, Bitset>, to: Map<K, Bitset>, key: K) => {
-      const set = from.get(key);
-      if (set !== undefined) to.set(key, set);
-    };
-    for (const policy of this.workspace.policies) {
-      carry(previous.policyCache, this.policyCache, policy);
-      for (const rule of [...policy.ingress, ...policy.egress, ...(policy.denyRules ?? []), ...(policy.tieredRules ?? [])]) {
-        carry(previous.ruleCache, this.ruleCache, rule);
-        const line = previous.portlessLines.get(rule);
-        if (line !== undefined) this.portlessLines.set(rule, line);
-        for (const peer of rule.peers ?? []) carry(previous.peerCache, this.peerCache, peer);
-      }
     }
   }
 
@@ -533,12 +535,21 @@ export class Reachability {
     return allowed;
   }
 
-  /** A pair's allowed ports: [protocol, from, to], one port at a time where the destination declares ports. */
-  private forEachAllowed(query: PortQuery, withPorts: boolean, visit: ConnectionVisit, omitDefault?: (d: number) => Bitset | undefined): void {
+  /**
+   * A pair's allowed ports: [protocol, from, to], one port at a time where
+   * the destination declares ports. `only` limits the pairs to some
+   * destinations or some sources (a matrix brought up to date after an
+   * edit).
+   */
+  private forEachAllowed(query: PortQuery, withPorts: boolean, visit: ConnectionVisit, omitDefault?: (d: number) => Bitset | undefined, only: PairFilter = {}): void {
     const n = this.classes.length;
     const byPort = new Map<string, { port: number; protocol: Protocol; destinations: number[] }>();
     const portless: number[] = [];
+    const wantedSources = only.sources;
+    // Groups with no wanted member would only add sources that are then taken away.
+    const wantedGroup = (g: PolicyGroup) => wantedSources === undefined || g.members.some((c) => wantedSources.has(c));
     for (let d = 0; d < n; d++) {
+      if (only.destinations !== undefined && !only.destinations.has(d)) continue;
       const declared = this.classes[d]!.sample.ports;
       if (query.port === undefined && declared.length === 0) {
         portless.push(d);
@@ -556,8 +567,8 @@ export class Reachability {
       }
     }
     // Groups an ordered (Calico) policy applies to have no shared allowed set: their classes are decided one at a time below.
-    const egressIsolated = this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!) && this.egressTiers[g.members[0]!] === undefined);
-    const egressDenying = this.groups.filter((g) => this.egressDenyOf[g.members[0]!]!.length > 0);
+    const egressIsolated = this.groups.filter((g) => this.isolatedEgress.has(g.members[0]!) && this.egressTiers[g.members[0]!] === undefined && wantedGroup(g));
+    const egressDenying = this.groups.filter((g) => this.egressDenyOf[g.members[0]!]!.length > 0 && wantedGroup(g));
     // Classes with cluster-wide tiered egress rules, or an ordered policy on egress: their side is decided one class at a time.
     const egressTiered = this.classes.map((c) => c.index).filter((s) => this.egressTieredOf[s]!.length > 0 || this.egressTiers[s] !== undefined);
     const ingressNamesPorts = this.perGroup((g) => this.ingressRulesOf[g.members[0]!]!.some(({ rule }) => this.ruleHasNamedPort(rule)));
@@ -586,6 +597,7 @@ export class Reachability {
           // Deny wins over any allow, on both sides.
           if (this.ingressDenyOf[d]!.length > 0) sources.andNotWith(this.deniedSources(d, port, protocol));
         }
+        if (wantedSources !== undefined) sources.andWith(wantedSources);
         const beforeEgress = egressTiered.length > 0 ? sources.copy() : undefined;
         sources.andWith(admittedByEgress[d]!);
         for (const g of egressDenying) if (egressDenied(g).has(d)) removeGroup(sources, g);
@@ -599,12 +611,15 @@ export class Reachability {
     }
     if (portless.length === 0) return;
     if (this.tiered) {
-      for (const d of portless) this.visitPortlessTiered(d, query.protocol, withPorts, visit, omitDefault);
+      for (const d of portless) this.visitPortlessTiered(d, query.protocol, withPorts, visit, omitDefault, wantedSources);
       return;
     }
     const side = this.portlessSides(query.protocol);
-    const admittedByEgress = this.egressAdmitting(Bitset.of(n, portless), side.egressIsolated, side.egressReach);
-    for (const d of portless) this.visitPortless(d, side, admittedByEgress[d]!, withPorts, visit, omitDefault);
+    const admittedByEgress = this.egressAdmitting(Bitset.of(n, portless), side.egressIsolated.filter(wantedGroup), side.egressReach);
+    for (const d of portless) {
+      if (wantedSources !== undefined) admittedByEgress[d]!.andWith(wantedSources);
+      this.visitPortless(d, side, admittedByEgress[d]!, withPorts, visit, omitDefault);
+    }
   }
 
   /** Sources an ordered evaluation lets into d on port/protocol, less what d's deny rules drop. */
@@ -698,10 +713,18 @@ export class Reachability {
    * visitPortless when tiered rules exist: each pair's port line is what the
    * tiers let through on the destination's ingress and the source's egress.
    */
-  private visitPortlessTiered(d: number, protocol: Protocol | undefined, withPorts: boolean, visit: ConnectionVisit, omitDefault: ((d: number) => Bitset | undefined) | undefined): void {
+  private visitPortlessTiered(
+    d: number,
+    protocol: Protocol | undefined,
+    withPorts: boolean,
+    visit: ConnectionVisit,
+    omitDefault: ((d: number) => Bitset | undefined) | undefined,
+    wantedSources: Bitset | undefined,
+  ): void {
     const whole = wholeLine(protocol);
     const omit = omitDefault?.(d);
     for (let s = 0; s < this.classes.length; s++) {
+      if (wantedSources !== undefined && !wantedSources.has(s)) continue;
       const ingress = this.tieredPairLine(d, s, 'ingress', whole, omit?.has(s) === true);
       if (ingress.length === 0) continue;
       const line = intersectLines(ingress, this.tieredPairLine(s, d, 'egress', whole, false));
@@ -736,8 +759,6 @@ export class Reachability {
     if (omit !== undefined) sources.andNotWith(omit);
     return sources;
   }
-
-  private readonly portlessLines = new Map<PolicyRule, PortLine>();
 
   private lineAtPortless(rule: PolicyRule): PortLine {
     let line = this.portlessLines.get(rule);
@@ -828,6 +849,37 @@ export class Reachability {
     const rows = this.classes.map(() => new Bitset(this.classes.length));
     this.forEachAllowed(query, false, (s, d) => rows[s]!.add(d));
     return rows;
+  }
+
+  /**
+   * The class matrix of the reachability before an edit that kept the
+   * classes (`before`, computed by `previous` for the same query), brought up
+   * to date: only the rows and columns of the classes whose ClassRules
+   * changed are worked out again. Tiered and ordered policies are left out
+   * of ClassRules identity or decided per class, so with any of them, before
+   * or after, the matrix is computed whole.
+   */
+  classMatrixSince(query: PortQuery, previous: Reachability, before: readonly Bitset[]): { rows: Bitset[]; changed: Bitset } {
+    if (previous.classes !== this.classes) throw new Error('classMatrixSince: the classes are not those of the previous reachability');
+    const n = this.classes.length;
+    const whole = () => ({ rows: this.classMatrix(query), changed: Bitset.full(n) });
+    if (this.tiered || this.ordered || previous.tiered || previous.ordered) return whole();
+    const changed = new Bitset(n);
+    for (let c = 0; c < n; c++) if (this.rulesOfClass(c) !== previous.rulesOfClass(c)) changed.add(c);
+    // Beyond a quarter of the classes, patching costs more than starting afresh.
+    if (changed.count() * 4 > n) return whole();
+    const rows = before.map((row, s) => {
+      if (changed.has(s)) return new Bitset(n);
+      const copy = row.copy();
+      copy.andNotWith(changed);
+      return copy;
+    });
+    if (!changed.isEmpty) {
+      const set = (s: number, d: number) => rows[s]!.add(d);
+      this.forEachAllowed(query, false, set, undefined, { destinations: changed });
+      this.forEachAllowed(query, false, set, undefined, { sources: changed });
+    }
+    return { rows, changed };
   }
 
   /**

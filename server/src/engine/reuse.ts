@@ -10,3 +10,4 @@ export type Reuse<K> = (key: K, compute: () => readonly Finding[]) => readonly F
 
 /** No memo: every analysis computes everything. */
 export const computeAlways: Reuse<unknown> = (_key, compute) => compute();
+

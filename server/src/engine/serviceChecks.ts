@@ -13,6 +13,7 @@ import { serviceEndpoints } from './services.js';
 import { matchesSomePod } from './controllerLabels.js';
 import { appendAll } from './findingCap.js';
 import { computeAlways, type Reuse } from './reuse.js';
+import { workloadNamespaces } from './podNamespaces.js';
 
 /**
  * `reuse(service, compute)` may answer with an earlier analysis's findings
@@ -21,7 +22,7 @@ import { computeAlways, type Reuse } from './reuse.js';
  */
 export function serviceFindings(ws: WorkspaceModel, ranges: ClusterRanges, reuse: Reuse<ServiceModel> = computeAlways): Finding[] {
   const out: Finding[] = [];
-  const declared = new Set(ws.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
+  const declared = workloadNamespaces(ws.podGroups);
   for (const service of ws.services) {
     const own = reuse(service, () => {
       const found: Finding[] = [];

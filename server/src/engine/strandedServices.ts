@@ -7,9 +7,12 @@
 import { portMatches } from './matching.js';
 import { selectorMatches } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, ServiceModel } from './model.js';
+import { workloadNamespaces } from './podNamespaces.js';
 import type { Reachability } from './reachability.js';
 import { finding, type Finding, type RelatedInfo } from './rules.js';
-import { serviceEndpoints } from './services.js';
+import { serviceEndpoints, type ServiceEndpoint } from './services.js';
+import { appendAll } from './findingCap.js';
+import type { ClassRules } from './classRules.js';
 
 /** Whether some ingress rule of the endpoint admits some pod or some address on one of the container ports. */
 function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel, running: ReadonlySet<string>): boolean {
@@ -37,57 +40,91 @@ function looksOutside(reach: Reachability, peer: PeerMatcher, running: ReadonlyS
 }
 
 /**
- * Per class, the policies isolating it for ingress without any ingress rule,
- * in workspace order: found in one pass over the policies, so that naming
- * them for each stranded Service does not go through every policy again.
+ * Judges whether each Service is stranded, and remembers it: a Service's
+ * verdict depends only on its endpoints and on the rules deciding their
+ * classes, so for the same Services over the same classes (an edit that
+ * changed only policies) only the Services with an endpoint in a class
+ * whose ClassRules changed are judged again. Cluster-wide tiered rules are
+ * not part of ClassRules: with any of them, before or after, every Service
+ * is judged again.
  */
-function ruleFreeIsolators(reach: Reachability): (c: number) => readonly PolicyModel[] {
-  const byClass = new Map<number, PolicyModel[]>();
-  for (const policy of reach.workspace.policies) {
-    if (!policy.affectsIngress || policy.ingress.length !== 0) continue;
-    for (const c of reach.selectedClasses(policy).members()) {
-      const list = byClass.get(c);
-      if (list === undefined) byClass.set(c, [policy]);
-      else list.push(policy);
-    }
+export class StrandedServices {
+  private readonly services: readonly ServiceModel[];
+  private readonly classes: Reachability['classes'];
+  /** Per Service (by index), its endpoints and their classes. */
+  private readonly endpoints: ReadonlyArray<{ readonly list: readonly ServiceEndpoint[]; readonly classes: readonly number[] }>;
+  /** Per class, the indices of the Services with an endpoint in it. */
+  private readonly servicesOfClass = new Map<number, number[]>();
+  /** What each class's verdicts were judged from, and the finding of each Service. */
+  private judgedWith: { readonly rules: ReadonlyArray<ClassRules>; readonly tiered: boolean } | undefined;
+  private readonly perService: Array<readonly Finding[]>;
+
+  constructor(reach: Reachability) {
+    const ws = reach.workspace;
+    this.services = ws.services;
+    this.classes = reach.classes;
+    this.endpoints = ws.services.map((service, i) => {
+      const list = serviceEndpoints(service, ws.podGroups);
+      const classes = [...new Set(list.map((e) => reach.classOf(e.group)))];
+      for (const c of classes) {
+        const of = this.servicesOfClass.get(c);
+        if (of === undefined) this.servicesOfClass.set(c, [i]);
+        else of.push(i);
+      }
+      return { list, classes };
+    });
+    this.perService = ws.services.map(() => []);
   }
-  return (c) => byClass.get(c) ?? [];
+
+  /** Whether this judge's verdicts can be carried on to a reachability: the same Services over the same classes. */
+  fits(reach: Reachability): boolean {
+    return reach.workspace.services === this.services && reach.classes === this.classes;
+  }
+
+  findings(reach: Reachability): Finding[] {
+    const rules = reach.classes.map((c) => reach.rulesOfClass(c.index));
+    const stale = new Set<number>();
+    const last = this.judgedWith;
+    if (last === undefined || last.tiered || reach.hasTieredRules) this.services.forEach((_s, i) => stale.add(i));
+    else rules.forEach((r, c) => r !== last.rules[c] && this.servicesOfClass.get(c)?.forEach((i) => stale.add(i)));
+    this.judgedWith = { rules, tiered: reach.hasTieredRules };
+    let order: ReadonlyMap<PolicyModel, number> | undefined;
+    const policyOrder = () => (order ??= new Map(reach.workspace.policies.map((p, i) => [p, i])));
+    for (const i of stale) {
+      const endpoints = this.endpoints[i]!.list;
+      this.perService[i] = endpoints.length === 0 ? [] : strandedFinding(reach, this.services[i]!, endpoints, policyOrder);
+    }
+    const out: Finding[] = [];
+    for (const found of this.perService) appendAll(out, found);
+    return out;
+  }
 }
 
-export function strandedServiceFindings(reach: Reachability): Finding[] {
-  const ws = reach.workspace;
-  const out: Finding[] = [];
-  let isolatorsOf: ((c: number) => readonly PolicyModel[]) | undefined;
-  let order: Map<PolicyModel, number> | undefined;
+function strandedFinding(reach: Reachability, service: ServiceModel, endpoints: readonly ServiceEndpoint[], policyOrder: () => ReadonlyMap<PolicyModel, number>): Finding[] {
   // Namespaces where the workspace runs workloads: a peer looking only elsewhere admits pods it cannot see.
-  const running = new Set(ws.podGroups.filter((g) => !g.hostNetwork).map((g) => g.namespace));
-  for (const service of ws.services) {
-    const endpoints = serviceEndpoints(service, ws.podGroups);
-    if (endpoints.length === 0) continue;
-    const stranded = endpoints.every((e) => {
-      const ports = e.ports.map((p) => p.containerPort ?? 0);
-      return !endpointReachable(reach, e.group, ports, service, running);
-    });
-    if (!stranded) continue;
-    const isolating = new Map<PolicyModel, true>();
-    for (const e of endpoints) for (const { policy } of reach.rulesFor(reach.classOf(e.group), 'ingress')) isolating.set(policy, true);
-    isolatorsOf ??= ruleFreeIsolators(reach);
-    order ??= new Map(ws.policies.map((p, i) => [p, i]));
-    const ruleFree = new Set(endpoints.flatMap((e) => isolatorsOf!(reach.classOf(e.group))));
-    for (const policy of [...ruleFree].sort((a, b) => order!.get(a)! - order!.get(b)!)) isolating.set(policy, true);
-    const policies = [...isolating.keys()];
-    const related: RelatedInfo[] = policies.slice(0, 3).map((p) => ({ span: p.nameSpan, message: `isolating policy ${p.id}` }));
-    const names = endpoints.slice(0, 3).map((e) => e.group.id).join(', ') + (endpoints.length > 3 ? `, and ${endpoints.length - 3} more` : '');
-    out.push(
-      finding(
-        'service-unreachable',
-        service.nameSpan,
-        `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${inWords(policies.map((p) => p.name))}, and no rule admits any pod or address on its ports.`,
-        related,
-      ),
-    );
-  }
-  return out;
+  const running = workloadNamespaces(reach.workspace.podGroups);
+  const stranded = endpoints.every((e) => {
+    const ports = e.ports.map((p) => p.containerPort ?? 0);
+    return !endpointReachable(reach, e.group, ports, service, running);
+  });
+  if (!stranded) return [];
+  const isolating = new Map<PolicyModel, true>();
+  for (const e of endpoints) for (const { policy } of reach.rulesFor(reach.classOf(e.group), 'ingress')) isolating.set(policy, true);
+  // Policies isolating an endpoint for ingress without any ingress rule, in workspace order.
+  const ruleFree = new Set(endpoints.flatMap((e) => reach.rulesOfClass(reach.classOf(e.group)).policies.filter((p) => p.affectsIngress && p.ingress.length === 0)));
+  const order = policyOrder();
+  for (const policy of [...ruleFree].sort((a, b) => order.get(a)! - order.get(b)!)) isolating.set(policy, true);
+  const policies = [...isolating.keys()];
+  const related: RelatedInfo[] = policies.slice(0, 3).map((p) => ({ span: p.nameSpan, message: `isolating policy ${p.id}` }));
+  const names = endpoints.slice(0, 3).map((e) => e.group.id).join(', ') + (endpoints.length > 3 ? `, and ${endpoints.length - 3} more` : '');
+  return [
+    finding(
+      'service-unreachable',
+      service.nameSpan,
+      `Service ${service.name} is reachable from nothing: its endpoints (${names}) are isolated for ingress by ${inWords(policies.map((p) => p.name))}, and no rule admits any pod or address on its ports.`,
+      related,
+    ),
+  ];
 }
 
 /** "a", "a and b", "a, b and c": a list as a sentence says it. */

@@ -1,10 +1,12 @@
 /**
  * Counts for code lenses, hovers and the status bar: who reaches a workload,
  * whom it reaches, who reaches a Service. Matrices are computed once per
- * analysis and per port, and only when first asked for.
+ * analysis and per port, and only when first asked for; after an edit that
+ * kept the pod classes, by patching the last analysis's matrices.
  */
 import { Bitset } from './bitset.js';
 import type { Analysis } from './index.js';
+import type { Reachability } from './reachability.js';
 import { decidedInOrder } from './externalDecision.js';
 import { FlowDecider } from './flowDecision.js';
 import type { Direction, PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
@@ -16,42 +18,91 @@ export interface PodSet {
   readonly groups: readonly PodGroup[];
 }
 
+/** A matrix as computed for one reachability, with its column view once asked for. */
+interface Computed {
+  readonly reach: Reachability;
+  readonly rows: Bitset[];
+  columns?: Bitset[];
+  /** When patched from an earlier matrix: how many classes had their row and column worked out again. */
+  readonly patched?: number;
+}
+
 export class ReachSummary {
-  private anyPort: Bitset[] | undefined;
-  private readonly perPort = new Map<string, Bitset[]>();
-  private columns: Bitset[] | undefined;
+  /** Matrices by query ('' for any port), computed for this analysis. */
+  private readonly computed = new Map<string, Computed>();
+  /** Those of earlier analyses over the same classes, to bring up to date rather than compute afresh. */
+  private readonly earlier: ReadonlyMap<string, Computed>;
 
-  constructor(readonly analysis: Analysis) {}
+  /**
+   * `previous`: the summary of the analysis before an edit. While the pod
+   * classes are the same, its matrices are patched (the rows and columns of
+   * the classes whose rules changed) instead of computed again.
+   */
+  constructor(
+    readonly analysis: Analysis,
+    previous?: ReachSummary,
+  ) {
+    const sameClasses = previous !== undefined && previous.reach.classes === this.reach.classes;
+    this.earlier = sameClasses ? new Map([...previous.earlier, ...previous.computed]) : new Map();
+    if (sameClasses) this.classPods = previous.classPods;
+  }
 
-  private get reach() {
+  private get reach(): Reachability {
     return this.analysis.reachability;
   }
 
+  private entry(port?: number, protocol?: Protocol): Computed {
+    const key = port === undefined ? '' : `${port}/${protocol ?? 'TCP'}`;
+    let entry = this.computed.get(key);
+    if (entry === undefined) {
+      const query = port === undefined ? {} : { port, protocol: protocol ?? 'TCP' };
+      const before = this.earlier.get(key);
+      if (before === undefined) entry = { reach: this.reach, rows: this.reach.classMatrix(query) };
+      else {
+        const { rows, changed } = this.reach.classMatrixSince(query, before.reach, before.rows);
+        entry = { reach: this.reach, rows, patched: changed.count() };
+        if (before.columns !== undefined) entry.columns = patchColumns(before.columns, rows, changed);
+      }
+      this.computed.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** How the any-port matrix came about: the number of classes worked out again when patched, undefined when computed whole. */
+  patchedClasses(): number | undefined {
+    return this.entry().patched;
+  }
+
   private matrix(port?: number, protocol?: Protocol): Bitset[] {
-    if (port === undefined) return (this.anyPort ??= this.reach.classMatrix({}));
-    const key = `${port}/${protocol ?? 'TCP'}`;
-    let m = this.perPort.get(key);
-    if (m === undefined) this.perPort.set(key, (m = this.reach.classMatrix({ port, protocol: protocol ?? 'TCP' })));
-    return m;
+    return this.entry(port, protocol).rows;
   }
 
   /** Column view of the any-port matrix: who reaches each class. */
   private incoming(): Bitset[] {
-    if (this.columns === undefined) {
-      const n = this.reach.classes.length;
-      const cols = this.reach.classes.map(() => new Bitset(n));
-      this.matrix().forEach((row, s) => {
-        for (const d of row.members()) cols[d]!.add(s);
-      });
-      this.columns = cols;
-    }
-    return this.columns;
+    const entry = this.entry();
+    return (entry.columns ??= columnsOf(entry.rows));
   }
 
   /** The pods of some classes, leaving out one group (a workload does not count itself). */
   podsOf(classes: Iterable<number>, except?: PodGroup): PodSet {
-    const groups = [...classes].flatMap((c) => this.reach.classes[c]!.groups).filter((g) => g !== except);
-    return { pods: groups.reduce((n, g) => n + g.replicas, 0), groups };
+    const list = [...classes];
+    const perClass = this.podsPerClass();
+    let pods = 0;
+    for (const c of list) pods += perClass[c]!;
+    if (except !== undefined && list.includes(this.reach.classOf(except))) pods -= except.replicas;
+    // Lenses want the count alone, over thousands of pods; the list is made only for those who read it.
+    let groups: PodGroup[] | undefined;
+    const reach = this.reach;
+    return {
+      pods,
+      get groups() {
+        return (groups ??= list.flatMap((c) => reach.classes[c]!.groups).filter((g) => g !== except));
+      },
+    };
+  }
+
+  private podsPerClass(): number[] {
+    return (this.classPods ??= this.reach.classes.map((c) => c.groups.reduce((n, g) => n + g.replicas, 0)));
   }
 
   private classPods: number[] | undefined;
@@ -63,9 +114,9 @@ export class ReachSummary {
    * policies let replicas reach one another (its class is in the set).
    */
   private countOf(set: Bitset, one: PodGroup): number {
-    this.classPods ??= this.reach.classes.map((c) => c.groups.reduce((n, g) => n + g.replicas, 0));
+    const perClass = this.podsPerClass();
     let n = 0;
-    for (const c of set.members()) n += this.classPods[c]!;
+    for (const c of set.members()) n += perClass[c]!;
     return set.has(this.reach.classOf(one)) ? n - 1 : n;
   }
 
@@ -159,4 +210,33 @@ export class ReachSummary {
     const selecting = ws.policies.filter((p) => this.reach.selectedClasses(p).has(c));
     return { ingress: selecting.filter((p) => p.affectsIngress), egress: selecting.filter((p) => p.affectsEgress) };
   }
+}
+
+function columnsOf(rows: readonly Bitset[]): Bitset[] {
+  const n = rows.length;
+  const columns = rows.map(() => new Bitset(n));
+  rows.forEach((row, s) => {
+    for (const d of row.members()) columns[d]!.add(s);
+  });
+  return columns;
+}
+
+/** The column view of a patched matrix: the changed classes' columns afresh, their bit in every other column set again. */
+function patchColumns(before: readonly Bitset[], rows: readonly Bitset[], changed: Bitset): Bitset[] {
+  const n = rows.length;
+  if (changed.count() * 4 > n) return columnsOf(rows);
+  const columns = before.map((column, d) => {
+    const copy = new Bitset(n);
+    if (!changed.has(d)) copy.orWith(column);
+    return copy;
+  });
+  const changedClasses = [...changed.members()];
+  for (const c of changedClasses) for (let s = 0; s < n; s++) if (rows[s]!.has(c)) columns[c]!.add(s);
+  for (const s of changedClasses) {
+    for (let d = 0; d < n; d++) {
+      if (rows[s]!.has(d)) columns[d]!.add(s);
+      else columns[d]!.delete(s);
+    }
+  }
+  return columns;
 }

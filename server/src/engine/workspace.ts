@@ -5,11 +5,12 @@
 import { emptyFacts, type ClusterFacts } from './clusterConfig.js';
 import type { ManifestFile } from './manifests.js';
 import type { Labels } from './labels.js';
-import type { NamespaceModel, PodGroup, PolicyModel, ServiceModel } from './model.js';
+import type { NamespaceModel, PodGroup, PolicyModel, ServiceAccountModel, ServiceModel, TierModel } from './model.js';
 import type { TierTable } from './orderedPolicies.js';
 import { appendAll } from './findingCap.js';
-import { finding, type Finding } from './rules.js';
+import type { Finding } from './rules.js';
 import type { ObjectDefinition } from './manifests.js';
+import { DuplicateDefinitions, type FileDefinitions } from './duplicates.js';
 
 export interface WorkspaceModel {
   readonly namespaces: ReadonlyMap<string, NamespaceModel>;
@@ -26,79 +27,118 @@ export interface WorkspaceModel {
   readonly cluster: ClusterFacts;
 }
 
-export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
-  const namespaces = new Map<string, NamespaceModel>();
+/** What one version of one file adds to the workspace, gathered once. */
+interface FileContents extends FileDefinitions {
+  readonly namespaces: readonly NamespaceModel[];
+  readonly podGroups: readonly PodGroup[];
+  readonly services: readonly ServiceModel[];
+  readonly policies: readonly PolicyModel[];
+  readonly serviceAccounts: readonly ServiceAccountModel[];
+  readonly tiers: readonly TierModel[];
+  readonly parseFindings: readonly Finding[];
+  readonly cluster: ClusterFacts;
+  /** Namespaces its pods, Services and policies live in, which exist whether or not a file declares them. */
+  readonly usedNamespaces: readonly [readonly string[], readonly string[], readonly string[]];
+}
+
+function appendFacts(into: ClusterFacts, from: ClusterFacts): void {
+  appendAll(into.ranges, from.ranges);
+  appendAll(into.overlays, from.overlays);
+  appendAll(into.mtus, from.mtus);
+  appendAll(into.cnis, from.cnis);
+  appendAll(into.proxyModes, from.proxyModes);
+}
+
+function contentsOf(file: ManifestFile, sameName: (name: string) => string): FileContents {
+  const namespaces: NamespaceModel[] = [];
   const podGroups: PodGroup[] = [];
   const services: ServiceModel[] = [];
   const policies: PolicyModel[] = [];
   const parseFindings: Finding[] = [];
-  const serviceAccounts = new Map<string, Labels>();
-  const tiers = new Map<string, { order: number | undefined; defaultAction: 'deny' | 'pass' }>();
+  const serviceAccounts: ServiceAccountModel[] = [];
+  const tiers: TierModel[] = [];
   const cluster = emptyFacts();
-  const definitions: Array<{ file: string; definition: ObjectDefinition }> = [];
-  const fileNames: string[] = [];
-  for (const file of files) {
-    fileNames.push(file.file);
-    for (const doc of file.documents) {
-      for (const definition of doc.definitions) definitions.push({ file: file.file, definition });
-      appendAll(cluster.ranges, doc.cluster.ranges);
-      appendAll(cluster.overlays, doc.cluster.overlays);
-      appendAll(cluster.mtus, doc.cluster.mtus);
-      appendAll(cluster.cnis, doc.cluster.cnis);
-      appendAll(cluster.proxyModes, doc.cluster.proxyModes);
-      for (const ns of doc.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
-      appendAll(podGroups, doc.podGroups);
-      appendAll(services, doc.services);
-      appendAll(policies, doc.policies);
-      for (const a of doc.serviceAccounts) if (!serviceAccounts.has(`${a.namespace}/${a.name}`)) serviceAccounts.set(`${a.namespace}/${a.name}`, a.labels);
-      for (const t of doc.tiers) if (!tiers.has(t.name)) tiers.set(t.name, { order: t.order, defaultAction: t.defaultAction });
-      appendAll(parseFindings, doc.findings);
-    }
+  const definitions: ObjectDefinition[] = [];
+  for (const doc of file.documents) {
+    appendAll(definitions, doc.definitions);
+    appendFacts(cluster, doc.cluster);
+    appendAll(namespaces, doc.namespaces);
+    appendAll(podGroups, doc.podGroups);
+    appendAll(services, doc.services);
+    appendAll(policies, doc.policies);
+    appendAll(serviceAccounts, doc.serviceAccounts);
+    appendAll(tiers, doc.tiers);
+    appendAll(parseFindings, doc.findings);
   }
-  const implied = (name: string) => {
-    if (!namespaces.has(name)) {
-      namespaces.set(name, { name, labels: new Map([['kubernetes.io/metadata.name', name]]), span: undefined, nameSpan: undefined });
-    }
+  const distinct = (names: string[]) => [...new Set(names)].map(sameName);
+  const usedNamespaces = [
+    distinct(podGroups.map((g) => g.namespace)),
+    distinct(services.map((s) => s.namespace)),
+    // A cluster-wide policy lives in no namespace ('').
+    distinct(policies.flatMap((p) => (p.namespace !== '' ? [p.namespace] : []))),
+  ] as const;
+  return { file: file.file, definitions, namespaces, podGroups, services, policies, serviceAccounts, tiers, parseFindings, cluster, usedNamespaces };
+}
+
+/**
+ * Builds workspaces from files, remembering what each file object held: a
+ * file's contents are gathered once per version of it (a ManifestFile is
+ * made anew when its text changes), so an edit costs the files it changed
+ * plus one pass over the files, not one over every document.
+ */
+export class WorkspaceBuilder {
+  private readonly contents = new WeakMap<ManifestFile, FileContents>();
+  private readonly duplicates = new DuplicateDefinitions();
+  /**
+   * One string object per namespace name. Each file's parse makes its own
+   * strings, and looking up thousands of those on every build cost a few ms
+   * at 10,000 documents; the same objects are found faster.
+   */
+  private readonly names = new Map<string, string>();
+  private readonly sameName = (name: string): string => {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
   };
-  for (const g of podGroups) implied(g.namespace);
-  for (const s of services) implied(s.namespace);
-  // A cluster-wide policy lives in no namespace ('').
-  for (const p of policies) if (p.namespace !== '') implied(p.namespace);
-  appendAll(parseFindings, duplicateFindings(definitions, kustomizeDirectories(fileNames)));
-  return { namespaces, podGroups, services, policies, serviceAccounts, tiers, parseFindings, cluster };
-}
 
-const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-
-function directoryOf(file: string): string {
-  return file.slice(0, Math.max(0, file.lastIndexOf('/')));
-}
-
-/** Folders holding a kustomization: objects below them are bases and patches, redefined on purpose. */
-function kustomizeDirectories(files: readonly string[]): string[] {
-  return files.filter((f) => KUSTOMIZATION_FILES.has(f.slice(f.lastIndexOf('/') + 1))).map(directoryOf);
-}
-
-function duplicateFindings(definitions: ReadonlyArray<{ file: string; definition: ObjectDefinition }>, kustomizeDirs: readonly string[]): Finding[] {
-  const inKustomizeTree = (file: string) => kustomizeDirs.some((d) => file.startsWith(`${d}/`));
-  const first = new Map<string, { file: string; definition: ObjectDefinition }>();
-  const out: Finding[] = [];
-  for (const d of definitions) {
-    const prior = first.get(d.definition.key);
-    if (prior === undefined) {
-      first.set(d.definition.key, d);
-      continue;
+  build(files: Iterable<ManifestFile>): WorkspaceModel {
+    const all: FileContents[] = [];
+    for (const file of files) {
+      let c = this.contents.get(file);
+      if (c === undefined) this.contents.set(file, (c = contentsOf(file, this.sameName)));
+      all.push(c);
     }
-    if (prior.definition.fingerprint === d.definition.fingerprint || (inKustomizeTree(prior.file) && inKustomizeTree(d.file))) continue;
-    const [kind, namespace, name] = d.definition.key.split('/');
-    out.push(
-      finding(
-        'object-defined-twice',
-        d.definition.nameSpan,
-        `${kind} ${namespace ? `${namespace}/` : ''}${name} is defined twice with different contents; the cluster keeps whichever is applied last.`,
-        [{ span: prior.definition.nameSpan, message: 'the other definition' }],
-      ),
-    );
+    const namespaces = new Map<string, NamespaceModel>();
+    const podGroups: PodGroup[] = [];
+    const services: ServiceModel[] = [];
+    const policies: PolicyModel[] = [];
+    const parseFindings: Finding[] = [];
+    const serviceAccounts = new Map<string, Labels>();
+    const tiers = new Map<string, { order: number | undefined; defaultAction: 'deny' | 'pass' }>();
+    const cluster = emptyFacts();
+    for (const c of all) {
+      for (const ns of c.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+      appendAll(podGroups, c.podGroups);
+      appendAll(services, c.services);
+      appendAll(policies, c.policies);
+      for (const a of c.serviceAccounts) if (!serviceAccounts.has(`${a.namespace}/${a.name}`)) serviceAccounts.set(`${a.namespace}/${a.name}`, a.labels);
+      for (const t of c.tiers) if (!tiers.has(t.name)) tiers.set(t.name, { order: t.order, defaultAction: t.defaultAction });
+      appendAll(parseFindings, c.parseFindings);
+      appendFacts(cluster, c.cluster);
+    }
+    // Implied namespaces in the order the objects name them: those of pods first, then of Services, then of policies.
+    const implied = (name: string) => {
+      if (!namespaces.has(name)) {
+        namespaces.set(name, { name, labels: new Map([['kubernetes.io/metadata.name', name]]), span: undefined, nameSpan: undefined });
+      }
+    };
+    for (const kind of [0, 1, 2] as const) for (const c of all) for (const name of c.usedNamespaces[kind]) implied(name);
+    appendAll(parseFindings, this.duplicates.findings(all));
+    return { namespaces, podGroups, services, policies, serviceAccounts, tiers, parseFindings, cluster };
   }
-  return out;
+}
+
+export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
+  return new WorkspaceBuilder().build(files);
 }

@@ -1,0 +1,29 @@
+/**
+ * What the checks ask of the pod list as a whole: the namespaces that run
+ * workloads, and the first workload of each. Worked out once per pod list:
+ * an analysis after an edit that left every pod group alone is handed the
+ * same list (AnalysisMemo), so it does not walk every pod again.
+ */
+import type { PodGroup } from './model.js';
+
+const firstWorkloads = new WeakMap<readonly PodGroup[], ReadonlyMap<string, PodGroup>>();
+
+/** Per namespace where the workspace declares workloads (host-network pods aside), its first one: only there can "selects no pod" be judged. */
+export function firstWorkloadByNamespace(podGroups: readonly PodGroup[]): ReadonlyMap<string, PodGroup> {
+  let first = firstWorkloads.get(podGroups);
+  if (first === undefined) {
+    const map = new Map<string, PodGroup>();
+    for (const g of podGroups) if (!g.hostNetwork && !map.has(g.namespace)) map.set(g.namespace, g);
+    firstWorkloads.set(podGroups, (first = map));
+  }
+  return first;
+}
+
+const namespaceSets = new WeakMap<readonly PodGroup[], ReadonlySet<string>>();
+
+/** Namespaces where the workspace declares workloads (host-network pods aside). */
+export function workloadNamespaces(podGroups: readonly PodGroup[]): ReadonlySet<string> {
+  let set = namespaceSets.get(podGroups);
+  if (set === undefined) namespaceSets.set(podGroups, (set = new Set(firstWorkloadByNamespace(podGroups).keys())));
+  return set;
+}
