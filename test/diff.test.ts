@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WHAT_IF, type WhatIfResult } from '../server/src/requests.js';
-import { LspTestClient, uriOf, within } from './support/lspClient.js';
+import { LspTestClient, uriOf } from './support/lspClient.js';
 import { CLI } from './support/paths.js';
 
 const APPS = `apiVersion: apps/v1
@@ -140,9 +140,7 @@ describe('netlens/whatIf over LSP', { timeout: 60_000 }, () => {
     await client.open(apps, APPS);
     await client.open(policies(), fs.readFileSync(path.join(repo, 'deploy', 'policies.yaml'), 'utf8'));
     // The files have no findings to wait for: wait until the policies' lenses show the model has them.
-    await within(20_000, 'the policies analysed', (async () => {
-      while (((await client.codeLenses(policies())) ?? []).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    })());
+    await client.waitForModel(policies());
   });
   after(() => client.stop());
 

@@ -56,7 +56,7 @@ describe('graph edge port labels', { timeout: 60_000 }, () => {
   before(async () => {
     dir = scratchWorkspace('graph-ports', { 'cluster.yaml': MANIFESTS });
     client = await LspTestClient.start(dir);
-    await client.waitForDiagnostics(uriOf(path.join(dir, 'cluster.yaml')), () => true);
+    await client.waitForModel(uriOf(path.join(dir, 'cluster.yaml')));
   });
   after(async () => {
     await client.stop();

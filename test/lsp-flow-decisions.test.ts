@@ -35,7 +35,7 @@ async function withServer<T>(files: Record<string, string>, use: (client: LspTes
   const client = await LspTestClient.start(dir);
   const uri = (name: string) => uriOf(path.join(dir, name));
   try {
-    await client.waitForDiagnostics(uri(Object.keys(files)[0]!), () => true);
+    await client.waitForModel(uri(Object.keys(files)[0]!));
     return await use(client, uri);
   } finally {
     await client.stop();

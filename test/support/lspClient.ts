@@ -115,6 +115,19 @@ export class LspTestClient {
     return new Promise((resolve) => this.waiters.push({ uri, predicate, resolve }));
   }
 
+  /**
+   * Resolves once the server's model holds the file's objects: its code lenses
+   * appear. For files without findings, whose diagnostics are never published
+   * (waiting for them would wait forever).
+   */
+  async waitForModel(uri: string, timeoutMs = 20_000): Promise<void> {
+    const started = Date.now();
+    while (((await this.codeLenses(uri)) ?? []).length === 0) {
+      if (Date.now() - started > timeoutMs) throw new Error(`no code lenses for ${uri} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Resolves with the next published diagnostics of uri, whatever they are. */
   nextDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
     return new Promise((resolve) => this.waiters.push({ uri, predicate, resolve }));
