@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Finding } from './engine/index.js';
 import { chartNotRenderedFinding, chartSpanMapper, helmCharts, mapChartSpans, renderChart, renderedChart, type HelmChart, type RenderedChart } from './sources/helm.js';
 import { tryReadFile } from './sources/kustomize.js';
-import type { RenderedSources } from './kustomizeRenders.js';
+import { RENDER_DEBOUNCE_MS, renderInputs, type RenderedSources } from './kustomizeRenders.js';
 import { pathOf, uriOf } from './uris.js';
 
 export interface HelmHost {
@@ -30,9 +30,6 @@ interface ChartState {
   last: RenderedChart | undefined;
   failure: Finding | undefined;
 }
-
-/** The pause after an edit before rendering again, as for kustomize roots. */
-const RENDER_DEBOUNCE_MS = 300;
 
 export class HelmRenders {
   private states = new Map<string, ChartState>();
@@ -68,14 +65,7 @@ export class HelmRenders {
   }
 
   private async pass(): Promise<void> {
-    const texts = new Map<string, string>();
-    const buffers = new Map<string, string>();
-    for (const [uri, text] of this.host.texts()) {
-      const file = pathOf(uri);
-      if (file === undefined) continue;
-      texts.set(file, text);
-      if (this.host.isOpen(uri) && tryReadFile(file) !== text) buffers.set(file, text);
-    }
+    const { texts, buffers } = renderInputs(this.host);
     const binary = this.host.binary();
     const charts = binary === 'none' ? [] : helmCharts(texts);
     const next = new Map<string, ChartState>();

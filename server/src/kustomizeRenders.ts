@@ -81,8 +81,25 @@ export interface KustomizeHost {
   changed(sources: RenderedSources): void;
 }
 
+/**
+ * What a render reads: the workspace's texts by absolute path, and among them
+ * the unsaved buffers (open, and not what the disk holds) that a render has to
+ * be given, since kubectl and helm read only the disk.
+ */
+export function renderInputs(host: Pick<KustomizeHost, 'texts' | 'isOpen'>): { texts: Map<string, string>; buffers: Map<string, string> } {
+  const texts = new Map<string, string>();
+  const buffers = new Map<string, string>();
+  for (const [uri, text] of host.texts()) {
+    const file = pathOf(uri);
+    if (file === undefined) continue;
+    texts.set(file, text);
+    if (host.isOpen(uri) && tryReadFile(file) !== text) buffers.set(file, text);
+  }
+  return { texts, buffers };
+}
+
 /** The pause after an edit before rendering again: kubectl takes a tenth of a second or more per root. */
-const RENDER_DEBOUNCE_MS = 300;
+export const RENDER_DEBOUNCE_MS = 300;
 
 interface RootState {
   last: RenderedRoot | undefined;
@@ -144,14 +161,7 @@ export class KustomizeRenders {
     const changed = this.pending;
     this.renderAllPending = false;
     this.pending = new Set();
-    const texts = new Map<string, string>();
-    const buffers = new Map<string, string>();
-    for (const [uri, text] of this.host.texts()) {
-      const file = pathOf(uri);
-      if (file === undefined) continue;
-      texts.set(file, text);
-      if (this.host.isOpen(uri) && tryReadFile(file) !== text) buffers.set(file, text);
-    }
+    const { texts, buffers } = renderInputs(this.host);
     const binary = this.host.binary();
     this.trees = binary === 'none' ? [] : kustomizeTrees(texts);
     this.sourcesOf = new Map(this.trees.map((t) => [t.root.file, new Set([...t.files, ...treeSources(t)])]));
