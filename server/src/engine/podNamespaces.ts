@@ -27,3 +27,12 @@ export function workloadNamespaces(podGroups: readonly PodGroup[]): ReadonlySet<
   if (set === undefined) namespaceSets.set(podGroups, (set = new Set(firstWorkloadByNamespace(podGroups).keys())));
   return set;
 }
+
+const anyPodNamespaces = new WeakMap<readonly PodGroup[], ReadonlySet<string>>();
+
+/** Namespaces any pod of the workspace runs in, host-network pods included. */
+export function podNamespaces(podGroups: readonly PodGroup[]): ReadonlySet<string> {
+  let set = anyPodNamespaces.get(podGroups);
+  if (set === undefined) anyPodNamespaces.set(podGroups, (set = new Set(podGroups.map((g) => g.namespace))));
+  return set;
+}

@@ -20,7 +20,7 @@ import { matchesSomePod } from './controllerLabels.js';
 import { closest, editDistance } from './nearest.js';
 import { computeAlways, type Reuse } from './reuse.js';
 import { describeTargetNamespaces } from './describe.js';
-import { firstWorkloadByNamespace, workloadNamespaces } from './podNamespaces.js';
+import { firstWorkloadByNamespace, podNamespaces, workloadNamespaces } from './podNamespaces.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -45,7 +45,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
   const out: Finding[] = [];
   const ws = reach.workspace;
   const declared = workloadNamespaces(ws.podGroups);
-  const usedNamespaces = new Set(ws.podGroups.map((g) => g.namespace));
+  const usedNamespaces = podNamespaces(ws.podGroups);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
 
