@@ -37,3 +37,12 @@ test('every finding names its rule and carries a readable message', () => {
     }
   }
 });
+
+test('default-deny advice names the workload that is open, not the first one of the namespace', () => {
+  const name = 'default-deny.yaml';
+  const analysis = analyzeTexts([{ file: name, text: fs.readFileSync(path.join(dir, name), 'utf8') }]);
+  assert.deepEqual(
+    analysis.findings.filter((f) => f.code === 'namespace-without-default-deny').map((f) => f.message),
+    ['Namespace billing has no default-deny policy, unlike namespace shop (policy default-deny), and no policy selects Deployment invoices, so its pods accept traffic from everywhere. Add a NetworkPolicy with podSelector: {} and no rules, then allow what the pods need.'],
+  );
+});

@@ -123,7 +123,7 @@ describe('hostile input', { timeout: 120_000 }, () => {
     assert.equal(ds.length, 1);
     assert.match(
       codes(ds)[0]!,
-      /^namespace-without-default-deny: Namespace big runs workloads but has no default-deny policy, unlike namespace default \(policy sentinel-\d+\): pods that no policy selects accept traffic from everywhere\. Add a NetworkPolicy with podSelector: \{\} and no rules, then allow what the pods need\.$/,
+      /^namespace-without-default-deny: Namespace big has no default-deny policy, unlike namespace default \(policy sentinel-\d+\), and no policy selects Pod p0, so its pods accept traffic from everywhere\. Add a NetworkPolicy with podSelector: \{\} and no rules, then allow what the pods need\.$/,
     );
   });
 });

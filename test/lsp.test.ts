@@ -260,9 +260,18 @@ describe('quick fixes, applied and re-checked', { timeout: 60_000 }, () => {
   });
 
   test('create a default-deny policy for a namespace', async () => {
+    // Every workload of observability is selected by a policy, so nothing there is open and no advice is given;
+    // an unsaved workload that no policy selects opens the namespace, and the advice (and its fix) appears.
     const rel = 'namespaces.yaml';
-    const text = await fixOnce(rel, 'namespace-without-default-deny', /default-deny ingress policy for namespace observability/);
-    assert.match(text, /---\napiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n {2}name: default-deny-ingress\n {2}namespace: observability\nspec:\n {2}podSelector: \{\}\n {2}policyTypes: \[Ingress\]/);
+    assert.ok(!(client.diagnostics.get(uri(rel)) ?? []).some((d) => d.code === 'namespace-without-default-deny'));
+    const scratch = uri('observability/alertmanager.yaml');
+    await client.open(scratch, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: alertmanager, namespace: observability}\nspec:\n  selector: {matchLabels: {app: alertmanager}}\n  template:\n    metadata: {labels: {app: alertmanager}}\n    spec: {containers: [{name: am, image: am}]}\n');
+    try {
+      const text = await fixOnce(rel, 'namespace-without-default-deny', /default-deny ingress policy for namespace observability/);
+      assert.match(text, /---\napiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n {2}name: default-deny-ingress\n {2}namespace: observability\nspec:\n {2}podSelector: \{\}\n {2}policyTypes: \[Ingress\]/);
+    } finally {
+      await client.close(scratch);
+    }
   });
 
   test('change a Service targetPort to the container port it most likely means', async () => {

@@ -19,6 +19,24 @@ export function firstWorkloadByNamespace(podGroups: readonly PodGroup[]): Readon
   return first;
 }
 
+const workloadLists = new WeakMap<readonly PodGroup[], ReadonlyMap<string, readonly PodGroup[]>>();
+
+/** Per namespace where the workspace declares workloads (host-network pods aside), all of them in workspace order. */
+export function workloadsByNamespace(podGroups: readonly PodGroup[]): ReadonlyMap<string, readonly PodGroup[]> {
+  let lists = workloadLists.get(podGroups);
+  if (lists === undefined) {
+    const map = new Map<string, PodGroup[]>();
+    for (const g of podGroups) {
+      if (g.hostNetwork) continue;
+      const list = map.get(g.namespace);
+      if (list === undefined) map.set(g.namespace, [g]);
+      else list.push(g);
+    }
+    workloadLists.set(podGroups, (lists = map));
+  }
+  return lists;
+}
+
 const namespaceSets = new WeakMap<readonly PodGroup[], ReadonlySet<string>>();
 
 /** Namespaces where the workspace declares workloads (host-network pods aside). */

@@ -20,7 +20,7 @@ import { matchesSomePod } from './controllerLabels.js';
 import { closest, editDistance } from './nearest.js';
 import { computeAlways, type Reuse } from './reuse.js';
 import { describeTargetNamespaces } from './describe.js';
-import { firstWorkloadByNamespace, podNamespaces, workloadNamespaces } from './podNamespaces.js';
+import { podNamespaces, workloadNamespaces, workloadsByNamespace } from './podNamespaces.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -441,8 +441,12 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
   const namespaced = isolating.filter((p) => p.namespace !== '');
   const example = namespaced.find((p) => p.ingress.length === 0) ?? namespaced.find((p) => p.ingress.every((r) => r.peers !== undefined));
   if (example === undefined) return out;
-  for (const [name, workload] of firstWorkloadByNamespace(ws.podGroups)) {
+  for (const [name, workloads] of workloadsByNamespace(ws.podGroups)) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
+    // Only where some workload is open today: a namespace whose every declared workload a policy already
+    // isolates (one policy per component, as kubeflow's seaweedfs ships) gains nothing it can see from the advice.
+    const workload = workloads.find((g) => !reach.isGoverned(reach.classOf(g), 'ingress'));
+    if (workload === undefined) continue;
     const ns = ws.namespaces.get(name);
     const made = defaultDenyMade.get(workload);
     if (made !== undefined && made.example === example && (made.ns === ns || (made.ns?.span === undefined && ns?.span === undefined))) {
@@ -456,7 +460,7 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
     const missing = finding(
       'namespace-without-default-deny',
       ns?.nameSpan ?? workload.nameSpan,
-      `Namespace ${name} runs workloads but has no default-deny policy, unlike namespace ${example.namespace} (policy ${example.name}): pods that no policy selects accept traffic from everywhere.`,
+      `Namespace ${name} has no default-deny policy, unlike namespace ${example.namespace} (policy ${example.name}), and no policy selects ${workload.kind} ${workload.name}, so its pods accept traffic from everywhere.`,
       [{ span: example.nameSpan, message: `the default-deny of namespace ${example.namespace}` }],
       [{ title: `Add a default-deny ingress policy for namespace ${name}`, edits: [{ span: at, newText: doc }], preferred: true }],
     );

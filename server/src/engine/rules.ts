@@ -62,7 +62,7 @@ export const RULES = {
   'external-name-with-selector': { severity: 'warning', doc: 'An ExternalName Service is a DNS alias: its selector is ignored and it has no endpoints.' },
   'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines and no workload of the workspace runs in.' },
   'namespace-legacy-isolation': { severity: 'warning', doc: 'The net.beta.kubernetes.io/network-policy annotation is a pre-v1 setting that NetworkPolicy implementations ignore: it isolates nothing.' },
-  'namespace-without-default-deny': { severity: 'information', doc: 'The namespace runs workloads but no policy isolates all its pods (a default deny), while another namespace of the workspace has one: new pods here start open.' },
+  'namespace-without-default-deny': { severity: 'information', doc: 'No policy isolates all the namespace\'s pods (a default deny) and one of its workloads is selected by no policy, while another namespace of the workspace has one: that workload, and new pods here, start open.' },
   'egress-blocks-dns': { severity: 'warning', doc: 'The policy isolates egress but nothing lets the selected pods reach port 53, so name lookups fail.' },
   'rule-shadowed': { severity: 'information', doc: 'Every connection this rule allows is already allowed by another rule of the same policy.' },
   'ipblock-covers-pod-cidr': { severity: 'information', doc: 'The ipBlock matches pod IPs; pod IPs change on every restart, so select pods by label instead.' },
