@@ -17,6 +17,8 @@
  * - the same Service list over the same pods: all Service findings;
  * - the same Services over the same classes: stranded-Service verdicts,
  *   judged again only where a class's rules changed (StrandedServices);
+ * - the same classes, and the same classes allowed DNS: each policy's DNS
+ *   verdict (DnsVerdicts);
  * - each file's contents, once per version of the file (WorkspaceBuilder).
  *
  * Anything else (a workload's labels or ports, a namespace's labels, a new
@@ -34,8 +36,9 @@ import type { ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
 import type { Reuse } from './reuse.js';
 import { StrandedServices } from './strandedServices.js';
+import { DnsVerdicts } from './dnsEgress.js';
 import type { Finding } from './rules.js';
-import { WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
+import { sameItems, WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
 
 interface Remembered {
   readonly workspace: WorkspaceModel;
@@ -52,11 +55,6 @@ export interface Reconciled {
   readonly reuse: CheckReuse;
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Declared namespaces by identity; implied ones (made afresh each time) by name, which is all they hold. */
 function sameNamespaces(a: ReadonlyMap<string, NamespaceModel>, b: ReadonlyMap<string, NamespaceModel>): boolean {
@@ -107,6 +105,8 @@ export class AnalysisMemo {
   private serviceListFindings = new WeakMap<readonly ServiceModel[], readonly Finding[]>();
   /** Carried on while the Services and the pod classes are the same objects. */
   private stranded: StrandedServices | undefined;
+  /** Carried on while the pod classes are the same objects and the classes allowed DNS the same set. */
+  private dns: DnsVerdicts | undefined;
 
   /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
   reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
@@ -135,6 +135,7 @@ export class AnalysisMemo {
         service: memoOf(this.serviceFindings),
         services: memoOf(this.serviceListFindings),
         stranded: (reach) => (this.stranded = this.stranded?.fits(reach) ? this.stranded : new StrandedServices(reach)),
+        dns: (reach, allowed) => (this.dns = this.dns?.fits(reach, allowed) ? this.dns : new DnsVerdicts(reach.classes, allowed)),
       },
       worlds,
     };

@@ -377,7 +377,19 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   const setting: DecidedCni | undefined = fromSetting && summary.cni !== undefined ? { value: summary.cni, origin: 'the netlens.cni setting', span: undefined } : undefined;
   const clusterCni = (file: string): DecidedCni | undefined => (fromSetting ? setting : cniOfFile(file));
   const relatedOf = (c: DecidedCni) => (c.span ? [{ span: c.span, message: `the CNI: ${c.origin}` }] : []);
-  const onePerCluster = (kind: OnePerCluster) => appendAll(out, oncePerCluster(ws.policies, clusterCni, relatedOf, kind));
+  // One pass over the policies: only a CNI's own kinds and the tiered kinds can be voided once per cluster; the rest are NetworkPolicies.
+  const ownKinds: PolicyModel[] = [];
+  const ignored: Finding[] = [];
+  for (const p of ws.policies) {
+    if (p.enforcedBy !== undefined || p.tier !== undefined) {
+      ownKinds.push(p);
+      continue;
+    }
+    const cni = clusterCni(p.nameSpan.file);
+    if (cni === undefined || cni.value === 'other' || ENFORCING_CNIS.has(cni.value)) continue;
+    ignored.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${cni.value}, from ${cni.origin}) does not implement NetworkPolicy: this policy will silently do nothing.`, relatedOf(cni)));
+  }
+  const onePerCluster = (kind: OnePerCluster) => appendAll(out, oncePerCluster(ownKinds, clusterCni, relatedOf, kind));
   // Per CNI whose own kinds are voided there: each has its own code.
   for (const [by, enforcer] of Object.entries(ENFORCED_BY)) {
     onePerCluster({
@@ -400,13 +412,8 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
       return `This ${first.kind}${also} needs a network plugin that implements policy.networking.k8s.io, but the cluster's CNI is ${cni.value} (from ${cni.origin}), which does not${unless}: it does nothing there, and Netlens's verdicts with it do not hold.`;
     },
   });
-  for (const p of ws.policies) {
-    // Cluster-wide kinds are cluster-policy-not-implemented's to report.
-    if (p.enforcedBy !== undefined || p.tier !== undefined) continue;
-    const cni = clusterCni(p.nameSpan.file);
-    if (cni === undefined || cni.value === 'other' || ENFORCING_CNIS.has(cni.value)) continue;
-    out.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${cni.value}, from ${cni.origin}) does not implement NetworkPolicy: this policy will silently do nothing.`, relatedOf(cni)));
-  }
+  // Cluster-wide kinds are cluster-policy-not-implemented's to report, a CNI's own kinds its code's.
+  appendAll(out, ignored);
   if (ws.services.length >= IPTABLES_SERVICE_THRESHOLD) {
     for (const m of facts.proxyModes.filter((x) => x.value === 'iptables')) {
       out.push(finding('kube-proxy-iptables-at-scale', m.span, `kube-proxy in iptables mode with ${ws.services.length} Services: every packet walks rule chains that grow with them; ipvs or nftables mode scales better.`));

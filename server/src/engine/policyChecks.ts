@@ -21,6 +21,7 @@ import { closest, editDistance } from './nearest.js';
 import { computeAlways, type Reuse } from './reuse.js';
 import { describeTargetNamespaces } from './describe.js';
 import { podNamespaces, workloadNamespaces, workloadsByNamespace } from './podNamespaces.js';
+import { dnsAllowedClasses, dnsFinding, DnsVerdicts } from './dnsEgress.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -41,13 +42,20 @@ export interface ClusterRanges {
  * and externals (see AnalysisMemo): everything but the DNS check depends on
  * the policy and those alone.
  */
-export function policyFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: Reuse<PolicyModel> = computeAlways): Finding[] {
+export function policyFindings(
+  reach: Reachability,
+  ranges: ClusterRanges,
+  externals: readonly ExternalComponent[],
+  reuse: Reuse<PolicyModel> = computeAlways,
+  dnsVerdicts?: (reach: Reachability, allowed: Bitset) => DnsVerdicts,
+): Finding[] {
   const out: Finding[] = [];
   const ws = reach.workspace;
   const declared = workloadNamespaces(ws.podGroups);
   const usedNamespaces = podNamespaces(ws.podGroups);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
   const dnsAllowed = dnsAllowedClasses(reach);
+  const dns = dnsVerdicts?.(reach, dnsAllowed) ?? new DnsVerdicts(reach.classes, dnsAllowed);
 
   const ownFindings = (policy: PolicyModel): Finding[] => {
     const out: Finding[] = [];
@@ -107,10 +115,7 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
 
   for (const policy of ws.policies) {
     appendAll(out, reuse(policy, () => ownFindings(policy)));
-    const selectedClasses = reach.selectedClasses(policy);
-    // Without pods in the workspace, judge the policy alone: another policy could still allow DNS, but none here does.
-    const blocksDns = selectedClasses.isEmpty ? !policy.egress.some((rule) => allowsDns(policy, rule)) : selectedClasses.hasAnyOutside(dnsAllowed);
-    if (policy.affectsEgress && blocksDns) out.push(dnsFinding(policy));
+    if (policy.affectsEgress && dns.blocksDns(reach, policy)) out.push(dnsFinding(policy));
   }
   appendAll(out, defaultDenyFindings(reach));
   appendAll(out, denyShadowFindings(reach));
@@ -167,35 +172,6 @@ function orderedShadowFindings(policy: PolicyModel): Finding[] {
     );
   });
   return out;
-}
-
-/**
- * Classes some egress rule of a policy selecting them lets reach port 53:
- * one pass over the policies, so that asking it for every policy stays linear.
- */
-function dnsAllowedClasses(reach: Reachability): Bitset {
-  const allowed = new Bitset(reach.classes.length);
-  for (const policy of reach.workspace.policies) {
-    if (policy.affectsEgress && policy.egress.some((rule) => allowsDns(policy, rule))) allowed.orWith(reach.selectedClasses(policy));
-  }
-  return allowed;
-}
-
-/**
- * Whether a rule can let pods reach the cluster DNS on 53/UDP. The DNS server
- * is not looked up (node-local caches and custom resolvers are common), but a
- * rule whose peers are all pods of the policy's own namespace cannot reach it,
- * unless that namespace is kube-system, where cluster DNS runs.
- */
-function allowsDns(policy: PolicyModel, rule: PolicyRule): boolean {
-  const port53 =
-    rule.ports === undefined ||
-    rule.ports.some(
-      (m) => m.kind !== 'invalid' && m.protocol === 'UDP' && (m.kind === 'all' || (m.kind === 'range' && m.from <= 53 && 53 <= m.to) || (m.kind === 'named' && m.name === 'dns')),
-    );
-  if (!port53 || rule.peers?.length === 0) return false;
-  const ownNamespaceOnly = rule.peers !== undefined && rule.peers.every((p) => p.kind === 'pods' && p.namespaceSelector === undefined);
-  return !ownNamespaceOnly || policy.namespace === 'kube-system';
 }
 
 interface PeerContext {
@@ -411,23 +387,7 @@ function checkShadowed(rules: readonly PolicyRule[], allowAllReported: boolean, 
  * same finding objects for what the edit left alone, and the server converts
  * only the rest to diagnostics.
  */
-const dnsFindingMade = new WeakMap<PolicyModel, Finding>();
 const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; example: PolicyModel; finding: Finding }>();
-
-function dnsFinding(policy: PolicyModel): Finding {
-  let made = dnsFindingMade.get(policy);
-  if (made === undefined) {
-    made = finding(
-      'egress-blocks-dns',
-      policy.egressSpan,
-      `Policy ${policy.name} isolates egress, and no egress rule lets its pods reach the cluster DNS on port 53 (UDP), so DNS lookups will fail.`,
-      [],
-      policy.addDnsEgressFix ? [policy.addDnsEgressFix] : [],
-    );
-    dnsFindingMade.set(policy, made);
-  }
-  return made;
-}
 
 function defaultDenyFindings(reach: Reachability): Finding[] {
   const ws = reach.workspace;

@@ -160,8 +160,6 @@ export class Reachability {
     }
     this.classRules = new ClassRulesTable(workspace.tiers, previous?.classRules);
     const n = this.classes.length;
-    this.isolatedIngress = new Bitset(n);
-    this.isolatedEgress = new Bitset(n);
     this.endpointContext = {
       namespaceLabels: this.namespaceLabels,
       serviceAccountLabels: (namespace, name) => workspace.serviceAccounts.get(`${namespace}/${name}`),
@@ -172,20 +170,34 @@ export class Reachability {
     this.targets = targets;
     // Groups handed on are the same classes as before: each one's last rules are handed on with it when its policies are the same.
     const lastRules = previous !== undefined && previous.groupOf === groupOf ? previous.rulesOfGroup : undefined;
-    this.rulesOfGroup = this.groups.map((group) => this.groupRules(group, lastRules?.[group.index]));
+    this.rulesOfGroup = this.groups.map((group) => this.classRules.rulesOf(group.policies.map((p) => this.workspace.policies[p]!), lastRules?.[group.index]));
     this.classRules.done();
-    const perClass = <T>(pick: (rules: ClassRules) => T): T[] => {
+    // The same groups as the last analysis: the per-class lists and isolation are the last ones with the
+    // members of the groups whose rules changed written over, instead of one pass over every class.
+    const changed = lastRules !== undefined && lastRules.length === this.rulesOfGroup.length ? this.groups.filter((g) => this.rulesOfGroup[g.index] !== lastRules[g.index]) : undefined;
+    const perClass = <T>(pick: (rules: ClassRules) => T, last: readonly T[] | undefined): T[] => {
+      if (changed !== undefined && last !== undefined) {
+        if (changed.length === 0) return last as T[];
+        const out = last.slice();
+        for (const g of changed) {
+          const value = pick(this.rulesOfGroup[g.index]!);
+          for (const c of g.members) out[c] = value;
+        }
+        return out;
+      }
       const byGroup = this.rulesOfGroup.map(pick);
       const out = new Array<T>(n);
       for (let c = 0; c < n; c++) out[c] = byGroup[groupOf[c]!]!;
       return out;
     };
-    this.ingressRulesOf = perClass((r) => r.ingress);
-    this.egressRulesOf = perClass((r) => r.egress);
-    this.ingressDenyOf = perClass((r) => r.ingressDeny);
-    this.egressDenyOf = perClass((r) => r.egressDeny);
-    this.ingressTiers = perClass((r) => r.ingressTiers);
-    this.egressTiers = perClass((r) => r.egressTiers);
+    this.ingressRulesOf = perClass((r) => r.ingress, previous?.ingressRulesOf);
+    this.egressRulesOf = perClass((r) => r.egress, previous?.egressRulesOf);
+    this.ingressDenyOf = perClass((r) => r.ingressDeny, previous?.ingressDenyOf);
+    this.egressDenyOf = perClass((r) => r.egressDeny, previous?.egressDenyOf);
+    this.ingressTiers = perClass((r) => r.ingressTiers, previous?.ingressTiers);
+    this.egressTiers = perClass((r) => r.egressTiers, previous?.egressTiers);
+    this.isolatedIngress = this.isolation((r) => r.isolatedIngress, changed, previous?.isolatedIngress);
+    this.isolatedEgress = this.isolation((r) => r.isolatedEgress, changed, previous?.isolatedEgress);
     // Cluster-wide tiered rules stay per class: they are composed per pair in evaluation order, and few policies have them.
     const tiered = workspace.policies.some((p) => p.tieredRules !== undefined && p.tieredRules.length > 0);
     // Without any, every class shares one empty list, which is never added to.
@@ -231,17 +243,23 @@ export class Reachability {
     return { ...groupBySelectingPolicies(this.classes.length, list), targets: list };
   }
 
-  /** A group's rules in workspace order, and its isolation (a direction isolates whatever rules it has). */
-  private groupRules(group: PolicyGroup, last: ClassRules | undefined): ClassRules {
-    const rules = this.classRules.rulesOf(
-      group.policies.map((p) => this.workspace.policies[p]!),
-      last,
-    );
-    for (const c of group.members) {
-      if (rules.isolatedIngress) this.isolatedIngress.add(c);
-      if (rules.isolatedEgress) this.isolatedEgress.add(c);
+  /**
+   * The classes a direction isolates (a direction isolates whatever rules it has): the last set with the
+   * members of the changed groups set again when the groups are the last ones, else from every group.
+   * The result is never changed afterwards, so an unchanged set is shared with the last analysis.
+   */
+  private isolation(isolates: (rules: ClassRules) => boolean, changed: readonly PolicyGroup[] | undefined, last: Bitset | undefined): Bitset {
+    if (changed !== undefined && last !== undefined && changed.length === 0) return last;
+    const patch = changed !== undefined && last !== undefined;
+    const set = patch ? last.copy() : new Bitset(this.classes.length);
+    for (const group of patch ? changed : this.groups) {
+      const on = isolates(this.rulesOfGroup[group.index]!);
+      for (const c of group.members) {
+        if (on) set.add(c);
+        else set.delete(c);
+      }
     }
-    return rules;
+    return set;
   }
 
   /** The policies deciding class c's own side and their rules: the same object as in the last analysis while none of them changed. */

@@ -109,34 +109,80 @@ export class WorkspaceBuilder {
       if (c === undefined) this.contents.set(file, (c = contentsOf(file, this.sameName)));
       all.push(c);
     }
-    const namespaces = new Map<string, NamespaceModel>();
-    const podGroups: PodGroup[] = [];
-    const services: ServiceModel[] = [];
-    const policies: PolicyModel[] = [];
-    const parseFindings: Finding[] = [];
-    const serviceAccounts = new Map<string, Labels>();
-    const tiers = new Map<string, { order: number | undefined; defaultAction: 'deny' | 'pass' }>();
-    const cluster = emptyFacts();
-    for (const c of all) {
-      for (const ns of c.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
-      appendAll(podGroups, c.podGroups);
-      appendAll(services, c.services);
-      appendAll(policies, c.policies);
-      for (const a of c.serviceAccounts) if (!serviceAccounts.has(`${a.namespace}/${a.name}`)) serviceAccounts.set(`${a.namespace}/${a.name}`, a.labels);
-      for (const t of c.tiers) if (!tiers.has(t.name)) tiers.set(t.name, { order: t.order, defaultAction: t.defaultAction });
-      appendAll(parseFindings, c.parseFindings);
-      appendFacts(cluster, c.cluster);
-    }
-    // Implied namespaces in the order the objects name them: those of pods first, then of Services, then of policies.
-    const implied = (name: string) => {
-      if (!namespaces.has(name)) {
-        namespaces.set(name, { name, labels: new Map([['kubernetes.io/metadata.name', name]]), span: undefined, nameSpan: undefined });
-      }
+    const last = this.last;
+    // The same files in the same order, some of them new versions: a part of the workspace is the last one
+    // (the same object) when the new versions hold the same items for it, as a file's documents an edit
+    // left alone do. The memo and the checks then know it unchanged by identity, without comparing.
+    const changed = last !== undefined && last.all.length === all.length ? changedFiles(last.all, all) : undefined;
+    const kept = (part: (c: FileContents) => readonly unknown[]): boolean => changed !== undefined && changed.every((i) => sameItems(part(last!.all[i]!), part(all[i]!)));
+    const namespacesKept = kept((c) => c.namespaces) && kept((c) => c.usedNamespaces[0]) && kept((c) => c.usedNamespaces[1]) && kept((c) => c.usedNamespaces[2]);
+    const clusterKept = kept((c) => c.cluster.ranges) && kept((c) => c.cluster.overlays) && kept((c) => c.cluster.mtus) && kept((c) => c.cluster.cnis) && kept((c) => c.cluster.proxyModes);
+    const model: WorkspaceModel = {
+      namespaces: namespacesKept ? last!.model.namespaces : workspaceNamespaces(all),
+      podGroups: kept((c) => c.podGroups) ? last!.model.podGroups : gather(all, (c) => c.podGroups),
+      services: kept((c) => c.services) ? last!.model.services : gather(all, (c) => c.services),
+      policies: kept((c) => c.policies) ? last!.model.policies : gather(all, (c) => c.policies),
+      serviceAccounts: kept((c) => c.serviceAccounts) ? last!.model.serviceAccounts : workspaceServiceAccounts(all),
+      tiers: kept((c) => c.tiers) ? last!.model.tiers : workspaceTiers(all),
+      parseFindings: [...gather(all, (c) => c.parseFindings), ...this.duplicates.findings(all)],
+      cluster: clusterKept ? last!.model.cluster : workspaceFacts(all),
     };
-    for (const kind of [0, 1, 2] as const) for (const c of all) for (const name of c.usedNamespaces[kind]) implied(name);
-    appendAll(parseFindings, this.duplicates.findings(all));
-    return { namespaces, podGroups, services, policies, serviceAccounts, tiers, parseFindings, cluster };
+    this.last = { all, model };
+    return model;
   }
+
+  private last: { readonly all: readonly FileContents[]; readonly model: WorkspaceModel } | undefined;
+}
+
+/** Positions where the files' contents are not the last ones. */
+function changedFiles(last: readonly FileContents[], all: readonly FileContents[]): number[] {
+  const changed: number[] = [];
+  for (let i = 0; i < all.length; i++) if (all[i] !== last[i]) changed.push(i);
+  return changed;
+}
+
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function gather<T>(all: readonly FileContents[], part: (c: FileContents) => readonly T[]): T[] {
+  const out: T[] = [];
+  for (const c of all) appendAll(out, part(c));
+  return out;
+}
+
+/** Declared namespaces (the first definition of a name wins), then implied ones in the order the objects name them: those of pods first, then of Services, then of policies. */
+function workspaceNamespaces(all: readonly FileContents[]): Map<string, NamespaceModel> {
+  const namespaces = new Map<string, NamespaceModel>();
+  for (const c of all) for (const ns of c.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+  const implied = (name: string) => {
+    if (!namespaces.has(name)) {
+      namespaces.set(name, { name, labels: new Map([['kubernetes.io/metadata.name', name]]), span: undefined, nameSpan: undefined });
+    }
+  };
+  for (const kind of [0, 1, 2] as const) for (const c of all) for (const name of c.usedNamespaces[kind]) implied(name);
+  return namespaces;
+}
+
+function workspaceServiceAccounts(all: readonly FileContents[]): Map<string, Labels> {
+  const serviceAccounts = new Map<string, Labels>();
+  for (const c of all) for (const a of c.serviceAccounts) if (!serviceAccounts.has(`${a.namespace}/${a.name}`)) serviceAccounts.set(`${a.namespace}/${a.name}`, a.labels);
+  return serviceAccounts;
+}
+
+function workspaceTiers(all: readonly FileContents[]): TierTable {
+  const tiers = new Map<string, { order: number | undefined; defaultAction: 'deny' | 'pass' }>();
+  for (const c of all) for (const t of c.tiers) if (!tiers.has(t.name)) tiers.set(t.name, { order: t.order, defaultAction: t.defaultAction });
+  return tiers;
+}
+
+function workspaceFacts(all: readonly FileContents[]): ClusterFacts {
+  const cluster = emptyFacts();
+  for (const c of all) appendFacts(cluster, c.cluster);
+  return cluster;
 }
 
 export function buildWorkspace(files: Iterable<ManifestFile>): WorkspaceModel {
