@@ -37,6 +37,7 @@ import type { Reachability } from './reachability.js';
 import type { Reuse } from './reuse.js';
 import { StrandedServices } from './strandedServices.js';
 import { DnsVerdicts } from './dnsEgress.js';
+import { KeptLists } from './keptLists.js';
 import type { Finding } from './rules.js';
 import { sameItems, WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
 
@@ -105,6 +106,8 @@ export class AnalysisMemo {
   private serviceListFindings = new WeakMap<readonly ServiceModel[], readonly Finding[]>();
   /** Carried on while the Services and the pod classes are the same objects. */
   private stranded: StrandedServices | undefined;
+  /** Selections of the policies (they depend on each policy alone), and the policies' findings in order while policyFindings holds. */
+  private readonly policyLists = new KeptLists<PolicyModel>();
   /** Carried on while the pod classes are the same objects and the classes allowed DNS the same set. */
   private dns: DnsVerdicts | undefined;
 
@@ -118,7 +121,10 @@ export class AnalysisMemo {
     const samePods = last !== undefined && sameItems(last.workspace.podGroups, workspace.podGroups);
     const sameClasses = samePods && sameNamespaces(last.workspace.namespaces, workspace.namespaces) && sameServiceAccounts(last.workspace.serviceAccounts, workspace.serviceAccounts);
     const sameServices = last !== undefined && sameItems(last.workspace.services, workspace.services);
-    if (!sameClasses || last.policyWorld !== worlds.policy) this.policyFindings = new WeakMap();
+    if (!sameClasses || last.policyWorld !== worlds.policy) {
+      this.policyFindings = new WeakMap();
+      this.policyLists.forgetOutputs();
+    }
     if (!samePods || last.serviceWorld !== worlds.service) {
       this.serviceFindings = new WeakMap();
       this.serviceListFindings = new WeakMap();
@@ -135,6 +141,7 @@ export class AnalysisMemo {
         service: memoOf(this.serviceFindings),
         services: memoOf(this.serviceListFindings),
         stranded: (reach) => (this.stranded = this.stranded?.fits(reach) ? this.stranded : new StrandedServices(reach)),
+        policyLists: this.policyLists,
         dns: (reach, allowed) => (this.dns = this.dns?.fits(reach, allowed) ? this.dns : new DnsVerdicts(reach.classes, allowed)),
       },
       worlds,

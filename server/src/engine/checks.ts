@@ -12,6 +12,7 @@ import type { PolicyModel, ServiceModel } from './model.js';
 import { computeAlways, type Reuse } from './reuse.js';
 import type { Bitset } from './bitset.js';
 import type { DnsVerdicts } from './dnsEgress.js';
+import type { ListReuse } from './keptLists.js';
 
 /** What a memo may answer for: the findings of one policy, or of one Service, that depend on it alone and on the world around it; and whether a Service is stranded. */
 export interface CheckReuse {
@@ -23,8 +24,10 @@ export interface CheckReuse {
   readonly stranded?: (reach: Reachability) => StrandedServices;
   /** The DNS verdicts to carry on, when they fit these classes and this set of classes allowed DNS. */
   readonly dns?: (reach: Reachability, allowed: Bitset) => DnsVerdicts;
+  /** Selections of the policies and their findings in order, carried from the last policy list. */
+  readonly policyLists?: ListReuse<PolicyModel>;
 }
 
 export function workspaceFindings(reach: Reachability, ranges: ClusterRanges, externals: readonly ExternalComponent[], reuse: CheckReuse = {}): Finding[] {
-  return [...policyFindings(reach, ranges, externals, reuse.policy, reuse.dns), ...(reuse.services ?? computeAlways)(reach.workspace.services, () => serviceFindings(reach.workspace, ranges, reuse.service)), ...(reuse.stranded?.(reach) ?? new StrandedServices(reach)).findings(reach), ...tierFindings(reach)];
+  return [...policyFindings(reach, ranges, externals, reuse.policy, reuse.dns, reuse.policyLists), ...(reuse.services ?? computeAlways)(reach.workspace.services, () => serviceFindings(reach.workspace, ranges, reuse.service)), ...(reuse.stranded?.(reach) ?? new StrandedServices(reach)).findings(reach), ...tierFindings(reach)];
 }

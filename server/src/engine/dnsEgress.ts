@@ -39,11 +39,12 @@ function someEgressAllowsDns(policy: PolicyModel): boolean {
 
 /**
  * Classes some egress rule of a policy selecting them lets reach port 53:
- * one pass over the policies, so that asking it for every policy stays linear.
+ * one pass over the policies that isolate egress (in workspace order), so
+ * that asking it for every policy stays linear.
  */
-export function dnsAllowedClasses(reach: Reachability): Bitset {
+export function dnsAllowedClasses(reach: Reachability, egressPolicies: readonly PolicyModel[]): Bitset {
   const allowed = new Bitset(reach.classes.length);
-  for (const policy of reach.workspace.policies) {
+  for (const policy of egressPolicies) {
     if (policy.affectsEgress && someEgressAllowsDns(policy)) allowed.orWith(reach.selectedClasses(policy));
   }
   return allowed;

@@ -22,6 +22,7 @@ import { computeAlways, type Reuse } from './reuse.js';
 import { describeTargetNamespaces } from './describe.js';
 import { podNamespaces, workloadNamespaces, workloadsByNamespace } from './podNamespaces.js';
 import { dnsAllowedClasses, dnsFinding, DnsVerdicts } from './dnsEgress.js';
+import { computeLists, type ListReuse } from './keptLists.js';
 
 /** Namespaces every cluster has, whether or not a manifest declares them. */
 export const BUILTIN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -48,13 +49,14 @@ export function policyFindings(
   externals: readonly ExternalComponent[],
   reuse: Reuse<PolicyModel> = computeAlways,
   dnsVerdicts?: (reach: Reachability, allowed: Bitset) => DnsVerdicts,
+  lists: ListReuse<PolicyModel> = computeLists(),
 ): Finding[] {
   const out: Finding[] = [];
   const ws = reach.workspace;
   const declared = workloadNamespaces(ws.podGroups);
   const usedNamespaces = podNamespaces(ws.podGroups);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
-  const dnsAllowed = dnsAllowedClasses(reach);
+  const dnsAllowed = dnsAllowedClasses(reach, lists.select('egress', ws.policies, (p) => p.affectsEgress));
   const dns = dnsVerdicts?.(reach, dnsAllowed) ?? new DnsVerdicts(reach.classes, dnsAllowed);
 
   const ownFindings = (policy: PolicyModel): Finding[] => {
@@ -113,12 +115,14 @@ export function policyFindings(
     return out;
   };
 
-  for (const policy of ws.policies) {
-    appendAll(out, reuse(policy, () => ownFindings(policy)));
-    if (policy.affectsEgress && dns.blocksDns(reach, policy)) out.push(dnsFinding(policy));
-  }
-  appendAll(out, defaultDenyFindings(reach));
-  appendAll(out, denyShadowFindings(reach));
+  // Each policy's findings in workspace order; those of policies an edit left alone are the last ones while the memo's own findings and the DNS verdicts are.
+  const ofPolicy = (policy: PolicyModel): readonly Finding[] => {
+    const own = reuse(policy, () => ownFindings(policy));
+    return policy.affectsEgress && dns.blocksDns(reach, policy) ? [...own, dnsFinding(policy)] : own;
+  };
+  appendAll(out, lists.concat(ws.policies, dns, ofPolicy));
+  appendAll(out, defaultDenyFindings(reach, lists));
+  appendAll(out, denyShadowFindings(reach, lists));
   return out;
 }
 
@@ -127,11 +131,11 @@ export function policyFindings(
  * pod the allow rule's policy selects (the same policy, or one selecting a
  * superset of pods), and it covers the allow rule's peers and ports.
  */
-function denyShadowFindings(reach: Reachability): Finding[] {
+function denyShadowFindings(reach: Reachability, lists: ListReuse<PolicyModel>): Finding[] {
   const out: Finding[] = [];
   const policies = reach.workspace.policies;
-  for (const p of policies) out.push(...orderedShadowFindings(p));
-  const denying = policies.filter((p) => (p.denyRules ?? []).length > 0);
+  for (const p of lists.select('ordered', policies, (p) => (p.orderedRules ?? []).length > 0)) appendAll(out, orderedShadowFindings(p));
+  const denying = lists.select('denying', policies, (p) => (p.denyRules ?? []).length > 0);
   if (denying.length === 0) return out;
   for (const allowing of policies) {
     const selected = reach.selectedClasses(allowing);
@@ -157,8 +161,17 @@ function denyShadowFindings(reach: Reachability): Finding[] {
   return out;
 }
 
+/** They depend on the policy alone: made once per policy object, so an edit hands back the same finding objects. */
+const orderedShadowMade = new WeakMap<PolicyModel, readonly Finding[]>();
+
 /** In an ordered policy (Calico), an Allow rule that an earlier Deny rule of the same direction covers can never decide. */
-function orderedShadowFindings(policy: PolicyModel): Finding[] {
+function orderedShadowFindings(policy: PolicyModel): readonly Finding[] {
+  let made = orderedShadowMade.get(policy);
+  if (made === undefined) orderedShadowMade.set(policy, (made = orderedShadows(policy)));
+  return made;
+}
+
+function orderedShadows(policy: PolicyModel): Finding[] {
   const out: Finding[] = [];
   const rules = policy.orderedRules ?? [];
   rules.forEach((rule, i) => {
@@ -389,10 +402,10 @@ function checkShadowed(rules: readonly PolicyRule[], allowAllReported: boolean, 
  */
 const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; example: PolicyModel; finding: Finding }>();
 
-function defaultDenyFindings(reach: Reachability): Finding[] {
+function defaultDenyFindings(reach: Reachability, lists: ListReuse<PolicyModel>): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
-  const isolating = ws.policies.filter((p) => p.affectsIngress && isEmptySelector(p.podSelector));
+  const isolating = lists.select('isolating', ws.policies, (p) => p.affectsIngress && isEmptySelector(p.podSelector));
   const isolatedNamespaces = new Set(isolating.map((p) => p.namespace));
   // Advice only where the workspace itself practises default-deny: vendor installs that write one policy
   // per component and none for the namespace (kube-prometheus, argo-cd, rook) would otherwise all get it.
