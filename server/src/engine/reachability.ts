@@ -5,6 +5,7 @@
  * per (namespace, selector) and kept as bitsets over classes; a matrix is then
  * a few bitset ORs per class and one bit test per cell.
  */
+import { listEdit } from './keptLists.js';
 import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
 import { groupBySelectingPolicies, addGroup, regroup, removeGroup, type PolicyGroup, type PolicyTarget } from './policyGroups.js';
@@ -77,6 +78,24 @@ function classKey(g: PodGroup): string {
   const ports = g.ports.map((p) => `${p.name ?? ''}:${p.port}/${p.protocol}`);
   const ips = g.ips.map((ip) => ip.toString()).sort();
   return JSON.stringify([g.namespace, labels, ports, ips, g.hostNetwork, g.serviceAccount ?? '']);
+}
+
+/** Whether an ascending list of indices has one in [from, to). */
+function someWithin(ascending: readonly number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = ascending.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ascending[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ascending.length && ascending[lo]! < to;
+}
+
+/** Which ClassRules each class had in one analysis (Reachability.rulesTable). */
+export interface ClassRulesSnapshot {
+  readonly groupOf: Int32Array;
+  readonly rules: readonly ClassRules[];
 }
 
 export class Reachability {
@@ -170,7 +189,15 @@ export class Reachability {
     this.targets = targets;
     // Groups handed on are the same classes as before: each one's last rules are handed on with it when its policies are the same.
     const lastRules = previous !== undefined && previous.groupOf === groupOf ? previous.rulesOfGroup : undefined;
-    this.rulesOfGroup = this.groups.map((group) => this.classRules.rulesOf(group.policies.map((p) => this.workspace.policies[p]!), lastRules?.[group.index]));
+    // The same groups over a policy list of the same length: a group none of whose policies lies in the
+    // stretch an edit replaced has the same policies at the same indices, so its last rules hold as they are.
+    const edit = lastRules !== undefined && groups === previous!.groups && previous!.workspace.policies.length === workspace.policies.length ? listEdit(previous!.workspace.policies, workspace.policies) : undefined;
+    const policiesOf = (group: PolicyGroup) => group.policies.map((p) => this.workspace.policies[p]!);
+    this.rulesOfGroup = this.groups.map((group) =>
+      edit !== undefined && !someWithin(group.policies, edit.head, edit.nextEnd)
+        ? this.classRules.keep(lastRules![group.index]!, () => policiesOf(group))
+        : this.classRules.rulesOf(policiesOf(group), lastRules?.[group.index]),
+    );
     this.classRules.done();
     // The same groups as the last analysis: the per-class lists and isolation are the last ones with the
     // members of the groups whose rules changed written over, instead of one pass over every class.
@@ -260,6 +287,22 @@ export class Reachability {
       }
     }
     return set;
+  }
+
+  /** Each class's ClassRules as the group table holds them: kept by a caller to ask changedClassesSince later. */
+  rulesTable(): ClassRulesSnapshot {
+    return { groupOf: this.groupOf, rules: this.rulesOfGroup };
+  }
+
+  /** The classes whose ClassRules are not those of an earlier table of the same classes; by group when the groups are the same. */
+  changedClassesSince(last: ClassRulesSnapshot): number[] {
+    const changed: number[] = [];
+    if (last.groupOf === this.groupOf && last.rules.length === this.rulesOfGroup.length) {
+      for (const g of this.groups) if (this.rulesOfGroup[g.index] !== last.rules[g.index]) for (const c of g.members) changed.push(c);
+      return changed;
+    }
+    for (let c = 0; c < this.classes.length; c++) if (this.rulesOfGroup[this.groupOf[c]!] !== last.rules[last.groupOf[c]!]) changed.push(c);
+    return changed;
   }
 
   /** The policies deciding class c's own side and their rules: the same object as in the last analysis while none of them changed. */

@@ -8,11 +8,10 @@ import { portMatches } from './matching.js';
 import { selectorMatches } from './labels.js';
 import type { PeerMatcher, PodGroup, PolicyModel, ServiceModel } from './model.js';
 import { workloadNamespaces } from './podNamespaces.js';
-import type { Reachability } from './reachability.js';
+import type { ClassRulesSnapshot, Reachability } from './reachability.js';
 import { finding, type Finding, type RelatedInfo } from './rules.js';
 import { serviceEndpoints, type ServiceEndpoint } from './services.js';
 import { appendAll } from './findingCap.js';
-import type { ClassRules } from './classRules.js';
 
 /** Whether some ingress rule of the endpoint admits some pod or some address on one of the container ports. */
 function endpointReachable(reach: Reachability, group: PodGroup, ports: readonly number[], service: ServiceModel, running: ReadonlySet<string>): boolean {
@@ -56,7 +55,10 @@ export class StrandedServices {
   /** Per class, the indices of the Services with an endpoint in it. */
   private readonly servicesOfClass = new Map<number, number[]>();
   /** What each class's verdicts were judged from, and the finding of each Service. */
-  private judgedWith: { readonly rules: ReadonlyArray<ClassRules>; readonly tiered: boolean } | undefined;
+  private judgedWith: { readonly rules: ClassRulesSnapshot; readonly tiered: boolean } | undefined;
+  /** The indices of the Services with a finding, ascending, and their findings in that order. */
+  private found: number[] = [];
+  private out: Finding[] = [];
   private readonly perService: Array<readonly Finding[]>;
 
   constructor(reach: Reachability) {
@@ -82,21 +84,32 @@ export class StrandedServices {
   }
 
   findings(reach: Reachability): Finding[] {
-    const rules = reach.classes.map((c) => reach.rulesOfClass(c.index));
+    const rules = reach.rulesTable();
     const stale = new Set<number>();
     const last = this.judgedWith;
     if (last === undefined || last.tiered || reach.hasTieredRules) this.services.forEach((_s, i) => stale.add(i));
-    else rules.forEach((r, c) => r !== last.rules[c] && this.servicesOfClass.get(c)?.forEach((i) => stale.add(i)));
+    else for (const c of reach.changedClassesSince(last.rules)) this.servicesOfClass.get(c)?.forEach((i) => stale.add(i));
     this.judgedWith = { rules, tiered: reach.hasTieredRules };
     let order: ReadonlyMap<PolicyModel, number> | undefined;
     const policyOrder = () => (order ??= new Map(reach.workspace.policies.map((p, i) => [p, i])));
+    let foundChanged = false;
     for (const i of stale) {
       const endpoints = this.endpoints[i]!.list;
-      this.perService[i] = endpoints.length === 0 ? [] : strandedFinding(reach, this.services[i]!, endpoints, policyOrder);
+      const before = this.perService[i]!;
+      const after = endpoints.length === 0 ? [] : strandedFinding(reach, this.services[i]!, endpoints, policyOrder);
+      this.perService[i] = after;
+      if (before.length > 0 || after.length > 0) foundChanged = true;
     }
-    const out: Finding[] = [];
-    for (const found of this.perService) appendAll(out, found);
-    return out;
+    // Most Services have no finding: the list is made again from those that have one, and only when a verdict changed.
+    if (foundChanged) {
+      const found = this.found.filter((i) => !stale.has(i));
+      for (const i of stale) if (this.perService[i]!.length > 0) found.push(i);
+      found.sort((a, b) => a - b);
+      this.found = found;
+      this.out = [];
+      for (const i of found) appendAll(this.out, this.perService[i]!);
+    }
+    return [...this.out];
   }
 }
 
