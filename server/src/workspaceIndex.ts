@@ -17,6 +17,7 @@ import {
   type Analysis,
   type Finding,
   type ManifestFile,
+  type ProjectConfig,
   type SourceSpan,
 } from './engine/index.js';
 import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
@@ -198,9 +199,17 @@ export class WorkspaceIndex {
   private snapshot(): { analysis: Analysis; byFile: Map<string, Finding[]> } {
     if (this.current === undefined) {
       // .netlens.yaml files are indexed like any YAML file (and stay silent as manifests); read them as the workspace's config.
-      const configs = [...this.files].filter(([uri]) => uri.endsWith(`/${PROJECT_CONFIG_FILE}`)).map(([uri, f]) => readProjectConfig(uri, f.text));
+      // One pass over the files, without copying the map: a keystroke in a workspace of hundreds of files walks them once here.
+      const configName = `/${PROJECT_CONFIG_FILE}`;
+      const configs: ProjectConfig[] = [];
+      const manifests: ManifestFile[] = [];
+      for (const [uri, f] of this.files) {
+        if (uri.endsWith(configName)) configs.push(readProjectConfig(uri, f.text));
+        if (!this.rendered.replaced.has(uri)) manifests.push(f.manifest);
+      }
+      for (const r of this.renderedFiles.values()) manifests.push(r.manifest);
       const analysis = analyze(
-        [...[...this.files].filter(([uri]) => !this.rendered.replaced.has(uri)).map(([, f]) => f.manifest), ...[...this.renderedFiles.values()].map((r) => r.manifest)],
+        manifests,
         {
           podCIDRs: this.settings.podCIDR,
           serviceCIDRs: this.settings.serviceCIDR,

@@ -36,13 +36,35 @@ export class DuplicateDefinitions {
   /** Keys defined more than once: the only ones that can have findings. */
   private readonly repeated = new Set<string>();
   private files = new Set<FileDefinitions>();
+  private lastList: readonly FileDefinitions[] = [];
 
   /** The findings for this list of files, in the order of the later definitions. */
   findings(files: readonly FileDefinitions[]): Finding[] {
-    const now = new Set(files);
-    for (const owner of this.files) if (!now.has(owner)) this.remove(owner);
-    for (const owner of now) if (!this.files.has(owner)) this.add(owner);
-    this.files = now;
+    const last = this.lastList;
+    if (last.length === files.length) {
+      // The same number of files, the usual edit: only the positions holding another version are looked at
+      // (a file's contents appear once in a list, so what left one position and came to another is kept).
+      const removed: FileDefinitions[] = [];
+      const added: FileDefinitions[] = [];
+      for (let i = 0; i < files.length; i++) {
+        if (files[i] === last[i]) continue;
+        removed.push(last[i]!);
+        added.push(files[i]!);
+      }
+      const stays = new Set(added);
+      for (const owner of removed) if (!stays.has(owner) && this.files.delete(owner)) this.remove(owner);
+      for (const owner of added) {
+        if (this.files.has(owner)) continue;
+        this.files.add(owner);
+        this.add(owner);
+      }
+    } else {
+      const now = new Set(files);
+      for (const owner of this.files) if (!now.has(owner)) this.remove(owner);
+      for (const owner of now) if (!this.files.has(owner)) this.add(owner);
+      this.files = now;
+    }
+    this.lastList = files;
     if (this.repeated.size === 0) return [];
     const position = new Map(files.map((f, i) => [f, i]));
     const kustomizeDirs = kustomizeDirectories(files.map((f) => f.file));

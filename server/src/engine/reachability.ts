@@ -5,7 +5,7 @@
  * per (namespace, selector) and kept as bitsets over classes; a matrix is then
  * a few bitset ORs per class and one bit test per cell.
  */
-import { listEdit } from './keptLists.js';
+import { KeptSelection, listEdit } from './keptLists.js';
 import { appendAll } from './findingCap.js';
 import { Bitset } from './bitset.js';
 import { groupBySelectingPolicies, addGroup, regroup, removeGroup, type PolicyGroup, type PolicyTarget } from './policyGroups.js';
@@ -80,6 +80,9 @@ function classKey(g: PodGroup): string {
   return JSON.stringify([g.namespace, labels, ports, ips, g.hostNetwork, g.serviceAccount ?? '']);
 }
 
+const hasTieredRules = (p: PolicyModel): boolean => p.tieredRules !== undefined && p.tieredRules.length > 0;
+const isOrdered = (p: PolicyModel): boolean => p.place !== undefined;
+
 /** Whether an ascending list of indices has one in [from, to). */
 function someWithin(ascending: readonly number[], from: number, to: number): boolean {
   let lo = 0;
@@ -141,6 +144,8 @@ export class Reachability {
   private readonly tiered: boolean;
   /** Whether any policy is ordered (Calico): patched matrices are not made then (classMatrixSince). */
   private readonly ordered: boolean;
+  private readonly tieredPolicies: KeptSelection<PolicyModel>;
+  private readonly orderedPolicies: KeptSelection<PolicyModel>;
 
   /**
    * `previous`: the reachability of the workspace before an edit that left
@@ -226,18 +231,21 @@ export class Reachability {
     this.isolatedIngress = this.isolation((r) => r.isolatedIngress, changed, previous?.isolatedIngress);
     this.isolatedEgress = this.isolation((r) => r.isolatedEgress, changed, previous?.isolatedEgress);
     // Cluster-wide tiered rules stay per class: they are composed per pair in evaluation order, and few policies have them.
-    const tiered = workspace.policies.some((p) => p.tieredRules !== undefined && p.tieredRules.length > 0);
+    // The policies with them (and the ordered ones) are carried from the last policy list, not looked for among every policy.
+    this.tieredPolicies = previous?.tieredPolicies.next(workspace.policies, hasTieredRules) ?? KeptSelection.of(workspace.policies, hasTieredRules);
+    this.orderedPolicies = previous?.orderedPolicies.next(workspace.policies, isOrdered) ?? KeptSelection.of(workspace.policies, isOrdered);
+    const tiered = this.tieredPolicies.items.length > 0;
     // Without any, every class shares one empty list, which is never added to.
     this.ingressTieredOf = tiered ? this.classes.map(() => []) : new Array<RuleOfPolicy[]>(n).fill(NO_RULES);
     this.egressTieredOf = tiered ? this.classes.map(() => []) : new Array<RuleOfPolicy[]>(n).fill(NO_RULES);
-    for (const policy of tiered ? workspace.policies : []) {
+    for (const policy of this.tieredPolicies.items) {
       if (policy.tieredRules === undefined || policy.tieredRules.length === 0) continue;
       const rules = policy.tieredRules.map((rule) => ({ policy, rule }));
       for (const c of this.selectedClasses(policy).members()) {
         for (const r of rules) (r.rule.direction === 'ingress' ? this.ingressTieredOf : this.egressTieredOf)[c]!.push(r);
       }
     }
-    this.ordered = workspace.policies.some((p) => p.place !== undefined);
+    this.ordered = this.orderedPolicies.items.length > 0;
     this.egressOrdered = new Bitset(n);
     if (this.ordered) for (let c = 0; c < n; c++) if (this.egressTiers[c] !== undefined) this.egressOrdered.add(c);
     this.tiered = tiered;

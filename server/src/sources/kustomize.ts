@@ -266,11 +266,20 @@ export function notRenderedFinding(rootFile: string, binary: string, error: stri
   };
 }
 
+/** A finding object never changes: its key is made once, not on every keystroke for every finding of the workspace. */
+const findingKeys = new WeakMap<Finding, string>();
+
+function findingKey(f: Finding): string {
+  let key = findingKeys.get(f);
+  if (key === undefined) findingKeys.set(f, (key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`));
+  return key;
+}
+
 /** Two overlays of one base render its objects twice; mapped back, their findings coincide: keep one. */
 export function uniqueFindings(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.code}\u0000${f.span.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
