@@ -19,12 +19,20 @@
  *   judged again only where a class's rules changed (StrandedServices);
  * - the same classes, and the same classes allowed DNS: each policy's DNS
  *   verdict (DnsVerdicts);
- * - each file's contents, once per version of the file (WorkspaceBuilder).
+ * - each file's contents, once per version of the file (WorkspaceBuilder),
+ *   and the workspace's lists themselves (the same objects) while the
+ *   changed files hold the same items for them;
+ * - the policy list from its last version (keptLists.ts): an edit replaces
+ *   one stretch of it, so the policies' findings in order are the last ones
+ *   outside that stretch while a policy's own findings and the DNS verdicts
+ *   hold, and the selections the checks walk (policies isolating egress or a
+ *   namespace, ordered, denying, a CNI's own kinds) are patched.
  *
  * Anything else (a workload's labels or ports, a namespace's labels, a new
- * pod CIDR) starts that part afresh. What compares policies with each other
- * (DNS egress, default deny per namespace, deny shadowing) is recomputed
- * every time from the kept sets, which is cheap.
+ * pod CIDR) starts that part afresh. Still one pass per analysis: the
+ * classes allowed DNS (over the egress-isolating policies), default deny per
+ * namespace (over the namespaces), deny shadowing (when deny rules exist),
+ * and the gathering of the policies and parse findings.
  */
 import type { CheckReuse } from './checks.js';
 import type { OverlapReuse } from './clusterChecks.js';
@@ -107,7 +115,8 @@ export class AnalysisMemo {
   /** Carried on while the Services and the pod classes are the same objects. */
   private stranded: StrandedServices | undefined;
   /** Selections of the policies (they depend on each policy alone), and the policies' findings in order while policyFindings holds. */
-  private readonly policyLists = new KeptLists<PolicyModel>();
+  /** @internal */
+  readonly policyLists = new KeptLists<PolicyModel>();
   /** Carried on while the pod classes are the same objects and the classes allowed DNS the same set. */
   private dns: DnsVerdicts | undefined;
 

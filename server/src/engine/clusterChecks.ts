@@ -13,6 +13,7 @@ import type { SourceSpan } from './source.js';
 import { byFirstThenSecond, overlappingPairs } from './sweep.js';
 import type { WorkspaceModel } from './workspace.js';
 import type { PolicyModel } from './model.js';
+import { computeLists, type ListReuse } from './keptLists.js';
 
 export interface ClusterOptions {
   /** Settings: used when no config file names the range. */
@@ -366,7 +367,9 @@ function oncePerCluster(policies: readonly PolicyModel[], clusterCni: (file: str
  */
 export type OverlapReuse = (ranges: readonly NetworkRange[], settingsKey: string, compute: () => Finding[]) => readonly Finding[];
 
-export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions, reuseOverlaps?: OverlapReuse): Finding[] {
+const ignoresNetworkPolicy = (cni: CniName): boolean => cni !== 'other' && !ENFORCING_CNIS.has(cni);
+
+export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, options: ClusterOptions, reuseOverlaps?: OverlapReuse, lists: ListReuse<PolicyModel> = computeLists()): Finding[] {
   const facts = ws.cluster;
   const settingsKey = JSON.stringify([options.podCIDRs.map(String), options.serviceCIDRs.map(String)]);
   const overlaps = reuseOverlaps === undefined ? overlapFindings(facts, options) : reuseOverlaps(facts.ranges, settingsKey, () => overlapFindings(facts, options));
@@ -377,16 +380,15 @@ export function clusterFindings(ws: WorkspaceModel, summary: ClusterSummary, opt
   const setting: DecidedCni | undefined = fromSetting && summary.cni !== undefined ? { value: summary.cni, origin: 'the netlens.cni setting', span: undefined } : undefined;
   const clusterCni = (file: string): DecidedCni | undefined => (fromSetting ? setting : cniOfFile(file));
   const relatedOf = (c: DecidedCni) => (c.span ? [{ span: c.span, message: `the CNI: ${c.origin}` }] : []);
-  // One pass over the policies: only a CNI's own kinds and the tiered kinds can be voided once per cluster; the rest are NetworkPolicies.
-  const ownKinds: PolicyModel[] = [];
+  // Only a CNI's own kinds and the tiered kinds can be voided once per cluster (carried from the last policy list by a memo); the rest are NetworkPolicies.
+  const ownKinds = lists.select('cni-own-kinds', ws.policies, (p) => p.enforcedBy !== undefined || p.tier !== undefined);
+  // A file's CNI is one the facts name, or canal (which enforces): only where some CNI that ignores NetworkPolicy is named can a policy be ignored.
+  const mayIgnore = fromSetting ? setting !== undefined && ignoresNetworkPolicy(setting.value) : facts.cnis.some((c) => ignoresNetworkPolicy(c.value));
   const ignored: Finding[] = [];
-  for (const p of ws.policies) {
-    if (p.enforcedBy !== undefined || p.tier !== undefined) {
-      ownKinds.push(p);
-      continue;
-    }
+  for (const p of mayIgnore ? ws.policies : []) {
+    if (p.enforcedBy !== undefined || p.tier !== undefined) continue;
     const cni = clusterCni(p.nameSpan.file);
-    if (cni === undefined || cni.value === 'other' || ENFORCING_CNIS.has(cni.value)) continue;
+    if (cni === undefined || !ignoresNetworkPolicy(cni.value)) continue;
     ignored.push(finding('cni-ignores-network-policy', p.nameSpan, `The cluster's CNI (${cni.value}, from ${cni.origin}) does not implement NetworkPolicy: this policy will silently do nothing.`, relatedOf(cni)));
   }
   const onePerCluster = (kind: OnePerCluster) => appendAll(out, oncePerCluster(ownKinds, clusterCni, relatedOf, kind));

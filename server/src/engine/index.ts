@@ -74,7 +74,7 @@ export function analyze(files: Iterable<ManifestFile>, options: AnalyzeOptions =
     // Parse findings are already capped per document; the workspace checks compare objects pairwise, so cap those per file.
     findings: [
       ...workspace.parseFindings,
-      ...capFindingsPerFile([...workspaceFindings(reachability, ranges, externals, reconciled?.reuse), ...clusterFindings(workspace, cluster, clusterOptions, memo?.overlaps)]),
+      ...capFindingsPerFile([...workspaceFindings(reachability, ranges, externals, reconciled?.reuse), ...clusterFindings(workspace, cluster, clusterOptions, memo?.overlaps, memo?.policyLists)]),
     ],
   };
 }

@@ -258,17 +258,7 @@ export class Reachability {
    * same order as the previous reachability's, so are the groups.
    */
   private groupClasses(previous: Reachability | undefined): { groupOf: Int32Array; groups: PolicyGroup[]; targets: readonly PolicyTarget[] } {
-    const targets = new Map<Bitset, number[]>();
-    this.workspace.policies.forEach((policy, p) => {
-      // Tiered policies are composed on their own (below), never as NetworkPolicy isolation.
-      if (policy.tieredRules !== undefined && policy.tieredRules.length > 0) return;
-      if (!hasSay(policy)) return;
-      const classes = this.selectedClasses(policy);
-      const list = targets.get(classes);
-      if (list === undefined) targets.set(classes, [p]);
-      else list.push(p);
-    });
-    const list: PolicyTarget[] = [...targets].map(([classes, policies]) => ({ classes, policies }));
+    const list = (previous !== undefined ? this.targetsSince(previous) : undefined) ?? this.allTargets();
     const old = previous?.targets;
     if (old !== undefined && old.length === list.length && list.every((t, i) => t.classes === old[i]!.classes)) {
       // The same policy indices too (no policy added or removed before them): the very same groups.
@@ -276,6 +266,59 @@ export class Reachability {
       return { groupOf: previous!.groupOf, groups: samePolicies ? previous!.groups : regroup(previous!.groups, list), targets: list };
     }
     return { ...groupBySelectingPolicies(this.classes.length, list), targets: list };
+  }
+
+  /** Tiered policies are composed on their own (below), never as NetworkPolicy isolation. */
+  private isTargetOf(policy: PolicyModel): boolean {
+    return !hasTieredRules(policy) && hasSay(policy);
+  }
+
+  /** The distinct sets of classes the policies select, each with its policies' indices, in the order of their first policy. */
+  private allTargets(): PolicyTarget[] {
+    const targets = new Map<Bitset, number[]>();
+    this.workspace.policies.forEach((policy, p) => {
+      if (!this.isTargetOf(policy)) return;
+      const classes = this.selectedClasses(policy);
+      const list = targets.get(classes);
+      if (list === undefined) targets.set(classes, [p]);
+      else list.push(p);
+    });
+    return [...targets].map(([classes, policies]) => ({ classes, policies }));
+  }
+
+  /**
+   * allTargets from the last reachability's, when the classes are the same and the policy list has the same
+   * length: the policies outside the stretch an edit replaced are the same objects at the same indices, with the
+   * same sets (the policy cache is shared), so only the stretch's policies are placed again.
+   */
+  private targetsSince(previous: Reachability): PolicyTarget[] | undefined {
+    const last = previous.workspace.policies;
+    const now = this.workspace.policies;
+    if (last.length !== now.length) return undefined;
+    const { head, nextEnd } = listEdit(last, now);
+    const list: Array<{ classes: Bitset; policies: readonly number[] }> = [];
+    const at = new Map<Bitset, number>();
+    for (const t of previous.targets) {
+      at.set(t.classes, list.length);
+      list.push({ classes: t.classes, policies: someWithin(t.policies, head, nextEnd) ? t.policies.filter((p) => p < head || p >= nextEnd) : t.policies });
+    }
+    const touched = new Set<number>();
+    for (let p = head; p < nextEnd; p++) {
+      const policy = now[p]!;
+      if (!this.isTargetOf(policy)) continue;
+      const classes = this.selectedClasses(policy);
+      const i = at.get(classes);
+      if (i === undefined) {
+        at.set(classes, list.length);
+        list.push({ classes, policies: [p] });
+      } else {
+        list[i]!.policies = [...list[i]!.policies, p];
+        touched.add(i);
+      }
+    }
+    for (const i of touched) list[i]!.policies = [...list[i]!.policies].sort((a, b) => a - b);
+    // Every policy is in one target: the first indices differ, and ordering by them is allTargets' order.
+    return list.filter((t) => t.policies.length > 0).sort((a, b) => a.policies[0]! - b.policies[0]!);
   }
 
   /**
