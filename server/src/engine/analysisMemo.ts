@@ -44,7 +44,7 @@ import type { ClusterRanges } from './policyChecks.js';
 import type { Reachability } from './reachability.js';
 import type { Reuse } from './reuse.js';
 import { StrandedServices } from './strandedServices.js';
-import { DnsVerdicts } from './dnsEgress.js';
+import { DnsAllowance, DnsVerdicts } from './dnsEgress.js';
 import { KeptLists } from './keptLists.js';
 import type { Finding } from './rules.js';
 import { sameItems, WorkspaceBuilder, type WorkspaceModel } from './workspace.js';
@@ -119,6 +119,8 @@ export class AnalysisMemo {
   readonly policyLists = new KeptLists<PolicyModel>();
   /** Carried on while the pod classes are the same objects and the classes allowed DNS the same set. */
   private dns: DnsVerdicts | undefined;
+  /** The classes allowed DNS, carried from the last egress-isolating policies while the classes are the same. */
+  private allowance: DnsAllowance | undefined;
 
   /** @internal Compares a new workspace with the last one and drops what the difference invalidates. */
   reconcile(workspace: WorkspaceModel, ranges: ClusterRanges, externals: readonly ExternalComponent[]): Reconciled & { readonly worlds: { policy: string; service: string } } {
@@ -151,7 +153,11 @@ export class AnalysisMemo {
         services: memoOf(this.serviceListFindings),
         stranded: (reach) => (this.stranded = this.stranded?.fits(reach) ? this.stranded : new StrandedServices(reach)),
         policyLists: this.policyLists,
-        dns: (reach, allowed) => (this.dns = this.dns?.fits(reach, allowed) ? this.dns : new DnsVerdicts(reach.classes, allowed)),
+        dns: (reach, egressPolicies) => {
+          this.allowance = this.allowance?.next(reach, egressPolicies) ?? DnsAllowance.of(reach, egressPolicies);
+          const allowed = this.allowance.allowed;
+          return (this.dns = this.dns?.fits(reach, allowed) ? this.dns : new DnsVerdicts(reach.classes, allowed));
+        },
       },
       worlds,
     };

@@ -10,7 +10,6 @@ import { StrandedServices } from './strandedServices.js';
 import { tierFindings } from './tierChecks.js';
 import type { PolicyModel, ServiceModel } from './model.js';
 import { computeAlways, type Reuse } from './reuse.js';
-import type { Bitset } from './bitset.js';
 import type { DnsVerdicts } from './dnsEgress.js';
 import type { ListReuse } from './keptLists.js';
 
@@ -22,8 +21,8 @@ export interface CheckReuse {
   readonly services?: Reuse<readonly ServiceModel[]>;
   /** The stranded-Service judge to carry on, when it fits this reachability. */
   readonly stranded?: (reach: Reachability) => StrandedServices;
-  /** The DNS verdicts to carry on, when they fit these classes and this set of classes allowed DNS. */
-  readonly dns?: (reach: Reachability, allowed: Bitset) => DnsVerdicts;
+  /** The DNS verdicts for these policies isolating egress: carried on when they fit these classes and the classes allowed DNS. */
+  readonly dns?: (reach: Reachability, egressPolicies: readonly PolicyModel[]) => DnsVerdicts;
   /** Selections of the policies and their findings in order, carried from the last policy list. */
   readonly policyLists?: ListReuse<PolicyModel>;
 }

@@ -10,6 +10,7 @@ import { Bitset } from './bitset.js';
 import type { PolicyModel, PolicyRule } from './model.js';
 import type { PodClass, Reachability } from './reachability.js';
 import { finding, type Finding } from './rules.js';
+import { listEdit } from './keptLists.js';
 
 /**
  * Whether a rule can let pods reach the cluster DNS on 53/UDP. The DNS server
@@ -50,7 +51,55 @@ export function dnsAllowedClasses(reach: Reachability, egressPolicies: readonly 
   return allowed;
 }
 
+/**
+ * dnsAllowedClasses carried from the last list of egress-isolating policies
+ * to the next over the same classes: how many DNS-allowing policies select
+ * each class, counted down for the policies an edit removed and up for those
+ * it added. The set is the last one (the same object) when no class crossed zero.
+ */
+export class DnsAllowance {
+  private constructor(
+    private readonly classes: readonly PodClass[],
+    private readonly egress: readonly PolicyModel[],
+    private readonly counts: Int32Array,
+    readonly allowed: Bitset,
+  ) {}
+
+  static of(reach: Reachability, egressPolicies: readonly PolicyModel[]): DnsAllowance {
+    const counts = new Int32Array(reach.classes.length);
+    for (const policy of egressPolicies) countDnsAllowing(reach, policy, counts, 1);
+    return new DnsAllowance(reach.classes, egressPolicies, counts, dnsAllowedClasses(reach, egressPolicies));
+  }
+
+  next(reach: Reachability, egressPolicies: readonly PolicyModel[]): DnsAllowance {
+    if (reach.classes !== this.classes) return DnsAllowance.of(reach, egressPolicies);
+    if (egressPolicies === this.egress) return this;
+    const { head, lastEnd, nextEnd } = listEdit(this.egress, egressPolicies);
+    const counts = this.counts.slice();
+    let crossed = false;
+    for (let i = head; i < lastEnd; i++) crossed = countDnsAllowing(reach, this.egress[i]!, counts, -1) || crossed;
+    for (let i = head; i < nextEnd; i++) crossed = countDnsAllowing(reach, egressPolicies[i]!, counts, 1) || crossed;
+    if (!crossed) return new DnsAllowance(this.classes, egressPolicies, counts, this.allowed);
+    const allowed = new Bitset(counts.length);
+    for (let c = 0; c < counts.length; c++) if (counts[c]! > 0) allowed.add(c);
+    return new DnsAllowance(this.classes, egressPolicies, counts, allowed);
+  }
+}
+
+/** Adds `by` to the count of each class a DNS-allowing policy selects; whether some count crossed zero. */
+function countDnsAllowing(reach: Reachability, policy: PolicyModel, counts: Int32Array, by: number): boolean {
+  if (!policy.affectsEgress || !someEgressAllowsDns(policy)) return false;
+  let crossed = false;
+  for (const c of reach.selectedClasses(policy).members()) {
+    const before = counts[c]!;
+    counts[c] = before + by;
+    if ((before === 0) !== (before + by === 0)) crossed = true;
+  }
+  return crossed;
+}
+
 function sameMembers(a: Bitset, b: Bitset): boolean {
+  if (a === b) return true;
   if (a.words.length !== b.words.length) return false;
   for (let k = 0; k < a.words.length; k++) if (a.words[k] !== b.words[k]) return false;
   return true;

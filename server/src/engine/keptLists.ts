@@ -13,7 +13,17 @@ export interface ListEdit {
   readonly nextEnd: number;
 }
 
+/** The last answer: the checks and the reachability of one analysis ask about the same two lists several times. */
+let lastEdit: { readonly last: readonly unknown[]; readonly next: readonly unknown[]; readonly edit: ListEdit } | undefined;
+
 export function listEdit<T>(last: readonly T[], next: readonly T[]): ListEdit {
+  if (lastEdit !== undefined && lastEdit.last === last && lastEdit.next === next) return lastEdit.edit;
+  const edit = findEdit(last, next);
+  lastEdit = { last, next, edit };
+  return edit;
+}
+
+function findEdit<T>(last: readonly T[], next: readonly T[]): ListEdit {
   const shorter = Math.min(last.length, next.length);
   let head = 0;
   while (head < shorter && last[head] === next[head]) head++;

@@ -4,7 +4,6 @@
  * shadowed rules, namespaces without a default deny, ipBlocks aimed at
  * cluster ranges.
  */
-import { Bitset } from './bitset.js';
 import { RangeSet, type Prefix } from './cidr.js';
 import { calicoEndpointLabels } from './calicoLabels.js';
 import { endpointContext } from './matching.js';
@@ -48,7 +47,7 @@ export function policyFindings(
   ranges: ClusterRanges,
   externals: readonly ExternalComponent[],
   reuse: Reuse<PolicyModel> = computeAlways,
-  dnsVerdicts?: (reach: Reachability, allowed: Bitset) => DnsVerdicts,
+  dnsVerdicts?: (reach: Reachability, egressPolicies: readonly PolicyModel[]) => DnsVerdicts,
   lists: ListReuse<PolicyModel> = computeLists(),
 ): Finding[] {
   const out: Finding[] = [];
@@ -56,8 +55,8 @@ export function policyFindings(
   const declared = workloadNamespaces(ws.podGroups);
   const usedNamespaces = podNamespaces(ws.podGroups);
   const groupsOf = (classes: Iterable<number>): PodGroup[] => [...classes].flatMap((c) => reach.classes[c]!.groups);
-  const dnsAllowed = dnsAllowedClasses(reach, lists.select('egress', ws.policies, (p) => p.affectsEgress));
-  const dns = dnsVerdicts?.(reach, dnsAllowed) ?? new DnsVerdicts(reach.classes, dnsAllowed);
+  const egress = lists.select('egress', ws.policies, (p) => p.affectsEgress);
+  const dns = dnsVerdicts?.(reach, egress) ?? new DnsVerdicts(reach.classes, dnsAllowedClasses(reach, egress));
 
   const ownFindings = (policy: PolicyModel): Finding[] => {
     const out: Finding[] = [];

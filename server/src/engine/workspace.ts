@@ -117,6 +117,7 @@ export class WorkspaceBuilder {
     const kept = (part: (c: FileContents) => readonly unknown[]): boolean => changed !== undefined && changed.every((i) => sameItems(part(last!.all[i]!), part(all[i]!)));
     const namespacesKept = kept((c) => c.namespaces) && kept((c) => c.usedNamespaces[0]) && kept((c) => c.usedNamespaces[1]) && kept((c) => c.usedNamespaces[2]);
     const clusterKept = kept((c) => c.cluster.ranges) && kept((c) => c.cluster.overlays) && kept((c) => c.cluster.mtus) && kept((c) => c.cluster.cnis) && kept((c) => c.cluster.proxyModes);
+    const duplicates = this.duplicates.findings(all);
     const model: WorkspaceModel = {
       namespaces: namespacesKept ? last!.model.namespaces : workspaceNamespaces(all),
       podGroups: kept((c) => c.podGroups) ? last!.model.podGroups : gather(all, (c) => c.podGroups),
@@ -124,14 +125,14 @@ export class WorkspaceBuilder {
       policies: kept((c) => c.policies) ? last!.model.policies : gather(all, (c) => c.policies),
       serviceAccounts: kept((c) => c.serviceAccounts) ? last!.model.serviceAccounts : workspaceServiceAccounts(all),
       tiers: kept((c) => c.tiers) ? last!.model.tiers : workspaceTiers(all),
-      parseFindings: [...gather(all, (c) => c.parseFindings), ...this.duplicates.findings(all)],
+      parseFindings: kept((c) => c.parseFindings) && sameItems(duplicates, last!.duplicates) ? last!.model.parseFindings : [...gather(all, (c) => c.parseFindings), ...duplicates],
       cluster: clusterKept ? last!.model.cluster : workspaceFacts(all),
     };
-    this.last = { all, model };
+    this.last = { all, model, duplicates };
     return model;
   }
 
-  private last: { readonly all: readonly FileContents[]; readonly model: WorkspaceModel } | undefined;
+  private last: { readonly all: readonly FileContents[]; readonly model: WorkspaceModel; readonly duplicates: readonly Finding[] } | undefined;
 }
 
 /** Positions where the files' contents are not the last ones. */
