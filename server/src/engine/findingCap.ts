@@ -39,14 +39,22 @@ export function capFindings(findings: readonly Finding[], scope: 'document' | 'f
 
 /** capFindings applied to each file's findings separately; the files keep their order. */
 export function capFindingsPerFile(findings: readonly Finding[]): Finding[] {
+  // The usual case, found by counting alone: no file has more than the cap, and the findings keep their order.
+  if (findings.length <= MAX_FINDINGS_PER_CODE) return [...findings];
+  const counts = new Map<string, number>();
+  let over = false;
+  for (const f of findings) {
+    const n = (counts.get(f.span.file) ?? 0) + 1;
+    counts.set(f.span.file, n);
+    if (n > MAX_FINDINGS_PER_CODE) over = true;
+  }
+  if (!over) return [...findings];
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byFile.get(f.span.file);
     if (list === undefined) byFile.set(f.span.file, [f]);
     else list.push(f);
   }
-  // The usual case: nothing to cap, and the findings keep their order.
-  if (![...byFile.values()].some((list) => list.length > MAX_FINDINGS_PER_CODE)) return [...findings];
   const out: Finding[] = [];
   for (const list of byFile.values()) appendAll(out, list.length > MAX_FINDINGS_PER_CODE ? capFindings(list, 'file') : list);
   return out;

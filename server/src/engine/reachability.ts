@@ -297,28 +297,48 @@ export class Reachability {
     if (last.length !== now.length) return undefined;
     const { head, nextEnd } = listEdit(last, now);
     const list: Array<{ classes: Bitset; policies: readonly number[] }> = [];
-    const at = new Map<Bitset, number>();
+    // Only the targets that lost or gained a policy can change their place, by a change of their first policy.
+    let moved = false;
     for (const t of previous.targets) {
-      at.set(t.classes, list.length);
-      list.push({ classes: t.classes, policies: someWithin(t.policies, head, nextEnd) ? t.policies.filter((p) => p < head || p >= nextEnd) : t.policies });
+      if (!someWithin(t.policies, head, nextEnd)) {
+        list.push(t);
+        continue;
+      }
+      const policies = t.policies.filter((p) => p < head || p >= nextEnd);
+      moved ||= policies[0] !== t.policies[0];
+      list.push({ classes: t.classes, policies });
     }
+    // An edit's stretch is a policy or a few: finding their targets by looking through the list beats indexing it.
+    let at: Map<Bitset, number> | undefined;
+    const indexOf = (classes: Bitset): number | undefined => {
+      if (nextEnd - head <= 8) {
+        const i = list.findIndex((t) => t.classes === classes);
+        return i === -1 ? undefined : i;
+      }
+      at ??= new Map(list.map((t, i) => [t.classes, i]));
+      return at.get(classes);
+    };
     const touched = new Set<number>();
     for (let p = head; p < nextEnd; p++) {
       const policy = now[p]!;
       if (!this.isTargetOf(policy)) continue;
       const classes = this.selectedClasses(policy);
-      const i = at.get(classes);
+      const i = indexOf(classes);
       if (i === undefined) {
-        at.set(classes, list.length);
+        at?.set(classes, list.length);
         list.push({ classes, policies: [p] });
+        moved = true;
       } else {
-        list[i]!.policies = [...list[i]!.policies, p];
+        const first = list[i]!.policies[0];
+        list[i] = { classes, policies: [...list[i]!.policies, p] };
         touched.add(i);
+        moved ||= first === undefined || p < first;
       }
     }
-    for (const i of touched) list[i]!.policies = [...list[i]!.policies].sort((a, b) => a - b);
+    for (const i of touched) list[i] = { classes: list[i]!.classes, policies: [...list[i]!.policies].sort((a, b) => a - b) };
+    const kept = list.filter((t) => t.policies.length > 0);
     // Every policy is in one target: the first indices differ, and ordering by them is allTargets' order.
-    return list.filter((t) => t.policies.length > 0).sort((a, b) => a.policies[0]! - b.policies[0]!);
+    return moved ? kept.sort((a, b) => a.policies[0]! - b.policies[0]!) : kept;
   }
 
   /**
