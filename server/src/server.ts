@@ -95,7 +95,7 @@ function reachSummary(): ReachSummary {
 }
 
 function currentGraph(): GraphData {
-  if (graph === undefined || graph.version !== index.version) graph = graphData(index.analysis(), index.version, index.lineIndex, index.placeSpan);
+  if (graph === undefined || graph.version !== index.version) graph = graphData(index.reachabilityGraph(), index.version, index.lineIndex, index.placeSpan);
   return graph;
 }
 

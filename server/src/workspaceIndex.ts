@@ -8,6 +8,8 @@
 import {
   analyze,
   AnalysisMemo,
+  buildGraph,
+  GraphMemo,
   DocumentCache,
   LineIndex,
   parseManifestFile,
@@ -17,6 +19,7 @@ import {
   type Analysis,
   type Finding,
   type ManifestFile,
+  type ReachabilityGraph,
   type SourceSpan,
 } from './engine/index.js';
 import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
@@ -42,6 +45,9 @@ export class WorkspaceIndex {
   private readonly memo = new AnalysisMemo();
   /** The counts lenses and hovers read, for the current analysis; each one patched from the one before. */
   private summary: ReachSummary | undefined;
+  /** The graph panel's graph for the current analysis, and what the next one keeps of it. */
+  private graph: { analysis: Analysis; graph: ReachabilityGraph } | undefined;
+  private readonly graphMemo = new GraphMemo();
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
@@ -188,6 +194,18 @@ export class WorkspaceIndex {
     const analysis = this.analysis();
     if (this.summary?.analysis !== analysis) this.summary = new ReachSummary(analysis, this.summary);
     return this.summary;
+  }
+
+  /** The reachability graph: its class pairs decided again only where an edit changed what decides them (GraphMemo). */
+  reachabilityGraph(): ReachabilityGraph {
+    const analysis = this.analysis();
+    if (this.graph?.analysis !== analysis) this.graph = { analysis, graph: buildGraph(analysis.reachability, this.graphMemo) };
+    return this.graph.graph;
+  }
+
+  /** How many pod classes had their flows decided again for the last graph (all of them when it was worked out whole). */
+  graphClassesDecided(): number {
+    return this.graphMemo.lastDecided;
   }
 
   findingsFor(uri: string): readonly Finding[] {

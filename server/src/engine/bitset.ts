@@ -101,6 +101,14 @@ export class Bitset {
     return false;
   }
 
+  /** Whether both hold the same members (sets of one size). */
+  equals(other: Bitset): boolean {
+    if (other === this) return true;
+    if (other.size !== this.size) return false;
+    for (let k = 0; k < this.words.length; k++) if (this.words[k] !== other.words[k]) return false;
+    return true;
+  }
+
   get isEmpty(): boolean {
     for (let k = 0; k < this.words.length; k++) if (this.words[k] !== 0) return false;
     return true;

@@ -104,7 +104,7 @@ export type { WorkspaceModel } from './workspace.js';
 export { describeDecidingPlace, describePolicy, describePeer, describePort, describeRule } from './describe.js';
 export { isEmptySelector } from './labels.js';
 export { ReachSummary, type PodSet } from './summary.js';
-export { buildGraph, ANY_NODE_ID, type ReachabilityGraph, type GraphFlow, type GraphWorkload, type GraphExternal, type GraphNamespace } from './graph.js';
+export { buildGraph, GraphMemo, ANY_NODE_ID, type ReachabilityGraph, type GraphFlow, type GraphWorkload, type GraphExternal, type GraphNamespace } from './graph.js';
 export type { RuleOfPolicy } from './reachability.js';
 export { clusterSummary, clusterFindings, type ClusterSummary, type ClusterOptions } from './clusterChecks.js';
 export { ENCAPSULATION_OVERHEAD, ENFORCING_CNIS, type ClusterFacts, type NetworkRange, type NetworkRole, type CniName } from './clusterConfig.js';
