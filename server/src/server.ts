@@ -20,6 +20,8 @@ import {
   type CodeLens,
   type Connection,
   type InitializeResult,
+  type Position,
+  type Range,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -455,11 +457,19 @@ connection.onHover(
     const rendered = index.renderedAt(params.textDocument.uri, offset)[0];
     const renderedText = rendered === undefined ? undefined : index.renderedText(rendered.uri);
     if (rendered !== undefined && renderedText !== undefined) {
-      return hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
+      const found = hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
+      // A Helm template's spans are placed on its kind line, not at the YAML path: a range elsewhere than the pointer would highlight the wrong text.
+      if (found?.range !== undefined && !rangeHolds(found.range, params.position)) return { contents: found.contents };
+      return found;
     }
     return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex, index.placeSpan);
   }),
 );
+
+function rangeHolds(range: Range, at: Position): boolean {
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(range.start, at) && before(at, range.end);
+}
 
 /** Editors ask for lenses again on every scroll and focus; they only change with the model. */
 const lensCache = new Map<string, { version: number; plans: LensPlan[]; resolved: Map<number, CodeLens> }>();

@@ -10,9 +10,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
+import { parseAllDocuments, parseDocument, type Node } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
-import { remapFindings } from './remap.js';
+import { pathAt, rangeAlong, remapFindings } from './remap.js';
 
 export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -322,47 +322,6 @@ export function renderedRoot(rootFile: string, render: Extract<RenderResult, { o
 function realOrigin(file: string, mirrorDir: string | undefined): string {
   if (mirrorDir === undefined || !file.startsWith(mirrorDir + path.sep)) return file;
   return file.slice(mirrorDir.length);
-}
-
-/** The path of keys and indices to the deepest node that holds all of [start, end). */
-function pathAt(root: unknown, start: number, end: number): Array<string | number> {
-  const out: Array<string | number> = [];
-  const holds = (n: unknown) => {
-    const r = (n as Node | null | undefined)?.range;
-    return r !== undefined && r !== null && r[0] <= start && end <= Math.max(r[1], r[0] + 1);
-  };
-  let node = root;
-  for (;;) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => holds(p.value) || holds(p.key));
-      if (pair === undefined || !isScalar(pair.key)) return out;
-      out.push(String(pair.key.value));
-      if (!holds(pair.value)) return out;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const i = node.items.findIndex(holds);
-      if (i === -1) return out;
-      out.push(i);
-      node = node.items[i];
-    } else return out;
-  }
-}
-
-/** The deepest node along `steps` that the source object has; its range. */
-function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [number, number] | undefined {
-  let node = root as Node | null | undefined;
-  let best = node?.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
-  for (const step of steps) {
-    let next: unknown;
-    if (typeof step === 'string' && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
-      next = step === 'name' || step === 'namespace' ? (pair?.value ?? pair?.key) : pair?.value;
-    } else if (typeof step === 'number' && isSeq(node)) next = node.items[step];
-    if (next === undefined || next === null || (next as Node).range === undefined) break;
-    node = next as Node;
-    best = [node.range![0], node.range![1]];
-  }
-  return best;
 }
 
 /** Source files parsed for mapping, by absolute path, kept while their text stays the same. */
