@@ -57,6 +57,11 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
     const inTarget = (namespace: string) => (targets === undefined ? namespace === policy.namespace : selectorMatches(targets, reach.namespaceLabels(namespace)));
     const where = targets === undefined ? `namespace ${policy.namespace}` : describeTargetNamespaces(policy);
     const perPod = () => ws.podGroups.some((g) => inTarget(g.namespace) && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
+    const ns = ws.namespaces.get(policy.namespace);
+    // A cluster-wide policy ('' namespace) lives in no namespace. Where the workspace runs workloads in the
+    // namespace, another install or the pipeline creates it (kubeflow's components, Argo CD's CreateNamespace):
+    // only a namespace the workspace knows nothing else of is worth a word (a typo, a leftover).
+    const namespaceUnknown = policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace) && !usedNamespaces.has(policy.namespace);
     if (policy.podSelector.valid && selectedClasses.isEmpty && !perPod()) {
       const hostOnly = ws.podGroups.some((g) => g.hostNetwork && inTarget(g.namespace) && selectorMatches(policy.podSelector, g.labels));
       if (hostOnly) {
@@ -68,13 +73,17 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
         // install deploys is the usual GitOps split (flux2's policies, a platform repo): nothing to say. The
         // hover on the selector still says the pods are not in the workspace.
         if (targets === undefined && ws.namespaces.get(policy.namespace)?.span !== undefined) return out;
-        out.push(
-          finding(
-            'pods-not-in-workspace',
-            policy.podSelector.span,
-            `The workspace declares no workloads in ${where}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
-          ),
-        );
+        // A namespace the workspace knows nothing of gets namespace-not-defined below, on the namespace where a
+        // typo would be, saying too that these pods cannot be judged: one fact, one finding.
+        if (!(targets === undefined && namespaceUnknown)) {
+          out.push(
+            finding(
+              'pods-not-in-workspace',
+              policy.podSelector.span,
+              `The workspace declares no workloads in ${where}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
+            ),
+          );
+        }
       } else {
         const what = isEmptySelector(policy.podSelector) ? `There are no pods in ${where}` : `${field} matches no pod in ${where}`;
         const inNamespace = labelsSeenBy(reach, policy.podSelector, ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork));
@@ -83,13 +92,15 @@ export function policyFindings(reach: Reachability, ranges: ClusterRanges, exter
         );
       }
     }
-    const ns = ws.namespaces.get(policy.namespace);
-    // A cluster-wide policy ('' namespace) lives in no namespace. Where the workspace runs workloads in the
-    // namespace, another install or the pipeline creates it (kubeflow's components, Argo CD's CreateNamespace):
-    // only a namespace the workspace knows nothing else of is worth a word (a typo, a leftover).
-    if (policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace) && !usedNamespaces.has(policy.namespace)) {
+    if (namespaceUnknown) {
       // On the namespace as written, where it is typed and fixed; on the name when it is defaulted.
-      out.push(finding('namespace-not-defined', policy.namespaceSpan ?? policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
+      out.push(
+        finding(
+          'namespace-not-defined',
+          policy.namespaceSpan ?? policy.nameSpan,
+          `No Namespace object in the workspace defines namespace ${policy.namespace} and no workload of the workspace runs there, so the pods policy ${policy.name} is for are deployed from elsewhere (or the namespace is misspelt) and cannot be judged here.`,
+        ),
+      );
     }
     for (const rule of [...policy.ingress, ...policy.egress, ...(policy.tieredRules ?? [])]) {
       checkPeers(reach, policy, rule, ranges, { declared, externals }, out);

@@ -60,7 +60,7 @@ export const RULES = {
   'cluster-ip-outside-service-cidr': { severity: 'error', doc: 'A Service clusterIP must lie inside the Service CIDR.' },
   'cluster-ip-duplicate': { severity: 'error', doc: 'Two Services ask for the same clusterIP; the second cannot be created.' },
   'external-name-with-selector': { severity: 'warning', doc: 'An ExternalName Service is a DNS alias: its selector is ignored and it has no endpoints.' },
-  'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines and no workload of the workspace runs in.' },
+  'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines and no workload of the workspace runs in: its pods are deployed from elsewhere (or the name is misspelt), so they cannot be judged. This one finding stands for pods-not-in-workspace on the policy.' },
   'namespace-legacy-isolation': { severity: 'warning', doc: 'The net.beta.kubernetes.io/network-policy annotation is a pre-v1 setting that NetworkPolicy implementations ignore: it isolates nothing.' },
   'namespace-without-default-deny': { severity: 'information', doc: 'No policy isolates all the namespace\'s pods (a default deny) and one of its workloads is selected by no policy, while another namespace of the workspace has one: that workload, and new pods here, start open.' },
   'egress-blocks-dns': { severity: 'warning', doc: 'The policy isolates egress but nothing lets the selected pods reach port 53, so name lookups fail.' },
