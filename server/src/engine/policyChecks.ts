@@ -295,6 +295,12 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
       `This peer matches none of the components .netlens.yaml declares in ${where}, and the workspace declares no workloads there: whether it admits any cannot be judged here.`,
     );
   }
+  // A namespace other than the policy's own where the workspace runs workloads but that it does not create (no
+  // Namespace object) is shared with the install that does: kubeflow's oauth2-proxy runs a JWKS proxy in
+  // istio-system, whose ingress gateway Istio deploys. That the few workloads declared there do not match says
+  // nothing of the pods the other install runs, so the peer is left unjudged, as in a namespace with none.
+  const owned = (ns: string) => context.declared.has(ns) && (ns === policy.namespace || ws.namespaces.get(ns)?.span !== undefined);
+  if (!lookedIn.some(owned)) return undefined;
   return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));
 }
 

@@ -19,7 +19,10 @@ export const RULES = {
   'object-invalid': { severity: 'error', doc: 'A field of a recognised object has the wrong type or shape, so the object cannot be modelled as the API server would.' },
   'selector-invalid': { severity: 'error', doc: 'A label selector uses an unknown operator or the wrong number of values; the API server rejects it.' },
   'policy-selects-no-pods': { severity: 'warning', doc: "The policy's podSelector matches no pod in its namespace anywhere in the workspace." },
-  'peer-selects-no-pods': { severity: 'warning', doc: 'A from/to peer matches no pod in the workspace, so the rule allows nothing through it.' },
+  'peer-selects-no-pods': {
+    severity: 'warning',
+    doc: "A from/to peer matches no pod in the workspace, so the rule allows nothing through it. Judged in the policy's own namespace and in namespaces the workspace creates; another namespace is shared with the install that creates it.",
+  },
   'pods-not-in-workspace': {
     severity: 'information',
     doc: 'A policy, peer or Service selects no pod, but the workspace declares no workloads in the namespaces it looks in: those pods are deployed from elsewhere, so nothing can be judged.',
