@@ -458,8 +458,13 @@ function defaultDenyFindings(reach: Reachability): Finding[] {
   const namespaced = isolating.filter((p) => p.namespace !== '');
   const example = namespaced.find((p) => p.ingress.length === 0) ?? namespaced.find((p) => p.ingress.every((r) => r.peers !== undefined));
   if (example === undefined) return out;
+  // A workspace that creates its namespaces (Namespace objects) and runs a workload in one it does not create
+  // shares that one with the install that does (kubeflow's oauth2-proxy adds a proxy to Istio's istio-system):
+  // a default-deny there would isolate that install's pods too, which is not this workspace's call.
+  const createsNamespaces = [...ws.namespaces.values()].some((ns) => ns.span !== undefined);
   for (const [name, workloads] of workloadsByNamespace(ws.podGroups)) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
+    if (createsNamespaces && ws.namespaces.get(name)?.span === undefined) continue;
     // Only where some workload is open today: a namespace whose every declared workload a policy already
     // isolates (one policy per component, as kubeflow's seaweedfs ships) gains nothing it can see from the advice.
     const workload = workloads.find((g) => !reach.isGoverned(reach.classOf(g), 'ingress'));
