@@ -28,6 +28,8 @@ interface Kustomization {
   readonly files: readonly string[];
   /** Resources it fetches over the network (URLs, git repositories), as written. */
   readonly remote: readonly string[];
+  /** Files it names as patches only: fragments of objects defined elsewhere. */
+  readonly patches: readonly string[];
 }
 
 /** A resource kustomize fetches: a URL, a git address, or a repository path on a well-known forge. */
@@ -45,7 +47,8 @@ function readKustomization(file: string, text: string): Kustomization | undefine
   const bases: string[] = [];
   const files: string[] = [];
   const remote: string[] = [];
-  for (const entry of [...entries('resources'), ...entries('bases'), ...entries('components'), ...entries('patches'), ...entries('patchesStrategicMerge')]) {
+  const patchEntries = [...entries('patches'), ...entries('patchesStrategicMerge'), ...entries('patchesJson6902')];
+  for (const entry of [...entries('resources'), ...entries('bases'), ...entries('components'), ...patchEntries]) {
     if (isRemote(entry)) {
       remote.push(entry);
       continue;
@@ -59,7 +62,31 @@ function readKustomization(file: string, text: string): Kustomization | undefine
     }
     (stat.isDirectory() ? bases : files).push(target);
   }
-  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files, remote };
+  const resources = new Set([...entries('resources'), ...entries('bases')].map((e) => path.resolve(dir, e)));
+  const patches = patchEntries.map((e) => path.resolve(dir, e)).filter((f) => files.includes(f) && !resources.has(f));
+  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files, remote, patches };
+}
+
+/**
+ * The workspace's files that some kustomization names as a patch (and none as
+ * a resource), as the caller names them. A patch is a fragment of an object
+ * defined elsewhere, often a name and the one field it changes: read as an
+ * object it is a second, partial definition, or a workload that does not exist
+ * (a Component's patch on a Deployment of another install). So patches stay out
+ * of the analysis whether or not their kustomization renders, and also where no
+ * root of the workspace uses it (a Component used from another folder).
+ */
+export function kustomizePatchFiles(texts: ReadonlyMap<string, string>): Set<string> {
+  const named = new Set<string>();
+  const resources = new Set<string>();
+  for (const [file, text] of texts) {
+    if (!KUSTOMIZATION_FILES.has(path.basename(file))) continue;
+    const k = readKustomization(path.resolve(file), text);
+    if (k === undefined) continue;
+    k.patches.forEach((f) => named.add(f));
+    k.files.filter((f) => !k.patches.includes(f)).forEach((f) => resources.add(f));
+  }
+  return new Set([...texts.keys()].filter((file) => named.has(path.resolve(file)) && !resources.has(path.resolve(file))));
 }
 
 export interface KustomizeTree {
