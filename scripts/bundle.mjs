@@ -21,6 +21,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 
 await esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' });
 await esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
+// The start-up parse's worker threads (server/src/parsePool.ts), loaded from beside the server.
+await esbuild.build({ ...common, entryPoints: ['server/src/parseWorker.ts'], outfile: 'dist/parseWorker.js' });
 // The client runs in VS Code's extension host, which provides the `vscode` module.
 await esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
 // The graph page runs in a browser sandbox: one self-contained script, cytoscape included. Its source map sits beside
