@@ -4,8 +4,9 @@
  * back as the very models parseManifestFile builds, classes and all, for every
  * file of the examples, the fixtures, the corpus and a generated cluster; the
  * DocumentCache the results seed must serve later edits as after a parse
- * here; and a server that parses on workers must publish exactly the
- * diagnostics of one that does not, before and after an edit.
+ * here; and a server that parses on workers (one large file shared out
+ * between them too) must publish exactly the diagnostics of one that does
+ * not, before and after an edit.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -91,6 +92,8 @@ describe('parsing on worker threads', () => {
     const files: Record<string, string> = {};
     for (const f of manifestFiles(path.join(REPO_ROOT, 'examples'))) files[path.relative(REPO_ROOT, f)] = fs.readFileSync(f, 'utf8');
     for (const f of generateCluster({ workloads: 200, policies: 100, perFile: 10, seed: 9, clusterConfig: true })) files[`generated/${f.file}`] = f.text;
+    // One file larger than a batch: its chunks are shared out between workers and joined again.
+    for (const f of generateCluster({ workloads: 200, policies: 100, perFile: 0, seed: 11 })) files[`one-file/${f.file}`] = f.text;
     const dir = scratchWorkspace('parallel-parse', files);
     const target = Object.keys(files).find((f) => files[f]!.includes('cidr: 10.0.0.0/8'))!;
     const run = async (workers: string) => {

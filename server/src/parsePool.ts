@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ManifestDocument } from './engine/manifests.js';
+import { splitDocuments, type DocumentChunk, type ManifestDocument } from './engine/manifests.js';
 import { revive } from './parseTransfer.js';
 import type { ParseReply, ParseRequest } from './parseWorker.js';
 
@@ -17,8 +17,11 @@ export interface ParseJob {
   readonly defaultNamespace: string;
 }
 
-/** Each chunk's documents, as parseChunks returns them; undefined: parse the file on the main thread. */
-export type ParsedChunks = Array<ManifestDocument[] | undefined> | undefined;
+/** A file's chunks and, for each, its documents as parseChunks built them. */
+export interface ParsedFile {
+  readonly chunks: readonly DocumentChunk[];
+  readonly built: ReadonlyArray<ManifestDocument[] | undefined>;
+}
 
 /**
  * Below this many bytes the main thread parses faster than workers start (each loads the engine, about 0.1 s):
@@ -46,46 +49,66 @@ export function parseWorkerCount(bytes: number): number {
 }
 
 /**
- * Parses the jobs on `threads` workers; `onParsed` gets each job's index and chunks as batches come back (in no
- * particular order). A worker that fails hands its batch back as undefined: the caller parses those itself.
+ * Parses the jobs on `threads` workers; `onParsed` gets each job's index with its chunks (splitDocuments of its
+ * text) and what parseChunks built from them, as batches come back, in no particular order. Batches cut through
+ * files, so one large file is shared out too. A file a worker could not send, or whose worker failed, is handed
+ * back as undefined: the caller parses it itself.
  */
-export async function parseInWorkers(jobs: readonly ParseJob[], threads: number, onParsed: (index: number, chunks: ParsedChunks) => void): Promise<void> {
-  const batches: number[][] = [];
+export async function parseInWorkers(jobs: readonly ParseJob[], threads: number, onParsed: (index: number, parsed: ParsedFile | undefined) => void): Promise<void> {
+  const chunks = jobs.map((job) => splitDocuments(job.text));
+  const files = chunks.map((c) => ({ built: new Array<ManifestDocument[] | undefined>(c.length), parts: 0, failed: false }));
+  const batches: Part[][] = [];
   let size = BATCH_BYTES;
-  jobs.forEach((job, i) => {
-    if (size >= BATCH_BYTES) {
-      batches.push([]);
-      size = 0;
-    }
-    batches[batches.length - 1]!.push(i);
-    size += job.text.length;
+  chunks.forEach((fileChunks, job) => {
+    fileChunks.forEach((chunk, i) => {
+      if (size >= BATCH_BYTES) {
+        batches.push([]);
+        size = 0;
+      }
+      const batch = batches[batches.length - 1]!;
+      const last = batch[batch.length - 1];
+      if (last?.job === job) last.to = i + 1;
+      else {
+        batch.push({ job, from: i, to: i + 1 });
+        files[job]!.parts++;
+      }
+      size += chunk.text.length;
+    });
   });
+  const settle = (part: Part, built: Array<ManifestDocument[] | undefined> | undefined) => {
+    const file = files[part.job]!;
+    if (built === undefined) file.failed = true;
+    else built.forEach((docs, i) => (file.built[part.from + i] = docs));
+    if (--file.parts === 0) onParsed(part.job, file.failed ? undefined : { chunks: chunks[part.job]!, built: file.built });
+  };
   let next = 0;
   const script = path.join(__dirname, 'parseWorker.js');
   const run = (): Promise<void> =>
     new Promise<void>((resolve) => {
       // The main thread's stack size (about 1 MB), so a document nested too deeply to read there is too deep here.
       const worker = new Worker(script, { resourceLimits: { stackSizeMb: 1 } });
-      let current: number[] | undefined;
-      const finish = () => {
-        void worker.terminate();
-        resolve();
-      };
+      let current: Part[] | undefined;
       const send = () => {
         current = batches[next++];
-        if (current === undefined) return finish();
-        const request: ParseRequest = { id: next, files: current.map((i) => jobs[i]!) };
+        if (current === undefined) {
+          void worker.terminate();
+          return resolve();
+        }
+        const request: ParseRequest = {
+          id: next,
+          files: current.map((part) => ({ file: jobs[part.job]!.file, defaultNamespace: jobs[part.job]!.defaultNamespace, chunks: chunks[part.job]!.slice(part.from, part.to) })),
+        };
         worker.postMessage(request);
       };
       worker.on('message', (reply: ParseReply) => {
         revive(reply.revivals);
-        current?.forEach((job, k) => onParsed(job, reply.built[k]));
+        current?.forEach((part, k) => settle(part, reply.built[k]));
         send();
       });
       const fail = () => {
         const lost = current ?? [];
         current = undefined;
-        for (const job of lost) onParsed(job, undefined);
+        for (const part of lost) settle(part, undefined);
         resolve();
       };
       worker.on('error', fail);
@@ -94,5 +117,12 @@ export async function parseInWorkers(jobs: readonly ParseJob[], threads: number,
     });
   await Promise.all(Array.from({ length: Math.max(1, Math.min(threads, batches.length)) }, run));
   // Batches no worker was left to take (every one failed).
-  for (const batch of batches.slice(next)) for (const job of batch) onParsed(job, undefined);
+  for (const batch of batches.slice(next)) for (const part of batch) settle(part, undefined);
+}
+
+/** A run of one file's chunks, [from, to). */
+interface Part {
+  readonly job: number;
+  readonly from: number;
+  to: number;
 }

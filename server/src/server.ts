@@ -32,7 +32,7 @@ import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import type { Analysis, Finding, ReachSummary } from './engine/index.js';
 import { isManifestPath, scanFolder, type ScannedFile } from './fileScan.js';
-import { parseInWorkers, parseWorkerCount, type ParseJob, type ParsedChunks } from './parsePool.js';
+import { parseInWorkers, parseWorkerCount, type ParseJob, type ParsedFile } from './parsePool.js';
 import { compileGlob, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
 import { normalUri } from './uris.js';
@@ -307,7 +307,7 @@ async function indexInWorkers(files: readonly ScannedFile[], threads: number, pr
       return { uri: file.uri, job: undefined };
     }
   });
-  const parsed = new Map<number, ParsedChunks>();
+  const parsed = new Map<number, ParsedFile | undefined>();
   const jobs = read.flatMap((r, i) => (r.job === undefined ? [] : [{ ...r.job, at: i }]));
   let done = 0;
   let reported = performance.now();
@@ -320,19 +320,19 @@ async function indexInWorkers(files: readonly ScannedFile[], threads: number, pr
         continue;
       }
       if (!parsed.has(done)) return;
-      const chunks = parsed.get(done);
+      const file = parsed.get(done);
       parsed.delete(done);
       try {
-        if (chunks === undefined) index.setText(uri, job.text, false);
-        else index.setParsed(uri, job.text, job.defaultNamespace, chunks);
+        if (file === undefined) index.setText(uri, job.text, false);
+        else index.setParsed(uri, job.text, job.defaultNamespace, file.chunks, file.built);
       } catch (err) {
         index.remove(uri);
         connection.console.error(`netlens: not indexing ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     }
   };
-  await parseInWorkers(jobs, threads, (i, chunks) => {
-    parsed.set(jobs[i]!.at, chunks);
+  await parseInWorkers(jobs, threads, (i, file) => {
+    parsed.set(jobs[i]!.at, file);
     take();
     if (performance.now() - reported >= INDEX_SLICE_MS) {
       progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);

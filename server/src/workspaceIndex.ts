@@ -15,8 +15,8 @@ import {
   PROJECT_CONFIG_FILE,
   readProjectConfig,
   ReachSummary,
-  splitDocuments,
   type Analysis,
+  type DocumentChunk,
   type Finding,
   type ManifestDocument,
   type ManifestFile,
@@ -105,15 +105,16 @@ export class WorkspaceIndex {
   }
 
   /**
-   * setText(uri, text, false) for a file parsed elsewhere from parseInput(uri): its chunks as parseChunks built them.
+   * setText(uri, text, false) for a file parsed elsewhere from parseInput(uri): its chunks (splitDocuments of the
+   * text) and what parseChunks built from them.
    * A default namespace changed since (new settings) makes it parse here after all.
    */
-  setParsed(uri: string, text: string, defaultNamespace: string, chunks: ReadonlyArray<ManifestDocument[] | undefined>): boolean {
+  setParsed(uri: string, text: string, defaultNamespace: string, chunks: readonly DocumentChunk[], built: ReadonlyArray<ManifestDocument[] | undefined>): boolean {
     uri = normalUri(uri);
     if (this.files.has(uri) || defaultNamespace !== this.defaultNamespaceOf(uri)) return this.setText(uri, text, false);
     const cache = new DocumentCache(false);
-    cache.seed(splitDocuments(text), defaultNamespace, chunks);
-    this.files.set(uri, { text, manifest: manifestOfChunks(uri, chunks), cache, lineIndex: undefined, suppressions: undefined, open: false });
+    cache.seed(chunks, defaultNamespace, built);
+    this.files.set(uri, { text, manifest: manifestOfChunks(uri, built), cache, lineIndex: undefined, suppressions: undefined, open: false });
     this.changed();
     return true;
   }
