@@ -1,13 +1,13 @@
 /**
- * The start-up parse on worker threads. Parsing YAML is most of a large workspace's first analysis and every file
- * parses on its own, so at start-up the files' texts go to a few workers (one per core) in batches, and the models
- * come back as plain data (parseTransfer.ts). The workers end with the start-up parse: an edit later re-parses its
+ * The start-up parse on worker threads. Parsing YAML is most of a large workspace's first analysis and every
+ * document parses on its own, so at start-up the files' chunks go in batches to the main thread and a few workers
+ * (one per free core), and the workers' models come back as plain data (parseTransfer.ts). The workers end with the start-up parse: an edit later re-parses its
  * own file on the main thread, from the DocumentCache the results seed.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { splitDocuments, type DocumentChunk, type ManifestDocument } from './engine/manifests.js';
+import { parseChunks, splitDocuments, type DocumentChunk, type ManifestDocument } from './engine/manifests.js';
 import { revive } from './parseTransfer.js';
 import type { ParseReply, ParseRequest } from './parseWorker.js';
 
@@ -33,11 +33,12 @@ const PARALLEL_PARSE_MIN_BYTES = 512 * 1024;
 const BATCH_BYTES = 64 * 1024;
 
 /**
- * How many workers should parse a workspace of this many bytes at start-up; 0: the main thread parses it.
- * Workers cost CPU the main thread does not spend (measured at 10,000 documents: about 40 % more in all, each
- * worker's JIT starts cold, and the models are walked, copied and revived), so they only pay when cores are idle:
- * one per core that the load average leaves free, at most 4, and none unless two are free.
- * NETLENS_PARSE_WORKERS sets the count whatever the size and load (0: never), for tests and measurements.
+ * How many workers should parse a workspace of this many bytes at start-up, beside the main thread; 0: the main
+ * thread parses it alone. Workers cost CPU the main thread does not spend (measured at 10,000 documents: about
+ * 40 % more for the share they parse: each worker's JIT starts cold, and the models are walked, copied and
+ * revived), so they only pay when cores are idle: one per core beyond the main thread's that the load average
+ * leaves free, at most 3. NETLENS_PARSE_WORKERS sets the count whatever the size and load (0: never), for tests
+ * and measurements.
  */
 export function parseWorkerCount(bytes: number): number {
   const configured = Number.parseInt(process.env['NETLENS_PARSE_WORKERS'] ?? '', 10);
@@ -45,16 +46,18 @@ export function parseWorkerCount(bytes: number): number {
   if (bytes < PARALLEL_PARSE_MIN_BYTES) return 0;
   // os.loadavg() is [0, 0, 0] on Windows: every core counts as free there.
   const free = Math.floor(os.availableParallelism() - os.loadavg()[0]!);
-  return free < 2 ? 0 : Math.min(free, 4);
+  return Math.max(0, Math.min(free - 1, 3));
 }
 
 /**
- * Parses the jobs on `threads` workers; `onParsed` gets each job's index with its chunks (splitDocuments of its
+ * Parses the jobs on `threads` workers and the main thread (which takes a batch at a time and lets messages
+ * through in between, as indexing always did); `onParsed` gets each job's index with its chunks (splitDocuments of its
  * text) and what parseChunks built from them, as batches come back, in no particular order. Batches cut through
  * files, so one large file is shared out too. A file a worker could not send, or whose worker failed, is handed
- * back as undefined: the caller parses it itself.
+ * back as undefined: the caller parses it itself. Returns how many batches there were, and how many the workers
+ * parsed.
  */
-export async function parseInWorkers(jobs: readonly ParseJob[], threads: number, onParsed: (index: number, parsed: ParsedFile | undefined) => void): Promise<void> {
+export async function parseInWorkers(jobs: readonly ParseJob[], threads: number, onParsed: (index: number, parsed: ParsedFile | undefined) => void): Promise<{ batches: number; onWorkers: number }> {
   const chunks = jobs.map((job) => splitDocuments(job.text));
   const files = chunks.map((c) => ({ built: new Array<ManifestDocument[] | undefined>(c.length), parts: 0, failed: false }));
   const batches: Part[][] = [];
@@ -82,6 +85,7 @@ export async function parseInWorkers(jobs: readonly ParseJob[], threads: number,
     if (--file.parts === 0) onParsed(part.job, file.failed ? undefined : { chunks: chunks[part.job]!, built: file.built });
   };
   let next = 0;
+  let crossed = 0;
   const script = path.join(__dirname, 'parseWorker.js');
   const run = (): Promise<void> =>
     new Promise<void>((resolve) => {
@@ -101,6 +105,7 @@ export async function parseInWorkers(jobs: readonly ParseJob[], threads: number,
         worker.postMessage(request);
       };
       worker.on('message', (reply: ParseReply) => {
+        crossed++;
         revive(reply.revivals);
         current?.forEach((part, k) => settle(part, reply.built[k]));
         send();
@@ -115,9 +120,28 @@ export async function parseInWorkers(jobs: readonly ParseJob[], threads: number,
       worker.on('exit', fail);
       send();
     });
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(threads, batches.length)) }, run));
+  // The main thread's share: no copy, no cold JIT.
+  const here = async () => {
+    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
+      const parsed = batch.map((part) => parseHere(jobs[part.job]!, chunks[part.job]!.slice(part.from, part.to)));
+      batch.forEach((part, k) => settle(part, parsed[k]));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  // Workers first: each has a batch to parse while it starts and the main thread parses its own.
+  await Promise.all([...Array.from({ length: Math.min(threads, batches.length) }, run), here()]);
   // Batches no worker was left to take (every one failed).
   for (const batch of batches.slice(next)) for (const part of batch) settle(part, undefined);
+  return { batches: batches.length, onWorkers: crossed };
+}
+
+function parseHere(job: ParseJob, chunks: readonly DocumentChunk[]): Array<ManifestDocument[] | undefined> | undefined {
+  try {
+    return parseChunks(job.file, chunks, { defaultNamespace: job.defaultNamespace });
+  } catch {
+    // parseChunks isolates each document; whatever else goes wrong, the file is parsed again the usual way.
+    return undefined;
+  }
 }
 
 /** A run of one file's chunks, [from, to). */

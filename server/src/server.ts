@@ -291,12 +291,13 @@ async function indexHere(files: readonly ScannedFile[], progress: WorkDoneProgre
 }
 
 /**
- * indexHere with the parsing on worker threads (parsePool.ts). The main thread reads the files, and takes each
- * file's models into the index in scan order as they come back (the order analyses see files in, as indexHere
- * gives it), so it stays free for edits, requests and the user's cancel meanwhile. A file opened in the editor
- * meanwhile keeps the editor's text; a file the workers hand back is parsed here.
+ * indexHere with the parsing shared out with worker threads (parsePool.ts). The main thread reads the files, parses
+ * its share a batch at a time (answering edits, requests and the user's cancel in between), and takes each file's
+ * models into the index in scan order as they come back (the order analyses see files in, as indexHere gives it).
+ * A file opened in the editor meanwhile keeps the editor's text; a file the workers hand back is parsed here.
  */
 async function indexInWorkers(files: readonly ScannedFile[], threads: number, progress: WorkDoneProgressServerReporter | undefined): Promise<number> {
+  const started = performance.now();
   const read: Array<{ uri: string; open?: true; job: ParseJob | undefined }> = files.map((file) => {
     if (index.isOpen(file.uri)) return { uri: file.uri, open: true, job: undefined };
     try {
@@ -331,7 +332,7 @@ async function indexInWorkers(files: readonly ScannedFile[], threads: number, pr
       }
     }
   };
-  await parseInWorkers(jobs, threads, (i, file) => {
+  const shared = await parseInWorkers(jobs, threads, (i, file) => {
     parsed.set(jobs[i]!.at, file);
     take();
     if (performance.now() - reported >= INDEX_SLICE_MS) {
@@ -340,6 +341,7 @@ async function indexInWorkers(files: readonly ScannedFile[], threads: number, pr
     }
   });
   take();
+  connection.console.log(`netlens: parsed ${shared.onWorkers} of ${shared.batches} batches on ${threads} worker thread(s), the rest here, in ${Math.round(performance.now() - started)} ms`);
   return done;
 }
 
@@ -360,7 +362,7 @@ async function indexWorkspace(): Promise<void> {
     const threads = parseWorkerCount(files.reduce((n, f) => n + f.size, 0));
     const done = threads > 0 ? await indexInWorkers(files, threads, progress) : await indexHere(files, progress);
     if (done < files.length) connection.console.log(`netlens: indexing cancelled after ${done} of ${files.length} files; the rest are read when opened or changed`);
-    else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)${threads > 0 ? `, parsed on ${threads} worker thread(s)` : ''}`);
+    else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
     // Rendered before the first diagnostics, so none of them judges a raw base.
     await Promise.all([kustomize.renderAll(), helm.renderAll()]);
   } finally {
