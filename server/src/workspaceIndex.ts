@@ -12,12 +12,15 @@ import {
   GraphMemo,
   DocumentCache,
   LineIndex,
+  manifestOfChunks,
   parseManifestFile,
   PROJECT_CONFIG_FILE,
   readProjectConfig,
   ReachSummary,
   type Analysis,
+  type DocumentChunk,
   type Finding,
+  type ManifestDocument,
   type ManifestFile,
   type ReachabilityGraph,
   type SourceSpan,
@@ -94,7 +97,32 @@ export class WorkspaceIndex {
   }
 
   private parse(uri: string, entry: FileEntry): ManifestFile {
-    return parseManifestFile(uri, entry.text, { defaultNamespace: this.rendered.namespaceOf.get(uri) ?? this.settings.defaultNamespace }, entry.cache);
+    return parseManifestFile(uri, entry.text, { defaultNamespace: this.defaultNamespaceOf(uri) }, entry.cache);
+  }
+
+  private defaultNamespaceOf(uri: string): string {
+    return this.rendered.namespaceOf.get(uri) ?? this.settings.defaultNamespace;
+  }
+
+  /** What a parse of the file elsewhere (parsePool.ts) must be given: the name its spans carry and its default namespace. */
+  parseInput(uri: string): { file: string; defaultNamespace: string } {
+    uri = normalUri(uri);
+    return { file: uri, defaultNamespace: this.defaultNamespaceOf(uri) };
+  }
+
+  /**
+   * setText(uri, text, false) for a file parsed elsewhere from parseInput(uri): its chunks (splitDocuments of the
+   * text) and what parseChunks built from them.
+   * A default namespace changed since (new settings) makes it parse here after all.
+   */
+  setParsed(uri: string, text: string, defaultNamespace: string, chunks: readonly DocumentChunk[], built: ReadonlyArray<ManifestDocument[] | undefined>): boolean {
+    uri = normalUri(uri);
+    if (this.files.has(uri) || defaultNamespace !== this.defaultNamespaceOf(uri)) return this.setText(uri, text, false);
+    const cache = new DocumentCache(false);
+    cache.seed(chunks, defaultNamespace, built);
+    this.files.set(uri, { text, manifest: manifestOfChunks(uri, built), cache, lineIndex: undefined, suppressions: undefined, open: false });
+    this.changed();
+    return true;
   }
 
   private changed(): void {

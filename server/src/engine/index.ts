@@ -94,7 +94,7 @@ export type { Endpoint } from './matching.js';
 export { RULES, type Finding, type Fix, type TextEdit, type RuleCode, type Severity } from './rules.js';
 export { RULE_GUIDANCE, type RuleGuidance } from './ruleGuidance.js';
 export { parsePrefix, parseIP, formatIP, RangeSet, Prefix, IPAddress, type Family } from './cidr.js';
-export { DocumentCache, splitDocuments } from './manifests.js';
+export { DocumentCache, manifestOfChunks, parseChunks, splitDocuments, type DocumentChunk, type ManifestDocument } from './manifests.js';
 export { AnalysisMemo } from './analysisMemo.js';
 export { LineIndex, type SourceSpan, type LineCol } from './source.js';
 export { serviceEndpoints, resolveTargetPort, serviceDnsName } from './services.js';
