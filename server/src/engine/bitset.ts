@@ -125,6 +125,20 @@ export class Bitset {
     return n;
   }
 
+  /** The sum of weights[m] over the members: a count of pods per class without iterating a generator. */
+  weightedCount(weights: ArrayLike<number>): number {
+    let n = 0;
+    for (let k = 0; k < this.words.length; k++) {
+      let v = this.words[k]!;
+      while (v !== 0) {
+        const low = v & -v;
+        n += weights[(k << 5) + (31 - Math.clz32(low))]!;
+        v ^= low;
+      }
+    }
+    return n;
+  }
+
   *members(): IterableIterator<number> {
     for (let k = 0; k < this.words.length; k++) {
       let v = this.words[k]!;
