@@ -249,4 +249,15 @@ test('one cluster at a time for address ranges: a policy and a Service are judge
     { file: 'cluster/kubeadm.yaml', text: kubeadm('10.2.0.0/16', '10.1.0.0/16') },
   ]);
   assert.deepEqual(one.findings.map((f) => f.code), ['cluster-cidrs-overlap']);
+  // One cluster whose configuration folders sit side by side at the top, named for what they hold: kubeadm's ranges
+  // hold for the apps beside them (in two clusters, apps/ would be in neither, and judged against the settings' 10.244.0.0/16).
+  const sideBySide = analyzeTexts([
+    { file: 'cni/10-bridge.conflist', text: conflist('10.1.0.0/16') },
+    { file: 'kubeadm/cluster.yaml', text: kubeadm('10.1.0.0/16', '10.96.0.0/12') },
+    { file: 'apps/p.yaml', text: ipBlockPolicy('to-pods', '10.1.3.0/24') + '---\n' + ipBlockPolicy('to-default-range', '10.244.3.0/24') },
+  ]);
+  assert.deepEqual(
+    sideBySide.findings.filter((f) => f.code.startsWith('ipblock-')).map((f) => `${f.span.file} ${f.code}: ${f.message.split(':')[0]}`),
+    ['apps/p.yaml ipblock-covers-pod-cidr: 10.1.3.0/24 overlaps the pod CIDR 10.1.0.0/16'],
+  );
 });

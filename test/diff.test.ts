@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { analyzeTexts, flowDiff } from '../server/src/engine/index.js';
 import { WHAT_IF, type WhatIfResult } from '../server/src/requests.js';
 import { LspTestClient, uriOf } from './support/lspClient.js';
 import { CLI } from './support/paths.js';
@@ -226,4 +227,27 @@ spec:
       await client.stop();
     }
   });
+});
+
+test('a flow a cluster-wide Pass hands on to the default says so, instead of "no policy isolates either side"', () => {
+  const PASS_TO_NAMESPACES = `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: shop-defers}
+spec:
+  priority: 20
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}}
+  ingress:
+    - name: defer-to-namespaces
+      action: Pass
+      from: [{namespaces: {}}]
+`;
+  const base = analyzeTexts([{ file: 'apps.yaml', text: APPS }, { file: 'deny.yaml', text: DENY }]);
+  const head = analyzeTexts([{ file: 'apps.yaml', text: APPS }, { file: 'anp.yaml', text: PASS_TO_NAMESPACES }]);
+  const opened = flowDiff(base, head).filter((c) => c.source === 'shop/web' && c.destination === 'shop/db');
+  assert.deepEqual(opened.map((c) => [c.change, c.why]), [
+    ['opened', 'ingress of shop/db passed on by AdminNetworkPolicy shop-defers ingress rule 1 (defer-to-namespaces); allowed: no admin or baseline rule decides it and no policy isolates shop/db for ingress.'],
+  ]);
+  // With no policy at all, nothing had a say.
+  const none = flowDiff(base, analyzeTexts([{ file: 'apps.yaml', text: APPS }])).find((c) => c.source === 'shop/web' && c.destination === 'shop/db');
+  assert.equal(none?.why, 'no policy isolates either side');
 });

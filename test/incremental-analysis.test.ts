@@ -17,6 +17,7 @@ import { codeLenses } from '../server/src/codeLens.js';
 import { DEFAULT_SETTINGS } from '../server/src/settings.js';
 import { WorkspaceIndex } from '../server/src/workspaceIndex.js';
 import { generateCluster } from './support/generateCluster.js';
+import { plainGraph } from './support/plainGraph.js';
 import { CORPUS, CORPUS_MISSING } from './support/paths.js';
 
 type Texts = Map<string, string>;
@@ -120,8 +121,8 @@ function indexOf(texts: Texts): WorkspaceIndex {
   return index;
 }
 
-/** What a user sees of an analysis: every finding per file (suppressions applied), the matrix, and every file's code lenses. */
-function observable(index: WorkspaceIndex): { findings: string; matrix: string; lenses: string } {
+/** What a user sees of an analysis: every finding per file (suppressions applied), the matrix, every file's code lenses, and the graph. */
+function observable(index: WorkspaceIndex): { findings: string; matrix: string; lenses: string; graph: string } {
   const analysis = index.analysis();
   const byFile = index
     .uris()
@@ -134,6 +135,8 @@ function observable(index: WorkspaceIndex): { findings: string; matrix: string; 
     matrix: JSON.stringify({ pods: groups.map((g) => g.id), allowed, dns: perPort.allowed }),
     // The index's summary is patched from the last step's; a fresh index computes it whole.
     lenses: JSON.stringify(byFile.map(([uri]) => codeLenses(analysis, index.reachSummary(), uri as string, index.lineIndex(uri as string)).map((l) => l.command?.title))),
+    // Likewise the graph: the index decides again only the class pairs an edit changed (GraphMemo).
+    graph: JSON.stringify(plainGraph(index.reachabilityGraph())),
   };
 }
 
@@ -156,6 +159,7 @@ function checkSequence(start: Texts, edits: readonly Edit[]): void {
     assert.equal(got.findings, fresh.findings, `findings differ after ${JSON.stringify(edits.slice(0, step + 1))}`);
     assert.equal(got.matrix, fresh.matrix, `matrix differs after ${JSON.stringify(edits.slice(0, step + 1))}`);
     assert.equal(got.lenses, fresh.lenses, `code lenses differ after ${JSON.stringify(edits.slice(0, step + 1))}`);
+    assert.equal(got.graph, fresh.graph, `graph differs after ${JSON.stringify(edits.slice(0, step + 1))}`);
   });
 }
 

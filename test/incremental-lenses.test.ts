@@ -14,6 +14,7 @@ import { hover } from '../server/src/hover.js';
 import { DEFAULT_SETTINGS } from '../server/src/settings.js';
 import { WorkspaceIndex } from '../server/src/workspaceIndex.js';
 import { generateCluster } from './support/generateCluster.js';
+import { plainGraph } from './support/plainGraph.js';
 
 const FILES = generateCluster({ workloads: 120, policies: 60, perFile: 5, seed: 7, clusterConfig: true }).map((f) => ({ uri: `file:///ws/${f.file}`, text: f.text }));
 
@@ -106,6 +107,8 @@ function wholeAroundFile(file: string, text: string): void {
     assert.equal(seen(index, target), seen(fresh, target), `lenses and hovers, ${name}`);
     assert.equal(JSON.stringify(index.analysis().findings), JSON.stringify(fresh.analysis().findings), `findings, ${name}`);
     assert.equal(index.reachSummary().patchedClasses(), index.analysis().reachability.classes.length, `${name}: computed whole`);
+    assert.deepEqual(plainGraph(index.reachabilityGraph()), plainGraph(fresh.reachabilityGraph()), `graph, ${name}`);
+    assert.equal(index.graphClassesDecided(), index.analysis().reachability.classes.length, `${name}: the graph is worked out whole`);
   }
 }
 
@@ -116,6 +119,8 @@ describe('lenses and hovers after an edit', () => {
     const target = FILES.find((f) => f.text.includes('cidr: 10.0.0.0/8'))!.uri;
     const before = seen(index, target);
     assert.equal(index.reachSummary().patchedClasses(), undefined, 'the first summary is computed whole');
+    index.reachabilityGraph();
+    assert.equal(index.graphClassesDecided(), index.analysis().reachability.classes.length, 'the first graph is worked out whole');
     assert.equal(before, seen(indexOf(texts), target));
 
     for (const [from, to] of [['10.0.0.0/8', '10.0.0.1/8'], ['10.0.0.1/8', '10.0.0.0/8']] as const) {
@@ -126,6 +131,8 @@ describe('lenses and hovers after an edit', () => {
       assert.ok(selected > 0 && selected < analysis.reachability.classes.length);
       assert.equal(seen(index, target), seen(indexOf(texts), target), `after ${from} → ${to}`);
       assert.equal(index.reachSummary().patchedClasses(), selected, `after ${from} → ${to}, only the classes ${edited.id} selects are worked out again`);
+      assert.deepEqual(plainGraph(index.reachabilityGraph()), plainGraph(indexOf(texts).reachabilityGraph()), `graph after ${from} → ${to}`);
+      assert.equal(index.graphClassesDecided(), selected, `after ${from} → ${to}, the graph decides again only the flows of the classes ${edited.id} selects`);
     }
   });
 

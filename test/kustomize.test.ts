@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { CLI } from './support/paths.js';
+import { CLI, FIXTURES } from './support/paths.js';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => fs.existsSync(p));
 
@@ -122,4 +122,17 @@ test('a render that does not finish in time fails with a finding that says so, n
   assert.deepEqual(await renderTree(tree!, slow, new Map(), 300), { ok: false, missingBinary: false, error: 'it did not finish within 0.3 s' });
   // Both gave up at the timeout, long before the stand-in's 10 s.
   assert.ok(Date.now() - started < 8_000);
+});
+
+test('files a kustomization names as patches are not objects, even where no root of the workspace uses the kustomization', { skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  // test/fixtures/kustomize-patches: shop renders and practises default-deny; portal-logout is a Component used from
+  // another repository, whose patch changes one env variable of a Deployment portal/portal defined elsewhere. Read as
+  // an object, that patch was a workload of namespace portal that no policy selects (namespace-without-default-deny).
+  const dir = path.join(FIXTURES, 'kustomize-patches');
+  assert.deepEqual(check(dir, '--kustomize', KUBECTL!).findings, []);
+  const matrix = spawnSync(process.execPath, [CLI, 'matrix', '--json', '--kustomize', KUBECTL!, dir], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(matrix.stdout).pods, ['shop/web']);
+  // Without the binary nothing renders, and the patch is still no object (shop's files keep their namespace).
+  const unrendered = check(dir, '--kustomize', path.join(dir, 'no-such-kubectl'));
+  assert.deepEqual(unrendered.findings, []);
 });

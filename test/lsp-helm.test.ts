@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parseDocument } from 'yaml';
 import { DidChangeConfigurationNotification, type Diagnostic } from 'vscode-languageserver-protocol';
+import { maskTemplateActions } from '../server/src/sources/helm.js';
 import { LspTestClient, uriOf, within } from './support/lspClient.js';
 import { FIXTURES } from './support/paths.js';
 
@@ -56,6 +58,25 @@ describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => 
     const lenses = async (uri: string) => ((await client.codeLenses(uri)) ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
     assert.deepEqual(await lenses(POLICY), ['1: selects 1 pod · allows ingress from 0 pods']);
     assert.deepEqual(await lenses(DEPLOYMENT), ['1: reachable from 0 other pods · can reach 0 other pods', '1: explain…']);
+  });
+
+  test('a hover in a template reads the rendered object at the same YAML path, an action in the value included', async () => {
+    const { client } = server;
+    await within(20_000, 'template diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
+    const text = fs.readFileSync(path.join(CHART, 'templates', 'policy.yaml'), 'utf8');
+    const at = (find: string) => {
+      const offset = text.indexOf(find) + 2;
+      const before = text.slice(0, offset).split('\n');
+      return { line: before.length - 1, character: before.at(-1)!.length };
+    };
+    const shownAt = async (find: string) => {
+      const h = await client.hover(POLICY, at(find));
+      return h === null ? '' : typeof h.contents === 'string' ? h.contents : 'value' in h.contents ? h.contents.value : JSON.stringify(h.contents);
+    };
+    // The policy's own podSelector: the Deployment rendered beside it, under the release's name.
+    assert.match(await shownAt('podSelector: {matchLabels: {app: api}}'), /`app=api` selects 1 pod in shop:\s+- \[shop\/shop\\-api\]\(<file:[^>]*\/templates\/deployment\.yaml#L2>\) \(Deployment\)/);
+    // The peer whose value is `{{ .Values.webLabel }}`, rendered as app: web: no pod of shop has it.
+    assert.match(await shownAt('podSelector: {matchLabels: {app: {{'), /pods app=web in shop — 0 pods/);
   });
 
   test('netlens.helmValueFiles is passed to helm: the values decide the peer', async () => {
@@ -112,5 +133,35 @@ describe('a Helm chart without helm', { timeout: 60_000 }, () => {
       [{ code: 'helm-chart-not-rendered', severity: 3, line: 0, message: `This chart's templates are not analysed: ${missing} is not installed or not on PATH (the netlens.helmBinary setting or the CLI's --helm names it).` }],
     );
     assert.deepEqual(shown(client.diagnostics.get(POLICY)), []);
+  });
+});
+
+test('a template with its actions blanked out keeps every offset and parses as the YAML around them', () => {
+  const template = [
+    'metadata:',
+    '  name: {{ include "app.fullname" . }}',
+    '  labels:',
+    '    {{- include "app.labels" . | nindent 4 }}',
+    'spec:',
+    '  {{- if .Values.ingress }}',
+    '  ingress:',
+    '    - from: [{podSelector: {matchLabels: {app: {{ .Values.peer | quote }}}}}]',
+    '  {{- end }}',
+    '  note: {{ .Values.a',
+    '    | default "multi-line" }} tail',
+  ].join('\n');
+  const masked = maskTemplateActions(template);
+  assert.equal(masked.length, template.length);
+  assert.deepEqual(masked.split('\n').map((l) => l.length), template.split('\n').map((l) => l.length));
+  const doc = parseDocument(masked);
+  assert.deepEqual(doc.errors, []);
+  const x = (action: string) => action.replace(/\S/g, 'x');
+  assert.deepEqual(doc.toJS(), {
+    metadata: { name: x('{{ include "app.fullname" . }}'), labels: null },
+    spec: {
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: x('{{ .Values.peer | quote }}') } } }] }],
+      // A plain scalar over two lines folds into one.
+      note: `${x('{{ .Values.a')} ${x('| default "multi-line" }}')} tail`,
+    },
   });
 });

@@ -30,11 +30,11 @@ function shown(ds: readonly Diagnostic[]): string[] {
 /** The peer `podSelector` under `from:` in base/policy.yaml (0-based lines 10-11, to the end of its node): the same range the raw file gives. */
 const PEER_RANGE = '10:10-12:0';
 
-/** A server on the fixture for the tests of one describe block. */
-function serverWith(kustomizeBinary: string): { client: LspTestClient } {
+/** A server on a fixture (test/fixtures/kustomize unless told) for the tests of one describe block. */
+function serverWith(kustomizeBinary: string, dir = DIR): { client: LspTestClient } {
   const holder = {} as { client: LspTestClient };
   before(async () => {
-    holder.client = await LspTestClient.start(DIR, { kustomizeBinary });
+    holder.client = await LspTestClient.start(dir, { kustomizeBinary });
   });
   after(() => holder.client.stop());
   return holder;
@@ -155,5 +155,21 @@ describe('one base rendered by two overlays', { timeout: 60_000, skip: KUBECTL =
     const graph = await client.connection.sendRequest<GraphData>(GRAPH);
     const workloads = graph.nodes.filter((n) => n.kind === 'workload').map((n) => `${n.ref} ${n.source?.uri === deploy ? 'base/deploy.yaml' : n.source?.uri}:${n.source?.line}`);
     assert.deepEqual(workloads.sort(), ['prod/api base/deploy.yaml:3', 'staging/api base/deploy.yaml:3']);
+  });
+});
+
+describe('kustomize patches over LSP', { timeout: 60_000, skip: KUBECTL === undefined ? 'kubectl is not installed here' : false }, () => {
+  const dir = path.join(FIXTURES, 'kustomize-patches');
+  const holder = serverWith(KUBECTL ?? 'kubectl', dir);
+
+  test('a patch of a Component no root here uses is no workload: the graph holds only the rendered shop/web', async () => {
+    const { client } = holder;
+    const workloads = async () => (await client.connection.sendRequest<GraphData>(GRAPH)).nodes.filter((n) => n.kind === 'workload').map((n) => n.ref).sort();
+    // Before the render is in, the raw files are analysed; once it is, the patch (Deployment portal/portal) must not be among them.
+    await within(20_000, 'the rendered workloads', (async () => {
+      while ((await workloads()).join() !== 'shop/web') await new Promise((resolve) => setTimeout(resolve, 100));
+    })());
+    assert.equal((await client.connection.sendRequest<SummaryResult>(SUMMARY)).workloads, 1);
+    assert.equal(client.diagnostics.get(uriOf(path.join(dir, 'portal-logout', 'patches', 'deployment.logout-url.yaml')))?.length ?? 0, 0);
   });
 });

@@ -57,6 +57,7 @@ test('npm run package makes a .vsix with what the extension runs, and nothing el
     'LICENSE.txt',
     'changelog.md',
     'dist/client.js',
+    'dist/parseWorker.js',
     'dist/server.js',
     'dist/webview/explain.js',
     'dist/webview/graph.js',

@@ -37,22 +37,22 @@ const summary = (fs_: readonly Finding[], text: string) => fs_.map((f) => `${f.c
 
 describe('suppression comments', () => {
   test('without comments: both empty rules are reported', () => {
-    assert.deepEqual(summary(checked(POLICY), POLICY), ['namespace-not-defined "shop"', 'pods-not-in-workspace "{}"', 'rule-allows-all "{}"', 'rule-allows-all "{}"']);
+    assert.deepEqual(summary(checked(POLICY), POLICY), ['namespace-not-defined "shop"', 'rule-allows-all "{}"', 'rule-allows-all "{}"']);
   });
 
   test('disable-next-line silences its line only, and takes several codes', () => {
     const text = POLICY.replace('  ingress:\n', '  ingress:\n    # netlens-disable-next-line rule-allows-all, egress-blocks-dns\n');
     const left = checked(text);
-    assert.deepEqual(summary(left, text), ['namespace-not-defined "shop"', 'pods-not-in-workspace "{}"', 'rule-allows-all "{}"', 'suppression-unused "egress-blocks-dns"']);
+    assert.deepEqual(summary(left, text), ['namespace-not-defined "shop"', 'rule-allows-all "{}"', 'suppression-unused "egress-blocks-dns"']);
     assert.equal(left.find((f) => f.code === 'rule-allows-all')!.span.start, text.lastIndexOf('{}'));
     assert.equal(left.find((f) => f.code === 'suppression-unused')!.message, 'Nothing reports egress-blocks-dns on the next line, so this suppression does nothing: remove it.');
   });
 
   test('disable silences the code from the comment to the end of the file', () => {
-    const text = `# netlens-disable rule-allows-all namespace-not-defined\n${POLICY}`;
-    assert.deepEqual(summary(checked(text), text), ['pods-not-in-workspace "{}"']);
+    const text = `# netlens-disable rule-allows-all\n${POLICY}`;
+    assert.deepEqual(summary(checked(text), text), ['namespace-not-defined "shop"']);
     const late = POLICY.replace('  egress:\n', '  # netlens-disable rule-allows-all\n  egress:\n');
-    assert.deepEqual(summary(checked(late), late), ['namespace-not-defined "shop"', 'pods-not-in-workspace "{}"', 'rule-allows-all "{}"']);
+    assert.deepEqual(summary(checked(late), late), ['namespace-not-defined "shop"', 'rule-allows-all "{}"']);
   });
 
   test('an unknown code is an unused suppression that says so; a # inside a value is no comment', () => {

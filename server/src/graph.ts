@@ -1,18 +1,18 @@
 /**
  * The graph panel's data: the engine's reachability graph with source
  * positions turned into editor links (a rendered object's in the base or
- * overlay file it came from). Computed once per model version.
+ * overlay file it came from). Computed once per model version, from the
+ * index's graph (WorkspaceIndex.reachabilityGraph).
  */
-import { buildGraph, describeDecidingPlace, describeRule, type Analysis, type LineIndex, type PolicyRule, type SourceSpan } from './engine/index.js';
+import { describeDecidingPlace, describeRule, type LineIndex, type PolicyRule, type ReachabilityGraph, type SourceSpan } from './engine/index.js';
 import type { GraphData, GraphEdgeData, GraphNodeData, GraphRuleData, SourceLink } from './requests.js';
 
 export function graphData(
-  analysis: Analysis,
+  graph: ReachabilityGraph,
   version: number,
   lineIndex: (uri: string) => LineIndex,
   place: (span: SourceSpan) => SourceSpan = (span) => span,
 ): GraphData {
-  const graph = buildGraph(analysis.reachability);
   const link = (written: SourceSpan): SourceLink => {
     const span = place(written);
     return { uri: span.file, line: lineIndex(span.file).positionAt(span.start).line };

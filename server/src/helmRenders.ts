@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import type { Finding } from './engine/index.js';
-import { chartNotRenderedFinding, chartSpanMapper, helmCharts, mapChartSpans, renderChart, renderedChart, type HelmChart, type RenderedChart } from './sources/helm.js';
+import { chartNotRenderedFinding, chartSpanMapper, helmCharts, mapChartSpans, renderChart, renderedChart, templatePositionInRender, type HelmChart, type RenderedChart } from './sources/helm.js';
 import { tryReadFile } from './sources/kustomize.js';
 import { RENDER_DEBOUNCE_MS, renderInputs, type RenderedSources } from './kustomizeRenders.js';
 import { pathOf, uriOf } from './uris.js';
@@ -98,8 +98,13 @@ export class HelmRenders {
         const chart = rendered.find((s) => s.last!.virtualFile === span.file)?.last;
         return chart === undefined ? span : chartSpanMapper(chart, readSource, uriOf)(span);
       },
-      // Templates are not YAML until rendered: a position in one stands for no particular place in the render.
-      renderedAt: () => [],
+      // A hover in a template reads the object rendered from it, at the same YAML path (templatePositionInRender).
+      renderedAt: (uri, offset) => {
+        const file = pathOf(uri);
+        const text = file === undefined ? undefined : readSource(file);
+        if (file === undefined || text === undefined) return [];
+        return rendered.flatMap((s) => templatePositionInRender(s.last!, file, text, offset).map((at) => ({ uri: s.last!.virtualFile, offset: at })));
+      },
     };
   }
 }

@@ -206,7 +206,7 @@ export function hover(
       break;
     }
     case 'peer': {
-      const admitted = summary.podsOf(analysis.reachability.peerClasses(target.policy, target.peer).members());
+      const admitted = summary.podsOf(analysis.reachability.peerClasses(target.policy, target.peer));
       const what = md(describePeer(target.policy, target.peer));
       value =
         target.peer.kind === 'ipBlock'

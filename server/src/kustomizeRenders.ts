@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Finding, SourceSpan } from './engine/index.js';
 import {
   KUSTOMIZATION_FILES,
+  kustomizePatchFiles,
   kustomizeTrees,
   notRenderedFinding,
   remoteResources,
@@ -32,7 +33,7 @@ import { pathOf, uriOf } from './uris.js';
 export interface RenderedSources {
   /** The rendered text of each root, under a uri of its own. */
   readonly roots: ReadonlyArray<{ readonly uri: string; readonly text: string }>;
-  /** Raw files a render stands for: left out of the analysis. */
+  /** Raw files a render stands for, and files kustomizations name as patches: left out of the analysis. */
   readonly replaced: ReadonlySet<string>;
   /** Namespaces applied natively to the files of trees with no render. */
   readonly namespaceOf: ReadonlyMap<string, string>;
@@ -109,6 +110,8 @@ interface RootState {
 
 export class KustomizeRenders {
   private trees: KustomizeTree[] = [];
+  /** Files some kustomization names as a patch: fragments, never objects of their own. */
+  private patchFiles: ReadonlySet<string> = new Set();
   /** Per root file, every file its render reads. */
   private sourcesOf = new Map<string, ReadonlySet<string>>();
   private readonly states = new Map<string, RootState>();
@@ -164,6 +167,7 @@ export class KustomizeRenders {
     const { texts, buffers } = renderInputs(this.host);
     const binary = this.host.binary();
     this.trees = binary === 'none' ? [] : kustomizeTrees(texts);
+    this.patchFiles = binary === 'none' ? new Set() : kustomizePatchFiles(texts);
     this.sourcesOf = new Map(this.trees.map((t) => [t.root.file, new Set([...t.files, ...treeSources(t)])]));
     const roots = new Set(this.trees.map((t) => t.root.file));
     for (const root of this.states.keys()) if (!roots.has(root)) this.states.delete(root);
@@ -208,6 +212,7 @@ export class KustomizeRenders {
         for (const f of tree.files) if (!namespaceOf.has(uriOf(f))) namespaceOf.set(uriOf(f), tree.root.namespace);
       }
     }
+    for (const f of this.patchFiles) replaced.add(uriOf(f));
     const texts = this.host.texts();
     const readSource = (file: string) => texts.get(uriOf(file)) ?? tryReadFile(file);
     const spans = rendered.map((root) => new RenderedSpans(root, readSource, uriOf, this.parsed));

@@ -20,6 +20,9 @@ import {
   type CodeLens,
   type Connection,
   type InitializeResult,
+  type Position,
+  type Range,
+  type WorkDoneProgressServerReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -30,7 +33,8 @@ import { SettleTracker } from './settle.js';
 import { completions } from './completion.js';
 import { diagnosticsFor } from './diagnostics.js';
 import type { Analysis, Finding, ReachSummary } from './engine/index.js';
-import { isManifestPath, scanFolder } from './fileScan.js';
+import { isManifestPath, scanFolder, type ScannedFile } from './fileScan.js';
+import { parseInWorkers, parseWorkerCount, type ParseJob, type ParsedFile } from './parsePool.js';
 import { compileGlob, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
 import { normalUri } from './uris.js';
@@ -95,7 +99,7 @@ function reachSummary(): ReachSummary {
 }
 
 function currentGraph(): GraphData {
-  if (graph === undefined || graph.version !== index.version) graph = graphData(index.analysis(), index.version, index.lineIndex, index.placeSpan);
+  if (graph === undefined || graph.version !== index.version) graph = graphData(index.reachabilityGraph(), index.version, index.lineIndex, index.placeSpan);
   return graph;
 }
 
@@ -271,6 +275,78 @@ const INDEX_SLICE_MS = 50;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Reads and parses the files one by one, yielding every INDEX_SLICE_MS; returns how many it went through before a cancel. */
+async function indexHere(files: readonly ScannedFile[], progress: WorkDoneProgressServerReporter | undefined): Promise<number> {
+  let done = 0;
+  let sliceStart = performance.now();
+  for (const file of files) {
+    if (progress?.token.isCancellationRequested) break;
+    done++;
+    if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
+    if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
+      progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+  return done;
+}
+
+/**
+ * indexHere with the parsing shared out with worker threads (parsePool.ts). The main thread reads the files, parses
+ * its share a batch at a time (answering edits, requests and the user's cancel in between), and takes each file's
+ * models into the index in scan order as they come back (the order analyses see files in, as indexHere gives it).
+ * A file opened in the editor meanwhile keeps the editor's text; a file the workers hand back is parsed here.
+ */
+async function indexInWorkers(files: readonly ScannedFile[], threads: number, progress: WorkDoneProgressServerReporter | undefined): Promise<number> {
+  const started = performance.now();
+  const read: Array<{ uri: string; open?: true; job: ParseJob | undefined }> = files.map((file) => {
+    if (index.isOpen(file.uri)) return { uri: file.uri, open: true, job: undefined };
+    try {
+      const text = isExcluded(file.uri) ? undefined : readDisk(file.uri);
+      return { uri: file.uri, job: text === undefined ? undefined : { ...index.parseInput(file.uri), text } };
+    } catch (err) {
+      connection.console.error(`netlens: not indexing ${file.uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return { uri: file.uri, job: undefined };
+    }
+  });
+  const parsed = new Map<number, ParsedFile | undefined>();
+  const jobs = read.flatMap((r, i) => (r.job === undefined ? [] : [{ ...r.job, at: i }]));
+  let done = 0;
+  let reported = performance.now();
+  const take = () => {
+    for (; done < read.length && !progress?.token.isCancellationRequested; done++) {
+      const { uri, open, job } = read[done]!;
+      if (open || index.isOpen(uri)) continue;
+      if (job === undefined) {
+        index.remove(uri);
+        continue;
+      }
+      if (!parsed.has(done)) return;
+      const file = parsed.get(done);
+      parsed.delete(done);
+      try {
+        if (file === undefined) index.setText(uri, job.text, false);
+        else index.setParsed(uri, job.text, job.defaultNamespace, file.chunks, file.built);
+      } catch (err) {
+        index.remove(uri);
+        connection.console.error(`netlens: not indexing ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+  };
+  const shared = await parseInWorkers(jobs, threads, (i, file) => {
+    parsed.set(jobs[i]!.at, file);
+    take();
+    if (performance.now() - reported >= INDEX_SLICE_MS) {
+      progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+      reported = performance.now();
+    }
+  });
+  take();
+  connection.console.log(`netlens: parsed ${shared.onWorkers} of ${shared.batches} batches on ${threads} worker thread(s), the rest here, in ${Math.round(performance.now() - started)} ms`);
+  return done;
+}
+
 /**
  * Reads every manifest of the workspace folders. Every INDEX_SLICE_MS it
  * reports progress and yields to the event loop, so the report reaches the
@@ -285,18 +361,8 @@ async function indexWorkspace(): Promise<void> {
   try {
     loadProjectConfig();
     const files = folders.flatMap((f) => (f.uri.startsWith('file:') ? scanFolder(fileURLToPath(f.uri), settings.exclude) : []));
-    let done = 0;
-    let sliceStart = performance.now();
-    for (const file of files) {
-      if (progress?.token.isCancellationRequested) break;
-      done++;
-      if (!index.isOpen(file.uri)) indexFromDisk(file.uri);
-      if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
-        progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
-        await nextTurn();
-        sliceStart = performance.now();
-      }
-    }
+    const threads = parseWorkerCount(files.reduce((n, f) => n + f.size, 0));
+    const done = threads > 0 ? await indexInWorkers(files, threads, progress) : await indexHere(files, progress);
     if (done < files.length) connection.console.log(`netlens: indexing cancelled after ${done} of ${files.length} files; the rest are read when opened or changed`);
     else connection.console.log(`netlens: indexed ${files.length} files in ${folders.length} folder(s)`);
     // Rendered before the first diagnostics, so none of them judges a raw base.
@@ -455,11 +521,19 @@ connection.onHover(
     const rendered = index.renderedAt(params.textDocument.uri, offset)[0];
     const renderedText = rendered === undefined ? undefined : index.renderedText(rendered.uri);
     if (rendered !== undefined && renderedText !== undefined) {
-      return hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
+      const found = hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
+      // A Helm template's spans are placed on its kind line, not at the YAML path: a range elsewhere than the pointer would highlight the wrong text.
+      if (found?.range !== undefined && !rangeHolds(found.range, params.position)) return { contents: found.contents };
+      return found;
     }
     return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex, index.placeSpan);
   }),
 );
+
+function rangeHolds(range: Range, at: Position): boolean {
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(range.start, at) && before(at, range.end);
+}
 
 /** Editors ask for lenses again on every scroll and focus; they only change with the model. */
 const lensCache = new Map<string, { version: number; plans: LensPlan[]; resolved: Map<number, CodeLens> }>();

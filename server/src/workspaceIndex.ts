@@ -8,16 +8,22 @@
 import {
   analyze,
   AnalysisMemo,
+  buildGraph,
+  GraphMemo,
   DocumentCache,
   LineIndex,
+  manifestOfChunks,
   parseManifestFile,
   PROJECT_CONFIG_FILE,
   readProjectConfig,
   ReachSummary,
   type Analysis,
+  type DocumentChunk,
   type Finding,
+  type ManifestDocument,
   type ManifestFile,
   type ProjectConfig,
+  type ReachabilityGraph,
   type SourceSpan,
 } from './engine/index.js';
 import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
@@ -43,6 +49,9 @@ export class WorkspaceIndex {
   private readonly memo = new AnalysisMemo();
   /** The counts lenses and hovers read, for the current analysis; each one patched from the one before. */
   private summary: ReachSummary | undefined;
+  /** The graph panel's graph for the current analysis, and what the next one keeps of it. */
+  private graph: { analysis: Analysis; graph: ReachabilityGraph } | undefined;
+  private readonly graphMemo = new GraphMemo();
   /** Bumped on every change; lets expensive derived data know it is stale. */
   version = 0;
 
@@ -89,7 +98,32 @@ export class WorkspaceIndex {
   }
 
   private parse(uri: string, entry: FileEntry): ManifestFile {
-    return parseManifestFile(uri, entry.text, { defaultNamespace: this.rendered.namespaceOf.get(uri) ?? this.settings.defaultNamespace }, entry.cache);
+    return parseManifestFile(uri, entry.text, { defaultNamespace: this.defaultNamespaceOf(uri) }, entry.cache);
+  }
+
+  private defaultNamespaceOf(uri: string): string {
+    return this.rendered.namespaceOf.get(uri) ?? this.settings.defaultNamespace;
+  }
+
+  /** What a parse of the file elsewhere (parsePool.ts) must be given: the name its spans carry and its default namespace. */
+  parseInput(uri: string): { file: string; defaultNamespace: string } {
+    uri = normalUri(uri);
+    return { file: uri, defaultNamespace: this.defaultNamespaceOf(uri) };
+  }
+
+  /**
+   * setText(uri, text, false) for a file parsed elsewhere from parseInput(uri): its chunks (splitDocuments of the
+   * text) and what parseChunks built from them.
+   * A default namespace changed since (new settings) makes it parse here after all.
+   */
+  setParsed(uri: string, text: string, defaultNamespace: string, chunks: readonly DocumentChunk[], built: ReadonlyArray<ManifestDocument[] | undefined>): boolean {
+    uri = normalUri(uri);
+    if (this.files.has(uri) || defaultNamespace !== this.defaultNamespaceOf(uri)) return this.setText(uri, text, false);
+    const cache = new DocumentCache(false);
+    cache.seed(chunks, defaultNamespace, built);
+    this.files.set(uri, { text, manifest: manifestOfChunks(uri, built), cache, lineIndex: undefined, suppressions: undefined, open: false });
+    this.changed();
+    return true;
   }
 
   private changed(): void {
@@ -189,6 +223,18 @@ export class WorkspaceIndex {
     const analysis = this.analysis();
     if (this.summary?.analysis !== analysis) this.summary = new ReachSummary(analysis, this.summary);
     return this.summary;
+  }
+
+  /** The reachability graph: its class pairs decided again only where an edit changed what decides them (GraphMemo). */
+  reachabilityGraph(): ReachabilityGraph {
+    const analysis = this.analysis();
+    if (this.graph?.analysis !== analysis) this.graph = { analysis, graph: buildGraph(analysis.reachability, this.graphMemo) };
+    return this.graph.graph;
+  }
+
+  /** How many pod classes had their flows decided again for the last graph (all of them when it was worked out whole). */
+  graphClassesDecided(): number {
+    return this.graphMemo.lastDecided;
   }
 
   findingsFor(uri: string): readonly Finding[] {

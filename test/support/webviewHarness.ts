@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { explainHtml } from '../../client/src/explainHtml.js';
 import { graphHtml, newNonce } from '../../client/src/graphHtml.js';
-import { analyzeTexts, LineIndex } from '../../server/src/engine/index.js';
+import { analyzeTexts, buildGraph, LineIndex } from '../../server/src/engine/index.js';
 import { graphData } from '../../server/src/graph.js';
 import type { GraphData } from '../../server/src/requests.js';
 import { REPO_ROOT } from './paths.js';
@@ -117,7 +117,7 @@ export type ThemeName = keyof typeof THEMES;
 export function graphOf(files: Array<{ file: string; text: string }>, version = 1): GraphData {
   const analysis = analyzeTexts(files);
   const indexes = new Map(files.map((f) => [f.file, new LineIndex(f.text)]));
-  return graphData(analysis, version, (uri) => indexes.get(uri) ?? new LineIndex(''));
+  return graphData(buildGraph(analysis.reachability), version, (uri) => indexes.get(uri) ?? new LineIndex(''));
 }
 
 export function readTree(dir: string): Array<{ file: string; text: string }> {

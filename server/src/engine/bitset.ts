@@ -101,6 +101,14 @@ export class Bitset {
     return false;
   }
 
+  /** Whether both hold the same members (sets of one size). */
+  equals(other: Bitset): boolean {
+    if (other === this) return true;
+    if (other.size !== this.size) return false;
+    for (let k = 0; k < this.words.length; k++) if (this.words[k] !== other.words[k]) return false;
+    return true;
+  }
+
   get isEmpty(): boolean {
     for (let k = 0; k < this.words.length; k++) if (this.words[k] !== 0) return false;
     return true;
@@ -113,6 +121,20 @@ export class Bitset {
       v = v - ((v >>> 1) & 0x55555555);
       v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
       n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    return n;
+  }
+
+  /** The sum of weights[m] over the members: a count of pods per class without iterating a generator. */
+  weightedCount(weights: ArrayLike<number>): number {
+    let n = 0;
+    for (let k = 0; k < this.words.length; k++) {
+      let v = this.words[k]!;
+      while (v !== 0) {
+        const low = v & -v;
+        n += weights[(k << 5) + (31 - Math.clz32(low))]!;
+        v ^= low;
+      }
     }
     return n;
   }

@@ -136,12 +136,17 @@ function uniquePrefixes(ranges: readonly NetworkRange[]): Prefix[] {
   return [...seen.values()];
 }
 
+/** Folder names that say what configuration a folder holds, not which cluster it is for. */
+const CONFIGURATION_FOLDER = /^(cni|net\.d|cni-conf|kubeadm|kind|kube-proxy|calico|flannel|multus|cilium|canal|weave|ipam|ippools?|network|networking|net)$/i;
+
 /**
  * One cluster at a time, for address ranges: the folders holding range
  * configuration (CNI files, kubeadm, IPPools, ...) fall into clusters by the
  * subtree they sit in just below the deepest folder all of them share, so
  * `clusters/a/cni/…` and `clusters/b/kubeadm/…` are two clusters while
- * `cluster/kubeadm.yaml` and `cluster/cni/…` are one. A file
+ * `cluster/kubeadm.yaml` and `cluster/cni/…` are one, and so are `cni/…` and
+ * `kubeadm/…` side by side: subtrees named for a kind of configuration are
+ * parts of one cluster. A file
  * belongs to the cluster whose subtree holds it; undefined when there is one
  * cluster, or the file sits in none.
  */
@@ -153,6 +158,8 @@ export function rangeClusters(ranges: readonly NetworkRange[]): { readonly clust
   if (folders.some((f) => f.length === shared)) return { clusterOf: () => undefined, count: 1 };
   const keys = new Set(folders.map((f) => f.slice(0, shared + 1).join('/')));
   if (keys.size <= 1) return { clusterOf: () => undefined, count: 1 };
+  // Subtrees named for a kind of configuration are parts of one cluster, not clusters: `cni/` beside `kubeadm/` at the top of a repository.
+  if ([...keys].every((key) => CONFIGURATION_FOLDER.test(key.slice(key.lastIndexOf('/') + 1)))) return { clusterOf: () => undefined, count: 1 };
   return {
     count: keys.size,
     clusterOf: (file) => {

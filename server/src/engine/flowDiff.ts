@@ -55,7 +55,9 @@ function why(head: AnalysedVersion, source: string, destination: string, port: n
   const d = head.workspace.podGroups.find((g) => g.id === destination);
   if (s === undefined || d === undefined) return `${s === undefined ? source : destination} is no longer in the workspace`;
   const e = explainConnection(head.workspace, head.reachability.namespaceLabels, { source: { kind: 'pod', group: s }, destination: { kind: 'pod', group: d }, ports: [[port, protocol]] }).ports[0]!;
-  if (e.allowed) return [e.egress, e.ingress].filter((x) => x.isolated).map(sideReason).join('; ') || 'no policy isolates either side';
+  // The sides that had a say: isolated by a policy, or where cluster-wide tiers, Calico's order or deny rules were asked (a Pass hands on, and says so).
+  const hadSay = (x: DirectionExplanation) => x.isolated || x.tiers !== undefined || x.ordered !== undefined || (x.denials?.length ?? 0) > 0;
+  if (e.allowed) return [e.egress, e.ingress].filter(hadSay).map(sideReason).join('; ') || 'no policy isolates either side';
   return [e.egress, e.ingress].filter((x) => !x.allowed).map(sideReason).join('; ');
 }
 

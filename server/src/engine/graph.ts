@@ -166,19 +166,26 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 interface FlowBeingBuilt {
   source: string;
   target: string;
-  ports: Set<string>;
+  /** Arrays, not sets: a flow has a few ports and filters, and a graph has up to a few hundred thousand flows. */
+  ports: string[];
   explicit: boolean;
   allowAll: boolean;
-  rules: Map<PolicyRule, RuleOfPolicy>;
-  byDefault: Set<Direction>;
-  l7: Set<string>;
+  /** By rule: an aggregated flow is given the rules of every pair it stands for, mostly the same ones. */
+  rules: Map<PolicyRule, RuleOfPolicy> | undefined;
+  egressByDefault: boolean;
+  ingressByDefault: boolean;
+  l7: string[] | undefined;
   aggregated?: boolean;
 }
 
 /** What a flow says besides ports and rules: where the default decided, which L7 filters apply. */
 interface FlowNotes {
-  readonly byDefault?: Iterable<Direction>;
-  readonly l7?: Iterable<string>;
+  readonly byDefault?: readonly Direction[];
+  readonly l7?: readonly string[];
+}
+
+function addEach<T>(list: T[], values: Iterable<T>): void {
+  for (const v of values) if (!list.includes(v)) list.push(v);
 }
 
 class FlowSet {
@@ -189,31 +196,47 @@ class FlowSet {
     let row = this.bySource.get(source);
     if (row === undefined) this.bySource.set(source, (row = new Map()));
     let flow = row.get(target);
-    if (flow === undefined) row.set(target, (flow = { source, target, ports: new Set(), explicit, allowAll, rules: new Map(), byDefault: new Set(), l7: new Set(), ...(aggregated ? { aggregated } : {}) }));
-    for (const p of ports) flow.ports.add(p);
+    if (flow === undefined) row.set(target, (flow = { source, target, ports: [], explicit, allowAll, rules: undefined, egressByDefault: false, ingressByDefault: false, l7: undefined, ...(aggregated ? { aggregated } : {}) }));
+    addEach(flow.ports, ports);
     flow.explicit ||= explicit;
     flow.allowAll &&= allowAll;
-    for (const r of rules) flow.rules.set(r.rule, r);
-    for (const d of notes.byDefault ?? []) flow.byDefault.add(d);
-    for (const f of notes.l7 ?? []) flow.l7.add(f);
+    for (const r of rules) (flow.rules ??= new Map()).set(r.rule, r);
+    for (const d of notes.byDefault ?? []) {
+      if (d === 'egress') flow.egressByDefault = true;
+      else flow.ingressByDefault = true;
+    }
+    if (notes.l7 !== undefined && notes.l7.length > 0) addEach((flow.l7 ??= []), notes.l7);
   }
 
   /** Edge ids come from the same UniqueIds as the node ids: cytoscape wants them distinct from those too. */
   toArray(ids: UniqueIds): GraphFlow[] {
-    return [...this.bySource.values()].flatMap((row) => [...row.values()]).map((f) => ({
-      id: ids.take(`${f.source}->${f.target}`),
-      source: f.source,
-      target: f.target,
-      ports: [...f.ports],
-      explicit: f.explicit,
-      rules: [...f.rules.values()],
-      ...(f.byDefault.size > 0 ? { byDefault: (['egress', 'ingress'] as const).filter((d) => f.byDefault.has(d)) } : {}),
-      ...(f.l7.size > 0 ? { l7: [...f.l7].sort() } : {}),
-      ...(f.aggregated ? { aggregated: true } : {}),
-      ...(f.explicit && f.allowAll ? { allowAll: true } : {}),
-    }));
+    const out: GraphFlow[] = [];
+    for (const row of this.bySource.values()) {
+      for (const f of row.values()) {
+        const byDefault = f.egressByDefault ? (f.ingressByDefault ? BOTH_ENDS : EGRESS_END) : f.ingressByDefault ? INGRESS_END : undefined;
+        out.push({
+          id: ids.take(`${f.source}->${f.target}`),
+          source: f.source,
+          target: f.target,
+          ports: f.ports,
+          explicit: f.explicit,
+          rules: f.rules === undefined ? NO_RULES : [...f.rules.values()],
+          ...(byDefault !== undefined ? { byDefault } : {}),
+          ...(f.l7 !== undefined ? { l7: f.l7.sort() } : {}),
+          ...(f.aggregated ? { aggregated: true } : {}),
+          ...(f.explicit && f.allowAll ? { allowAll: true } : {}),
+        });
+      }
+    }
+    return out;
   }
 }
+
+/** Shared by every flow that names them: graph data is read, never changed. */
+const BOTH_ENDS: readonly Direction[] = ['egress', 'ingress'];
+const EGRESS_END: readonly Direction[] = ['egress'];
+const INGRESS_END: readonly Direction[] = ['ingress'];
+const NO_RULES: readonly RuleOfPolicy[] = [];
 
 interface PairFlow {
   readonly labels: string[];
@@ -292,7 +315,73 @@ function aggregateFlows(pairs: Map<number, Map<number, PairFlow>>, members: Map<
   }
 }
 
-export function buildGraph(reach: Reachability): ReachabilityGraph {
+/**
+ * What one graph keeps for the next, as lenses keep their matrices
+ * (classMatrixSince): the flow decided between each pair of pod classes, and
+ * the default-allowed sources left to namespace edges per destination
+ * namespace. After an edit that kept the classes, a pair is decided again
+ * only where one of its classes' ClassRules changed, or where the sources left
+ * to namespace edges changed at its destination; everything else is the
+ * flow decided last time. Drawing the workload pairs and aggregating them
+ * stays whole: that is where the graph's own shape comes from.
+ */
+export class GraphMemo {
+  private reach: Reachability | undefined;
+  private classFlows = new Map<number, Map<number, PairFlow>>();
+  private omitted = new Map<string, Bitset>();
+  /** How many classes had their pairs decided again by the last build (all of them when it started afresh). */
+  lastDecided = 0;
+
+  /** The class pairs to decide again, and the flows kept from the last build for all others. */
+  start(reach: Reachability, omitted: Map<string, Bitset>): { kept: Map<number, Map<number, PairFlow>>; sources?: Bitset; destinations?: Bitset } {
+    const previous = this.reach;
+    const changed = previous === undefined ? undefined : reach.classesChangedSince(previous);
+    const n = reach.classes.length;
+    if (changed === undefined || changed.count() * 4 > n) {
+      this.lastDecided = n;
+      return { kept: new Map() };
+    }
+    // Where the sources drawn by namespace edges changed, every pair into that namespace is decided again.
+    const destinations = changed.copy();
+    for (const c of reach.classes) {
+      const ns = c.sample.namespace;
+      const before = this.omitted.get(ns);
+      const now = omitted.get(ns);
+      if (before !== now && (before === undefined || now === undefined || !before.equals(now))) destinations.add(c.index);
+    }
+    const kept = new Map<number, Map<number, PairFlow>>();
+    for (const [s, row] of this.classFlows) {
+      if (changed.has(s)) continue;
+      const copy = new Map<number, PairFlow>();
+      for (const [d, flow] of row) if (!destinations.has(d)) copy.set(d, flow);
+      if (copy.size > 0) kept.set(s, copy);
+    }
+    this.lastDecided = destinations.or(changed).count();
+    return { kept, sources: changed, destinations };
+  }
+
+  keep(reach: Reachability, classFlows: Map<number, Map<number, PairFlow>>, omitted: Map<string, Bitset>): void {
+    this.reach = reach;
+    this.classFlows = classFlows;
+    this.omitted = omitted;
+  }
+}
+
+/** The flow between two classes, from what classConnections found allowed between them. */
+function pairFlow(reach: Reachability, decider: FlowDecider, s: number, d: number, ports: Array<[Protocol, number, number]>): PairFlow {
+  // The tiers and ordered policies decide per port: what decided is asked of the one side decision, for pairs a policy has a say over.
+  const decision: FlowDecision = reach.isGoverned(s, 'egress') || reach.isGoverned(d, 'ingress') ? decider.flow(s, d, ports) : DEFAULT_FLOW;
+  const explicit = decision.ruleDecided;
+  const labels = portLabels(ports);
+  // An end is open where the default decided or a rule admitting every peer did, on every port.
+  const allowAll = explicit && decision.openAtBothEnds;
+  const notes = { byDefault: decision.byDefault, l7: decision.l7 };
+  const key = [explicit, allowAll, decision.byDefault.join(','), decision.l7.join(','), ...labels].join('\u0000');
+  return { labels, explicit, rules: [...decision.rules], allowAll, notes, key };
+}
+
+/** `memo`: kept from the graph of the workspace before an edit (GraphMemo); without it the graph is worked out whole. */
+export function buildGraph(reach: Reachability, memo?: GraphMemo): ReachabilityGraph {
   const ws = reach.workspace;
   const groups = ws.podGroups;
   const classOf = groups.map((g) => reach.classOf(g));
@@ -362,20 +451,38 @@ export function buildGraph(reach: Reachability): ReachabilityGraph {
     return set;
   };
 
-  // Every other allowed workload pair, computed once per class pair.
-  const pairs = new Map<number, Map<number, PairFlow>>();
+  // Every other allowed workload pair, decided once per class pair (again only where the memo cannot vouch for the last decision).
+  // The memo compares them per namespace with the last graph's: worked out for every destination namespace first.
+  for (const c of reach.classes) drawnByNamespace(c.index);
+  const omitted = openSources;
+  const plan = memo?.start(reach, omitted) ?? { kept: new Map<number, Map<number, PairFlow>>() };
+  const classFlows = plan.kept;
   const decider = new FlowDecider(reach);
-  for (const [s, row] of reach.classConnections(drawnByNamespace)) {
-    for (const [d, ports] of row) {
-      // The tiers and ordered policies decide per port: what decided is asked of the one side decision, for pairs a policy has a say over.
-      const decision: FlowDecision = reach.isGoverned(s, 'egress') || reach.isGoverned(d, 'ingress') ? decider.flow(s, d, ports) : DEFAULT_FLOW;
-      const explicit = decision.ruleDecided;
-      const labels = portLabels(ports);
-      // An end is open where the default decided or a rule admitting every peer did, on every port.
-      const allowAll = explicit && decision.openAtBothEnds;
-      const notes = { byDefault: decision.byDefault, l7: decision.l7 };
-      const key = [explicit, allowAll, decision.byDefault.join(','), decision.l7.join(','), ...labels].join('\u0000');
-      const flow: PairFlow = { labels, explicit, rules: [...decision.rules], allowAll, notes, key };
+  const decide = (connections: Map<number, Map<number, Array<[Protocol, number, number]>>>) => {
+    for (const [s, row] of connections) {
+      let flows = classFlows.get(s);
+      if (flows === undefined) classFlows.set(s, (flows = new Map()));
+      for (const [d, ports] of row) flows.set(d, pairFlow(reach, decider, s, d, ports));
+    }
+  };
+  if (plan.destinations === undefined) decide(reach.classConnections(drawnByNamespace));
+  else {
+    // Into the destinations to decide again from every source, then from the changed sources into the rest: each pair once.
+    decide(reach.classConnections(drawnByNamespace, { destinations: plan.destinations }));
+    const rest = Bitset.full(reach.classes.length);
+    rest.andNotWith(plan.destinations);
+    if (!plan.sources!.isEmpty) decide(reach.classConnections(drawnByNamespace, { sources: plan.sources!, destinations: rest }));
+  }
+  memo?.keep(reach, classFlows, omitted);
+
+  // In class order, so that a graph patched from the memo lists its flows as a fresh one does.
+  const pairs = new Map<number, Map<number, PairFlow>>();
+  const ascending = (a: number, b: number) => a - b;
+  for (const s of [...classFlows.keys()].sort(ascending)) {
+    const row = classFlows.get(s)!;
+    for (const d of [...row.keys()].sort(ascending)) {
+      const flow = row.get(d)!;
+      const explicit = flow.explicit;
       for (const i of groupsOfClass.get(s) ?? []) {
         for (const j of groupsOfClass.get(d) ?? []) {
           if (i === j || (!explicit && aggregatedPair(groups[i]!.namespace, groups[j]!.namespace))) continue;

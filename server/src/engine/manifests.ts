@@ -133,6 +133,19 @@ export class DocumentCache {
     if (!keep) for (const entry of this.entries.values()) entry.docs = undefined;
   }
 
+  /**
+   * Takes what parseChunks built elsewhere (a worker thread, at start-up) for the chunks of a text, as if this cache
+   * had built it: later edits then find every untouched document here, as after parseManifestFile.
+   */
+  seed(chunks: readonly DocumentChunk[], defaultNamespace: string, built: ReadonlyArray<ManifestDocument[] | undefined>): void {
+    this.entries.clear();
+    this.defaultNamespace = defaultNamespace;
+    chunks.forEach((chunk, i) => {
+      const result = built[i];
+      if (result !== undefined) this.entries.set(chunk.text, { docs: undefined, built: { offset: chunk.start, result } });
+    });
+  }
+
   /** @internal */
   lookup(chunk: DocumentChunk, defaultNamespace: string, build: (docs: Document.Parsed[]) => ManifestDocument[]): ManifestDocument[] {
     if (defaultNamespace !== this.defaultNamespace) {
@@ -258,17 +271,34 @@ export function parseManifestFile(file: string, source: string, options: ParseOp
   const documents: ManifestDocument[] = [];
   for (const chunk of chunks) {
     if (cannotHoldNetworkObject(file, chunk.text)) continue;
-    const build = (docs: Document.Parsed[]) => {
-      if (docs.length === 0 && chunk.text.trim() !== '' && looksLikeKubernetes(chunk.text)) {
-        const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
-        return [emptyDocument(span, [finding('yaml-syntax', { file, start: chunk.start, end: chunk.start + 1 }, 'This document cannot be parsed.')])];
-      }
-      return docs.map((doc) => isolated(file, chunk, () => parseDocument(file, chunk, doc, defaultNamespace)));
-    };
+    const build = (docs: Document.Parsed[]) => buildChunk(file, chunk, docs, defaultNamespace);
     appendAll(documents, cache ? cache.lookup(chunk, defaultNamespace, build) : build(parseChunk(chunk.text)));
   }
   cache?.retain(chunks);
   return { file, documents };
+}
+
+/**
+ * What parseManifestFile builds from each of the chunks, in order, without a cache: undefined for a chunk it skips
+ * unparsed. Joined (manifestOfChunks) they are the file parseManifestFile returns; a DocumentCache can be seeded with them.
+ */
+export function parseChunks(file: string, chunks: readonly DocumentChunk[], options: ParseOptions = {}): Array<ManifestDocument[] | undefined> {
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  return chunks.map((chunk) => (cannotHoldNetworkObject(file, chunk.text) ? undefined : buildChunk(file, chunk, parseChunk(chunk.text), defaultNamespace)));
+}
+
+export function manifestOfChunks(file: string, built: ReadonlyArray<ManifestDocument[] | undefined>): ManifestFile {
+  const documents: ManifestDocument[] = [];
+  for (const docs of built) if (docs !== undefined) appendAll(documents, docs);
+  return { file, documents };
+}
+
+function buildChunk(file: string, chunk: DocumentChunk, docs: Document.Parsed[], defaultNamespace: string): ManifestDocument[] {
+  if (docs.length === 0 && chunk.text.trim() !== '' && looksLikeKubernetes(chunk.text)) {
+    const span = { file, start: chunk.start, end: chunk.start + chunk.text.length };
+    return [emptyDocument(span, [finding('yaml-syntax', { file, start: chunk.start, end: chunk.start + 1 }, 'This document cannot be parsed.')])];
+  }
+  return docs.map((doc) => isolated(file, chunk, () => parseDocument(file, chunk, doc, defaultNamespace)));
 }
 
 /**

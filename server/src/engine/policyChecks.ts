@@ -66,6 +66,11 @@ export function policyFindings(
     const inTarget = (namespace: string) => (targets === undefined ? namespace === policy.namespace : selectorMatches(targets, reach.namespaceLabels(namespace)));
     const where = targets === undefined ? `namespace ${policy.namespace}` : describeTargetNamespaces(policy);
     const perPod = () => ws.podGroups.some((g) => inTarget(g.namespace) && !g.hostNetwork && matchesSomePod(policy.podSelector, g));
+    const ns = ws.namespaces.get(policy.namespace);
+    // A cluster-wide policy ('' namespace) lives in no namespace. Where the workspace runs workloads in the
+    // namespace, another install or the pipeline creates it (kubeflow's components, Argo CD's CreateNamespace):
+    // only a namespace the workspace knows nothing else of is worth a word (a typo, a leftover).
+    const namespaceUnknown = policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace) && !usedNamespaces.has(policy.namespace);
     if (policy.podSelector.valid && selectedClasses.isEmpty && !perPod()) {
       const hostOnly = ws.podGroups.some((g) => g.hostNetwork && inTarget(g.namespace) && selectorMatches(policy.podSelector, g.labels));
       if (hostOnly) {
@@ -77,13 +82,17 @@ export function policyFindings(
         // install deploys is the usual GitOps split (flux2's policies, a platform repo): nothing to say. The
         // hover on the selector still says the pods are not in the workspace.
         if (targets === undefined && ws.namespaces.get(policy.namespace)?.span !== undefined) return out;
-        out.push(
-          finding(
-            'pods-not-in-workspace',
-            policy.podSelector.span,
-            `The workspace declares no workloads in ${where}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
-          ),
-        );
+        // A namespace the workspace knows nothing of gets namespace-not-defined below, on the namespace where a
+        // typo would be, saying too that these pods cannot be judged: one fact, one finding.
+        if (!(targets === undefined && namespaceUnknown)) {
+          out.push(
+            finding(
+              'pods-not-in-workspace',
+              policy.podSelector.span,
+              `The workspace declares no workloads in ${where}: the pods policy ${policy.name} is for are deployed from elsewhere, so whether it selects any cannot be judged here.`,
+            ),
+          );
+        }
       } else {
         const what = isEmptySelector(policy.podSelector) ? `There are no pods in ${where}` : `${field} matches no pod in ${where}`;
         const inNamespace = labelsSeenBy(reach, policy.podSelector, ws.podGroups.filter((g) => inTarget(g.namespace) && !g.hostNetwork));
@@ -92,13 +101,15 @@ export function policyFindings(
         );
       }
     }
-    const ns = ws.namespaces.get(policy.namespace);
-    // A cluster-wide policy ('' namespace) lives in no namespace. Where the workspace runs workloads in the
-    // namespace, another install or the pipeline creates it (kubeflow's components, Argo CD's CreateNamespace):
-    // only a namespace the workspace knows nothing else of is worth a word (a typo, a leftover).
-    if (policy.namespace !== '' && ns?.span === undefined && !BUILTIN_NAMESPACES.has(policy.namespace) && !usedNamespaces.has(policy.namespace)) {
+    if (namespaceUnknown) {
       // On the namespace as written, where it is typed and fixed; on the name when it is defaulted.
-      out.push(finding('namespace-not-defined', policy.namespaceSpan ?? policy.nameSpan, `No Namespace object in the workspace defines namespace ${policy.namespace}.`));
+      out.push(
+        finding(
+          'namespace-not-defined',
+          policy.namespaceSpan ?? policy.nameSpan,
+          `No Namespace object in the workspace defines namespace ${policy.namespace} and no workload of the workspace runs there, so the pods policy ${policy.name} is for are deployed from elsewhere (or the namespace is misspelt) and cannot be judged here.`,
+        ),
+      );
     }
     for (const rule of [...policy.ingress, ...policy.egress, ...(policy.tieredRules ?? [])]) {
       checkPeers(reach, policy, rule, ranges, { declared, externals }, out);
@@ -272,6 +283,12 @@ function unmatchedPeerFinding(reach: Reachability, policy: PolicyModel, peer: Ex
       `This peer matches none of the components .netlens.yaml declares in ${where}, and the workspace declares no workloads there: whether it admits any cannot be judged here.`,
     );
   }
+  // A namespace other than the policy's own where the workspace runs workloads but that it does not create (no
+  // Namespace object) is shared with the install that does: kubeflow's oauth2-proxy runs a JWKS proxy in
+  // istio-system, whose ingress gateway Istio deploys. That the few workloads declared there do not match says
+  // nothing of the pods the other install runs, so the peer is left unjudged, as in a namespace with none.
+  const owned = (ns: string) => context.declared.has(ns) && (ns === policy.namespace || ws.namespaces.get(ns)?.span !== undefined);
+  if (!lookedIn.some(owned)) return undefined;
   return finding('peer-selects-no-pods', peer.span, `This peer matches no pod in ${where} in the workspace, so it admits nothing.`, [], peerFixes(reach, policy, peer));
 }
 
@@ -413,8 +430,13 @@ function defaultDenyFindings(reach: Reachability, lists: ListReuse<PolicyModel>)
   const namespaced = isolating.filter((p) => p.namespace !== '');
   const example = namespaced.find((p) => p.ingress.length === 0) ?? namespaced.find((p) => p.ingress.every((r) => r.peers !== undefined));
   if (example === undefined) return out;
+  // A workspace that creates its namespaces (Namespace objects) and runs a workload in one it does not create
+  // shares that one with the install that does (kubeflow's oauth2-proxy adds a proxy to Istio's istio-system):
+  // a default-deny there would isolate that install's pods too, which is not this workspace's call.
+  const createsNamespaces = [...ws.namespaces.values()].some((ns) => ns.span !== undefined);
   for (const [name, workloads] of workloadsByNamespace(ws.podGroups)) {
     if (isolatedNamespaces.has(name) || BUILTIN_NAMESPACES.has(name) && name !== 'default') continue;
+    if (createsNamespaces && ws.namespaces.get(name)?.span === undefined) continue;
     // Only where some workload is open today: a namespace whose every declared workload a policy already
     // isolates (one policy per component, as kubeflow's seaweedfs ships) gains nothing it can see from the advice.
     const workload = workloads.find((g) => !reach.isGoverned(reach.classOf(g), 'ingress'));

@@ -54,7 +54,7 @@ interface PortlessSides {
 }
 
 /** Pairs to visit: those into some destinations, or from some sources. */
-interface PairFilter {
+export interface PairFilter {
   readonly destinations?: Bitset;
   readonly sources?: Bitset;
 }
@@ -984,6 +984,20 @@ export class Reachability {
   }
 
   /**
+   * The classes whose own side may decide differently from `previous`'s
+   * (their ClassRules changed), when both have the same classes; undefined
+   * where no class can be trusted to decide as before: other classes, or
+   * tiered or ordered policies before or after, which are decided per class
+   * outside ClassRules identity.
+   */
+  classesChangedSince(previous: Reachability): Bitset | undefined {
+    if (previous.classes !== this.classes || this.tiered || this.ordered || previous.tiered || previous.ordered) return undefined;
+    const changed = new Bitset(this.classes.length);
+    for (let c = 0; c < this.classes.length; c++) if (this.rulesOfClass(c) !== previous.rulesOfClass(c)) changed.add(c);
+    return changed;
+  }
+
+  /**
    * The class matrix of the reachability before an edit that kept the
    * classes (`before`, computed by `previous` for the same query), brought up
    * to date: only the rows and columns of the classes whose ClassRules
@@ -995,11 +1009,9 @@ export class Reachability {
     if (previous.classes !== this.classes) throw new Error('classMatrixSince: the classes are not those of the previous reachability');
     const n = this.classes.length;
     const whole = () => ({ rows: this.classMatrix(query), changed: Bitset.full(n) });
-    if (this.tiered || this.ordered || previous.tiered || previous.ordered) return whole();
-    const changed = new Bitset(n);
-    for (let c = 0; c < n; c++) if (this.rulesOfClass(c) !== previous.rulesOfClass(c)) changed.add(c);
+    const changed = this.classesChangedSince(previous);
     // Beyond a quarter of the classes, patching costs more than starting afresh.
-    if (changed.count() * 4 > n) return whole();
+    if (changed === undefined || changed.count() * 4 > n) return whole();
     const rows = before.map((row, s) => {
       if (changed.has(s)) return new Bitset(n);
       const copy = row.copy();
@@ -1019,9 +1031,10 @@ export class Reachability {
    * on: source class → destination class → [protocol, from, to][]; single
    * ports where the destination declares ports, merged intervals where it
    * declares none. omitDefault(d) names sources to leave out when no policy
-   * isolates either side (the graph draws those per namespace).
+   * isolates either side (the graph draws those per namespace). `only`
+   * limits the pairs to those into some destinations and from some sources.
    */
-  classConnections(omitDefault?: (d: number) => Bitset | undefined): Map<number, Map<number, Array<[Protocol, number, number]>>> {
+  classConnections(omitDefault?: (d: number) => Bitset | undefined, only: PairFilter = {}): Map<number, Map<number, Array<[Protocol, number, number]>>> {
     const result = new Map<number, Map<number, Array<[Protocol, number, number]>>>();
     this.forEachAllowed(
       {},
@@ -1034,6 +1047,7 @@ export class Reachability {
         else appendAll(list, ports);
       },
       omitDefault,
+      only,
     );
     return result;
   }

@@ -19,7 +19,10 @@ export const RULES = {
   'object-invalid': { severity: 'error', doc: 'A field of a recognised object has the wrong type or shape, so the object cannot be modelled as the API server would.' },
   'selector-invalid': { severity: 'error', doc: 'A label selector uses an unknown operator or the wrong number of values; the API server rejects it.' },
   'policy-selects-no-pods': { severity: 'warning', doc: "The policy's podSelector matches no pod in its namespace anywhere in the workspace." },
-  'peer-selects-no-pods': { severity: 'warning', doc: 'A from/to peer matches no pod in the workspace, so the rule allows nothing through it.' },
+  'peer-selects-no-pods': {
+    severity: 'warning',
+    doc: "A from/to peer matches no pod in the workspace, so the rule allows nothing through it. Judged in the policy's own namespace and in namespaces the workspace creates; another namespace is shared with the install that creates it.",
+  },
   'pods-not-in-workspace': {
     severity: 'information',
     doc: 'A policy, peer or Service selects no pod, but the workspace declares no workloads in the namespaces it looks in: those pods are deployed from elsewhere, so nothing can be judged.',
@@ -60,9 +63,9 @@ export const RULES = {
   'cluster-ip-outside-service-cidr': { severity: 'error', doc: 'A Service clusterIP must lie inside the Service CIDR.' },
   'cluster-ip-duplicate': { severity: 'error', doc: 'Two Services ask for the same clusterIP; the second cannot be created.' },
   'external-name-with-selector': { severity: 'warning', doc: 'An ExternalName Service is a DNS alias: its selector is ignored and it has no endpoints.' },
-  'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines and no workload of the workspace runs in.' },
+  'namespace-not-defined': { severity: 'information', doc: 'The policy is in a namespace that no Namespace object in the workspace defines and no workload of the workspace runs in: its pods are deployed from elsewhere (or the name is misspelt), so they cannot be judged. This one finding stands for pods-not-in-workspace on the policy.' },
   'namespace-legacy-isolation': { severity: 'warning', doc: 'The net.beta.kubernetes.io/network-policy annotation is a pre-v1 setting that NetworkPolicy implementations ignore: it isolates nothing.' },
-  'namespace-without-default-deny': { severity: 'information', doc: 'No policy isolates all the namespace\'s pods (a default deny) and one of its workloads is selected by no policy, while another namespace of the workspace has one: that workload, and new pods here, start open.' },
+  'namespace-without-default-deny': { severity: 'information', doc: 'No policy isolates all the namespace\'s pods (a default deny) and one of its workloads is selected by no policy, while another namespace of the workspace has one: that workload, and new pods here, start open. A workspace that creates its namespaces is advised only for those it creates.' },
   'egress-blocks-dns': { severity: 'warning', doc: 'The policy isolates egress but nothing lets the selected pods reach port 53, so name lookups fail.' },
   'rule-shadowed': { severity: 'information', doc: 'Every connection this rule allows is already allowed by another rule of the same policy.' },
   'ipblock-covers-pod-cidr': { severity: 'information', doc: 'The ipBlock matches pod IPs; pod IPs change on every restart, so select pods by label instead.' },

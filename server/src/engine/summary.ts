@@ -84,19 +84,16 @@ export class ReachSummary {
   }
 
   /** The pods of some classes, leaving out one group (a workload does not count itself). */
-  podsOf(classes: Iterable<number>, except?: PodGroup): PodSet {
-    const list = [...classes];
-    const perClass = this.podsPerClass();
-    let pods = 0;
-    for (const c of list) pods += perClass[c]!;
-    if (except !== undefined && list.includes(this.reach.classOf(except))) pods -= except.replicas;
+  podsOf(classes: Bitset, except?: PodGroup): PodSet {
+    let pods = classes.weightedCount(this.podsPerClass());
+    if (except !== undefined && classes.has(this.reach.classOf(except))) pods -= except.replicas;
     // Lenses want the count alone, over thousands of pods; the list is made only for those who read it.
     let groups: PodGroup[] | undefined;
     const reach = this.reach;
     return {
       pods,
       get groups() {
-        return (groups ??= list.flatMap((c) => reach.classes[c]!.groups).filter((g) => g !== except));
+        return (groups ??= [...classes.members()].flatMap((c) => reach.classes[c]!.groups).filter((g) => g !== except));
       },
     };
   }
@@ -114,9 +111,7 @@ export class ReachSummary {
    * policies let replicas reach one another (its class is in the set).
    */
   private countOf(set: Bitset, one: PodGroup): number {
-    const perClass = this.podsPerClass();
-    let n = 0;
-    for (const c of set.members()) n += perClass[c]!;
+    const n = set.weightedCount(this.podsPerClass());
     return set.has(this.reach.classOf(one)) ? n - 1 : n;
   }
 
@@ -131,25 +126,25 @@ export class ReachSummary {
   }
 
   reachableFrom(group: PodGroup): PodSet {
-    return this.podsOf(this.incoming()[this.reach.classOf(group)]!.members(), group);
+    return this.podsOf(this.incoming()[this.reach.classOf(group)]!, group);
   }
 
   canReach(group: PodGroup): PodSet {
-    return this.podsOf(this.matrix()[this.reach.classOf(group)]!.members(), group);
+    return this.podsOf(this.matrix()[this.reach.classOf(group)]!, group);
   }
 
   selectedBy(policy: PolicyModel): PodSet {
-    return this.podsOf(this.reach.selectedClasses(policy).members());
+    return this.podsOf(this.reach.selectedClasses(policy));
   }
 
   /** Pods that some ingress rule of the policy admits (on some port). */
   ingressAllowedFrom(policy: PolicyModel): PodSet {
-    return this.decidesAlone(policy, 'ingress') ? this.admittedBy(policy, policy.ingress) : this.podsOf(this.decider().admittedBy(policy, 'ingress').members());
+    return this.decidesAlone(policy, 'ingress') ? this.admittedBy(policy, policy.ingress) : this.podsOf(this.decider().admittedBy(policy, 'ingress'));
   }
 
   /** Pods that some egress rule of the policy lets its pods send to (on some port). */
   egressAllowedTo(policy: PolicyModel): PodSet {
-    return this.decidesAlone(policy, 'egress') ? this.admittedBy(policy, policy.egress) : this.podsOf(this.decider().admittedBy(policy, 'egress').members());
+    return this.decidesAlone(policy, 'egress') ? this.admittedBy(policy, policy.egress) : this.podsOf(this.decider().admittedBy(policy, 'egress'));
   }
 
   private flowDecider: FlowDecider | undefined;
@@ -186,7 +181,7 @@ export class ReachSummary {
         for (const d of peers.members()) if (this.reach.ruleAdmitsSomePortAt(rule, d)) admitted.add(d);
       } else if ([...this.reach.selectedClasses(policy).members()].some((d) => this.reach.ruleAdmitsSomePortAt(rule, d))) admitted.orWith(peers);
     }
-    return this.podsOf(admitted.members());
+    return this.podsOf(admitted);
   }
 
   /** Pods that reach at least one endpoint of the Service on one of its target ports. */
@@ -196,12 +191,11 @@ export class ReachSummary {
       const d = this.reach.classOf(endpoint.group);
       for (const p of endpoint.ports) {
         if (p.containerPort === undefined) continue;
-        this.matrix(p.containerPort, p.servicePort.protocol).forEach((row, s) => {
-          if (row.has(d)) sources.add(s);
-        });
+        const rows = this.matrix(p.containerPort, p.servicePort.protocol);
+        for (let s = 0; s < rows.length; s++) if (rows[s]!.has(d)) sources.add(s);
       }
     }
-    return this.podsOf(sources.members());
+    return this.podsOf(sources);
   }
 
   policiesSelecting(group: PodGroup): { ingress: PolicyModel[]; egress: PolicyModel[] } {

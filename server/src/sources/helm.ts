@@ -4,15 +4,17 @@
  * its template through the `# Source:` line helm writes above it. Templates
  * are not YAML until rendered, so a finding lands on the template's line
  * that names the object's kind (else the template's first line), not at a
- * YAML path.
+ * YAML path. The other way, for hovers, a template with its actions blanked
+ * out is YAML often enough: a position in it goes to the same YAML path of
+ * the object rendered from it.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
-import { remapFindings } from './remap.js';
+import { pathAt, rangeAlong, remapFindings } from './remap.js';
 
 export interface HelmChart {
   readonly dir: string;
@@ -172,4 +174,55 @@ export function chartNotRenderedFinding(chartFile: string, binary: string, rende
     span: { file: chartFile, start: 0, end: 0 },
     related: [],
   };
+}
+
+/**
+ * A template with each `{{ … }}` action blanked out, every offset kept: an
+ * action alone on its line (`{{- if … }}`, `{{- toYaml … | nindent 8 }}`)
+ * becomes spaces, one inside a value (`name: {{ include … }}`) becomes `x`s
+ * (its whitespace kept),
+ * so the YAML around the actions parses as it stands.
+ */
+export function maskTemplateActions(text: string): string {
+  // Whitespace inside an action stays, so that an action running over lines keeps their indentation.
+  const marked = text.replace(/\{\{[\s\S]*?\}\}/g, (action) => action.replace(/\S/g, '\u0001'));
+  return marked
+    .split('\n')
+    .map((line) => (line.includes('\u0001') ? line.replace(/\u0001/g, line.replace(/\u0001/g, '').trim() === '' ? ' ' : 'x') : line))
+    .join('\n');
+}
+
+/**
+ * Where an offset of a template (an absolute path, with its text) lands in
+ * the chart's rendered text: the same YAML path in the object rendered from
+ * the template's document there, the same distance into a scalar. Documents
+ * pair up in order among those of one kind (a document an `if` left out
+ * shifts the rest, which then match nothing of their kind or the wrong
+ * one: a hover, never a finding, goes by this). Empty where nothing matches.
+ */
+export function templatePositionInRender(chart: RenderedChart, template: string, text: string, offset: number): number[] {
+  const rendered = chart.objects.filter((o) => o.template === template);
+  if (rendered.length === 0) return [];
+  const docs = parseAllDocuments(maskTemplateActions(text));
+  if (!Array.isArray(docs)) return [];
+  const kindOf = (doc: { toJS(): unknown }): unknown => {
+    try {
+      return (doc.toJS() as { kind?: unknown } | null)?.kind;
+    } catch {
+      return undefined;
+    }
+  };
+  const at = docs.findIndex((d) => d.contents?.range !== undefined && d.contents.range[0] <= offset && offset <= d.contents.range[2]);
+  const doc = docs[at];
+  if (doc === undefined || doc.contents === null) return [];
+  const kind = kindOf(doc);
+  const nth = docs.slice(0, at).filter((d) => kindOf(d) === kind).length;
+  const object = rendered.filter((o) => o.kind === kind)[nth];
+  if (object === undefined) return [];
+  const renderedDoc = parseDocument(chart.text.slice(object.start, object.end));
+  const steps = pathAt(doc.contents, offset, offset);
+  const source = rangeAlong(doc.contents, steps);
+  const target = rangeAlong(renderedDoc.contents, steps);
+  if (source === undefined || target === undefined) return [];
+  return [object.start + Math.min(target[0] + Math.max(0, offset - source[0]), target[1])];
 }

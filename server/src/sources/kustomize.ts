@@ -10,9 +10,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
+import { parseAllDocuments, parseDocument, type Node } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
-import { remapFindings } from './remap.js';
+import { pathAt, rangeAlong, remapFindings } from './remap.js';
 
 export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -28,6 +28,8 @@ interface Kustomization {
   readonly files: readonly string[];
   /** Resources it fetches over the network (URLs, git repositories), as written. */
   readonly remote: readonly string[];
+  /** Files it names as patches only: fragments of objects defined elsewhere. */
+  readonly patches: readonly string[];
 }
 
 /** A resource kustomize fetches: a URL, a git address, or a repository path on a well-known forge. */
@@ -45,7 +47,8 @@ function readKustomization(file: string, text: string): Kustomization | undefine
   const bases: string[] = [];
   const files: string[] = [];
   const remote: string[] = [];
-  for (const entry of [...entries('resources'), ...entries('bases'), ...entries('components'), ...entries('patches'), ...entries('patchesStrategicMerge')]) {
+  const patchEntries = [...entries('patches'), ...entries('patchesStrategicMerge'), ...entries('patchesJson6902')];
+  for (const entry of [...entries('resources'), ...entries('bases'), ...entries('components'), ...patchEntries]) {
     if (isRemote(entry)) {
       remote.push(entry);
       continue;
@@ -59,7 +62,31 @@ function readKustomization(file: string, text: string): Kustomization | undefine
     }
     (stat.isDirectory() ? bases : files).push(target);
   }
-  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files, remote };
+  const resources = new Set([...entries('resources'), ...entries('bases')].map((e) => path.resolve(dir, e)));
+  const patches = patchEntries.map((e) => path.resolve(dir, e)).filter((f) => files.includes(f) && !resources.has(f));
+  return { dir, file, namespace: typeof value['namespace'] === 'string' ? value['namespace'] : undefined, component: value['kind'] === 'Component', bases, files, remote, patches };
+}
+
+/**
+ * The workspace's files that some kustomization names as a patch (and none as
+ * a resource), as the caller names them. A patch is a fragment of an object
+ * defined elsewhere, often a name and the one field it changes: read as an
+ * object it is a second, partial definition, or a workload that does not exist
+ * (a Component's patch on a Deployment of another install). So patches stay out
+ * of the analysis whether or not their kustomization renders, and also where no
+ * root of the workspace uses it (a Component used from another folder).
+ */
+export function kustomizePatchFiles(texts: ReadonlyMap<string, string>): Set<string> {
+  const named = new Set<string>();
+  const resources = new Set<string>();
+  for (const [file, text] of texts) {
+    if (!KUSTOMIZATION_FILES.has(path.basename(file))) continue;
+    const k = readKustomization(path.resolve(file), text);
+    if (k === undefined) continue;
+    k.patches.forEach((f) => named.add(f));
+    k.files.filter((f) => !k.patches.includes(f)).forEach((f) => resources.add(f));
+  }
+  return new Set([...texts.keys()].filter((file) => named.has(path.resolve(file)) && !resources.has(path.resolve(file))));
 }
 
 export interface KustomizeTree {
@@ -331,47 +358,6 @@ export function renderedRoot(rootFile: string, render: Extract<RenderResult, { o
 function realOrigin(file: string, mirrorDir: string | undefined): string {
   if (mirrorDir === undefined || !file.startsWith(mirrorDir + path.sep)) return file;
   return file.slice(mirrorDir.length);
-}
-
-/** The path of keys and indices to the deepest node that holds all of [start, end). */
-function pathAt(root: unknown, start: number, end: number): Array<string | number> {
-  const out: Array<string | number> = [];
-  const holds = (n: unknown) => {
-    const r = (n as Node | null | undefined)?.range;
-    return r !== undefined && r !== null && r[0] <= start && end <= Math.max(r[1], r[0] + 1);
-  };
-  let node = root;
-  for (;;) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => holds(p.value) || holds(p.key));
-      if (pair === undefined || !isScalar(pair.key)) return out;
-      out.push(String(pair.key.value));
-      if (!holds(pair.value)) return out;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const i = node.items.findIndex(holds);
-      if (i === -1) return out;
-      out.push(i);
-      node = node.items[i];
-    } else return out;
-  }
-}
-
-/** The deepest node along `steps` that the source object has; its range. */
-function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [number, number] | undefined {
-  let node = root as Node | null | undefined;
-  let best = node?.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
-  for (const step of steps) {
-    let next: unknown;
-    if (typeof step === 'string' && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
-      next = step === 'name' || step === 'namespace' ? (pair?.value ?? pair?.key) : pair?.value;
-    } else if (typeof step === 'number' && isSeq(node)) next = node.items[step];
-    if (next === undefined || next === null || (next as Node).range === undefined) break;
-    node = next as Node;
-    best = [node.range![0], node.range![1]];
-  }
-  return best;
 }
 
 /** Source files parsed for mapping, by absolute path, kept while their text stays the same. */
