@@ -418,6 +418,18 @@ function checkShadowed(rules: readonly PolicyRule[], allowAllReported: boolean, 
  */
 const defaultDenyMade = new WeakMap<PodGroup, { ns: NamespaceModel | undefined; example: PolicyModel; finding: Finding }>();
 
+/** Each namespace's workload list (one object per pod list) as class indices, for the classes they were read in: kept while the classes are the same. */
+const workloadClassesMade = new WeakMap<readonly PodGroup[], { readonly classes: Reachability['classes']; readonly of: Int32Array }>();
+
+function classesOfWorkloads(reach: Reachability, workloads: readonly PodGroup[]): Int32Array {
+  let made = workloadClassesMade.get(workloads);
+  if (made === undefined || made.classes !== reach.classes) {
+    made = { classes: reach.classes, of: Int32Array.from(workloads, (g) => reach.classOf(g)) };
+    workloadClassesMade.set(workloads, made);
+  }
+  return made.of;
+}
+
 function defaultDenyFindings(reach: Reachability, lists: ListReuse<PolicyModel>): Finding[] {
   const ws = reach.workspace;
   const out: Finding[] = [];
@@ -439,7 +451,9 @@ function defaultDenyFindings(reach: Reachability, lists: ListReuse<PolicyModel>)
     if (createsNamespaces && ws.namespaces.get(name)?.span === undefined) continue;
     // Only where some workload is open today: a namespace whose every declared workload a policy already
     // isolates (one policy per component, as kubeflow's seaweedfs ships) gains nothing it can see from the advice.
-    const workload = workloads.find((g) => !reach.isGoverned(reach.classOf(g), 'ingress'));
+    const classes = classesOfWorkloads(reach, workloads);
+    let workload: PodGroup | undefined;
+    for (let i = 0; i < workloads.length && workload === undefined; i++) if (!reach.isGoverned(classes[i]!, 'ingress')) workload = workloads[i];
     if (workload === undefined) continue;
     const ns = ws.namespaces.get(name);
     const made = defaultDenyMade.get(workload);
