@@ -180,10 +180,12 @@ export class LspTestClient {
   }
 
   /** The lenses of a file, each resolved as an editor resolves the lenses it shows (codeLens/resolve) when it came without its command. */
-  async codeLenses(uri: string): Promise<CodeLens[] | null> {
+  async codeLenses(uri: string, visibleLines?: readonly [number, number]): Promise<CodeLens[] | null> {
     const lenses = await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
     if (lenses === null) return null;
-    return Promise.all(lenses.map((l) => (l.command !== undefined ? l : this.connection.sendRequest(CodeLensResolveRequest.type, l))));
+    // An editor resolves only the lenses on the lines it shows; without visibleLines, every one.
+    const shown = (l: CodeLens) => visibleLines === undefined || (l.range.start.line >= visibleLines[0] && l.range.start.line <= visibleLines[1]);
+    return Promise.all(lenses.map((l) => (l.command !== undefined || !shown(l) ? l : this.connection.sendRequest(CodeLensResolveRequest.type, l))));
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<Array<CodeAction> | null> {

@@ -97,12 +97,15 @@ export interface DocumentChunk {
  */
 export function splitDocuments(source: string): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
-  // Only \n and \r break lines in YAML: not the `m` flag's ^, which also starts a line after U+2028 and U+2029.
-  const marker = /(?:^|(?<=[\n\r]))---(?=[ \t\r\n]|$)/g;
   let start = 0;
-  for (let m = marker.exec(source); m !== null; m = marker.exec(source)) {
-    if (m.index > start) chunks.push({ start, text: source.slice(start, m.index) });
-    start = m.index;
+  // indexOf, not a regular expression with a lookbehind: this runs over a whole file on every keystroke in it.
+  for (let at = source.indexOf('---'); at !== -1; at = source.indexOf('---', at + 3)) {
+    // Only \n and \r break lines in YAML (not U+2028 or U+2029); the marker ends at a blank or the end of the text.
+    const before = at === 0 ? '\n' : source[at - 1];
+    const after = source[at + 3];
+    if ((before !== '\n' && before !== '\r') || (after !== undefined && after !== ' ' && after !== '\t' && after !== '\r' && after !== '\n')) continue;
+    if (at > start) chunks.push({ start, text: source.slice(start, at) });
+    start = at;
   }
   chunks.push({ start, text: source.slice(start) });
   return chunks;
