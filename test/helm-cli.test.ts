@@ -1,7 +1,8 @@
 /**
  * Helm charts through the real CLI, rendered by the STAND-IN helm of
  * test/fixtures/helm (helm is not installable on the test machines): the
- * findings land on the templates' kind: lines, --helm-values reaches helm,
+ * findings land at the same YAML path in the templates (the kind: line for
+ * what an action wrote whole), --helm-values reaches helm,
  * and without helm the chart is one information finding on Chart.yaml.
  */
 import assert from 'node:assert/strict';
@@ -21,9 +22,11 @@ function check(...flags: string[]): string[] {
 
 test('check renders a chart with --helm and reports on the template lines', () => {
   // The chart's Deployment runs in shop, so shop needs no Namespace object of its own; no namespace practises default-deny.
-  assert.deepEqual(check('--helm', STAND_IN_HELM), ['chart/templates/policy.yaml:2:1 warning peer-selects-no-pods']);
+  // policy.yaml's peer is at the same YAML path in the template (line 10); scrape-policy.yaml's whole rule is one action, so its peer is named on the kind line.
+  const scrape = 'chart/templates/scrape-policy.yaml:2:1 warning peer-selects-no-pods';
+  assert.deepEqual(check('--helm', STAND_IN_HELM), ['chart/templates/policy.yaml:10:11 warning peer-selects-no-pods', scrape]);
   // prod-values.yaml points the peer at the Deployment's pods.
-  assert.deepEqual(check('--helm', STAND_IN_HELM, '--helm-values', 'prod-values.yaml'), []);
+  assert.deepEqual(check('--helm', STAND_IN_HELM, '--helm-values', 'prod-values.yaml'), [scrape]);
 });
 
 test('without helm, the chart is one information finding on Chart.yaml', () => {

@@ -5,7 +5,7 @@
  * prints what `helm template` prints for the fixture chart); what is tested
  * is the plumbing around it: the chart found, the binary and values files
  * passed, the rendered objects analysed in place of the templates, and the
- * findings on the template lines. Without helm, Chart.yaml gets one
+ * findings at the same YAML path in the templates. Without helm, Chart.yaml gets one
  * information diagnostic.
  */
 import assert from 'node:assert/strict';
@@ -22,6 +22,7 @@ const STAND_IN_HELM = path.join(FIXTURES, 'helm', 'stand-in-helm.js');
 const CHART = path.join(FIXTURES, 'helm', 'chart');
 const POLICY = uriOf(path.join(CHART, 'templates', 'policy.yaml'));
 const DEPLOYMENT = uriOf(path.join(CHART, 'templates', 'deployment.yaml'));
+const SCRAPE_POLICY = uriOf(path.join(CHART, 'templates', 'scrape-policy.yaml'));
 const CHART_YAML = uriOf(path.join(CHART, 'Chart.yaml'));
 
 function shown(ds: readonly Diagnostic[] | undefined): string[] {
@@ -41,11 +42,14 @@ function serverWith(settings: Record<string, unknown>): { client: LspTestClient;
 describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => {
   const server = serverWith({ helmBinary: STAND_IN_HELM });
 
-  test('the rendered objects are analysed, and findings land on the template line that names the kind', async () => {
+  test('the rendered objects are analysed, and findings land at the same YAML path in the template, or on its kind line', async () => {
     const { client } = server;
-    // Rendered with values.yaml, the peer is app: web, which no pod of namespace shop has. Line 1 is `kind: NetworkPolicy`.
+    // Rendered with values.yaml, the peer is app: web, which no pod of namespace shop has: on line 9, where the template writes that peer.
     const ds = await within(20_000, 'template diagnostics', client.waitForDiagnostics(POLICY, (d) => d.length > 0));
-    assert.deepEqual(shown(ds), ['peer-selects-no-pods 1:0-1:19']);
+    assert.deepEqual(shown(ds), ['peer-selects-no-pods 9:10-9:67']);
+    // scrape-policy.yaml's rule is one `{{ .Values.scrapeRule }}`: the template has no peer to point at, so its kind line (1) is named.
+    const scrape = await within(20_000, 'scrape-policy diagnostics', client.waitForDiagnostics(SCRAPE_POLICY, (d) => d.length > 0));
+    assert.deepEqual(shown(scrape), ['peer-selects-no-pods 1:0-1:19']);
     assert.match(String(ds.find((d) => d.code === 'peer-selects-no-pods')!.message), /no pod in namespace shop/);
     // Shop runs the Deployment (so needs no Namespace object here), and no namespace practises default-deny: nothing on it.
     assert.equal(client.diagnostics.get(DEPLOYMENT), undefined);
@@ -73,8 +77,8 @@ describe('a Helm chart rendered by a stand-in helm', { timeout: 60_000 }, () => 
       const h = await client.hover(POLICY, at(find));
       return h === null ? '' : typeof h.contents === 'string' ? h.contents : 'value' in h.contents ? h.contents.value : JSON.stringify(h.contents);
     };
-    // The policy's own podSelector: the Deployment rendered beside it, under the release's name.
-    assert.match(await shownAt('podSelector: {matchLabels: {app: api}}'), /`app=api` selects 1 pod in shop:\s+- \[shop\/shop\\-api\]\(<file:[^>]*\/templates\/deployment\.yaml#L2>\) \(Deployment\)/);
+    // The policy's own podSelector: the Deployment rendered beside it, linked at its name's line in the template (line 4).
+    assert.match(await shownAt('podSelector: {matchLabels: {app: api}}'), /`app=api` selects 1 pod in shop:\s+- \[shop\/shop\\-api\]\(<file:[^>]*\/templates\/deployment\.yaml#L4>\) \(Deployment\)/);
     // The peer whose value is `{{ .Values.webLabel }}`, rendered as app: web: no pod of shop has it.
     assert.match(await shownAt('podSelector: {matchLabels: {app: {{'), /pods app=web in shop — 0 pods/);
   });

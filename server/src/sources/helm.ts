@@ -2,17 +2,17 @@
  * Helm charts as a source: a folder with `Chart.yaml` and `templates/` is
  * rendered with `helm template`, and each rendered object is traced back to
  * its template through the `# Source:` line helm writes above it. Templates
- * are not YAML until rendered, so a finding lands on the template's line
- * that names the object's kind (else the template's first line), not at a
- * YAML path. The other way, for hovers, a template with its actions blanked
- * out is YAML often enough: a position in it goes to the same YAML path of
- * the object rendered from it.
+ * are not YAML until rendered, but with their actions blanked out they are
+ * YAML often enough: a finding lands at the same YAML path in the template
+ * where the template has that path, else on the line naming the object's
+ * kind (else the template's first line), and a hover's position goes the
+ * other way, to the same path of the object rendered from it.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument, type Node } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
 import { pathAt, rangeAlong, remapFindings } from './remap.js';
 
@@ -147,15 +147,28 @@ export function renderedChart(chart: HelmChart, chartFile: string, text: string)
   return { virtualFile: `${chartFile}#rendered`, text, objects };
 }
 
-/** Moves spans in the rendered text to the template line naming the object's kind; other spans stay. */
+/**
+ * Moves spans in the rendered text to the template: to the node at the same
+ * YAML path where the template has it (templateRange), else to the line
+ * naming the object's kind (the object as a whole, and what an action wrote);
+ * other spans stay.
+ */
 export function chartSpanMapper(chart: RenderedChart, readSource: (file: string) => string | undefined, fileName: (absolute: string) => string): (span: SourceSpan) => SourceSpan {
   return (span: SourceSpan): SourceSpan => {
     if (span.file !== chart.virtualFile) return span;
     const object = chart.objects.find((o) => o.start <= span.start && span.start < o.end);
     if (object?.template === undefined) return { file: chart.virtualFile.replace(/#rendered$/, ''), start: 0, end: 0 };
     const text = readSource(object.template) ?? '';
+    const file = fileName(object.template);
+    const precise = templateRange(chart, object, text, span);
+    if (precise !== undefined) {
+      // A block node's range runs on to the next line: the finding ends where its text does.
+      let end = precise[1];
+      while (end > precise[0] && /\s/.test(text[end - 1]!)) end--;
+      return { file, start: precise[0], end };
+    }
     const kindLine = object.kind === undefined ? null : new RegExp(`^kind:\\s*${object.kind.replace(/[^A-Za-z0-9]/g, '')}\\s*$`, 'm').exec(text);
-    return kindLine === null ? { file: fileName(object.template), start: 0, end: 0 } : { file: fileName(object.template), start: kindLine.index, end: kindLine.index + kindLine[0].length };
+    return kindLine === null ? { file, start: 0, end: 0 } : { file, start: kindLine.index, end: kindLine.index + kindLine[0].length };
   };
 }
 
@@ -192,37 +205,89 @@ export function maskTemplateActions(text: string): string {
     .join('\n');
 }
 
+/** A template's documents as YAML (its actions blanked out), with each one's kind. */
+interface TemplateDocs {
+  readonly text: string;
+  readonly docs: ReadonlyArray<{ readonly contents: Node | null; readonly kind: unknown }>;
+}
+
+/** Per rendered chart: its templates read as YAML, and its objects parsed; kept while the render is. */
+const templateDocsOf = new WeakMap<RenderedChart, Map<string, TemplateDocs>>();
+const renderedDocOf = new WeakMap<ChartObject, Node | null>();
+
+function templateDocs(chart: RenderedChart, template: string, text: string): TemplateDocs {
+  let byTemplate = templateDocsOf.get(chart);
+  if (byTemplate === undefined) templateDocsOf.set(chart, (byTemplate = new Map()));
+  let entry = byTemplate.get(template);
+  if (entry === undefined || entry.text !== text) {
+    const parsed = parseAllDocuments(maskTemplateActions(text));
+    const docs = (Array.isArray(parsed) ? parsed : []).map((d) => {
+      let kind: unknown;
+      try {
+        kind = (d.toJS() as { kind?: unknown } | null)?.kind;
+      } catch {
+        kind = undefined;
+      }
+      return { contents: d.contents, kind };
+    });
+    byTemplate.set(template, (entry = { text, docs }));
+  }
+  return entry;
+}
+
+function renderedContents(chart: RenderedChart, object: ChartObject): Node | null {
+  let contents = renderedDocOf.get(object);
+  if (contents === undefined) renderedDocOf.set(object, (contents = parseDocument(chart.text.slice(object.start, object.end)).contents));
+  return contents;
+}
+
+/**
+ * The template document an object was rendered from, and the other way:
+ * documents pair up in order among those of one kind (a document an `if`
+ * left out shifts the rest, which then match nothing of their kind or the
+ * wrong one). Undefined where nothing pairs.
+ */
+function pairedTemplateDoc(chart: RenderedChart, object: ChartObject, docs: TemplateDocs): Node | null | undefined {
+  const nth = chart.objects.filter((o) => o.template === object.template && o.kind === object.kind).indexOf(object);
+  return docs.docs.filter((d) => d.kind === object.kind)[nth]?.contents;
+}
+
 /**
  * Where an offset of a template (an absolute path, with its text) lands in
  * the chart's rendered text: the same YAML path in the object rendered from
- * the template's document there, the same distance into a scalar. Documents
- * pair up in order among those of one kind (a document an `if` left out
- * shifts the rest, which then match nothing of their kind or the wrong
- * one: a hover, never a finding, goes by this). Empty where nothing matches.
+ * the template's document there, the same distance into a scalar. Empty
+ * where nothing matches.
  */
 export function templatePositionInRender(chart: RenderedChart, template: string, text: string, offset: number): number[] {
-  const rendered = chart.objects.filter((o) => o.template === template);
-  if (rendered.length === 0) return [];
-  const docs = parseAllDocuments(maskTemplateActions(text));
-  if (!Array.isArray(docs)) return [];
-  const kindOf = (doc: { toJS(): unknown }): unknown => {
-    try {
-      return (doc.toJS() as { kind?: unknown } | null)?.kind;
-    } catch {
-      return undefined;
-    }
-  };
-  const at = docs.findIndex((d) => d.contents?.range !== undefined && d.contents.range[0] <= offset && offset <= d.contents.range[2]);
+  const { docs } = templateDocs(chart, template, text);
+  const at = docs.findIndex((d) => {
+    const r = d.contents?.range;
+    return r !== undefined && r !== null && r[0] <= offset && offset <= r[2];
+  });
   const doc = docs[at];
   if (doc === undefined || doc.contents === null) return [];
-  const kind = kindOf(doc);
-  const nth = docs.slice(0, at).filter((d) => kindOf(d) === kind).length;
-  const object = rendered.filter((o) => o.kind === kind)[nth];
+  const nth = docs.slice(0, at).filter((d) => d.kind === doc.kind).length;
+  const object = chart.objects.filter((o) => o.template === template && o.kind === doc.kind)[nth];
   if (object === undefined) return [];
-  const renderedDoc = parseDocument(chart.text.slice(object.start, object.end));
   const steps = pathAt(doc.contents, offset, offset);
   const source = rangeAlong(doc.contents, steps);
-  const target = rangeAlong(renderedDoc.contents, steps);
+  const target = rangeAlong(renderedContents(chart, object), steps);
   if (source === undefined || target === undefined) return [];
   return [object.start + Math.min(target[0] + Math.max(0, offset - source[0]), target[1])];
+}
+
+/**
+ * Where a span inside a rendered object sits in its template: the node at
+ * the same YAML path, when the template (its actions blanked out) has that
+ * whole path. Undefined for the object as a whole, and where the path runs
+ * into an action that wrote a whole block (`{{- toYaml … }}`): the caller
+ * then names the kind line.
+ */
+function templateRange(chart: RenderedChart, object: ChartObject, text: string, span: SourceSpan): [number, number] | undefined {
+  const rendered = renderedContents(chart, object);
+  const steps = pathAt(rendered, span.start - object.start, span.end - object.start);
+  if (steps.length === 0) return undefined;
+  const doc = pairedTemplateDoc(chart, object, templateDocs(chart, object.template!, text));
+  if (doc === undefined || doc === null) return undefined;
+  return rangeAlong(doc, steps, true);
 }

@@ -41,8 +41,8 @@ export function pathAt(root: unknown, start: number, end: number): Array<string 
   }
 }
 
-/** The deepest node along `steps` that the source object has; its range. */
-export function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>): [number, number] | undefined {
+/** The deepest node along `steps` that the source object has; its range. `whole`: undefined unless it has every step. */
+export function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>, whole = false): [number, number] | undefined {
   let node = root as Node | null | undefined;
   let best = node?.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
   for (const step of steps) {
@@ -51,7 +51,10 @@ export function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>)
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
       next = step === 'name' || step === 'namespace' ? (pair?.value ?? pair?.key) : pair?.value;
     } else if (typeof step === 'number' && isSeq(node)) next = node.items[step];
-    if (next === undefined || next === null || (next as Node).range === undefined) break;
+    if (next === undefined || next === null || (next as Node).range === undefined) {
+      if (whole) return undefined;
+      break;
+    }
     node = next as Node;
     best = [node.range![0], node.range![1]];
   }
