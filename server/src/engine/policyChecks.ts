@@ -79,12 +79,13 @@ export function policyFindings(
         );
       } else if (![...declared].some(inTarget)) {
         // A namespace the workspace creates (a Namespace object) but whose workloads another repository or
-        // install deploys is the usual GitOps split (flux2's policies, a platform repo): nothing to say. The
-        // hover on the selector still says the pods are not in the workspace.
-        if (targets === undefined && ws.namespaces.get(policy.namespace)?.span !== undefined) return out;
-        // A namespace the workspace knows nothing of gets namespace-not-defined below, on the namespace where a
-        // typo would be, saying too that these pods cannot be judged: one fact, one finding.
-        if (!(targets === undefined && namespaceUnknown)) {
+        // install deploys is the usual GitOps split (flux2's policies, a platform repo): nothing to say of the
+        // selection (the hover on the selector still says the pods are not in the workspace); its rules are
+        // checked below like any policy's. A namespace the workspace knows nothing of gets namespace-not-defined
+        // below, on the namespace where a typo would be, saying too that these pods cannot be judged: one fact,
+        // one finding.
+        const createdElsewhereRun = targets === undefined && ws.namespaces.get(policy.namespace)?.span !== undefined;
+        if (!createdElsewhereRun && !(targets === undefined && namespaceUnknown)) {
           out.push(
             finding(
               'pods-not-in-workspace',
