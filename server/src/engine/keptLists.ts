@@ -13,13 +13,17 @@ export interface ListEdit {
   readonly nextEnd: number;
 }
 
-/** The last answer: the checks and the reachability of one analysis ask about the same two lists several times. */
-let lastEdit: { readonly last: readonly unknown[]; readonly next: readonly unknown[]; readonly edit: ListEdit } | undefined;
+/**
+ * Answers by the two lists (which are never changed): the checks and the reachability of one analysis ask
+ * about the same two several times. Weak both ways, so no list is kept alive for it.
+ */
+const edits = new WeakMap<readonly unknown[], WeakMap<readonly unknown[], ListEdit>>();
 
 export function listEdit<T>(last: readonly T[], next: readonly T[]): ListEdit {
-  if (lastEdit !== undefined && lastEdit.last === last && lastEdit.next === next) return lastEdit.edit;
-  const edit = findEdit(last, next);
-  lastEdit = { last, next, edit };
+  let fromLast = edits.get(last);
+  if (fromLast === undefined) edits.set(last, (fromLast = new WeakMap()));
+  let edit = fromLast.get(next);
+  if (edit === undefined) fromLast.set(next, (edit = findEdit(last, next)));
   return edit;
 }
 
