@@ -29,6 +29,7 @@ import {
 import { applySuppressions, readSuppressionComments, type SuppressionComment, type SuppressionSources } from './engine/suppressions.js';
 import { NO_RENDERED_SOURCES, type RenderedSources } from './kustomizeRenders.js';
 import type { NetlensSettings } from './settings.js';
+import { isTestSuite, testExpectationFiles } from './sources/testExpectations.js';
 import { normalUri } from './uris.js';
 
 interface FileEntry {
@@ -49,6 +50,8 @@ export class WorkspaceIndex {
   private readonly memo = new AnalysisMemo();
   /** The counts lenses and hovers read, for the current analysis; each one patched from the one before. */
   private summary: ReachSummary | undefined;
+  /** End-to-end tests' expectation files (testExpectations.ts), left out of the analysis; worked out again when files come or go or a suite's file changes. */
+  private expectations: Set<string> | undefined;
   /** The graph panel's graph for the current analysis, and what the next one keeps of it. */
   private graph: { analysis: Analysis; graph: ReachabilityGraph } | undefined;
   private readonly graphMemo = new GraphMemo();
@@ -122,6 +125,7 @@ export class WorkspaceIndex {
     const cache = new DocumentCache(false);
     cache.seed(chunks, defaultNamespace, built);
     this.files.set(uri, { text, manifest: manifestOfChunks(uri, built), cache, lineIndex: undefined, suppressions: undefined, open: false });
+    this.expectations = undefined;
     this.changed();
     return true;
   }
@@ -177,7 +181,8 @@ export class WorkspaceIndex {
     if (entry === undefined) {
       entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(open), lineIndex: undefined, suppressions: undefined, open };
       this.files.set(uri, entry);
-    }
+      this.expectations = undefined;
+    } else if (isTestSuite(uri, entry.text) || isTestSuite(uri, text)) this.expectations = undefined;
     entry.text = text;
     entry.open = open;
     // Syntax trees for the files being edited only: most of the memory, and only edits above a document reuse them.
@@ -197,7 +202,10 @@ export class WorkspaceIndex {
 
   remove(uri: string): void {
     uri = normalUri(uri);
-    if (this.files.delete(uri)) this.changed();
+    if (this.files.delete(uri)) {
+      this.expectations = undefined;
+      this.changed();
+    }
   }
 
   lineIndex = (uri: string): LineIndex => {
@@ -242,6 +250,15 @@ export class WorkspaceIndex {
     return this.snapshot().byFile.get(uri) ?? [];
   }
 
+  private testExpectations(): Set<string> {
+    if (this.expectations === undefined) {
+      const suites = new Map<string, string>();
+      for (const [uri, f] of this.files) if (isTestSuite(uri, f.text)) suites.set(uri, f.text);
+      this.expectations = suites.size === 0 ? new Set() : testExpectationFiles(suites, this.files.keys());
+    }
+    return this.expectations;
+  }
+
   private snapshot(): { analysis: Analysis; byFile: Map<string, Finding[]> } {
     if (this.current === undefined) {
       // .netlens.yaml files are indexed like any YAML file (and stay silent as manifests); read them as the workspace's config.
@@ -249,9 +266,10 @@ export class WorkspaceIndex {
       const configName = `/${PROJECT_CONFIG_FILE}`;
       const configs: ProjectConfig[] = [];
       const manifests: ManifestFile[] = [];
+      const expectations = this.testExpectations();
       for (const [uri, f] of this.files) {
         if (uri.endsWith(configName)) configs.push(readProjectConfig(uri, f.text));
-        if (!this.rendered.replaced.has(uri)) manifests.push(f.manifest);
+        if (!this.rendered.replaced.has(uri) && !expectations.has(uri)) manifests.push(f.manifest);
       }
       for (const r of this.renderedFiles.values()) manifests.push(r.manifest);
       const analysis = analyze(

@@ -32,6 +32,7 @@ import {
   type Severity,
 } from '../engine/index.js';
 import { chartNotRenderedFinding, helmCharts, mapChartSpans, renderChartSync, renderedChart, type RenderedChart } from '../sources/helm.js';
+import { isTestSuite, testExpectationFiles } from '../sources/testExpectations.js';
 import { kustomizePatchFiles, kustomizeTrees, mapRenderedSpans, notRenderedFinding, remoteResources, renderedAway, renderedRoot, renderKustomization, uniqueFindings, type RenderedRoot } from '../sources/kustomize.js';
 import * as fs from 'node:fs';
 import { applySuppressions, readSuppressionComments, type SuppressionSources } from '../engine/suppressions.js';
@@ -257,8 +258,8 @@ function tryRead(file: string): string | undefined {
 
 /**
  * The manifests to analyse: kustomize roots rendered (their raw files left
- * out), the files kustomizations name as patches left out, everything else
- * as it is. Without the binary, each tree's files take
+ * out), the files kustomizations name as patches and end-to-end tests'
+ * expectation files left out, everything else as it is. Without the binary, each tree's files take
  * the kustomization's namespace, and stderr says once what is not rendered.
  */
 function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, err: (s: string) => void): { manifests: ManifestFile[]; rendered: RenderedRoot[]; findings: Finding[] } {
@@ -285,6 +286,8 @@ function kustomizeSources(texts: ReadonlyMap<string, string>, binary: string, er
   if (missing) err(`netlens: ${binary} not found: kustomizations are not rendered; only their namespace is applied (--kustomize names the binary)`);
   // Patches are fragments of objects defined elsewhere, rendered or not (kustomizePatchFiles).
   if (binary !== 'none') kustomizePatchFiles(texts).forEach((f) => replaced.add(f));
+  // End-to-end tests' expectation files are partial objects matched against a cluster, never applied (testExpectations.ts).
+  testExpectationFiles(new Map([...texts].filter(([file, text]) => isTestSuite(file, text))), texts.keys()).forEach((f) => replaced.add(f));
   const manifests = [...texts].filter(([file]) => !replaced.has(file)).map(([file, text]) => parseManifestFile(file, text, namespaceOf.has(file) ? { defaultNamespace: namespaceOf.get(file)! } : {}));
   for (const root of rendered) manifests.push(parseManifestFile(root.virtualFile, root.text));
   return { manifests, rendered, findings };
