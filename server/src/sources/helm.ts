@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, parseDocument, type Node } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
-import { pathAt, rangeAlong, remapFindings } from './remap.js';
+import { pathAt, rangeAlong, remapFindings, samePlaceIn } from './remap.js';
 
 export interface HelmChart {
   readonly dir: string;
@@ -193,8 +193,7 @@ export function chartNotRenderedFinding(chartFile: string, binary: string, rende
  * A template with each `{{ … }}` action blanked out, every offset kept: an
  * action alone on its line (`{{- if … }}`, `{{- toYaml … | nindent 8 }}`)
  * becomes spaces, one inside a value (`name: {{ include … }}`) becomes `x`s
- * (its whitespace kept),
- * so the YAML around the actions parses as it stands.
+ * (its whitespace kept), so the YAML around the actions parses as it stands.
  */
 export function maskTemplateActions(text: string): string {
   // Whitespace inside an action stays, so that an action running over lines keeps their indentation.
@@ -269,11 +268,8 @@ export function templatePositionInRender(chart: RenderedChart, template: string,
   const nth = docs.slice(0, at).filter((d) => d.kind === doc.kind).length;
   const object = chart.objects.filter((o) => o.template === template && o.kind === doc.kind)[nth];
   if (object === undefined) return [];
-  const steps = pathAt(doc.contents, offset, offset);
-  const source = rangeAlong(doc.contents, steps);
-  const target = rangeAlong(renderedContents(chart, object), steps);
-  if (source === undefined || target === undefined) return [];
-  return [object.start + Math.min(target[0] + Math.max(0, offset - source[0]), target[1])];
+  const into = samePlaceIn(doc.contents, renderedContents(chart, object), offset);
+  return into === undefined ? [] : [object.start + into];
 }
 
 /**

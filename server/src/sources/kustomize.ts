@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, parseDocument, type Node } from 'yaml';
 import { RULES, splitDocuments, type Finding, type SourceSpan } from '../engine/index.js';
-import { pathAt, rangeAlong, remapFindings } from './remap.js';
+import { pathAt, rangeAlong, remapFindings, samePlaceIn } from './remap.js';
 
 export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -428,11 +428,8 @@ export class RenderedSpans {
       const match = sourceObject(object, this.sourceDocs(file));
       const r = match?.contents?.range;
       if (match === undefined || r === undefined || r === null || offset < r[0] || offset > r[2]) continue;
-      const steps = pathAt(match.contents, offset, offset);
-      const source = rangeAlong(match.contents, steps);
-      const rendered = rangeAlong(this.renderedDoc(object).contents, steps);
-      if (source === undefined || rendered === undefined) continue;
-      out.push(object.start + Math.min(rendered[0] + Math.max(0, offset - source[0]), rendered[1]));
+      const at = samePlaceIn(match.contents, this.renderedDoc(object).contents, offset);
+      if (at !== undefined) out.push(object.start + at);
     }
     return out;
   }

@@ -60,3 +60,17 @@ export function rangeAlong(root: unknown, steps: ReadonlyArray<string | number>,
   }
   return best;
 }
+
+/**
+ * Where an offset into one YAML tree lands in another of the same shape (a
+ * source object and the object rendered from it, either way): the node at
+ * the same path, the same distance into it, at most its end. Undefined where
+ * neither holds a node along the path.
+ */
+export function samePlaceIn(from: unknown, to: unknown, offset: number): number | undefined {
+  const steps = pathAt(from, offset, offset);
+  const source = rangeAlong(from, steps);
+  const target = rangeAlong(to, steps);
+  if (source === undefined || target === undefined) return undefined;
+  return Math.min(target[0] + Math.max(0, offset - source[0]), target[1]);
+}
