@@ -41,6 +41,8 @@ interface FileEntry {
   suppressions: SuppressionComment[] | undefined;
   /** Open in the editor: its text comes from the client, not the disk. */
   open: boolean;
+  /** An end-to-end test suite's own file (isTestSuite), read once per text. */
+  suite: boolean;
 }
 
 export class WorkspaceIndex {
@@ -124,7 +126,7 @@ export class WorkspaceIndex {
     if (this.files.has(uri) || defaultNamespace !== this.defaultNamespaceOf(uri)) return this.setText(uri, text, false);
     const cache = new DocumentCache(false);
     cache.seed(chunks, defaultNamespace, built);
-    this.files.set(uri, { text, manifest: manifestOfChunks(uri, built), cache, lineIndex: undefined, suppressions: undefined, open: false });
+    this.files.set(uri, { text, manifest: manifestOfChunks(uri, built), cache, lineIndex: undefined, suppressions: undefined, open: false, suite: isTestSuite(uri, text) });
     this.expectations = undefined;
     this.changed();
     return true;
@@ -179,10 +181,13 @@ export class WorkspaceIndex {
       return false;
     }
     if (entry === undefined) {
-      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(open), lineIndex: undefined, suppressions: undefined, open };
+      entry = { text, manifest: { file: uri, documents: [] }, cache: new DocumentCache(open), lineIndex: undefined, suppressions: undefined, open, suite: false };
       this.files.set(uri, entry);
       this.expectations = undefined;
-    } else if (isTestSuite(uri, entry.text) || isTestSuite(uri, text)) this.expectations = undefined;
+    }
+    const suite = isTestSuite(uri, text);
+    if (suite || entry.suite) this.expectations = undefined;
+    entry.suite = suite;
     entry.text = text;
     entry.open = open;
     // Syntax trees for the files being edited only: most of the memory, and only edits above a document reuse them.
@@ -253,7 +258,7 @@ export class WorkspaceIndex {
   private testExpectations(): Set<string> {
     if (this.expectations === undefined) {
       const suites = new Map<string, string>();
-      for (const [uri, f] of this.files) if (isTestSuite(uri, f.text)) suites.set(uri, f.text);
+      for (const [uri, f] of this.files) if (f.suite) suites.set(uri, f.text);
       this.expectations = suites.size === 0 ? new Set() : testExpectationFiles(suites, this.files.keys());
     }
     return this.expectations;

@@ -342,13 +342,14 @@ export class GraphMemo {
       return { kept: new Map() };
     }
     // Where the sources drawn by namespace edges changed, every pair into that namespace is decided again.
-    const destinations = changed.copy();
-    for (const c of reach.classes) {
-      const ns = c.sample.namespace;
+    const moved = new Set<string>();
+    for (const ns of new Set([...this.omitted.keys(), ...omitted.keys()])) {
       const before = this.omitted.get(ns);
       const now = omitted.get(ns);
-      if (before !== now && (before === undefined || now === undefined || !before.equals(now))) destinations.add(c.index);
+      if (before === undefined || now === undefined || !before.equals(now)) moved.add(ns);
     }
+    const destinations = changed.copy();
+    if (moved.size > 0) for (const c of reach.classes) if (moved.has(c.sample.namespace)) destinations.add(c.index);
     const kept = new Map<number, Map<number, PairFlow>>();
     for (const [s, row] of this.classFlows) {
       if (changed.has(s)) continue;
