@@ -11,7 +11,7 @@ import { decidedInOrder, describeAddresses, ExternalDecider } from './externalDe
 import { DEFAULT_FLOW, FlowDecider, type FlowDecision } from './flowDecision.js';
 import { PROTOCOLS, type Direction, type IPBlockPeer, type PodGroup, type PolicyModel, type PolicyRule, type Protocol, type ServiceModel } from './model.js';
 import { resolveNamedMatcher } from './ports.js';
-import type { Reachability, RuleOfPolicy } from './reachability.js';
+import { patchPays, type Reachability, type RuleOfPolicy } from './reachability.js';
 import { serviceEndpoints } from './services.js';
 import type { SourceSpan } from './source.js';
 
@@ -337,7 +337,7 @@ export class GraphMemo {
     const previous = this.reach;
     const changed = previous === undefined ? undefined : reach.classesChangedSince(previous);
     const n = reach.classes.length;
-    if (changed === undefined || changed.count() * 4 > n) {
+    if (changed === undefined || !patchPays(changed)) {
       this.lastDecided = n;
       return { kept: new Map() };
     }

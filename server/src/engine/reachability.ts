@@ -53,6 +53,11 @@ interface PortlessSides {
   readonly egressReach: (group: PolicyGroup) => Bitset;
 }
 
+/** Whether patching what was worked out for every class pays, given the classes to work out again: beyond a quarter of them, starting afresh costs less. */
+export function patchPays(changed: Bitset): boolean {
+  return changed.count() * 4 <= changed.size;
+}
+
 /** Pairs to visit: those into some destinations, or from some sources. */
 export interface PairFilter {
   readonly destinations?: Bitset;
@@ -1010,8 +1015,7 @@ export class Reachability {
     const n = this.classes.length;
     const whole = () => ({ rows: this.classMatrix(query), changed: Bitset.full(n) });
     const changed = this.classesChangedSince(previous);
-    // Beyond a quarter of the classes, patching costs more than starting afresh.
-    if (changed === undefined || changed.count() * 4 > n) return whole();
+    if (changed === undefined || !patchPays(changed)) return whole();
     const rows = before.map((row, s) => {
       if (changed.has(s)) return new Bitset(n);
       const copy = row.copy();

@@ -6,7 +6,7 @@
  */
 import { Bitset } from './bitset.js';
 import type { Analysis } from './index.js';
-import type { Reachability } from './reachability.js';
+import { patchPays, type Reachability } from './reachability.js';
 import { decidedInOrder } from './externalDecision.js';
 import { FlowDecider } from './flowDecision.js';
 import type { Direction, PodGroup, PolicyModel, PolicyRule, Protocol, ServiceModel } from './model.js';
@@ -218,7 +218,7 @@ function columnsOf(rows: readonly Bitset[]): Bitset[] {
 /** The column view of a patched matrix: the changed classes' columns afresh, their bit in every other column set again. */
 function patchColumns(before: readonly Bitset[], rows: readonly Bitset[], changed: Bitset): Bitset[] {
   const n = rows.length;
-  if (changed.count() * 4 > n) return columnsOf(rows);
+  if (!patchPays(changed)) return columnsOf(rows);
   const columns = before.map((column, d) => {
     const copy = new Bitset(n);
     if (!changed.has(d)) copy.orWith(column);
