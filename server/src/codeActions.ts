@@ -5,19 +5,14 @@
 import { CodeActionKind, type CodeAction, type Range, type TextEdit } from 'vscode-languageserver';
 import type { Finding, LineIndex } from './engine/index.js';
 import { toDiagnostic } from './diagnostics.js';
-import { toRange } from './positions.js';
+import { rangesOverlap, toRange } from './positions.js';
 import type { NetlensSettings } from './settings.js';
-
-function overlaps(a: Range, b: Range): boolean {
-  const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character <= y.character);
-  return before(a.start, b.end) && before(b.start, a.end);
-}
 
 export function codeActions(findings: readonly Finding[], uri: string, range: Range, lineIndex: (uri: string) => LineIndex, settings: NetlensSettings): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const f of findings) {
     if (f.span.file !== uri || f.fixes === undefined || f.fixes.length === 0) continue;
-    if (!overlaps(toRange(lineIndex(uri), f.span), range)) continue;
+    if (!rangesOverlap(toRange(lineIndex(uri), f.span), range)) continue;
     const diagnostic = toDiagnostic(f, lineIndex, settings);
     for (const fix of f.fixes) {
       const changes: Record<string, TextEdit[]> = {};

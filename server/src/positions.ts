@@ -19,3 +19,9 @@ export function toLocation(lineIndex: (uri: string) => LineIndex, span: SourceSp
 export function spanContains(span: { start: number; end: number }, offset: number): boolean {
   return span.start <= offset && offset <= span.end;
 }
+
+/** Whether two ranges share a position, ends included (a range of one position is a point). */
+export function rangesOverlap(a: Range, b: Range): boolean {
+  const atOrBefore = (x: Position, y: Position) => x.line < y.line || (x.line === y.line && x.character <= y.character);
+  return atOrBefore(a.start, b.end) && atOrBefore(b.start, a.end);
+}

@@ -20,8 +20,6 @@ import {
   type CodeLens,
   type Connection,
   type InitializeResult,
-  type Position,
-  type Range,
   type WorkDoneProgressServerReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -39,7 +37,7 @@ import { compileGlob, matchesAny } from './globs.js';
 import { readRegularFile } from './regularFile.js';
 import { normalUri } from './uris.js';
 import { hover } from './hover.js';
-import { toOffset } from './positions.js';
+import { rangesOverlap, toOffset } from './positions.js';
 import { DEFAULT_SETTINGS, readSettingsReport, type NetlensSettings, type SettingsReport } from './settings.js';
 import { WorkspaceIndex } from './workspaceIndex.js';
 import { bothSources, KustomizeRenders, NO_RENDERED_SOURCES } from './kustomizeRenders.js';
@@ -523,17 +521,12 @@ connection.onHover(
     if (rendered !== undefined && renderedText !== undefined) {
       const found = hover(index.analysis(), reachSummary(), rendered.uri, renderedText, rendered.offset, index.lineIndex, index.placeSpan);
       // A Helm template's spans are placed on its kind line, not at the YAML path: a range elsewhere than the pointer would highlight the wrong text.
-      if (found?.range !== undefined && !rangeHolds(found.range, params.position)) return { contents: found.contents };
+      if (found?.range !== undefined && !rangesOverlap(found.range, { start: params.position, end: params.position })) return { contents: found.contents };
       return found;
     }
     return hover(index.analysis(), reachSummary(), normalUri(params.textDocument.uri), text, offset, index.lineIndex, index.placeSpan);
   }),
 );
-
-function rangeHolds(range: Range, at: Position): boolean {
-  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(range.start, at) && before(at, range.end);
-}
 
 /** Editors ask for lenses again on every scroll and focus; they only change with the model. */
 const lensCache = new Map<string, { version: number; plans: LensPlan[]; resolved: Map<number, CodeLens> }>();
